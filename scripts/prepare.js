@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Brings a checkout up to date before start/test: installs npm dependencies when package-lock.json
+// changed (or node_modules is missing) and rebuilds dist/ when a source file is newer than the last build.
+// Plain Node with no dependencies, so it runs on a fresh clone. The database and its migrations are
+// prepared by the hub itself at boot (and by `npm run migration:run`).
+'use strict';
+const { createHash } = require('node:crypto');
+const { existsSync, readFileSync, writeFileSync, statSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = join(__dirname, '..');
+const lockHashFile = join(root, 'node_modules', '.mcp-hub-lock-hash');
+const buildStamp = join(root, 'dist', '.build-stamp');
+const buildInputs = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+
+function run(command, args) {
+  console.log(`[prepare] ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: false });
+  if (result.status !== 0) {
+    console.error(`[prepare] "${command} ${args.join(' ')}" failed (exit ${result.status}); fix the error above and run again.`);
+    process.exit(result.status || 1);
+  }
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), stat.mtimeMs);
+}
+
+const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+const installedHash = existsSync(lockHashFile) ? readFileSync(lockHashFile, 'utf8').trim() : '';
+if (installedHash !== lockHash) {
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(lockHashFile, lockHash);
+}
+
+const builtAt = existsSync(buildStamp) ? statSync(buildStamp).mtimeMs : 0;
+const changedAt = Math.max(...buildInputs.map((input) => newestMtime(join(root, input))));
+if (!existsSync(join(root, 'dist', 'src', 'main.js')) || changedAt > builtAt) {
+  run(join(root, 'node_modules', '.bin', 'nest'), ['build']);
+  writeFileSync(buildStamp, new Date().toISOString());
+}

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './platform/config/app-config';
+import { PlatformModule } from './platform/platform.module';
+import { HealthModule } from './health/health.module';
+import { DebugModule } from './debug/debug.module';
+
+/** The HTTP hub: platform first, features after. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, ...(config.debugRoutes ? [DebugModule] : [])],
+    };
+  }
+}

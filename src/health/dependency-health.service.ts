@@ -1,0 +1,53 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { DEPENDENCY_PROBES, DependencyProbe } from '../platform/stores/dependency-probe';
+import { DependencyHealthDto } from './health-response.dto';
+
+const CHECK_TIMEOUT_MS = 3000;
+
+/** Runs the dependency probes through Terminus and reports each as up, down or disabled. */
+@Injectable()
+export class DependencyHealthService {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(DEPENDENCY_PROBES) private readonly probes: DependencyProbe[],
+  ) {}
+
+  async check(filter: (probe: DependencyProbe) => boolean = () => true): Promise<Record<string, DependencyHealthDto>> {
+    const selected = this.probes.filter(filter);
+    const enabled = selected.filter((p) => p.enabled);
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check(enabled.map((probe) => () => this.indicate(probe)));
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      result = error.getResponse() as HealthCheckResult;
+    }
+    const details: Record<string, DependencyHealthDto> = {};
+    for (const probe of selected) {
+      details[probe.name] = probe.enabled
+        ? (result.details[probe.name] as unknown as DependencyHealthDto)
+        : { status: 'disabled', required: probe.required };
+    }
+    return details;
+  }
+
+  private async indicate(probe: DependencyProbe): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(probe.name);
+    const started = performance.now();
+    const latency = () => Math.round((performance.now() - started) * 100) / 100;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        probe.check(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS))),
+      ]);
+      return session.up({ required: probe.required, latencyMs: latency(), ...(result.version ? { version: result.version } : {}), ...result.detail });
+    } catch (error) {
+      return session.down({ required: probe.required, latencyMs: latency(), error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
+import { HUB_VERSION } from '../platform/version';
+import { DependencyHealthService } from './dependency-health.service';
+import { HealthReportDto, LivenessDto, ReadinessDto } from './health-response.dto';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly dependencies: DependencyHealthService,
+    private readonly shutdown: ShutdownCoordinator,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every dependency: up, down or disabled, with latency and version' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Required dependencies are up (status ok, or degraded when an optional one is down)' })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'A required dependency is down, or the hub is shutting down' })
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthReportDto> {
+    const details = await this.dependencies.check();
+    const values = Object.values(details);
+    const requiredDown = values.some((d) => d.required && d.status === 'down');
+    const optionalDown = values.some((d) => !d.required && d.status === 'down');
+    const status = this.shutdown.isShuttingDown ? 'shutting_down' : requiredDown ? 'error' : optionalDown ? 'degraded' : 'ok';
+    if (status === 'error' || status === 'shutting_down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status, details, version: HUB_VERSION, uptimeSeconds: Math.round(process.uptime() * 10) / 10 };
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers; never checks a dependency' })
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
+    return { status: 'ok', pid: process.pid, uptimeSeconds: Math.round(process.uptime() * 10) / 10, rssBytes: process.memoryUsage.rss() };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer; 503 from the moment shutdown begins' })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A required dependency is down, or the hub is draining', schema: { example: { status: 'shutting_down', details: {} } } })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+    if (this.shutdown.isShuttingDown) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'shutting_down', details: {} };
+    }
+    const details = await this.dependencies.check((probe) => probe.required);
+    const ok = Object.values(details).every((d) => d.status === 'up');
+    if (!ok) res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ok ? 'ok' : 'error', details };
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { loadConfigOrExit, preflightOrExit } from './platform/boot/load-config-or-exit';
+import { runUntilSignal } from './platform/boot/run-until-signal';
+import { configureHttpApp } from './platform/http/configure-http-app';
+import { HttpDrain } from './platform/shutdown/http-drain';
+
+async function bootstrap(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfigOrExit();
+  await preflightOrExit(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  configureHttpApp(app);
+  await app.listen(config.http.port, config.http.host);
+  app.get(HttpDrain).attach(app.getHttpServer());
+  runUntilSignal(app);
+  const base = `http://${config.http.host}:${config.http.port}`;
+  new Logger('Hub').log(`MCP Hub ready in ${Math.round(performance.now() - started)} ms: REST ${base}/api, Swagger ${base}/api-docs`);
+}
+
+void bootstrap().catch((error: Error) => {
+  process.stderr.write(`MCP Hub failed to start: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

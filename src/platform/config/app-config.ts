@@ -1,0 +1,64 @@
+import { EnvironmentVariables } from './env.schema';
+
+export const DATABASE_SCHEMA = 'mcp_hub';
+
+export interface S3Config {
+  endpoint: URL;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+/** The validated, typed configuration. Injected by its class; built only by loadConfig(). */
+export class AppConfig {
+  readonly env: EnvironmentVariables['NODE_ENV'];
+  readonly http: { host: string; port: number };
+  readonly log: { level: EnvironmentVariables['LOG_LEVEL']; pretty: boolean };
+  readonly database: {
+    url: string;
+    schema: string;
+    poolMax: number;
+    migrationsRun: boolean;
+    createIfMissing: boolean;
+  };
+  readonly redis: { url: string; keyPrefix: string };
+  readonly mongo?: { uri: string };
+  readonly qdrant?: { url: string; apiKey?: string };
+  readonly s3?: S3Config;
+  readonly artifacts: { dir: string };
+  readonly python: { bin: string };
+  readonly startup: { timeoutMs: number };
+  readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
+  readonly debugRoutes: boolean;
+
+  constructor(env: EnvironmentVariables) {
+    this.env = env.NODE_ENV;
+    this.http = { host: env.HOST, port: env.PORT };
+    this.log = { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' };
+    this.database = {
+      url: env.DATABASE_URL,
+      schema: DATABASE_SCHEMA,
+      poolMax: env.DATABASE_POOL_MAX,
+      migrationsRun: env.DATABASE_MIGRATIONS_RUN,
+      createIfMissing: env.DATABASE_CREATE_IF_MISSING,
+    };
+    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
+    if (env.MONGODB_URI) this.mongo = { uri: env.MONGODB_URI };
+    if (env.QDRANT_URL) this.qdrant = { url: env.QDRANT_URL, apiKey: env.QDRANT_API_KEY };
+    if (env.S3_ENDPOINT && env.S3_ACCESS_KEY && env.S3_SECRET_KEY) {
+      this.s3 = {
+        endpoint: new URL(env.S3_ENDPOINT),
+        accessKey: env.S3_ACCESS_KEY,
+        secretKey: env.S3_SECRET_KEY,
+        bucket: env.S3_BUCKET,
+        region: env.S3_REGION,
+      };
+    }
+    this.artifacts = { dir: env.ARTIFACTS_DIR };
+    this.python = { bin: env.PYTHON_BIN };
+    this.startup = { timeoutMs: env.STARTUP_TIMEOUT_MS };
+    this.shutdown = { drainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, phaseTimeoutMs: env.SHUTDOWN_PHASE_TIMEOUT_MS };
+    this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
+  }
+}

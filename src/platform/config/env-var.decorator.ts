@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+
+export interface EnvVarSpec {
+  /** Value used when the variable is unset or empty; undefined means "off when unset". */
+  default?: string;
+  /** What a valid value looks like, shown when the value is rejected. */
+  expected: string;
+  /** One line for .env.example and the README. */
+  description: string;
+}
+
+const ENV_SPECS = Symbol('env-var-specs');
+
+export function EnvVar(spec: EnvVarSpec): PropertyDecorator {
+  return (target, propertyKey) => {
+    const specs: Map<string, EnvVarSpec> = Reflect.getMetadata(ENV_SPECS, target) ?? new Map();
+    specs.set(String(propertyKey), spec);
+    Reflect.defineMetadata(ENV_SPECS, specs, target);
+  };
+}
+
+export function envVarSpecs(schema: abstract new () => object): Map<string, EnvVarSpec> {
+  return Reflect.getMetadata(ENV_SPECS, schema.prototype) ?? new Map();
+}

@@ -1,0 +1,145 @@
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsBoolean, IsString, Max, Min, Validate, ValidateIf, Matches } from 'class-validator';
+import { EnvVar } from './env-var.decorator';
+import { ToBoolean, ToInteger } from './transforms';
+import { UrlProtocolConstraint } from './url-protocol.constraint';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+/**
+ * Every environment variable the hub reads. Validated once at boot (load-config.ts);
+ * .env.example, docker/docker-compose.yml and the README list the same names (a test checks it).
+ */
+export class EnvironmentVariables {
+  @EnvVar({ default: 'production', expected: 'one of development, production, test', description: 'Runtime mode; development switches to pretty logs' })
+  @IsIn(NODE_ENVS)
+  NODE_ENV!: (typeof NODE_ENVS)[number];
+
+  @EnvVar({ default: '127.0.0.1', expected: 'a host name or IP address to bind', description: 'Interface the HTTP server binds to' })
+  @IsString()
+  @IsNotEmpty()
+  HOST!: string;
+
+  @EnvVar({ default: '3456', expected: 'an integer from 1 to 65535', description: 'HTTP port (REST under /api, Swagger at /api-docs)' })
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT!: number;
+
+  @EnvVar({ default: 'info', expected: `one of ${LOG_LEVELS.join(', ')}`, description: 'Minimum log level' })
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL!: (typeof LOG_LEVELS)[number];
+
+  @EnvVar({ expected: 'json or pretty', description: 'Log format; unset means pretty when NODE_ENV=development, JSON otherwise' })
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
+
+  @EnvVar({ default: 'postgres://postgres@127.0.0.1:5432/mcp_hub', expected: 'a postgres:// or postgresql:// URL', description: 'PostgreSQL connection (required); the database is created when missing' })
+  @Validate(UrlProtocolConstraint, ['postgres:', 'postgresql:'])
+  DATABASE_URL!: string;
+
+  @EnvVar({ default: '10', expected: 'an integer from 1 to 200', description: 'Maximum PostgreSQL pool size' })
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_MAX!: number;
+
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Run pending migrations at boot' })
+  @ToBoolean()
+  @IsBoolean()
+  DATABASE_MIGRATIONS_RUN!: boolean;
+
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Create the database named in DATABASE_URL when it does not exist' })
+  @ToBoolean()
+  @IsBoolean()
+  DATABASE_CREATE_IF_MISSING!: boolean;
+
+  @EnvVar({ default: 'redis://127.0.0.1:6379', expected: 'a redis:// or rediss:// URL', description: 'Redis connection (required): cache, BullMQ queues, telemetry streams' })
+  @Validate(UrlProtocolConstraint, ['redis:', 'rediss:'])
+  REDIS_URL!: string;
+
+  @EnvVar({ default: 'mcp-hub:', expected: 'letters, digits, ":", "-" or "_", ending in ":"', description: 'Prefix of every Redis key the hub writes' })
+  @Matches(/^[A-Za-z0-9:_-]*:$/)
+  REDIS_KEY_PREFIX!: string;
+
+  @EnvVar({ expected: 'a mongodb:// or mongodb+srv:// URL', description: 'MongoDB (optional): GridFS artifact storage; off when unset' })
+  @IsOptional()
+  @Validate(UrlProtocolConstraint, ['mongodb:', 'mongodb+srv:'])
+  MONGODB_URI?: string;
+
+  @EnvVar({ expected: 'an http:// or https:// URL', description: 'Qdrant (optional): vector index; in-process index when unset' })
+  @IsOptional()
+  @Validate(UrlProtocolConstraint, ['http:', 'https:'])
+  QDRANT_URL?: string;
+
+  @EnvVar({ expected: 'a string', description: 'Qdrant API key (optional)' })
+  @IsOptional()
+  @IsString()
+  QDRANT_API_KEY?: string;
+
+  @EnvVar({ expected: 'an http:// or https:// URL', description: 'S3 / MinIO endpoint (optional): artifact storage; local filesystem when unset' })
+  @IsOptional()
+  @Validate(UrlProtocolConstraint, ['http:', 'https:'])
+  S3_ENDPOINT?: string;
+
+  @EnvVar({ expected: 'a non-empty string when S3_ENDPOINT is set', description: 'S3 access key' })
+  @ValidateIf((env: EnvironmentVariables) => env.S3_ENDPOINT !== undefined || env.S3_ACCESS_KEY !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'is required when S3_ENDPOINT is set' })
+  S3_ACCESS_KEY?: string;
+
+  @EnvVar({ expected: 'a non-empty string when S3_ENDPOINT is set', description: 'S3 secret key' })
+  @ValidateIf((env: EnvironmentVariables) => env.S3_ENDPOINT !== undefined || env.S3_SECRET_KEY !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'is required when S3_ENDPOINT is set' })
+  S3_SECRET_KEY?: string;
+
+  @EnvVar({ default: 'mcp-hub-artifacts', expected: 'a bucket name (3-63 lower-case letters, digits, dots, hyphens)', description: 'S3 bucket for artifacts' })
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+  S3_BUCKET!: string;
+
+  @EnvVar({ default: 'us-east-1', expected: 'an S3 region name', description: 'S3 region' })
+  @IsString()
+  @IsNotEmpty()
+  S3_REGION!: string;
+
+  @EnvVar({ default: './var/artifacts', expected: 'a directory path', description: 'Artifact directory used when no object store is configured' })
+  @IsString()
+  @IsNotEmpty()
+  ARTIFACTS_DIR!: string;
+
+  @EnvVar({ default: 'python3', expected: 'a command name or path', description: 'Python interpreter for the ML adapter' })
+  @IsString()
+  @IsNotEmpty()
+  PYTHON_BIN!: string;
+
+  @EnvVar({ default: '10000', expected: 'an integer from 100 to 120000 (milliseconds)', description: 'How long boot waits for PostgreSQL and Redis before giving up' })
+  @ToInteger()
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  STARTUP_TIMEOUT_MS!: number;
+
+  @EnvVar({ default: '15000', expected: 'an integer from 0 to 600000 (milliseconds)', description: 'Shutdown: how long in-flight HTTP requests may take to finish (ingress phase)' })
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  SHUTDOWN_DRAIN_TIMEOUT_MS!: number;
+
+  @EnvVar({ default: '10000', expected: 'an integer from 100 to 600000 (milliseconds)', description: 'Shutdown: time limit of every other phase' })
+  @ToInteger()
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  SHUTDOWN_PHASE_TIMEOUT_MS!: number;
+
+  @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
+  @ToBoolean()
+  @IsBoolean()
+  DEBUG_ROUTES_ENABLED!: boolean;
+}

@@ -1,0 +1,71 @@
+import { ConfigError, ENV_VARIABLES, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3456 });
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/mcp_hub');
+    expect(config.database.schema).toBe('mcp_hub');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.mongo).toBeUndefined();
+    expect(config.qdrant).toBeUndefined();
+    expect(config.s3).toBeUndefined();
+    expect(config.log.pretty).toBe(false);
+  });
+
+  it('converts numbers and booleans', () => {
+    const config = loadConfig({ PORT: '8080', DATABASE_MIGRATIONS_RUN: 'no', DEBUG_ROUTES_ENABLED: 'TRUE' });
+    expect(config.http.port).toBe(8080);
+    expect(config.database.migrationsRun).toBe(false);
+    expect(config.debugRoutes).toBe(true);
+  });
+
+  it('lists every bad variable, one problem each, with what is expected', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', REDIS_URL: 'nonsense', DATABASE_POOL_MAX: '0', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_POOL_MAX', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    const port = problems.find((p) => p.variable === 'PORT')!;
+    expect(port.value).toBe('abc');
+    expect(port.problem).toContain('integer');
+    expect(port.expected).toBe('an integer from 1 to 65535');
+    const lines = (error as ConfigError).message.split('\n').slice(1);
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.includes('REDIS_URL'))).toContain('redis://');
+  });
+
+  it('turns optional stores on only when configured', () => {
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/hub',
+      QDRANT_URL: 'http://127.0.0.1:6333',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_ACCESS_KEY: 'minio',
+      S3_SECRET_KEY: 'minio-secret',
+    });
+    expect(config.mongo?.uri).toBe('mongodb://127.0.0.1:27017/hub');
+    expect(config.qdrant?.url).toBe('http://127.0.0.1:6333');
+    expect(config.s3?.endpoint.port).toBe('9000');
+    expect(config.s3?.bucket).toBe('mcp-hub-artifacts');
+  });
+
+  it('requires S3 keys when an S3 endpoint is set', () => {
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(/S3_ACCESS_KEY[^\n]*required[\s\S]*S3_SECRET_KEY/);
+  });
+
+  it('pretty-prints logs in development unless told otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).log.pretty).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', LOG_FORMAT: 'json' }).log.pretty).toBe(false);
+  });
+
+  it('describes every variable', () => {
+    for (const [name, spec] of ENV_VARIABLES) {
+      expect(spec.description.length).toBeGreaterThan(5);
+      expect(name).toMatch(/^[A-Z][A-Z0-9_]+$/);
+    }
+  });
+});

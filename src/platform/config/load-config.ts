@@ -1,0 +1,49 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { AppConfig } from './app-config';
+import { EnvironmentVariables } from './env.schema';
+import { envVarSpecs } from './env-var.decorator';
+
+export interface ConfigProblem {
+  variable: string;
+  value: string | undefined;
+  problem: string;
+  expected: string;
+}
+
+/** Thrown when one or more environment variables are invalid; message has one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}=${JSON.stringify(p.value ?? '')}: ${p.problem}; expected ${p.expected}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export const ENV_VARIABLES = envVarSpecs(EnvironmentVariables);
+
+/** Reads the hub's variables out of `source`, applies defaults, validates, and returns the typed config. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const [name, spec] of ENV_VARIABLES) {
+    const value = source[name];
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+    else if (spec.default !== undefined) raw[name] = spec.default;
+  }
+  const env = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(env, { forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(errors.map((error) => toProblem(error, raw)));
+  return new AppConfig(env);
+}
+
+function toProblem(error: ValidationError, raw: Record<string, string>): ConfigProblem {
+  const messages = Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${error.property}\\s+`), ''));
+  return {
+    variable: error.property,
+    value: raw[error.property],
+    problem: messages.join(', '),
+    expected: ENV_VARIABLES.get(error.property)?.expected ?? 'a valid value',
+  };
+}

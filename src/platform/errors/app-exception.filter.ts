@@ -1,0 +1,53 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppError } from './app-error';
+import { ErrorResponseDto } from './error-response.dto';
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Maps any thrown value to `{statusCode, code, message, details?, requestId}`. */
+export function toErrorResponse(exception: unknown, requestId: string): ErrorResponseDto {
+  if (exception instanceof AppError) {
+    return { statusCode: exception.status, code: exception.code, message: exception.message, details: exception.details, requestId };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const body = exception.getResponse();
+    const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+    return { statusCode, code: HTTP_CODES[statusCode] ?? `HTTP_${statusCode}`, message, requestId };
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    code: 'INTERNAL_ERROR',
+    message: 'Unexpected error; the log line with this requestId has the cause',
+    requestId,
+  };
+}
+
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const body = toErrorResponse(exception, String(request.id ?? ''));
+    if (body.statusCode >= 500 && !(exception instanceof AppError)) {
+      this.logger.error({ err: exception, requestId: body.requestId }, `Unhandled error on ${request.method} ${request.url}`);
+    }
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+}

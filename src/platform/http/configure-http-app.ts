@@ -1,0 +1,18 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppExceptionFilter } from '../errors/app-exception.filter';
+import { createValidationPipe } from '../errors/validation';
+import { HttpDrain } from '../shutdown/http-drain';
+import { setupSwagger } from './swagger';
+
+/** Global behaviour of the HTTP app: logger, /api prefix, drain gate, validation, error bodies, Swagger. */
+export function configureHttpApp(app: NestExpressApplication): void {
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.disable('x-powered-by');
+  app.setGlobalPrefix('api');
+  app.use(app.get(HttpDrain).middleware);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AppExceptionFilter());
+  setupSwagger(app);
+}

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { LoggingModule } from './logging/logging.module';
+import { ShutdownModule } from './shutdown/shutdown.module';
+import { DatabaseModule } from './database/database.module';
+import { RedisModule } from './redis/redis.module';
+import { StoresModule } from './stores/stores.module';
+import { ArtifactsModule } from './artifacts/artifacts.module';
+import { InstanceModule } from './instance/instance.module';
+import { InstanceRole } from './instance/instance-role';
+
+/** Everything a feature stands on, shared by the HTTP hub and the worker. */
+@Module({})
+export class PlatformModule {
+  static forRoot(config: AppConfig, role: InstanceRole['role']): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        ShutdownModule,
+        DatabaseModule,
+        RedisModule,
+        StoresModule.forRoot(config),
+        ArtifactsModule,
+        InstanceModule.forRole(role),
+      ],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import { describeUrl } from '../dependency-hints';
+
+export type RedisPurpose = 'commands' | 'bullmq' | 'blocking';
+
+/** Back off 200 ms, 400 ms, … up to 5 s between reconnect attempts, forever. */
+export const reconnectDelay = (attempt: number): number => Math.min(attempt * 200, 5000);
+
+/**
+ * The one place Redis connections come from. `commands` is shared (and key-prefixed);
+ * BullMQ and blocking stream reads each need a dedicated connection, created on demand.
+ * Every connection reconnects by itself and logs while Redis is away.
+ */
+export class RedisConnections {
+  private readonly logger = new Logger('Redis');
+  private readonly connections = new Set<Redis>();
+  readonly commands: Redis;
+
+  constructor(
+    private readonly url: string,
+    readonly keyPrefix: string,
+  ) {
+    this.commands = this.open('commands', { keyPrefix });
+  }
+
+  /** For BullMQ (Queue, Worker, QueueEvents): no per-request retry limit, no ioredis key prefix. */
+  createBullMqConnection(): Redis {
+    return this.open('bullmq', { maxRetriesPerRequest: null, enableReadyCheck: false });
+  }
+
+  /** For XREADGROUP BLOCK and similar: a connection nobody else queues commands behind. */
+  createBlockingConnection(): Redis {
+    return this.open('blocking', { keyPrefix: this.keyPrefix, maxRetriesPerRequest: null });
+  }
+
+  async ping(timeoutMs: number): Promise<number> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.commands.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no PONG within ${timeoutMs} ms`)), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return performance.now() - started;
+  }
+
+  /** Closes every connection: QUIT politely, disconnect if Redis does not answer. */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.connections].map(async (connection) => {
+        connection.removeAllListeners('error');
+        connection.on('error', () => undefined);
+        if (connection.status === 'ready') {
+          await Promise.race([connection.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+        }
+        connection.disconnect(false);
+      }),
+    );
+    this.connections.clear();
+  }
+
+  private open(purpose: RedisPurpose, extra: RedisOptions): Redis {
+    const connection = new Redis(this.url, {
+      connectionName: `mcp-hub:${purpose}`,
+      retryStrategy: reconnectDelay,
+      maxRetriesPerRequest: 3,
+      ...extra,
+    });
+    this.connections.add(connection);
+    this.watch(connection, purpose);
+    connection.once('end', () => this.connections.delete(connection));
+    return connection;
+  }
+
+  private watch(connection: Redis, purpose: RedisPurpose): void {
+    const where = describeUrl(this.url);
+    let lostSince: number | undefined;
+    let lastError = '';
+    connection.on('error', (error: Error) => {
+      if (error.message !== lastError) this.logger.warn(`Redis ${purpose} connection to ${where}: ${error.message}`);
+      lastError = error.message;
+    });
+    connection.on('close', () => {
+      lostSince ??= Date.now();
+    });
+    connection.on('reconnecting', (delay: number) => {
+      this.logger.warn(`Redis ${purpose} connection to ${where} lost ${Math.round((Date.now() - (lostSince ?? Date.now())) / 1000)} s ago; reconnecting in ${delay} ms`);
+    });
+    connection.on('ready', () => {
+      if (lostSince !== undefined) {
+        this.logger.log(`Redis ${purpose} connection to ${where} is back after ${Date.now() - lostSince} ms`);
+      }
+      lostSince = undefined;
+      lastError = '';
+    });
+  }
+}

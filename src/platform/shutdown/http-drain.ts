@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import { ShutdownCoordinator } from './shutdown-coordinator';
+import { ShuttingDownError } from '../errors/app-error';
+import { toErrorResponse } from '../errors/app-exception.filter';
+import { requestIdOf } from '../logging/logging.module';
+
+/** Paths that keep answering while the hub drains, so probes can watch readiness turn 503. */
+const PROBE_PATH = /^\/api\/health(\/|$)/;
+
+/**
+ * The `ingress` participant: once shutdown begins, new requests (but health probes) get 503,
+ * requests already running finish, then the HTTP server stops listening.
+ */
+@Injectable()
+export class HttpDrain {
+  private readonly logger = new Logger('HttpDrain');
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private server?: Server;
+
+  constructor(private readonly coordinator: ShutdownCoordinator) {
+    coordinator.register({ phase: 'ingress', name: 'http-server', close: () => this.drain() });
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (this.coordinator.isShuttingDown && !PROBE_PATH.test(req.path)) {
+      res.setHeader('Connection', 'close');
+      res.status(503).json(toErrorResponse(new ShuttingDownError(), requestIdOf(req, res)));
+      return;
+    }
+    this.inFlight++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.inFlight--;
+      if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    next();
+  };
+
+  private async drain(): Promise<void> {
+    if (this.inFlight > 0) {
+      this.logger.log(`Waiting for ${this.inFlight} in-flight request(s) to finish`);
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    if (!this.server?.listening) return;
+    await new Promise<void>((resolve) => {
+      this.server!.close(() => resolve());
+      this.server!.closeIdleConnections();
+      // keep-alive sockets of clients that never send another request must not hold the phase open
+      setTimeout(() => {
+        this.server!.closeAllConnections();
+        resolve();
+      }, 1000).unref();
+    });
+    this.logger.log('HTTP server closed');
+  }
+}

@@ -1,0 +1,27 @@
+export type DependencyName = 'postgres' | 'redis' | 'mongodb' | 'qdrant' | 's3';
+
+export interface ProbeResult {
+  version?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** One external system the hub talks to, as the health endpoint sees it. */
+export interface DependencyProbe {
+  readonly name: DependencyName;
+  /** Required ones decide readiness; optional ones only show in /api/health. */
+  readonly required: boolean;
+  /** False when the dependency is not configured: reported as `disabled`, never checked. */
+  readonly enabled: boolean;
+  check(): Promise<ProbeResult>;
+}
+
+export const DEPENDENCY_PROBES = Symbol('DEPENDENCY_PROBES');
+
+export function disabledProbe(name: DependencyName): DependencyProbe {
+  return {
+    name,
+    required: false,
+    enabled: false,
+    check: () => Promise.reject(new Error(`${name} is not configured`)),
+  };
+}

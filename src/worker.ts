@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { WorkerModule } from './worker.module';
+import { loadConfigOrExit, preflightOrExit } from './platform/boot/load-config-or-exit';
+import { runUntilSignal } from './platform/boot/run-until-signal';
+import { HubInstanceService } from './platform/instance/hub-instance.service';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  await preflightOrExit(config);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  runUntilSignal(app);
+  new NestLogger('Worker').log(`Worker ${app.get(HubInstanceService).id} ready`);
+}
+
+void bootstrap().catch((error: Error) => {
+  process.stderr.write(`MCP Hub worker failed to start: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
