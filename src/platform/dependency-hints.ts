@@ -16,8 +16,8 @@ export const DEPENDENCY_HINTS = {
   qdrant: 'Start Qdrant (docker compose -f docker/docker-compose.yml up -d qdrant) or unset QDRANT_URL to use the in-process vector index.',
   s3: 'Start MinIO (docker compose -f docker/docker-compose.yml up -d minio), check S3_ACCESS_KEY/S3_SECRET_KEY, or unset S3_ENDPOINT to keep artifacts on the filesystem.',
   python: 'Install Python 3 (apt-get install python3) or set PYTHON_BIN to an interpreter.',
-  pythonModule: (module: string, debianPackage: string) =>
-    `Install ${module} for PYTHON_BIN: apt-get install ${debianPackage} (then PYTHON_BIN=/usr/bin/python3), or pip install ${module}.`,
+  pythonModule: (module: string, debianPackage: string, pipPackage: string) =>
+    `Install ${module} for PYTHON_BIN: apt-get install ${debianPackage} (then PYTHON_BIN=/usr/bin/python3), or pip install ${pipPackage}.`,
 } as const;
 
 /** "host:port/db" of a connection URL, without credentials, for messages and logs. */

@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import { connectRedisOnce } from '../redis/connect-once';
+import { describeError } from '../errors/describe-error';
 import { AppConfig } from '../config/app-config';
 import { DEPENDENCY_HINTS, describeUrl } from '../dependency-hints';
 import { DependencyUnavailableError } from '../errors/app-error';
@@ -8,19 +9,10 @@ import { retryUntil } from '../retry-until';
 /** Waits for Redis to answer PING, up to timeoutMs. */
 export async function waitForRedis(url: string, timeoutMs: number): Promise<void> {
   await retryUntil(
-    async () => {
-      const redis = new Redis(url, { lazyConnect: true, connectTimeout: Math.min(timeoutMs, 3000), maxRetriesPerRequest: 0, retryStrategy: () => null });
-      redis.on('error', () => undefined);
-      try {
-        await redis.connect();
-        await redis.ping();
-      } finally {
-        redis.disconnect();
-      }
-    },
+    async () => (await connectRedisOnce(url, Math.min(timeoutMs, 3000))).disconnect(),
     { timeoutMs },
   ).catch((error: Error) => {
-    throw new DependencyUnavailableError('redis', `Redis at ${describeUrl(url)} is unreachable: ${error.message}`, DEPENDENCY_HINTS.redis);
+    throw new DependencyUnavailableError('redis', `Redis at ${describeUrl(url)} is unreachable: ${describeError(error)}`, DEPENDENCY_HINTS.redis);
   });
 }
 

@@ -23,9 +23,9 @@ export class EnvironmentVariables {
 
   @EnvVar({ default: '3456', expected: 'an integer from 1 to 65535', description: 'HTTP port (REST under /api, Swagger at /api-docs)' })
   @ToInteger()
-  @IsInt()
   @Min(1)
   @Max(65535)
+  @IsInt()
   PORT!: number;
 
   @EnvVar({ default: 'info', expected: `one of ${LOG_LEVELS.join(', ')}`, description: 'Minimum log level' })
@@ -43,9 +43,9 @@ export class EnvironmentVariables {
 
   @EnvVar({ default: '10', expected: 'an integer from 1 to 200', description: 'Maximum PostgreSQL pool size' })
   @ToInteger()
-  @IsInt()
   @Min(1)
   @Max(200)
+  @IsInt()
   DATABASE_POOL_MAX!: number;
 
   @EnvVar({ default: 'true', expected: 'true or false', description: 'Run pending migrations at boot' })
@@ -117,25 +117,25 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   PYTHON_BIN!: string;
 
-  @EnvVar({ default: '10000', expected: 'an integer from 100 to 120000 (milliseconds)', description: 'How long boot waits for PostgreSQL and Redis before giving up' })
+  @EnvVar({ default: '8000', expected: 'an integer from 100 to 120000 (milliseconds)', description: 'How long boot waits for PostgreSQL and Redis before giving up' })
   @ToInteger()
-  @IsInt()
   @Min(100)
   @Max(120000)
+  @IsInt()
   STARTUP_TIMEOUT_MS!: number;
 
   @EnvVar({ default: '15000', expected: 'an integer from 0 to 600000 (milliseconds)', description: 'Shutdown: how long in-flight HTTP requests may take to finish (ingress phase)' })
   @ToInteger()
-  @IsInt()
   @Min(0)
   @Max(600000)
+  @IsInt()
   SHUTDOWN_DRAIN_TIMEOUT_MS!: number;
 
   @EnvVar({ default: '10000', expected: 'an integer from 100 to 600000 (milliseconds)', description: 'Shutdown: time limit of every other phase' })
   @ToInteger()
-  @IsInt()
   @Min(100)
   @Max(600000)
+  @IsInt()
   SHUTDOWN_PHASE_TIMEOUT_MS!: number;
 
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })

@@ -33,7 +33,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     else if (spec.default !== undefined) raw[name] = spec.default;
   }
   const env = plainToInstance(EnvironmentVariables, raw);
-  const errors = validateSync(env, { forbidUnknownValues: true });
+  const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigError(errors.map((error) => toProblem(error, raw)));
   return new AppConfig(env);
 }

@@ -2,6 +2,7 @@ import { Client, ClientConfig } from 'pg';
 import { DependencyUnavailableError } from '../errors/app-error';
 import { DEPENDENCY_HINTS, describeUrl } from '../dependency-hints';
 import { retryUntil } from '../retry-until';
+import { describeError } from '../errors/describe-error';
 
 const DUPLICATE_DATABASE = '42P04';
 const INVALID_CATALOG_NAME = '3D000';
@@ -55,7 +56,7 @@ export async function prepareDatabase(options: PrepareDatabaseOptions): Promise<
       'postgres',
       missing
         ? `PostgreSQL database "${database}" does not exist and DATABASE_CREATE_IF_MISSING=false`
-        : `PostgreSQL at ${describeUrl(options.url)} is unreachable: ${error.message}`,
+        : `PostgreSQL at ${describeUrl(options.url)} is unreachable: ${describeError(error)}`,
       missing ? `Create it (createdb ${database}) or set DATABASE_CREATE_IF_MISSING=true.` : DEPENDENCY_HINTS.postgres,
     );
   });
