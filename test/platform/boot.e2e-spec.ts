@@ -1,3 +1,4 @@
+import { jsonOf } from '../support/http';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../support/test-database';
 import { HubProcess } from '../support/hub-process';
 
@@ -24,7 +25,7 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
   it('reports every dependency in /api/health: required ones up, unconfigured ones disabled', async () => {
     const response = await fetch(hub.url('/api/health'));
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await jsonOf(response);
     expect(body.status).toBe('ok');
     expect(body.details.postgres).toMatchObject({ status: 'up', required: true, version: expect.stringMatching(/^\d+/) });
     expect(body.details.postgres.latencyMs).toEqual(expect.any(Number));
@@ -35,11 +36,11 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
   it('answers liveness without dependencies and readiness with PostgreSQL and Redis', async () => {
     const live = await fetch(hub.url('/api/health/live'));
     expect(live.status).toBe(200);
-    expect(await live.json()).toMatchObject({ status: 'ok', pid: hub.pid, rssBytes: expect.any(Number) });
+    expect(await jsonOf(live)).toMatchObject({ status: 'ok', pid: hub.pid, rssBytes: expect.any(Number) });
 
     const ready = await fetch(hub.url('/api/health/ready'));
     expect(ready.status).toBe(200);
-    const body = await ready.json();
+    const body = await jsonOf(ready);
     expect(body.status).toBe('ok');
     expect(Object.keys(body.details).sort()).toEqual(['postgres', 'redis']);
   });
@@ -49,7 +50,7 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
 
-    const document = await (await fetch(hub.url('/api-docs-json'))).json();
+    const document = await jsonOf(await fetch(hub.url('/api-docs-json')));
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/live', '/api/health/ready']));
     for (const [path, operations] of Object.entries<Record<string, { summary?: string; responses?: object }>>(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
@@ -64,7 +65,7 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
     const given = await fetch(hub.url('/api/no-such-route'), { headers: { 'X-Request-Id': 'trace-42' } });
     expect(given.status).toBe(404);
     expect(given.headers.get('x-request-id')).toBe('trace-42');
-    expect(await given.json()).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Cannot GET /api/no-such-route', requestId: 'trace-42' });
+    expect(await jsonOf(given)).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Cannot GET /api/no-such-route', requestId: 'trace-42' });
     await hub.waitForLog((l) => l.requestId === 'trace-42' && l.msg === 'request completed');
 
     const generated = await fetch(hub.url('/api/health/live'));
@@ -78,7 +79,7 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
       body: JSON.stringify({ seconds: 'soon', extra: 1 }),
     });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = await jsonOf(response);
     expect(body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', requestId: 'bad-body' });
     expect(body.details).toEqual(
       expect.arrayContaining([

@@ -1,3 +1,4 @@
+import { jsonOf } from '../support/http';
 import { SHUTDOWN_PHASES } from '../../src/platform/shutdown/shutdown-phase';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../support/test-database';
 import { HubProcess, LogLine, sleep } from '../support/hub-process';
@@ -44,11 +45,11 @@ describe('ordered shutdown on SIGTERM (built hub, real PostgreSQL)', () => {
       const { code } = await hub.exited;
 
       expect(readiness.status).toBe(503);
-      expect(await readiness.json()).toMatchObject({ status: 'shutting_down' });
+      expect(await jsonOf(readiness)).toMatchObject({ status: 'shutting_down' });
       expect(lateRequest.status).toBe(503);
-      expect(await lateRequest.json()).toMatchObject({ code: 'SHUTTING_DOWN' });
+      expect(await jsonOf(lateRequest)).toMatchObject({ code: 'SHUTTING_DOWN' });
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ sleptSeconds: 1.5 });
+      expect(await jsonOf(response)).toMatchObject({ sleptSeconds: 1.5 });
       expect(code).toBe(0);
 
       expect(phaseEvents(hub.logs)).toEqual(SHUTDOWN_PHASES.flatMap((p) => [`Shutdown phase ${p} started`, `Shutdown phase ${p} finished`]));

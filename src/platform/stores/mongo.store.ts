@@ -1,13 +1,9 @@
-import { Injectable, Provider } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MongooseModule, getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { AppConfig } from '../config/app-config';
 import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator';
 import { DependencyProbe, ProbeResult } from './dependency-probe';
-
-/** Mongoose connection, opened lazily so an unreachable MongoDB never blocks boot. */
-export const mongoConnectionModule = (config: AppConfig) =>
-  MongooseModule.forRoot(config.mongo!.uri, { lazyConnection: true, serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 });
+import { OptionalStore } from './optional-store';
 
 @Injectable()
 export class MongoProbe implements DependencyProbe {
@@ -24,11 +20,20 @@ export class MongoProbe implements DependencyProbe {
   }
 }
 
-export const mongoProbeProvider: Provider = {
-  provide: MongoProbe,
-  inject: [getConnectionToken(), ShutdownCoordinator],
-  useFactory: (connection: Connection, coordinator: ShutdownCoordinator) => {
-    coordinator.register({ phase: 'connections', name: 'mongodb', close: () => connection.close() });
-    return new MongoProbe(connection);
-  },
-};
+/** Mongoose connection, opened lazily so an unreachable MongoDB never blocks boot; closed in `connections`. */
+export function mongoStore(uri: string): OptionalStore {
+  return {
+    imports: [MongooseModule.forRoot(uri, { lazyConnection: true, serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 })],
+    providers: [
+      {
+        provide: MongoProbe,
+        inject: [getConnectionToken(), ShutdownCoordinator],
+        useFactory: (connection: Connection, coordinator: ShutdownCoordinator) => {
+          coordinator.register({ phase: 'connections', name: 'mongodb', close: () => connection.close() });
+          return new MongoProbe(connection);
+        },
+      },
+    ],
+    probe: MongoProbe,
+  };
+}

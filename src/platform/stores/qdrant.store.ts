@@ -1,17 +1,8 @@
-import { Provider } from '@nestjs/common';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { AppConfig } from '../config/app-config';
 import { DependencyProbe, ProbeResult } from './dependency-probe';
-
-/** Injected as QdrantClient | null: null when QDRANT_URL is unset (the in-process vector index is used). */
-export const QDRANT_CLIENT = Symbol('QDRANT_CLIENT');
-
-export const qdrantClientProvider: Provider = {
-  provide: QDRANT_CLIENT,
-  inject: [AppConfig],
-  useFactory: (config: AppConfig) =>
-    config.qdrant ? new QdrantClient({ url: config.qdrant.url, apiKey: config.qdrant.apiKey, checkCompatibility: false, timeout: 5000 }) : null,
-};
+import { OptionalStore } from './optional-store';
+import { QDRANT_CLIENT } from './store-tokens';
 
 export class QdrantProbe implements DependencyProbe {
   readonly name = 'qdrant' as const;
@@ -24,4 +15,19 @@ export class QdrantProbe implements DependencyProbe {
     const info = await this.client.versionInfo();
     return { version: info.version };
   }
+}
+
+export function createQdrantClient(qdrant: NonNullable<AppConfig['qdrant']>): QdrantClient {
+  return new QdrantClient({ url: qdrant.url, apiKey: qdrant.apiKey, checkCompatibility: false, timeout: 5000 });
+}
+
+export function qdrantStore(qdrant: NonNullable<AppConfig['qdrant']>): OptionalStore {
+  const client = createQdrantClient(qdrant);
+  return {
+    providers: [
+      { provide: QDRANT_CLIENT, useValue: client },
+      { provide: QdrantProbe, useValue: new QdrantProbe(client) },
+    ],
+    probe: QdrantProbe,
+  };
 }

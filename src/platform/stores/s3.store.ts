@@ -1,10 +1,8 @@
-import { Provider } from '@nestjs/common';
 import { Client } from 'minio';
-import { AppConfig, S3Config } from '../config/app-config';
+import { S3Config } from '../config/app-config';
 import { DependencyProbe, ProbeResult } from './dependency-probe';
-
-/** Injected as minio Client | null: null when S3_ENDPOINT is unset (artifacts stay on the filesystem). */
-export const S3_CLIENT = Symbol('S3_CLIENT');
+import { OptionalStore } from './optional-store';
+import { S3_CLIENT } from './store-tokens';
 
 export function createS3Client(s3: S3Config): Client {
   return new Client({
@@ -17,12 +15,6 @@ export function createS3Client(s3: S3Config): Client {
     pathStyle: true,
   });
 }
-
-export const s3ClientProvider: Provider = {
-  provide: S3_CLIENT,
-  inject: [AppConfig],
-  useFactory: (config: AppConfig) => (config.s3 ? createS3Client(config.s3) : null),
-};
 
 export class S3Probe implements DependencyProbe {
   readonly name = 's3' as const;
@@ -38,4 +30,15 @@ export class S3Probe implements DependencyProbe {
     const bucketExists = await this.client.bucketExists(this.bucket);
     return { detail: { bucket: this.bucket, bucketExists } };
   }
+}
+
+export function s3Store(s3: S3Config): OptionalStore {
+  const client = createS3Client(s3);
+  return {
+    providers: [
+      { provide: S3_CLIENT, useValue: client },
+      { provide: S3Probe, useValue: new S3Probe(client, s3.bucket) },
+    ],
+    probe: S3Probe,
+  };
 }

@@ -1,37 +1,41 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { QdrantClient } from '@qdrant/js-client-rest';
-import { Client } from 'minio';
 import { AppConfig } from '../config/app-config';
-import { DEPENDENCY_PROBES, DependencyProbe, disabledProbe } from './dependency-probe';
-import { MongoProbe, mongoConnectionModule, mongoProbeProvider } from './mongo.store';
-import { QDRANT_CLIENT, QdrantProbe, qdrantClientProvider } from './qdrant.store';
-import { S3_CLIENT, S3Probe, s3ClientProvider } from './s3.store';
+import { DEPENDENCY_PROBES, DependencyName, DependencyProbe, disabledProbe } from './dependency-probe';
 import { PostgresProbe, RedisProbe } from './core.probes';
+import { OptionalStore } from './optional-store';
+import { QDRANT_CLIENT, S3_CLIENT } from './store-tokens';
 
 /**
- * Clients of the external stores. PostgreSQL and Redis always; MongoDB, Qdrant and S3/MinIO
- * only when configured, otherwise their probe reports `disabled`.
+ * Clients of the external stores. PostgreSQL and Redis always; MongoDB, Qdrant and S3/MinIO only
+ * when configured (their client libraries are not even loaded otherwise, which keeps idle memory
+ * down), and their probe reports `disabled` when not.
  */
 @Global()
 @Module({})
 export class StoresModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const mongoProviders: Provider[] = config.mongo ? [mongoProbeProvider] : [];
+    const optional: [DependencyName, OptionalStore | undefined][] = [
+      ['mongodb', config.mongo && (require('./mongo.store') as typeof import('./mongo.store')).mongoStore(config.mongo.uri)],
+      ['qdrant', config.qdrant && (require('./qdrant.store') as typeof import('./qdrant.store')).qdrantStore(config.qdrant)],
+      ['s3', config.s3 && (require('./s3.store') as typeof import('./s3.store')).s3Store(config.s3)],
+    ];
+    const enabled = optional.flatMap(([, store]) => (store ? [store] : []));
+    const nullClients: Provider[] = [
+      ...(config.qdrant ? [] : [{ provide: QDRANT_CLIENT, useValue: null }]),
+      ...(config.s3 ? [] : [{ provide: S3_CLIENT, useValue: null }]),
+    ];
     const probes: Provider = {
       provide: DEPENDENCY_PROBES,
-      inject: [PostgresProbe, RedisProbe, QDRANT_CLIENT, S3_CLIENT, ...(config.mongo ? [MongoProbe] : [])],
-      useFactory: (postgres: PostgresProbe, redis: RedisProbe, qdrant: QdrantClient | null, s3: Client | null, mongo?: MongoProbe): DependencyProbe[] => [
-        postgres,
-        redis,
-        mongo ?? disabledProbe('mongodb'),
-        qdrant ? new QdrantProbe(qdrant) : disabledProbe('qdrant'),
-        s3 && config.s3 ? new S3Probe(s3, config.s3.bucket) : disabledProbe('s3'),
-      ],
+      inject: [PostgresProbe, RedisProbe, ...enabled.map((store) => store.probe)],
+      useFactory: (...found: DependencyProbe[]): DependencyProbe[] => {
+        const byName = new Map(found.map((probe) => [probe.name, probe]));
+        return ['postgres', 'redis', ...optional.map(([name]) => name)].map((name) => byName.get(name as DependencyName) ?? disabledProbe(name as DependencyName));
+      },
     };
     return {
       module: StoresModule,
-      imports: config.mongo ? [mongoConnectionModule(config)] : [],
-      providers: [PostgresProbe, RedisProbe, qdrantClientProvider, s3ClientProvider, ...mongoProviders, probes],
+      imports: enabled.flatMap((store) => store.imports ?? []),
+      providers: [PostgresProbe, RedisProbe, ...enabled.flatMap((store) => store.providers), ...nullClients, probes],
       exports: [QDRANT_CLIENT, S3_CLIENT, DEPENDENCY_PROBES],
     };
   }
