@@ -48,7 +48,13 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
   it('serves Swagger UI and an OpenAPI document with every operation described', async () => {
     const ui = await fetch(hub.url('/api-docs'));
     expect(ui.status).toBe(200);
-    expect(await ui.text()).toContain('swagger-ui');
+    const html = await ui.text();
+    expect(html).toContain('swagger-ui');
+    for (const asset of ['swagger-ui-bundle.js', 'swagger-ui-init.js', 'swagger-ui.css']) {
+      expect(html).toContain(asset);
+      const response = await fetch(hub.url(`/api-docs/${asset}`));
+      expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
+    }
 
     const document = await jsonOf(await fetch(hub.url('/api-docs-json')));
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/live', '/api/health/ready']));

@@ -1,7 +1,8 @@
-// Prints one closing line, "Tests: N passed, N failed, N skipped", after Jest's own summary.
+// Prints one closing line, "Tests: N passed, N failed, N skipped", after everything Jest prints.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    process.stderr.write(`\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`);
+    const line = `\nTests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`;
+    process.once('exit', () => process.stderr.write(line));
   }
 }
 module.exports = SummaryReporter;
