@@ -9,6 +9,7 @@ import { StoresModule } from './stores/stores.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { InstanceModule } from './instance/instance.module';
 import { InstanceRole } from './instance/instance-role';
+import { EventsModule } from './events/events.module';
 
 /** Everything a feature stands on, shared by the HTTP hub and the worker. */
 @Module({})
@@ -20,6 +21,7 @@ export class PlatformModule {
         ConfigModule.forRoot(config),
         LoggingModule,
         ShutdownModule,
+        EventsModule,
         DatabaseModule,
         RedisModule,
         StoresModule.forRoot(config),

@@ -1,0 +1,13 @@
+const PLACEHOLDER = /\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replaces `${VAR}` and `${env:VAR}` from `env`; calls onMissing for each unset variable and leaves it empty. */
+export function resolvePlaceholders(value: string, env: NodeJS.ProcessEnv, onMissing: (variable: string) => void): string {
+  return value.replace(PLACEHOLDER, (_match, variable: string) => {
+    const resolved = env[variable];
+    if (resolved === undefined) {
+      onMissing(variable);
+      return '';
+    }
+    return resolved;
+  });
+}

@@ -1,0 +1,72 @@
+import { parseServersFile, ServersConfigError } from './servers-file';
+
+const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}): string[] => {
+  try {
+    parseServersFile(text, env);
+    return [];
+  } catch (error) {
+    return (error as ServersConfigError).problems;
+  }
+};
+
+describe('parseServersFile', () => {
+  it('reads stdio and remote entries in the desktop-client format, with comments, placeholders and defaults', () => {
+    const [memory, remote, legacy] = parseServersFile(
+      `{
+        // the hub reads the same file desktop clients use
+        "mcpServers": {
+          "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], "env": { "MEMORY_FILE_PATH": "\${env:HOME}/memory.json" }, "autoApprove": [] },
+          "remote": { "url": "https://mcp.example.com/mcp", "headers": { "Authorization": "Bearer \${TOKEN}" }, "dependsOn": ["memory"], "retry": { "maxAttempts": 2 } },
+          "legacy": { "url": "http://127.0.0.1:3001/sse", "type": "sse", "disabled": true, },
+        }
+      }`,
+      { HOME: '/home/ada', TOKEN: 'secret' },
+    );
+    expect(memory).toMatchObject({
+      name: 'memory',
+      source: 'file',
+      transport: { kind: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: { MEMORY_FILE_PATH: '/home/ada/memory.json' } },
+      disabled: false,
+      dependsOn: [],
+      timeouts: { connectMs: 30000, requestMs: 60000 },
+    });
+    expect(remote.transport).toEqual({ kind: 'remote', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer secret' }, type: 'auto' });
+    expect(remote.retry).toEqual({ maxAttempts: 2, initialDelayMs: 1000, maxDelayMs: 30000, multiplier: 2 });
+    expect(legacy).toMatchObject({ disabled: true, transport: { type: 'sse' } });
+  });
+
+  it('names server and field of a missing placeholder', () => {
+    expect(problemsOf('{"mcpServers": {"gh": {"command": "x", "env": {"TOKEN": "${GITHUB_TOKEN}"}}}}')).toEqual([
+      'mcpServers.gh.env.TOKEN: environment variable GITHUB_TOKEN is not set',
+    ]);
+  });
+
+  it('lists every invalid field of every server', () => {
+    const problems = problemsOf(`{"mcpServers": {
+      "a": {"command": "x", "url": "http://h/mcp"},
+      "b": {"retry": {"maxAttempts": 0}, "url": "ftp://nope"},
+      "bad name!": {"command": "x"}
+    }}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'mcpServers.a.command/url: give either command (stdio) or url (remote), not both',
+        'mcpServers.b.retry.maxAttempts: maxAttempts must not be less than 1',
+        'mcpServers.b.url: url must be an http:// or https:// URL',
+        expect.stringMatching(/^mcpServers\.bad name!\.name: "bad name!" must be letters/),
+      ]),
+    );
+  });
+
+  it('rejects cycles and unknown dependencies by name', () => {
+    expect(problemsOf('{"mcpServers": {"a": {"command": "x", "dependsOn": ["b"]}, "b": {"command": "y", "dependsOn": ["a"]}}}')).toEqual([
+      'dependency cycle: a → b → a',
+    ]);
+    expect(problemsOf('{"mcpServers": {"a": {"command": "x", "dependsOn": ["ghost"]}}}')).toEqual(['server "a" depends on unknown server "ghost"']);
+  });
+
+  it('reports syntax errors with their position', () => {
+    expect(problemsOf('{"mcpServers": {\n  "a": {"command": "x",,}\n}}')[0]).toBe("syntax: PropertyNameExpected at line 2, column 24");
+    expect(problemsOf('[]')).toEqual(['the file must hold a JSON object with "mcpServers"']);
+    expect(problemsOf('{}')).toEqual(['"mcpServers" is missing']);
+  });
+});
