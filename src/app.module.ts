@@ -3,6 +3,7 @@ import { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
 import { HealthModule } from './health/health.module';
 import { DebugModule } from './debug/debug.module';
+import { McpModule } from './mcp/mcp.module';
 
 /** The HTTP hub: platform first, features after. */
 @Module({})
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, ...(config.debugRoutes ? [DebugModule] : [])],
+      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, McpModule, ...(config.debugRoutes ? [DebugModule] : [])],
     };
   }
 }

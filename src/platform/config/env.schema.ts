@@ -138,6 +138,16 @@ export class EnvironmentVariables {
   @IsInt()
   SHUTDOWN_PHASE_TIMEOUT_MS!: number;
 
+  @EnvVar({ default: './mcp-servers.json', expected: 'a file path', description: 'Upstream MCP servers file ({"mcpServers": {...}}, the format desktop MCP clients use); optional' })
+  @IsString()
+  @IsNotEmpty()
+  MCP_SERVERS_CONFIG!: string;
+
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Reload the servers file when it changes, restarting only the servers whose entry changed' })
+  @ToBoolean()
+  @IsBoolean()
+  MCP_SERVERS_WATCH!: boolean;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()

@@ -1,0 +1,87 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Columns every catalog row shares: which server, whether it is reachable now, when it was last seen. */
+abstract class CatalogRow {
+  @PrimaryColumn('text')
+  serverName!: string;
+
+  @Column('boolean')
+  available!: boolean;
+
+  @Column('timestamptz')
+  updatedAt!: Date;
+}
+
+@Entity({ name: 'catalog_tools' })
+export class CatalogTool extends CatalogRow {
+  @PrimaryColumn('text')
+  name!: string;
+
+  @Column('text', { nullable: true })
+  title!: string | null;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('jsonb')
+  inputSchema!: Record<string, unknown>;
+
+  @Column('jsonb', { nullable: true })
+  outputSchema!: Record<string, unknown> | null;
+
+  @Column('jsonb', { nullable: true })
+  annotations!: Record<string, unknown> | null;
+}
+
+@Entity({ name: 'catalog_resources' })
+export class CatalogResource extends CatalogRow {
+  @PrimaryColumn('text')
+  uri!: string;
+
+  @Column('text')
+  name!: string;
+
+  @Column('text', { nullable: true })
+  title!: string | null;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('text', { nullable: true })
+  mimeType!: string | null;
+}
+
+@Entity({ name: 'catalog_resource_templates' })
+export class CatalogResourceTemplate extends CatalogRow {
+  @PrimaryColumn('text')
+  uriTemplate!: string;
+
+  @Column('text')
+  name!: string;
+
+  @Column('text', { nullable: true })
+  title!: string | null;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('text', { nullable: true })
+  mimeType!: string | null;
+}
+
+@Entity({ name: 'catalog_prompts' })
+export class CatalogPrompt extends CatalogRow {
+  @PrimaryColumn('text')
+  name!: string;
+
+  @Column('text', { nullable: true })
+  title!: string | null;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('jsonb')
+  arguments!: Record<string, unknown>[];
+}
+
+export const CATALOG_ENTITIES = [CatalogTool, CatalogResource, CatalogResourceTemplate, CatalogPrompt];

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional } from 'class-validator';
+
+export class PromptDto {
+  @ApiProperty({ example: 'everything' })
+  serverName!: string;
+
+  @ApiProperty({ example: 'args-prompt' })
+  name!: string;
+
+  @ApiPropertyOptional({ nullable: true, example: 'Arguments Prompt' })
+  title!: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'A prompt with two arguments, one required and one optional' })
+  description!: string | null;
+
+  @ApiProperty({ example: [{ name: 'city', description: 'Name of the city', required: true }] })
+  arguments!: Record<string, unknown>[];
+
+  @ApiProperty({ example: true })
+  available!: boolean;
+}
+
+export class GetPromptDto {
+  @ApiPropertyOptional({ example: { city: 'Lisbon' }, description: 'Prompt arguments (string values)' })
+  @IsOptional()
+  @IsObject()
+  arguments?: Record<string, string>;
+}
+
+export class GetPromptResultDto {
+  @ApiPropertyOptional({ example: 'A prompt with two arguments' })
+  description?: string;
+
+  @ApiProperty({ example: [{ role: 'user', content: { type: 'text', text: "What's weather in Lisbon?" } }] })
+  messages!: unknown[];
+}

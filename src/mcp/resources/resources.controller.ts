@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../platform/errors/app-error';
+import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
+import { CatalogService } from '../catalog/catalog.service';
+import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { requestUpstream } from '../upstream/upstream-request';
+import { ReadResourceDto, ReadResourceResultDto, ResourceListDto, ServerFilterDto } from './resource.dto';
+
+@ApiTags('resources')
+@Controller('resources')
+export class ResourcesController {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly upstreams: UpstreamManager,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Resources and resource templates of every upstream' })
+  @ApiOkResponse({ type: ResourceListDto })
+  list(@Query() query: ServerFilterDto): ResourceListDto {
+    return { resources: this.catalog.resources(query.server), resourceTemplates: this.catalog.resourceTemplates(query.server) };
+  }
+
+  @Post('read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Read a resource by URI from the server that offers it' })
+  @ApiOkResponse({ type: ReadResourceResultDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No server is given and none lists this URI' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
+  @ApiBadGatewayResponse({ type: ErrorResponseDto })
+  async read(@Body() body: ReadResourceDto): Promise<ReadResourceResultDto> {
+    const server = body.server ?? this.catalog.resources().find((r) => r.uri === body.uri)?.serverName;
+    if (!server) throw new NotFoundError('resource', body.uri, 'RESOURCE_NOT_FOUND');
+    const client = this.upstreams.client(server);
+    const timeout = this.upstreams.definition(server).timeouts.requestMs;
+    const result = await requestUpstream(server, client, timeout, (c, options) => c.readResource({ uri: body.uri }, options));
+    return { server, contents: result.contents };
+  }
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
+import { ConfigStatusDto } from '../servers-config/config-status.dto';
+import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
+import { ServersConfigService } from '../servers-config/servers-config.service';
+import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { LogsQueryDto, ServerListDto, ServerLogsDto, ServerViewDto } from './server.dto';
+import { ServersService } from './servers.service';
+
+@ApiTags('servers')
+@Controller('servers')
+export class ServersController {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly config: ServersConfigService,
+    private readonly upstreams: UpstreamManager,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every upstream MCP server with its state, reason, attempts and catalog size' })
+  @ApiOkResponse({ type: ServerListDto })
+  list(): ServerListDto {
+    return this.servers.list() as unknown as ServerListDto;
+  }
+
+  @Get('config-status')
+  @ApiOperation({ summary: 'State of the servers config file: loaded, or rejected with its problems while the last good one runs' })
+  @ApiOkResponse({ type: ConfigStatusDto })
+  configStatus(): ConfigStatusDto {
+    return this.config.configStatus();
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a server (stored in PostgreSQL); same fields as an mcpServers entry plus its name' })
+  @ApiCreatedResponse({ type: ServerViewDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid field, unknown dependency or dependency cycle' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The name exists already, in the API or in the config file (the file wins)' })
+  create(@Body() dto: CreateServerDto): Promise<ServerViewDto> {
+    return this.servers.create(dto) as unknown as Promise<ServerViewDto>;
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'One server' })
+  @ApiOkResponse({ type: ServerViewDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param('name') name: string): ServerViewDto {
+    return this.servers.view(name) as unknown as ServerViewDto;
+  }
+
+  @Patch(':name')
+  @ApiOperation({ summary: 'Change a server added over the API (only the given fields); it restarts' })
+  @ApiOkResponse({ type: ServerViewDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The server comes from the config file' })
+  update(@Param('name') name: string, @Body() dto: ServerEntryDto): Promise<ServerViewDto> {
+    return this.servers.update(name, dto) as unknown as Promise<ServerViewDto>;
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a server added over the API; its catalog entries go' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The server comes from the config file' })
+  async remove(@Param('name') name: string): Promise<void> {
+    await this.servers.remove(name);
+  }
+
+  @Post(':name/start')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start a stopped or failed server (after its dependencies)' })
+  @ApiOkResponse({ type: ServerViewDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  start(@Param('name') name: string): ServerViewDto {
+    this.upstreams.start(name);
+    return this.servers.view(name) as unknown as ServerViewDto;
+  }
+
+  @Post(':name/stop')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop a server (a stdio child gets a graceful close, then SIGKILL)' })
+  @ApiOkResponse({ type: ServerViewDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async stop(@Param('name') name: string): Promise<ServerViewDto> {
+    await this.upstreams.stop(name);
+    return this.servers.view(name) as unknown as ServerViewDto;
+  }
+
+  @Post(':name/restart')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop and start a server' })
+  @ApiOkResponse({ type: ServerViewDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async restart(@Param('name') name: string): Promise<ServerViewDto> {
+    await this.upstreams.restart(name);
+    return this.servers.view(name) as unknown as ServerViewDto;
+  }
+
+  @Get(':name/logs')
+  @ApiOperation({ summary: 'The last lines a stdio server wrote to stderr (bounded ring buffer)' })
+  @ApiOkResponse({ type: ServerLogsDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  logs(@Param('name') name: string, @Query() query: LogsQueryDto): ServerLogsDto {
+    return { server: name, ...this.upstreams.stderr(name, query.limit) };
+  }
+}

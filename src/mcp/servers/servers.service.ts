@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { CatalogService } from '../catalog/catalog.service';
+import { ServerRecord } from '../servers-config/server-record.entity';
+import { ServersConfigService } from '../servers-config/servers-config.service';
+import { toServerDefinition } from '../servers-config/server-entry';
+import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
+import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { ServerView, maskedDefinition } from './server-view';
+
+/** REST side of the servers: views of every server, and CRUD for the ones stored in PostgreSQL. */
+@Injectable()
+export class ServersService {
+  constructor(
+    @InjectRepository(ServerRecord) private readonly records: Repository<ServerRecord>,
+    private readonly config: ServersConfigService,
+    private readonly upstreams: UpstreamManager,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  list(): { servers: ServerView[]; shadowed: string[] } {
+    return { servers: this.upstreams.statuses().map((status) => this.view(status.name)), shadowed: this.config.shadowedApiServers() };
+  }
+
+  view(name: string): ServerView {
+    const status = this.upstreams.status(name);
+    const definition = this.upstreams.definition(name);
+    return { ...status, source: definition.source, config: maskedDefinition(definition), catalog: this.catalog.counts(name) };
+  }
+
+  async create(dto: CreateServerDto): Promise<ServerView> {
+    const { name, ...entry } = dto;
+    if (this.config.isFileServer(name)) {
+      throw new ConflictError('SERVER_DEFINED_IN_FILE', `Server "${name}" is defined in the config file, which wins over the API; pick another name or edit the file`, { name });
+    }
+    if (await this.records.existsBy({ name })) throw new ConflictError('SERVER_EXISTS', `Server "${name}" already exists; PATCH /api/servers/${name} changes it`, { name });
+    this.check(name, entry);
+    await this.records.save(this.records.create({ name, entry: stripUndefined(entry) }));
+    await this.config.reload(`server ${name} added over the API`);
+    return this.view(name);
+  }
+
+  async update(name: string, patch: ServerEntryDto): Promise<ServerView> {
+    const record = await this.apiRecord(name, 'changed');
+    const entry = { ...record.entry, ...stripUndefined(patch) };
+    if (patch.url !== undefined) delete entry.command;
+    if (patch.command !== undefined) delete entry.url;
+    this.check(name, entry);
+    record.entry = entry;
+    await this.records.save(record);
+    await this.config.reload(`server ${name} changed over the API`);
+    return this.view(name);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.apiRecord(name, 'removed');
+    await this.records.delete({ name });
+    await this.config.reload(`server ${name} removed over the API`);
+  }
+
+  private async apiRecord(name: string, action: string): Promise<ServerRecord> {
+    if (this.config.isFileServer(name)) {
+      throw new ConflictError('SERVER_DEFINED_IN_FILE', `Server "${name}" comes from the config file and can only be ${action} there`, { name });
+    }
+    const record = await this.records.findOneBy({ name });
+    if (!record) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
+    return record;
+  }
+
+  private check(name: string, entry: object): void {
+    const { definition, problems } = toServerDefinition(name, entry, 'api', process.env);
+    const all = definition ? this.config.problemsWith(definition) : [];
+    const fieldProblems = problems.map((p) => {
+      const [field, ...reason] = p.split(': ');
+      return { field, reason: reason.join(': ') };
+    });
+    const graphProblems = all.map((reason) => ({ field: 'dependsOn', reason }));
+    if (fieldProblems.length + graphProblems.length > 0) throw new ValidationFailedError([...fieldProblems, ...graphProblems]);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}

@@ -1,0 +1,242 @@
+import { Logger } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { describeError } from '../../platform/errors/describe-error';
+import { HUB_VERSION } from '../../platform/version';
+import { ServerDefinition } from '../servers-config/server-definition';
+import { backoffDelay } from './backoff';
+import { LineRingBuffer } from './ring-buffer';
+import { ConnectAttempt, ServerState, ServerStatus } from './server-state';
+import { TransportKind, createTransport, transportKinds } from './upstream-transport';
+
+const STDERR_LINES = 500;
+const MAX_RECORDED_ATTEMPTS = 50;
+
+export interface ConnectionHooks {
+  onState(status: ServerStatus, previous: ServerState): void;
+  onConnected(client: Client): void;
+  onDisconnected(): void;
+  onListChanged(): void;
+}
+
+/**
+ * One upstream MCP server: connects with retries (exponential backoff, full jitter), pings it,
+ * and reconnects after its process exits, its stream drops or pings keep failing.
+ * A `generation` number cancels stale loops: every stop, restart or reconnect starts a new one.
+ */
+export class UpstreamConnection {
+  readonly stderr = new LineRingBuffer(STDERR_LINES);
+  private readonly logger: Logger;
+  private generation = 0;
+  private client?: Client;
+  private pingTimer?: NodeJS.Timeout;
+  private wake?: () => void;
+  private status: ServerStatus;
+
+  constructor(
+    readonly definition: ServerDefinition,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.logger = new Logger(`Upstream:${definition.name}`);
+    this.status = {
+      name: definition.name,
+      state: 'stopped',
+      reason: 'not started',
+      since: new Date().toISOString(),
+      attempts: [],
+      consecutivePingFailures: 0,
+    };
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  snapshot(): ServerStatus {
+    return structuredClone(this.status);
+  }
+
+  /** The SDK client while connected (or degraded), else undefined. */
+  get connectedClient(): Client | undefined {
+    return this.status.state === 'connected' || this.status.state === 'degraded' ? this.client : undefined;
+  }
+
+  start(): void {
+    if (this.definition.disabled) {
+      this.generation++;
+      this.setState('disabled', 'disabled in its configuration');
+      return;
+    }
+    void this.connectLoop(++this.generation, 'start');
+  }
+
+  markWaiting(reason: string): void {
+    this.generation++;
+    this.setState('waiting', reason);
+  }
+
+  async stop(reason: string): Promise<void> {
+    this.generation++;
+    this.wake?.();
+    await this.closeClient();
+    this.setState(this.definition.disabled ? 'disabled' : 'stopped', reason);
+  }
+
+  private async connectLoop(generation: number, why: string): Promise<void> {
+    const { maxAttempts } = this.definition.retry;
+    this.status.attempts = [];
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (generation !== this.generation) return;
+      const record: ConnectAttempt = { attempt, startedAt: new Date().toISOString() };
+      this.status.attempts = [...this.status.attempts, record].slice(-MAX_RECORDED_ATTEMPTS);
+      this.setState('connecting', `${why}: attempt ${attempt} of ${maxAttempts}`);
+      try {
+        await this.connectOnce(generation);
+        return;
+      } catch (error) {
+        if (generation !== this.generation) return;
+        record.error = describeError(error);
+        this.status.lastError = record.error;
+        if (attempt === maxAttempts) {
+          this.setState('failed', `gave up after ${maxAttempts} attempt(s): ${record.error}`);
+          return;
+        }
+        record.nextDelayMs = backoffDelay(this.definition.retry, attempt);
+        this.setState('backoff', `attempt ${attempt} of ${maxAttempts} failed (${record.error}); retrying in ${record.nextDelayMs} ms`);
+        await this.sleep(record.nextDelayMs);
+      }
+    }
+  }
+
+  private async connectOnce(generation: number): Promise<void> {
+    let lastError: unknown;
+    for (const kind of transportKinds(this.definition)) {
+      const client = this.newClient();
+      const transport = createTransport(this.definition, kind);
+      if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.stderr.write(chunk.toString('utf8')));
+      try {
+        await client.connect(transport, { timeout: this.definition.timeouts.connectMs });
+      } catch (error) {
+        lastError = error;
+        await client.close().catch(() => undefined);
+        continue;
+      }
+      if (generation !== this.generation) {
+        await client.close().catch(() => undefined);
+        return;
+      }
+      this.onConnected(client, kind, transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined, generation);
+      return;
+    }
+    throw lastError;
+  }
+
+  private newClient(): Client {
+    const client = new Client({ name: 'mcp-hub', version: HUB_VERSION }, { capabilities: {} });
+    for (const schema of [ToolListChangedNotificationSchema, ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema]) {
+      client.setNotificationHandler(schema, async () => this.hooks.onListChanged());
+    }
+    return client;
+  }
+
+  private onConnected(client: Client, kind: TransportKind, pid: number | undefined, generation: number): void {
+    this.client = client;
+    this.status.transport = kind;
+    this.status.pid = pid;
+    this.status.consecutivePingFailures = 0;
+    const info = client.getServerVersion();
+    this.status.serverInfo = info ? { name: info.name, version: info.version } : undefined;
+    client.onclose = () => this.onClosed(client, generation);
+    this.setState('connected', `connected over ${kind}${pid ? ` (pid ${pid})` : ''}`);
+    this.startPings(client, generation);
+    this.hooks.onConnected(client);
+  }
+
+  /** The transport closed by itself: the process exited or the stream was lost. Reconnect. */
+  private onClosed(client: Client, generation: number): void {
+    if (generation !== this.generation || client !== this.client) return;
+    this.client = undefined;
+    this.stopPings();
+    const what = this.status.pid ? `process ${this.status.pid} exited` : 'connection closed';
+    this.logger.warn(`${what}; reconnecting`);
+    this.hooks.onDisconnected();
+    this.status.pid = undefined;
+    void this.connectLoop(++this.generation, `reconnecting after ${what}`);
+  }
+
+  private startPings(client: Client, generation: number): void {
+    const { intervalMs, timeoutMs, failureThreshold } = this.definition.healthCheck;
+    this.stopPings();
+    if (intervalMs <= 0) return;
+    let inFlight = false;
+    this.pingTimer = setInterval(async () => {
+      if (inFlight || generation !== this.generation) return;
+      inFlight = true;
+      try {
+        await client.ping({ timeout: timeoutMs });
+        if (generation !== this.generation) return;
+        if (this.status.consecutivePingFailures > 0) {
+          this.status.consecutivePingFailures = 0;
+          if (this.status.state === 'degraded') this.setState('connected', 'ping answered again');
+        }
+      } catch (error) {
+        if (generation !== this.generation) return;
+        const failures = ++this.status.consecutivePingFailures;
+        this.status.lastError = `ping: ${describeError(error)}`;
+        if (failures >= failureThreshold) {
+          this.logger.warn(`${failures} ping(s) failed in a row; reconnecting`);
+          this.generation++;
+          this.stopPings();
+          const stale = this.client;
+          this.client = undefined;
+          this.hooks.onDisconnected();
+          await stale?.close().catch(() => undefined);
+          void this.connectLoop(this.generation, `reconnecting after ${failures} failed pings`);
+        } else {
+          this.setState('degraded', `ping failed ${failures} of ${failureThreshold} allowed: ${describeError(error)}`);
+        }
+      } finally {
+        inFlight = false;
+      }
+    }, intervalMs);
+    this.pingTimer.unref();
+  }
+
+  private stopPings(): void {
+    clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+
+  private async closeClient(): Promise<void> {
+    this.stopPings();
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      this.hooks.onDisconnected();
+      await client.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
+    }
+    this.status.pid = undefined;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private setState(state: ServerState, reason: string): void {
+    const previous = this.status.state;
+    this.status = { ...this.status, state, reason, since: new Date().toISOString() };
+    this.hooks.onState(this.snapshot(), previous);
+  }
+}

@@ -1,0 +1,189 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { EventBus } from '../../platform/events/event-bus';
+import { NotFoundError } from '../../platform/errors/app-error';
+import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
+import { CatalogService } from '../catalog/catalog.service';
+import { ServerDefinition, definitionFingerprint } from '../servers-config/server-definition';
+import { topologicalOrder } from '../servers-config/dependency-graph';
+import { ServerState, ServerStatus } from './server-state';
+import { UpstreamConnection } from './upstream-connection';
+import { UpstreamUnavailableError } from './upstream.errors';
+
+export interface ApplyResult {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  unchanged: string[];
+}
+
+const LIVE_STATES: ServerState[] = ['connected', 'degraded'];
+
+/**
+ * Owns one UpstreamConnection per configured server. `apply()` takes the desired set and touches
+ * only what changed; servers start in dependency order, each waiting until its dependencies connect,
+ * independent ones in parallel. Connections close in the `producers` shutdown phase.
+ */
+@Injectable()
+export class UpstreamManager {
+  private readonly logger = new Logger('Upstreams');
+  private readonly connections = new Map<string, UpstreamConnection>();
+  private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  private firstApply = true;
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly events: EventBus,
+    coordinator: ShutdownCoordinator,
+  ) {
+    coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
+  }
+
+  async apply(definitions: ServerDefinition[]): Promise<ApplyResult> {
+    const next = new Map(definitions.map((d) => [d.name, d]));
+    const result: ApplyResult = { added: [], removed: [], changed: [], unchanged: [] };
+    for (const name of this.connections.keys()) if (!next.has(name)) result.removed.push(name);
+    for (const [name, definition] of next) {
+      const current = this.connections.get(name);
+      if (!current) result.added.push(name);
+      else if (definitionFingerprint(current.definition) !== definitionFingerprint(definition)) result.changed.push(name);
+      else result.unchanged.push(name);
+    }
+
+    await Promise.all(result.removed.map(async (name) => {
+      await this.connections.get(name)!.stop('removed from the configuration');
+      this.connections.delete(name);
+      await this.catalog.remove(name);
+    }));
+    await Promise.all(result.changed.map((name) => this.connections.get(name)!.stop('configuration changed; restarting')));
+    if (this.firstApply) await this.forgetUnconfigured(next);
+
+    const fresh = [...result.added, ...result.changed];
+    for (const name of fresh) this.connections.set(name, new UpstreamConnection(next.get(name)!, this.hooksFor(name)));
+    const order = topologicalOrder([...this.connections.values()].map((c) => c.definition));
+    for (const name of order) if (fresh.includes(name)) this.startWhenReady(name);
+    return result;
+  }
+
+  statuses(): ServerStatus[] {
+    return [...this.connections.values()].map((c) => c.snapshot()).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  status(name: string): ServerStatus {
+    return this.connection(name).snapshot();
+  }
+
+  definition(name: string): ServerDefinition {
+    return this.connection(name).definition;
+  }
+
+  stderr(name: string, limit?: number) {
+    const connection = this.connection(name);
+    return { lines: connection.stderr.tail(limit), dropped: connection.stderr.dropped };
+  }
+
+  /** The connected SDK client of a server; 404 when unknown, 503 when not connected. */
+  client(name: string): Client {
+    const connection = this.connection(name);
+    const client = connection.connectedClient;
+    if (!client) {
+      const status = connection.snapshot();
+      throw new UpstreamUnavailableError(name, status.state, status.reason);
+    }
+    return client;
+  }
+
+  start(name: string): ServerStatus {
+    const connection = this.connection(name);
+    if (!LIVE_STATES.includes(connection.snapshot().state)) this.startWhenReady(name);
+    return connection.snapshot();
+  }
+
+  async stop(name: string): Promise<ServerStatus> {
+    const connection = this.connection(name);
+    await connection.stop('stopped over the API');
+    return connection.snapshot();
+  }
+
+  async restart(name: string): Promise<ServerStatus> {
+    const connection = this.connection(name);
+    await connection.stop('restarting over the API');
+    this.startWhenReady(name);
+    return connection.snapshot();
+  }
+
+  async stopAll(reason: string): Promise<void> {
+    for (const timer of this.refreshTimers.values()) clearTimeout(timer);
+    await Promise.all([...this.connections.values()].map((c) => c.stop(reason)));
+  }
+
+  private connection(name: string): UpstreamConnection {
+    const connection = this.connections.get(name);
+    if (!connection) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
+    return connection;
+  }
+
+  /** Catalog entries of servers no longer configured go; the rest stay, unavailable until they connect. */
+  private async forgetUnconfigured(configured: Map<string, ServerDefinition>): Promise<void> {
+    this.firstApply = false;
+    const known = new Set(this.catalog.tools().map((t) => t.serverName));
+    this.catalog.resources().forEach((r) => known.add(r.serverName));
+    this.catalog.prompts().forEach((p) => known.add(p.serverName));
+    await Promise.all([...known].map((name) => (configured.has(name) ? this.catalog.setAvailable(name, false) : this.catalog.remove(name))));
+  }
+
+  private startWhenReady(name: string): void {
+    const connection = this.connections.get(name);
+    if (!connection) return;
+    if (connection.definition.disabled) return connection.start();
+    const blockers = connection.definition.dependsOn
+      .map((dependency) => ({ dependency, status: this.connections.get(dependency)?.snapshot() }))
+      .filter(({ status }) => !status || !LIVE_STATES.includes(status.state));
+    if (blockers.length === 0) return connection.start();
+    const why = blockers
+      .map(({ dependency, status }) =>
+        !status ? `${dependency} (not configured)` : status.state === 'failed' ? `${dependency} (failed: ${status.lastError ?? status.reason})` : `${dependency} (${status.state})`,
+      )
+      .join(', ');
+    const reason = `waiting for ${why}`;
+    const current = connection.snapshot();
+    if (current.state !== 'waiting' || current.reason !== reason) connection.markWaiting(reason);
+  }
+
+  private hooksFor(name: string) {
+    return {
+      onState: (status: ServerStatus, previous: ServerState) => {
+        const level = status.state === 'failed' || status.state === 'degraded' || status.state === 'backoff' ? 'warn' : 'log';
+        this.logger[level](`${name}: ${previous} → ${status.state} (${status.reason})`);
+        this.events.publish(
+          'mcp.server.state',
+          { server: name, from: previous, to: status.state, reason: status.reason, attempt: status.attempts.at(-1)?.attempt ?? null },
+          name,
+        );
+        if (previous !== status.state) this.reconsiderDependents(name);
+      },
+      onConnected: (client: Client) => void this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
+      onDisconnected: () => void this.catalog.setAvailable(name, false),
+      onListChanged: () => this.scheduleRefresh(name),
+    };
+  }
+
+  private reconsiderDependents(name: string): void {
+    for (const connection of this.connections.values()) {
+      if (connection.definition.dependsOn.includes(name) && connection.snapshot().state === 'waiting') this.startWhenReady(connection.name);
+    }
+  }
+
+  private scheduleRefresh(name: string): void {
+    clearTimeout(this.refreshTimers.get(name));
+    this.refreshTimers.set(
+      name,
+      setTimeout(() => {
+        this.refreshTimers.delete(name);
+        const connection = this.connections.get(name);
+        const client = connection?.connectedClient;
+        if (client) void this.catalog.sync(name, client, connection.definition.timeouts.requestMs);
+      }, 100),
+    );
+  }
+}

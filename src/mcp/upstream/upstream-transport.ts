@@ -1,0 +1,35 @@
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ServerDefinition } from '../servers-config/server-definition';
+
+export type TransportKind = 'stdio' | 'streamable-http' | 'sse';
+
+/** Which transports to try, in order: remote servers without a type try Streamable HTTP, then SSE. */
+export function transportKinds(definition: ServerDefinition): TransportKind[] {
+  const transport = definition.transport;
+  if (transport.kind === 'stdio') return ['stdio'];
+  return transport.type === 'auto' ? ['streamable-http', 'sse'] : [transport.type];
+}
+
+/**
+ * An SDK client transport for one attempt. Stdio children get the SDK's safe default environment
+ * (PATH, HOME, ...) plus the entry's env, never the hub's own secrets; their stderr is piped.
+ */
+export function createTransport(definition: ServerDefinition, kind: TransportKind): Transport {
+  const transport = definition.transport;
+  if (transport.kind === 'stdio') {
+    return new StdioClientTransport({
+      command: transport.command,
+      args: transport.args,
+      env: { ...getDefaultEnvironment(), ...transport.env },
+      cwd: transport.cwd,
+      stderr: 'pipe',
+    });
+  }
+  const url = new URL(transport.url);
+  const requestInit = { headers: transport.headers };
+  if (kind === 'sse') return new SSEClientTransport(url, { requestInit });
+  return new StreamableHTTPClientTransport(url, { requestInit });
+}

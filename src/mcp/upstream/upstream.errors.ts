@@ -1,0 +1,31 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError } from '../../platform/errors/app-error';
+
+/** The server exists but is not connected right now. */
+export class UpstreamUnavailableError extends AppError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+
+  constructor(server: string, state: string, reason: string) {
+    super(`MCP server "${server}" is ${state}: ${reason}`, { server, state, reason });
+  }
+}
+
+/** The upstream answered with an error; its message is carried through. */
+export class UpstreamError extends AppError {
+  readonly status = HttpStatus.BAD_GATEWAY;
+  readonly code = 'UPSTREAM_ERROR';
+
+  constructor(server: string, upstreamMessage: string, upstreamCode?: number) {
+    super(`MCP server "${server}" answered with an error: ${upstreamMessage}`, { server, upstreamMessage, upstreamCode });
+  }
+}
+
+export class UpstreamTimeoutError extends AppError {
+  readonly status = HttpStatus.GATEWAY_TIMEOUT;
+  readonly code = 'UPSTREAM_TIMEOUT';
+
+  constructor(server: string, timeoutMs: number) {
+    super(`MCP server "${server}" did not answer within ${timeoutMs} ms`, { server, timeoutMs });
+  }
+}
