@@ -1,0 +1,178 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backoffCeiling } from '../../src/mcp/upstream/backoff';
+import { freePort } from '../support/free-port';
+import { HubApi } from '../support/hub-api';
+import { HubProcess } from '../support/hub-process';
+import { EVERYTHING_BIN, EverythingHttpServer, MEMORY_BIN, processAlive } from '../support/mcp-servers';
+import { SseRecorder } from '../support/sse';
+import { CountingProxy } from '../support/counting-proxy';
+import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../support/test-database';
+
+const FAILING_RETRY = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 5000, multiplier: 3 };
+
+describe('upstream MCP servers: connect, catalog, call, recover (real servers from npm)', () => {
+  const databaseUrl = freshDatabaseUrl();
+  let dir: string;
+  let http: EverythingHttpServer;
+  let proxy: CountingProxy;
+  let hub: HubProcess;
+  let api: HubApi;
+  let events: SseRecorder;
+  let deadPort: number;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-upstream-'));
+    http = await EverythingHttpServer.create();
+    await http.start();
+    proxy = new CountingProxy(new URL(http.url));
+    await proxy.start();
+    deadPort = await freePort();
+    await writeFile(
+      join(dir, 'mcp-servers.json'),
+      JSON.stringify({
+        mcpServers: {
+          everything: { command: process.execPath, args: [EVERYTHING_BIN] },
+          'everything-http': { url: proxy.url, type: 'streamable-http' },
+          memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }, healthCheck: { intervalMs: 500 } },
+          'missing-command': { command: 'mcp-hub-no-such-command', retry: FAILING_RETRY },
+          'nothing-listens': { url: `http://127.0.0.1:${deadPort}/mcp`, retry: FAILING_RETRY },
+        },
+      }),
+    );
+    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: join(dir, 'mcp-servers.json'), REDIS_KEY_PREFIX: `test-upstream-${process.pid}:` });
+    api = new HubApi(hub);
+    events = new SseRecorder();
+    await events.open(hub.url('/api/events'));
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await hub?.stop();
+    await proxy?.stop();
+    await http?.stop();
+    await rm(dir, { recursive: true, force: true });
+    await dropDatabase(databaseUrl);
+  });
+
+  it('connects stdio and Streamable HTTP servers and records their tools in PostgreSQL', async () => {
+    for (const name of ['everything', 'everything-http', 'memory']) {
+      const server = await api.waitForServer(name, (s) => s.state === 'connected' && s.catalog.tools > 0);
+      expect(server.transport).toBe(name === 'everything-http' ? 'streamable-http' : 'stdio');
+    }
+    const rows = await queryDatabase<{ server_name: string; name: string; available: boolean; input_schema: object }>(
+      databaseUrl,
+      'SELECT server_name, name, available, input_schema FROM mcp_hub.catalog_tools ORDER BY server_name, name',
+    );
+    const names = (server: string) => rows.filter((r) => r.server_name === server).map((r) => r.name);
+    expect(names('everything')).toEqual(expect.arrayContaining(['echo', 'get-sum']));
+    expect(names('everything-http')).toEqual(expect.arrayContaining(['echo', 'get-sum']));
+    expect(names('memory')).toEqual(expect.arrayContaining(['create_entities', 'read_graph']));
+    expect(rows.every((r) => r.available)).toBe(true);
+    expect(rows.find((r) => r.server_name === 'everything' && r.name === 'get-sum')?.input_schema).toMatchObject({ properties: { a: { type: 'number' } } });
+
+    const prompts = await queryDatabase(databaseUrl, `SELECT name FROM mcp_hub.catalog_prompts WHERE server_name = 'everything'`);
+    expect(prompts.length).toBeGreaterThan(0);
+    const resources = await queryDatabase(databaseUrl, `SELECT uri FROM mcp_hub.catalog_resources WHERE server_name = 'everything'`);
+    expect(resources.length).toBeGreaterThan(0);
+  });
+
+  it('calls echo and get-sum through REST over both transports', async () => {
+    for (const server of ['everything', 'everything-http']) {
+      const echo = await api.callTool(server, 'echo', { message: 'hello hub' });
+      expect(echo).toEqual({ status: 200, body: { content: [{ type: 'text', text: 'Echo: hello hub' }] } });
+      const sum = await api.callTool(server, 'get-sum', { a: 2, b: 40 });
+      expect(sum.status).toBe(200);
+      expect(sum.body.content[0].text).toContain('42');
+    }
+  });
+
+  it('rejects a bad argument with 400 naming the field, and sends nothing upstream', async () => {
+    const callsBefore = proxy.count('tools/call');
+    const bad = await api.callTool('everything-http', 'get-sum', { a: 'two', b: 3 });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'arguments.a', reason: 'must be number' }] });
+    const missing = await api.callTool('everything-http', 'echo', {});
+    expect(missing.body.details).toEqual([{ field: 'arguments.message', reason: "must have required property 'message'" }]);
+    expect(proxy.count('tools/call')).toBe(callsBefore);
+
+    expect((await api.callTool('everything-http', 'get-sum', { a: 1, b: 1 })).status).toBe(200);
+    expect(proxy.count('tools/call')).toBe(callsBefore + 1);
+  });
+
+  it('maps unknown tools and servers to 404', async () => {
+    expect((await api.callTool('everything', 'no-such-tool', {})).body.code).toBe('TOOL_NOT_FOUND');
+    expect((await api.get('/api/servers/no-such-server')).status).toBe(404);
+  });
+
+  it('gives up on a missing command and on a URL where nothing listens after the configured attempts, with growing backoff', async () => {
+    for (const name of ['missing-command', 'nothing-listens']) {
+      const server = await api.waitForState(name, 'failed');
+      expect(server.attempts).toHaveLength(FAILING_RETRY.maxAttempts);
+      expect(server.reason).toMatch(/^gave up after 3 attempt\(s\): /);
+      expect(server.lastError).toMatch(name === 'missing-command' ? /ENOENT/ : /ECONNREFUSED|fetch failed/);
+      const starts = server.attempts.map((a: { startedAt: string }) => Date.parse(a.startedAt));
+      for (let i = 0; i < FAILING_RETRY.maxAttempts - 1; i++) {
+        const attempt = server.attempts[i];
+        expect(attempt.error).toBeTruthy();
+        expect(attempt.nextDelayMs).toBeLessThanOrEqual(backoffCeiling(FAILING_RETRY, i + 1));
+        expect(starts[i + 1] - starts[i]).toBeGreaterThanOrEqual(attempt.nextDelayMs);
+      }
+      expect(backoffCeiling(FAILING_RETRY, 2)).toBeGreaterThan(backoffCeiling(FAILING_RETRY, 1));
+      expect(server.attempts[2].nextDelayMs).toBeUndefined();
+    }
+    for (const name of ['everything', 'everything-http', 'memory']) expect((await api.server(name)).state).toBe('connected');
+    const failedEvents = events.messages.filter((m) => m.event === 'mcp.server.state' && m.data.data.to === 'failed').map((m) => m.data.subject);
+    expect(failedEvents.sort()).toEqual(['missing-command', 'nothing-listens']);
+  });
+
+  it('reconnects a stdio server whose process was killed; its catalog goes unavailable, then available again', async () => {
+    const before = await api.waitForState('memory', 'connected');
+    const seen = events.messages.length;
+    process.kill(before.pid, 'SIGKILL');
+
+    const after = await api.waitForServer('memory', (s) => s.state === 'connected' && s.pid !== before.pid);
+    expect(processAlive(before.pid)).toBe(false);
+    expect(processAlive(after.pid)).toBe(true);
+    await events.waitFor((m) => m.event === 'mcp.catalog.changed' && m.data.subject === 'memory' && m.data.data.change === 'synced' && events.messages.indexOf(m) > seen);
+    const changes = events.messages.slice(seen).filter((m) => m.event === 'mcp.catalog.changed' && m.data.subject === 'memory').map((m) => m.data.data.change);
+    expect(changes.indexOf('unavailable')).toBeGreaterThanOrEqual(0);
+    expect(changes.indexOf('synced')).toBeGreaterThan(changes.indexOf('unavailable'));
+    const states = events.messages.slice(seen).filter((m) => m.event === 'mcp.server.state' && m.data.subject === 'memory').map((m) => m.data.data.to);
+    expect(states).toEqual(expect.arrayContaining(['connecting', 'connected']));
+    const rows = await queryDatabase<{ available: boolean }>(databaseUrl, `SELECT available FROM mcp_hub.catalog_tools WHERE server_name = 'memory'`);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.available)).toBe(true);
+    expect((await api.callTool('memory', 'read_graph', {})).status).toBe(200);
+  });
+
+  it('keeps stderr of stdio servers and lists, reads and renders resources and prompts', async () => {
+    const logs = await api.get('/api/servers/everything/logs');
+    expect(logs.status).toBe(200);
+    expect(logs.body.lines.length).toBeGreaterThan(0);
+
+    const { body: listed } = await api.get('/api/resources?server=everything');
+    const resource = listed.resources[0];
+    const read = await api.send('POST', '/api/resources/read', { uri: resource.uri });
+    expect(read.status).toBe(200);
+    expect(read.body.server).toBe('everything');
+    expect(read.body.contents[0].uri).toBe(resource.uri);
+
+    const { body: prompts } = await api.get('/api/prompts?server=everything');
+    const simple = prompts.find((p: { arguments: unknown[] }) => p.arguments.length === 0);
+    const rendered = await api.send('POST', `/api/prompts/everything/${simple.name}/get`, {});
+    expect(rendered.status).toBe(200);
+    expect(rendered.body.messages.length).toBeGreaterThan(0);
+  });
+
+  it('leaves no upstream child process behind when the hub exits', async () => {
+    const pids = [(await api.server('everything')).pid, (await api.server('memory')).pid];
+    expect(pids.every(processAlive)).toBe(true);
+    hub.signal('SIGTERM');
+    expect((await hub.exited).code).toBe(0);
+    expect(pids.filter(processAlive)).toEqual([]);
+    const producers = hub.logs.find((l) => l.msg.startsWith('Shutdown phase producers started'));
+    expect(producers?.msg).toContain('upstream-mcp-servers');
+  });
+});

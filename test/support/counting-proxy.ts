@@ -1,0 +1,55 @@
+import { createServer, request, Server } from 'node:http';
+import { freePort } from './free-port';
+
+/**
+ * An HTTP proxy in front of a Streamable HTTP MCP server that counts the JSON-RPC methods passing
+ * through, so a test can prove what did (or did not) reach the upstream.
+ */
+export class CountingProxy {
+  readonly methods: string[] = [];
+  private server?: Server;
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}${this.target.pathname}`;
+  }
+
+  count(method: string): number {
+    return this.methods.filter((m) => m === method).length;
+  }
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        try {
+          const parsed = JSON.parse(body.toString('utf8')) as { method?: string } | { method?: string }[];
+          for (const message of Array.isArray(parsed) ? parsed : [parsed]) if (message.method) this.methods.push(message.method);
+        } catch {
+          // GET and DELETE have no JSON body
+        }
+        const upstream = request(
+          { host: this.target.hostname, port: this.target.port, path: req.url, method: req.method, headers: { ...req.headers, host: this.target.host } },
+          (upstreamRes) => {
+            res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+            upstreamRes.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.destroy());
+        res.on('close', () => upstream.destroy());
+        upstream.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve) ?? resolve(undefined));
+  }
+}
