@@ -7,22 +7,25 @@ import { ROOT, sleep } from './hub-process';
 export const EVERYTHING_BIN = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 export const MEMORY_BIN = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
 
-/** server-everything over Streamable HTTP on its own port, started by the test. */
+/** server-everything over Streamable HTTP (or the legacy SSE transport) on its own port, started by the test. */
 export class EverythingHttpServer {
   private child?: ChildProcess;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    readonly mode: 'streamableHttp' | 'sse',
+  ) {}
 
-  static async create(): Promise<EverythingHttpServer> {
-    return new EverythingHttpServer(await freePort());
+  static async create(mode: 'streamableHttp' | 'sse' = 'streamableHttp'): Promise<EverythingHttpServer> {
+    return new EverythingHttpServer(await freePort(), mode);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}/mcp`;
+    return `http://127.0.0.1:${this.port}/${this.mode === 'sse' ? 'sse' : 'mcp'}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [EVERYTHING_BIN, 'streamableHttp'], { env: { ...process.env, PORT: String(this.port) }, stdio: 'ignore' });
+    this.child = spawn(process.execPath, [EVERYTHING_BIN, this.mode], { env: { ...process.env, PORT: String(this.port) }, stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
       if (await portOpen(this.port)) return;
       await sleep(50);

@@ -34,3 +34,12 @@ describe('dependency graph', () => {
     expect(problems).toContain('server "d" depends on itself');
   });
 });
+
+describe('cycle naming', () => {
+  it('starts a cycle at its alphabetically first server whatever the visiting order', () => {
+    expect(dependencyProblems([
+      { name: 'c2', dependsOn: ['c1'] },
+      { name: 'c1', dependsOn: ['c2'] },
+    ])).toEqual(['dependency cycle: c1 → c2 → c1']);
+  });
+});

@@ -18,11 +18,13 @@ export function dependencyProblems(nodes: DependencyNode[]): string[] {
   const visit = (name: string, path: string[]) => {
     if (state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(name)), name];
-      const key = [...new Set(cycle)].sort().join(',');
-      if (!reported.has(key) && cycle.length > 2) {
+      const members = path.slice(path.indexOf(name));
+      const key = [...members].sort().join(',');
+      if (!reported.has(key) && members.length > 1) {
         reported.add(key);
-        problems.push(`dependency cycle: ${cycle.join(' → ')}`);
+        const first = members.indexOf([...members].sort()[0]);
+        const rotated = [...members.slice(first), ...members.slice(0, first)];
+        problems.push(`dependency cycle: ${[...rotated, rotated[0]].join(' → ')}`);
       }
       return;
     }

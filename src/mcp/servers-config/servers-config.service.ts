@@ -71,7 +71,8 @@ export class ServersConfigService implements OnApplicationBootstrap {
   /** Problems the union would have if `candidate` joined (or replaced its namesake among) the API servers. */
   problemsWith(candidate: ServerDefinition): string[] {
     const others = this.definitions().filter((d) => d.name !== candidate.name);
-    return dependencyProblems([...others, candidate]).filter((p) => p.includes(`"${candidate.name}"`) || p.includes(candidate.name));
+    const mentions = new RegExp(`(^|[\\s"])${candidate.name.replace(/[-]/g, '\\-')}([\\s"]|$)`);
+    return dependencyProblems([...others, candidate]).filter((problem) => mentions.test(problem));
   }
 
   /** Re-reads the file and the API servers and applies the result; calls run one at a time. */
