@@ -17,6 +17,7 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
   let dir: string;
   let http: EverythingHttpServer;
   let proxy: CountingProxy;
+  let hangingProxy: CountingProxy;
   let hub: HubProcess;
   let api: HubApi;
   let events: SseRecorder;
@@ -28,6 +29,8 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
     await http.start();
     proxy = new CountingProxy(new URL(http.url));
     await proxy.start();
+    hangingProxy = new CountingProxy(new URL(http.url));
+    await hangingProxy.start();
     deadPort = await freePort();
     await writeFile(
       join(dir, 'mcp-servers.json'),
@@ -37,6 +40,7 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
           'everything-http': { url: proxy.url, type: 'streamable-http' },
           memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }, healthCheck: { intervalMs: 500 } },
           'missing-command': { command: 'mcp-hub-no-such-command', retry: FAILING_RETRY },
+          pinged: { url: hangingProxy.url, type: 'streamable-http', healthCheck: { intervalMs: 200, timeoutMs: 150, failureThreshold: 3 } },
           'nothing-listens': { url: `http://127.0.0.1:${deadPort}/mcp`, retry: FAILING_RETRY },
         },
       }),
@@ -51,6 +55,7 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
     await events?.close();
     await hub?.stop();
     await proxy?.stop();
+    await hangingProxy?.stop();
     await http?.stop();
     await rm(dir, { recursive: true, force: true });
     await dropDatabase(databaseUrl);
@@ -123,8 +128,8 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
       expect(server.attempts[2].nextDelayMs).toBeUndefined();
     }
     for (const name of ['everything', 'everything-http', 'memory']) expect((await api.server(name)).state).toBe('connected');
-    const failedEvents = events.messages.filter((m) => m.event === 'mcp.server.state' && m.data.data.to === 'failed').map((m) => m.data.subject);
-    expect(failedEvents.sort()).toEqual(['missing-command', 'nothing-listens']);
+    const failedLogs = hub.logs.filter((l) => l.context === 'Upstreams' && / → failed \(gave up after 3 attempt/.test(l.msg)).map((l) => l.msg.split(':')[0]);
+    expect(failedLogs.sort()).toEqual(['missing-command', 'nothing-listens']);
   });
 
   it('reconnects a stdio server whose process was killed; its catalog goes unavailable, then available again', async () => {
@@ -145,6 +150,33 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.available)).toBe(true);
     expect((await api.callTool('memory', 'read_graph', {})).status).toBe(200);
+  });
+
+  it('marks a server whose pings time out degraded, reconnects after the threshold, and recovers', async () => {
+    await api.waitForState('pinged', 'connected');
+    const seen = events.messages.length;
+    const pingsBefore = hangingProxy.count('ping');
+    hangingProxy.pause();
+    const degraded = await api.waitForState('pinged', 'degraded');
+    expect(degraded.reason).toMatch(/^ping failed [12] of 3 allowed/);
+    await events.waitFor((m) => events.messages.indexOf(m) >= seen && m.data.subject === 'pinged' && m.data.data.to === 'connecting' && /after 3 failed pings/.test(m.data.data.reason));
+    hangingProxy.resume();
+    await api.waitForServer('pinged', (s) => s.state === 'connected' && events.messages.slice(seen).some((m) => m.data.subject === 'pinged' && m.data.data?.to === 'connecting'));
+    expect(hangingProxy.count('ping')).toBeGreaterThan(pingsBefore + 2);
+    expect(hangingProxy.count('initialize')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('maps an upstream that takes too long to 504 and an upstream error to 502, with its message', async () => {
+    const slow = await api.send('POST', '/api/tools/everything/trigger-long-running-operation/call', { arguments: { duration: 5, steps: 5 }, timeoutMs: 300 });
+    expect(slow.status).toBe(504);
+    expect(slow.body).toMatchObject({ code: 'UPSTREAM_TIMEOUT', message: 'MCP server "everything" did not answer within 300 ms' });
+
+    const missing = await api.send('POST', '/api/resources/read', { server: 'everything', uri: 'demo://resource/no-such-thing' });
+    expect(missing.status).toBe(502);
+    expect(missing.body.code).toBe('UPSTREAM_ERROR');
+    expect(missing.body.details.upstreamMessage.length).toBeGreaterThan(0);
+
+    expect((await api.callTool('everything', 'echo', { message: 'still fine' })).status).toBe(200);
   });
 
   it('keeps stderr of stdio servers and lists, reads and renders resources and prompts', async () => {

@@ -8,12 +8,24 @@ import { freePort } from './free-port';
 export class CountingProxy {
   readonly methods: string[] = [];
   private server?: Server;
+  private held: (() => void)[] = [];
+  private paused = false;
   port = 0;
 
   constructor(private readonly target: URL) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}${this.target.pathname}`;
+  }
+
+  /** Holds every request from now on (the upstream seems to hang) until resume(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.held.splice(0).forEach((release) => release());
   }
 
   count(method: string): number {
@@ -25,7 +37,8 @@ export class CountingProxy {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
+      req.on('end', () => (this.paused ? this.held.push(forward) : forward()));
+      const forward = () => {
         const body = Buffer.concat(chunks);
         try {
           const parsed = JSON.parse(body.toString('utf8')) as { method?: string } | { method?: string }[];
@@ -43,7 +56,7 @@ export class CountingProxy {
         upstream.on('error', () => res.destroy());
         res.on('close', () => upstream.destroy());
         upstream.end(body);
-      });
+      };
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
   }
