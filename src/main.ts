@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const started = performance.now();
   const config = loadConfigOrExit();
   await preflightOrExit(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app);
   await app.listen(config.http.port, config.http.host);
   app.get(HttpDrain).attach(app.getHttpServer());

@@ -13,7 +13,8 @@ function configure<T extends AnyAjv>(ajv: T): T {
 
 /**
  * Validates tool arguments against the tool's inputSchema. Picks the JSON Schema draft from `$schema`
- * (2020-12, 2019-09, else draft-07) and caches compiled validators by schema text.
+ * (2020-12, 2019-09, else draft-07) and caches compiled validators per schema object (catalog rows
+ * keep theirs until the next sync replaces them).
  */
 export class JsonSchemaValidator {
   private readonly engines = {
@@ -21,7 +22,7 @@ export class JsonSchemaValidator {
     draft2019: configure(new Ajv2019({ strict: false, allErrors: true })),
     draft2020: configure(new Ajv2020({ strict: false, allErrors: true })),
   };
-  private readonly cache = new Map<string, ValidateFunction>();
+  private readonly cache = new WeakMap<object, ValidateFunction>();
 
   validate(schema: Record<string, unknown>, value: unknown): FieldProblem[] {
     const validate = this.compile(schema);
@@ -30,15 +31,13 @@ export class JsonSchemaValidator {
   }
 
   private compile(schema: Record<string, unknown>): ValidateFunction {
-    const key = JSON.stringify(schema);
-    let validate = this.cache.get(key);
+    let validate = this.cache.get(schema);
     if (!validate) {
       const dialect = String(schema.$schema ?? '');
       const engine = dialect.includes('2020-12') ? this.engines.draft2020 : dialect.includes('2019-09') ? this.engines.draft2019 : this.engines.draft7;
       const { $schema: _ignored, ...rest } = schema;
       validate = engine.compile(rest);
-      if (this.cache.size > 5000) this.cache.clear();
-      this.cache.set(key, validate);
+      this.cache.set(schema, validate);
     }
     return validate;
   }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { ErrorResponseDto } from './error-response.dto';
+import { requestIdOf } from '../logging/logging.module';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -43,7 +44,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
-    const body = toErrorResponse(exception, String(request.id ?? ''));
+    // errors raised before the request logger ran (e.g. a malformed JSON body) still get an id
+    const body = toErrorResponse(exception, String(request.id ?? requestIdOf(request, response)));
     if (body.statusCode >= 500 && !(exception instanceof AppError)) {
       this.logger.error({ err: exception, requestId: body.requestId }, `Unhandled error on ${request.method} ${request.url}`);
     }

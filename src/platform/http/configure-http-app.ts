@@ -10,6 +10,9 @@ export function configureHttpApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.disable('x-powered-by');
+  // API responses are not cached by clients; hashing every body for an ETag is wasted work
+  app.set('etag', false);
+  app.useBodyParser('json', { limit: '10mb' });
   app.setGlobalPrefix('api');
   app.use(app.get(HttpDrain).middleware);
   app.useGlobalPipes(createValidationPipe());
