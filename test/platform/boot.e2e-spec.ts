@@ -95,6 +95,14 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
     );
   });
 
+  it('answers a malformed JSON body with 400 and a request id', async () => {
+    const response = await fetch(hub.url('/api/debug/database-sleep'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seconds": ' });
+    expect(response.status).toBe(400);
+    const body = await jsonOf(response);
+    expect(body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST', requestId: response.headers.get('x-request-id') });
+    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('logs structured JSON without errors', () => {
     expect(hub.logs.length).toBeGreaterThan(5);
     expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
