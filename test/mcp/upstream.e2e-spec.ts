@@ -40,6 +40,7 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
           'everything-http': { url: proxy.url, type: 'streamable-http' },
           memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }, healthCheck: { intervalMs: 500 } },
           'missing-command': { command: 'mcp-hub-no-such-command', retry: FAILING_RETRY },
+          'needs-missing': { command: process.execPath, args: [EVERYTHING_BIN], dependsOn: ['missing-command'] },
           pinged: { url: hangingProxy.url, type: 'streamable-http', healthCheck: { intervalMs: 200, timeoutMs: 150, failureThreshold: 3 } },
           'nothing-listens': { url: `http://127.0.0.1:${deadPort}/mcp`, retry: FAILING_RETRY },
         },
@@ -128,6 +129,8 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
       expect(server.attempts[2].nextDelayMs).toBeUndefined();
     }
     for (const name of ['everything', 'everything-http', 'memory']) expect((await api.server(name)).state).toBe('connected');
+    const dependent = await api.waitForServer('needs-missing', (s) => s.reason.includes('failed'));
+    expect(dependent).toMatchObject({ state: 'waiting', reason: expect.stringMatching(/^waiting for missing-command \(failed: .*ENOENT/) });
     const failedLogs = hub.logs.filter((l) => l.context === 'Upstreams' && / → failed \(gave up after 3 attempt/.test(l.msg)).map((l) => l.msg.split(':')[0]);
     expect(failedLogs.sort()).toEqual(['missing-command', 'nothing-listens']);
   });
