@@ -33,11 +33,8 @@ export class CatalogTool extends CatalogRow {
   annotations!: Record<string, unknown> | null;
 }
 
-@Entity({ name: 'catalog_resources' })
-export class CatalogResource extends CatalogRow {
-  @PrimaryColumn('text')
-  uri!: string;
-
+/** What resources and resource templates both describe. */
+abstract class ResourceRow extends CatalogRow {
   @Column('text')
   name!: string;
 
@@ -51,22 +48,16 @@ export class CatalogResource extends CatalogRow {
   mimeType!: string | null;
 }
 
+@Entity({ name: 'catalog_resources' })
+export class CatalogResource extends ResourceRow {
+  @PrimaryColumn('text')
+  uri!: string;
+}
+
 @Entity({ name: 'catalog_resource_templates' })
-export class CatalogResourceTemplate extends CatalogRow {
+export class CatalogResourceTemplate extends ResourceRow {
   @PrimaryColumn('text')
   uriTemplate!: string;
-
-  @Column('text')
-  name!: string;
-
-  @Column('text', { nullable: true })
-  title!: string | null;
-
-  @Column('text', { nullable: true })
-  description!: string | null;
-
-  @Column('text', { nullable: true })
-  mimeType!: string | null;
 }
 
 @Entity({ name: 'catalog_prompts' })

@@ -5,7 +5,6 @@ import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { ServerFilterDto } from '../resources/resource.dto';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
-import { requestUpstream } from '../upstream/upstream-request';
 import { GetPromptDto, GetPromptResultDto, PromptDto } from './prompt.dto';
 
 @ApiTags('prompts')
@@ -40,8 +39,6 @@ export class PromptsController {
       ...prompt.arguments.filter((a) => a.required && args[a.name as string] === undefined).map((a) => ({ field: `arguments.${String(a.name)}`, reason: 'is required' })),
     ];
     if (problems.length) throw new ValidationFailedError(problems);
-    const client = this.upstreams.client(server);
-    const timeout = this.upstreams.definition(server).timeouts.requestMs;
-    return requestUpstream(server, client, timeout, (c, options) => c.getPrompt({ name, arguments: args }, options));
+    return this.upstreams.request(server, (client, options) => client.getPrompt({ name, arguments: args }, options));
   }
 }

@@ -4,7 +4,6 @@ import { NotFoundError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
-import { requestUpstream } from '../upstream/upstream-request';
 import { ReadResourceDto, ReadResourceResultDto, ResourceListDto, ServerFilterDto } from './resource.dto';
 
 @ApiTags('resources')
@@ -32,9 +31,7 @@ export class ResourcesController {
   async read(@Body() body: ReadResourceDto): Promise<ReadResourceResultDto> {
     const server = body.server ?? this.catalog.resources().find((r) => r.uri === body.uri)?.serverName;
     if (!server) throw new NotFoundError('resource', body.uri, 'RESOURCE_NOT_FOUND');
-    const client = this.upstreams.client(server);
-    const timeout = this.upstreams.definition(server).timeouts.requestMs;
-    const result = await requestUpstream(server, client, timeout, (c, options) => c.readResource({ uri: body.uri }, options));
+    const result = await this.upstreams.request(server, (client, options) => client.readResource({ uri: body.uri }, options));
     return { server, contents: result.contents };
   }
 }

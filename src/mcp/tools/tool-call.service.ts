@@ -4,7 +4,6 @@ import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-
 import { EventBus } from '../../platform/events/event-bus';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
-import { requestUpstream } from '../upstream/upstream-request';
 import { JsonSchemaValidator } from './json-schema-validator';
 
 export type ToolCallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unavailable' | 'timeout' | 'error';
@@ -25,7 +24,6 @@ export class ToolCallService {
 
   async call(server: string, toolName: string, args: Record<string, unknown>, timeoutMs?: number): Promise<CallToolResult> {
     const started = performance.now();
-    const limit = timeoutMs ?? this.upstreams.definition(server).timeouts.requestMs;
     let outcome: ToolCallOutcome = 'error';
     let error: string | undefined;
     try {
@@ -36,8 +34,7 @@ export class ToolCallService {
         outcome = 'invalid_arguments';
         throw new ValidationFailedError(problems.map((p) => ({ field: `arguments.${p.field}`, reason: p.reason })));
       }
-      const client = this.upstreams.client(server);
-      const result = (await requestUpstream(server, client, limit, (c, options) => c.callTool({ name: toolName, arguments: args }, undefined, options))) as CallToolResult;
+      const result = (await this.upstreams.request(server, (client, options) => client.callTool({ name: toolName, arguments: args }, undefined, options), timeoutMs)) as CallToolResult;
       outcome = result.isError ? 'tool_error' : 'ok';
       return result;
     } catch (e) {

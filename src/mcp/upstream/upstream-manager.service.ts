@@ -9,6 +9,8 @@ import { topologicalOrder } from '../servers-config/dependency-graph';
 import { ServerState, ServerStatus } from './server-state';
 import { UpstreamConnection } from './upstream-connection';
 import { UpstreamUnavailableError } from './upstream.errors';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { requestUpstream } from './upstream-request';
 
 export interface ApplyResult {
   added: string[];
@@ -91,6 +93,12 @@ export class UpstreamManager {
       throw new UpstreamUnavailableError(name, status.state, status.reason);
     }
     return client;
+  }
+
+  /** One request to a connected server, limited to `timeoutMs` (default: its timeouts.requestMs); failures become 502/503/504. */
+  request<T>(name: string, send: (client: Client, options: RequestOptions) => Promise<T>, timeoutMs?: number): Promise<T> {
+    const client = this.client(name);
+    return requestUpstream(name, client, timeoutMs ?? this.definition(name).timeouts.requestMs, send);
   }
 
   start(name: string): ServerStatus {
