@@ -13,11 +13,27 @@ import { ServersService } from './servers/servers.service';
 import { ToolCallService } from './tools/tool-call.service';
 import { ToolsController } from './tools/tools.controller';
 import { UpstreamManager } from './upstream/upstream-manager.service';
+import { AggregateServerFactory } from './gateway/aggregate-server.factory';
+import { McpHttpController } from './gateway/mcp-http.controller';
+import { McpSessions } from './gateway/mcp-sessions.service';
+import { ProxyServerFactory } from './gateway/proxy-server.factory';
+import { RequestMeter } from './gateway/request-meter';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord])],
-  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController],
-  providers: [CatalogRepository, CatalogService, UpstreamManager, ServersConfigService, ServersService, ToolCallService],
+  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, McpHttpController],
+  providers: [
+    CatalogRepository,
+    CatalogService,
+    UpstreamManager,
+    ServersConfigService,
+    ServersService,
+    ToolCallService,
+    RequestMeter,
+    AggregateServerFactory,
+    ProxyServerFactory,
+    McpSessions,
+  ],
   exports: [UpstreamManager, CatalogService, ToolCallService],
 })
 export class McpModule {}

@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { JsonSchemaValidator } from './json-schema-validator';
 
-export type ToolCallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unavailable' | 'timeout' | 'error';
+export type ToolCallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unavailable' | 'timeout' | 'cancelled' | 'error';
+
+export interface ToolCallOptions {
+  timeoutMs?: number;
+  /** Aborting it cancels the upstream request (notifications/cancelled is sent upstream). */
+  signal?: AbortSignal;
+  /** Upstream progress notifications; each one also restarts the time limit. */
+  onprogress?: (progress: Progress) => void;
+  /** Who called: `rest`, or the MCP session id. */
+  caller?: string;
+}
 
 /**
  * Calls a tool of an upstream: arguments checked against its inputSchema first (nothing is sent when
@@ -22,7 +32,7 @@ export class ToolCallService {
     private readonly events: EventBus,
   ) {}
 
-  async call(server: string, toolName: string, args: Record<string, unknown>, timeoutMs?: number): Promise<CallToolResult> {
+  async call(server: string, toolName: string, args: Record<string, unknown>, options: ToolCallOptions = {}): Promise<CallToolResult> {
     const started = performance.now();
     let outcome: ToolCallOutcome = 'error';
     let error: string | undefined;
@@ -34,18 +44,30 @@ export class ToolCallService {
         outcome = 'invalid_arguments';
         throw new ValidationFailedError(problems.map((p) => ({ field: `arguments.${p.field}`, reason: p.reason })));
       }
-      const result = (await this.upstreams.request(server, (client, options) => client.callTool({ name: toolName, arguments: args }, undefined, options), timeoutMs)) as CallToolResult;
+      const result = (await this.upstreams.request(
+        server,
+        (client, requestOptions) =>
+          client.callTool({ name: toolName, arguments: args }, undefined, {
+            ...requestOptions,
+            signal: options.signal,
+            onprogress: options.onprogress,
+            resetTimeoutOnProgress: options.onprogress !== undefined,
+          }),
+        options.timeoutMs,
+      )) as CallToolResult;
       outcome = result.isError ? 'tool_error' : 'ok';
       return result;
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (outcome !== 'invalid_arguments') outcome = code === 'UPSTREAM_TIMEOUT' ? 'timeout' : code === 'UPSTREAM_UNAVAILABLE' ? 'unavailable' : 'error';
+      if (outcome !== 'invalid_arguments') {
+        outcome = options.signal?.aborted ? 'cancelled' : code === 'UPSTREAM_TIMEOUT' ? 'timeout' : code === 'UPSTREAM_UNAVAILABLE' ? 'unavailable' : 'error';
+      }
       error = (e as Error).message;
       throw e;
     } finally {
       this.events.publish(
         'mcp.tool.call',
-        { server, tool: toolName, durationMs: Math.round((performance.now() - started) * 1000) / 1000, outcome, ...(error ? { error } : {}) },
+        { server, tool: toolName, caller: options.caller ?? 'rest', durationMs: Math.round((performance.now() - started) * 1000) / 1000, outcome, ...(error ? { error } : {}) },
         `${server}/${toolName}`,
       );
     }

@@ -50,6 +50,6 @@ export class ToolsController {
   @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The upstream answered with an error; its message is included' })
   @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'The upstream did not answer in time' })
   call(@Param('server') server: string, @Param('tool') tool: string, @Body() body: CallToolDto): Promise<CallToolResultDto> {
-    return this.calls.call(server, tool, body.arguments ?? {}, body.timeoutMs) as Promise<CallToolResultDto>;
+    return this.calls.call(server, tool, body.arguments ?? {}, { timeoutMs: body.timeoutMs }) as Promise<CallToolResultDto>;
   }
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
+  Notification,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
@@ -22,6 +23,8 @@ export interface ConnectionHooks {
   onConnected(client: Client): void;
   onDisconnected(): void;
   onListChanged(): void;
+  /** Every notification the upstream sends (list changes, log messages, resource updates, ...). */
+  onNotification(notification: Notification): void;
 }
 
 /**
@@ -139,8 +142,12 @@ export class UpstreamConnection {
   private newClient(): Client {
     const client = new Client({ name: 'mcp-hub', version: HUB_VERSION }, { capabilities: {} });
     for (const schema of [ToolListChangedNotificationSchema, ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema]) {
-      client.setNotificationHandler(schema, async () => this.hooks.onListChanged());
+      client.setNotificationHandler(schema, async (notification) => {
+        this.hooks.onListChanged();
+        this.hooks.onNotification(notification);
+      });
     }
+    client.fallbackNotificationHandler = async (notification) => this.hooks.onNotification(notification);
     return client;
   }
 

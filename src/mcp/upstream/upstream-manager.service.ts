@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { EventBus } from '../../platform/events/event-bus';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
@@ -21,6 +22,8 @@ export interface ApplyResult {
 
 const LIVE_STATES: ServerState[] = ['connected', 'degraded'];
 
+export type UpstreamNotificationListener = (server: string, notification: Notification) => void;
+
 /**
  * Owns one UpstreamConnection per configured server. `apply()` takes the desired set and touches
  * only what changed; servers start in dependency order, each waiting until its dependencies connect,
@@ -31,6 +34,7 @@ export class UpstreamManager {
   private readonly logger = new Logger('Upstreams');
   private readonly connections = new Map<string, UpstreamConnection>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  private readonly notificationListeners = new Set<UpstreamNotificationListener>();
   private firstApply = true;
 
   constructor(
@@ -93,6 +97,18 @@ export class UpstreamManager {
       throw new UpstreamUnavailableError(name, status.state, status.reason);
     }
     return client;
+  }
+
+  /** Hears every notification any upstream sends; returns a function that stops listening. */
+  onNotification(listener: UpstreamNotificationListener): () => void {
+    this.notificationListeners.add(listener);
+    return () => this.notificationListeners.delete(listener);
+  }
+
+  /** The server's own name, version, capabilities and instructions while it is connected. */
+  serverIdentity(name: string) {
+    const client = this.client(name);
+    return { info: client.getServerVersion(), capabilities: client.getServerCapabilities() ?? {}, instructions: client.getInstructions() };
   }
 
   /** One request to a connected server, limited to `timeoutMs` (default: its timeouts.requestMs); failures become 502/503/504. */
@@ -173,6 +189,7 @@ export class UpstreamManager {
       onConnected: (client: Client) => void this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
       onDisconnected: () => void this.catalog.setAvailable(name, false),
       onListChanged: () => this.scheduleRefresh(name),
+      onNotification: (notification: Notification) => this.notificationListeners.forEach((listener) => listener(name, notification)),
     };
   }
 

@@ -30,7 +30,7 @@ export class AppConfig {
   readonly python: { bin: string };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
-  readonly mcp: { serversConfigPath: string; watchConfig: boolean };
+  readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
   readonly debugRoutes: boolean;
 
   constructor(env: EnvironmentVariables) {
@@ -60,7 +60,13 @@ export class AppConfig {
     this.python = { bin: env.PYTHON_BIN };
     this.startup = { timeoutMs: env.STARTUP_TIMEOUT_MS };
     this.shutdown = { drainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, phaseTimeoutMs: env.SHUTDOWN_PHASE_TIMEOUT_MS };
-    this.mcp = { serversConfigPath: env.MCP_SERVERS_CONFIG, watchConfig: env.MCP_SERVERS_WATCH };
+    this.mcp = {
+      serversConfigPath: env.MCP_SERVERS_CONFIG,
+      watchConfig: env.MCP_SERVERS_WATCH,
+      toolSeparator: env.MCP_TOOL_SEPARATOR,
+      sessionIdleMs: env.MCP_SESSION_IDLE_MS,
+      lazyTools: env.MCP_LAZY_TOOLS,
+    };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
   }
 }

@@ -148,6 +148,22 @@ export class EnvironmentVariables {
   @IsBoolean()
   MCP_SERVERS_WATCH!: boolean;
 
+  @EnvVar({ default: '__', expected: '1 to 3 of "_" and "-"', description: 'Separator between server and tool name on /mcp (<server>__<tool>)' })
+  @Matches(/^[_-]{1,3}$/)
+  MCP_TOOL_SEPARATOR!: string;
+
+  @EnvVar({ default: '1800000', expected: 'an integer from 1000 to 86400000 (milliseconds)', description: 'MCP sessions idle this long are closed' })
+  @ToInteger()
+  @Min(1000)
+  @Max(86400000)
+  @IsInt()
+  MCP_SESSION_IDLE_MS!: number;
+
+  @EnvVar({ default: 'false', expected: 'true or false', description: 'Lazy mode: /mcp lists only the hub__ meta-tools (every tool stays callable through hub__call_tool)' })
+  @ToBoolean()
+  @IsBoolean()
+  MCP_LAZY_TOOLS!: boolean;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from '../errors/app-exception.filter';
@@ -13,7 +14,14 @@ export function configureHttpApp(app: NestExpressApplication): void {
   // API responses are not cached by clients; hashing every body for an ETag is wasted work
   app.set('etag', false);
   app.useBodyParser('json', { limit: '10mb' });
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'mcp', method: RequestMethod.ALL },
+      { path: 'mcp/servers/:name', method: RequestMethod.ALL },
+      { path: 'sse', method: RequestMethod.GET },
+      { path: 'messages', method: RequestMethod.POST },
+    ],
+  });
   app.use(app.get(HttpDrain).middleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  CallToolResult,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SetLevelRequestSchema,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { AppConfig } from '../../platform/config/app-config';
+import { HUB_VERSION } from '../../platform/version';
+import { CatalogService } from '../catalog/catalog.service';
+import { ToolCallService } from '../tools/tool-call.service';
+import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { Bm25Index } from './bm25';
+import { toMcpError } from './mcp-errors';
+import { META_TOOLS, META_TOOL_PREFIX } from './meta-tools';
+import { RequestMeter } from './request-meter';
+import { ProgressRelay } from './progress-relay';
+import { NameMap } from './tool-naming';
+import { uriTemplatePattern } from './uri-template';
+
+type Extra = ConstructorParameters<typeof ProgressRelay>[0] & { signal: AbortSignal; sessionId?: string };
+
+/**
+ * The hub's aggregate MCP server, one per client session: every available upstream tool as
+ * `<server><sep><tool>`, resources routed back by URI, prompts namespaced like tools, completions,
+ * and the hub__ meta-tools. Progress and cancellation pass through to the upstream.
+ */
+@Injectable()
+export class AggregateServerFactory {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly catalog: CatalogService,
+    private readonly upstreams: UpstreamManager,
+    private readonly toolCalls: ToolCallService,
+    private readonly meter: RequestMeter,
+  ) {}
+
+  create(): Server {
+    const server = new Server(
+      { name: 'mcp-hub', title: 'MCP Hub', version: HUB_VERSION },
+      {
+        capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true }, completions: {}, logging: {} },
+        instructions:
+          'This hub aggregates several MCP servers. Tools are named <server>__<tool>. Use hub__search_tools to find a tool and hub__call_tool to call any tool by its full name.',
+      },
+    );
+    const separator = this.config.mcp.toolSeparator;
+    const toolNames = () => new NameMap(this.catalog.tools({ available: true }).map((t) => ({ server: t.serverName, name: t.name })), separator);
+    const promptNames = () => new NameMap(this.catalog.prompts().filter((p) => p.available).map((p) => ({ server: p.serverName, name: p.name })), separator);
+
+    server.setRequestHandler(ListToolsRequestSchema, (_request, extra) =>
+      this.meter.measure('tools/list', extra, {}, async () => {
+        if (this.config.mcp.lazyTools) return { tools: META_TOOLS };
+        const names = toolNames();
+        const tools: Tool[] = this.catalog.tools({ available: true }).map((t) => ({
+          name: names.exposed(t.serverName, t.name)!,
+          ...(t.title ? { title: t.title } : {}),
+          description: t.description ?? undefined,
+          inputSchema: t.inputSchema as Tool['inputSchema'],
+          ...(t.outputSchema ? { outputSchema: t.outputSchema as Tool['outputSchema'] } : {}),
+          ...(t.annotations ? { annotations: t.annotations } : {}),
+        }));
+        return { tools: [...tools, ...META_TOOLS] };
+      }),
+    );
+
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      const { name, arguments: args = {} } = request.params;
+      return this.meter.measure('tools/call', extra, { tool: name }, () => this.callTool(name, args, extra as unknown as Extra, toolNames));
+    });
+
+    server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) =>
+      this.meter.measure('resources/list', extra, {}, async () => ({
+        resources: this.catalog
+          .resources()
+          .filter((r) => r.available)
+          .map((r) => ({ uri: r.uri, name: r.name, ...(r.title ? { title: r.title } : {}), description: r.description ?? undefined, mimeType: r.mimeType ?? undefined })),
+      })),
+    );
+
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, (_request, extra) =>
+      this.meter.measure('resources/templates/list', extra, {}, async () => ({
+        resourceTemplates: this.catalog
+          .resourceTemplates()
+          .filter((r) => r.available)
+          .map((r) => ({ uriTemplate: r.uriTemplate, name: r.name, description: r.description ?? undefined, mimeType: r.mimeType ?? undefined })),
+      })),
+    );
+
+    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => {
+      const target = this.serverForUri(request.params.uri);
+      return this.meter.measure('resources/read', extra, { server: target }, () =>
+        this.forward(target, (client, options) => client.readResource(request.params, { ...options, signal: extra.signal })),
+      );
+    });
+
+    server.setRequestHandler(ListPromptsRequestSchema, (_request, extra) =>
+      this.meter.measure('prompts/list', extra, {}, async () => {
+        const names = promptNames();
+        return {
+          prompts: this.catalog
+            .prompts()
+            .filter((p) => p.available)
+            .map((p) => ({ name: names.exposed(p.serverName, p.name)!, ...(p.title ? { title: p.title } : {}), description: p.description ?? undefined, arguments: p.arguments as never })),
+        };
+      }),
+    );
+
+    server.setRequestHandler(GetPromptRequestSchema, (request, extra) => {
+      const entry = promptNames().resolve(request.params.name);
+      return this.meter.measure('prompts/get', extra, { server: entry?.server }, () => {
+        if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+        return this.forward(entry.server, (client, options) => client.getPrompt({ ...request.params, name: entry.name }, { ...options, signal: extra.signal }));
+      });
+    });
+
+    server.setRequestHandler(CompleteRequestSchema, (request, extra) => {
+      const ref = request.params.ref;
+      const entry = ref.type === 'ref/prompt' ? promptNames().resolve(ref.name) : undefined;
+      const target = ref.type === 'ref/prompt' ? entry?.server : this.serverForUri(ref.uri, true);
+      return this.meter.measure('completion/complete', extra, { server: target }, () => {
+        if (!target) throw new McpError(ErrorCode.InvalidParams, 'Unknown completion reference');
+        const upstreamRef = ref.type === 'ref/prompt' ? { ...ref, name: entry!.name } : ref;
+        return this.forward(target, (client, options) => client.complete({ ...request.params, ref: upstreamRef }, { ...options, signal: extra.signal }));
+      });
+    });
+
+    server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
+    return server;
+  }
+
+  private async callTool(name: string, args: Record<string, unknown>, extra: Extra, toolNames: () => NameMap): Promise<CallToolResult> {
+    if (name.startsWith(META_TOOL_PREFIX)) return this.callMetaTool(name, args, extra, toolNames);
+    const entry = toolNames().resolve(name);
+    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const progress = new ProgressRelay(extra);
+    try {
+      const result = await this.toolCalls.call(entry.server, entry.name, args, { signal: extra.signal, caller: extra.sessionId ?? 'mcp', onprogress: progress.listener });
+      await progress.flushed();
+      return result;
+    } catch (error) {
+      throw toMcpError(error);
+    }
+  }
+
+  private async callMetaTool(name: string, args: Record<string, unknown>, extra: Extra, toolNames: () => NameMap): Promise<CallToolResult> {
+    const text = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> });
+    switch (name) {
+      case 'hub__list_servers':
+        return text({
+          servers: this.upstreams.statuses().map((s) => ({ name: s.name, state: s.state, reason: s.reason, transport: s.transport ?? null, tools: this.catalog.counts(s.name).tools })),
+        });
+      case 'hub__search_tools': {
+        const query = args.query;
+        if (typeof query !== 'string' || query.trim() === '') throw new McpError(ErrorCode.InvalidParams, 'query must be a non-empty string');
+        const limit = typeof args.limit === 'number' ? Math.min(50, Math.max(1, Math.floor(args.limit))) : 10;
+        const names = toolNames();
+        const tools = this.catalog.tools({ available: true });
+        const index = new Bm25Index(tools.map((t) => ({ item: t, text: `${t.name} ${t.title ?? ''} ${t.description ?? ''}` })));
+        return text({
+          tools: index.search(query, limit).map(({ item, score }) => ({
+            name: names.exposed(item.serverName, item.name),
+            server: item.serverName,
+            description: item.description,
+            inputSchema: item.inputSchema,
+            score: Math.round(score * 1000) / 1000,
+          })),
+        });
+      }
+      case 'hub__call_tool': {
+        if (typeof args.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'name must be a tool name such as everything__echo');
+        if (args.name.startsWith(META_TOOL_PREFIX)) throw new McpError(ErrorCode.InvalidParams, 'hub__call_tool cannot call meta-tools');
+        const inner = (args.arguments ?? {}) as Record<string, unknown>;
+        return this.callTool(args.name, inner, extra, toolNames);
+      }
+      default:
+        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    }
+  }
+
+  /** The server that lists this URI, else the first whose resource template matches it. */
+  private serverForUri(uri: string, quiet = false): string {
+    const exact = this.catalog.resources().find((r) => r.uri === uri);
+    if (exact) return exact.serverName;
+    const template = this.catalog.resourceTemplates().find((t) => uriTemplatePattern(t.uriTemplate).test(uri));
+    if (template) return template.serverName;
+    if (quiet) return '';
+    throw new McpError(ErrorCode.InvalidParams, `No upstream server offers the resource ${uri}`);
+  }
+
+  private async forward<T>(server: string, send: Parameters<UpstreamManager['request']>[1]): Promise<T> {
+    try {
+      return (await this.upstreams.request(server, send)) as T;
+    } catch (error) {
+      throw toMcpError(error);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { All, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+import { AggregateServerFactory } from './aggregate-server.factory';
+import { BoundedEventStore } from './bounded-event-store';
+import { McpSessions, SessionScope } from './mcp-sessions.service';
+import { ProxyServerFactory } from './proxy-server.factory';
+
+const MCP_DESCRIPTION =
+  'MCP Streamable HTTP (protocol 2025-11-25 and earlier): POST JSON-RPC messages, GET opens the server-to-client SSE stream ' +
+  '(resumable with Last-Event-ID), DELETE ends the session. Initialize without Mcp-Session-Id; send the returned Mcp-Session-Id afterwards. ' +
+  'Use an MCP client, e.g. `npx @modelcontextprotocol/inspector` with URL http://127.0.0.1:3456/mcp.';
+
+function jsonRpcError(res: Response, status: number, code: number, message: string): void {
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+const sameScope = (a: SessionScope, b: SessionScope) => a.kind === b.kind && (a.kind === 'aggregate' || (b.kind === 'server' && a.server === b.server));
+
+/** The hub's MCP endpoints: `/mcp` (every upstream), `/mcp/servers/:name` (one upstream), and legacy `/sse` + `/messages`. */
+@ApiTags('mcp')
+@Controller()
+export class McpHttpController {
+  constructor(
+    private readonly sessions: McpSessions,
+    private readonly aggregate: AggregateServerFactory,
+    private readonly proxies: ProxyServerFactory,
+  ) {}
+
+  @All('mcp')
+  @ApiOperation({ summary: 'MCP endpoint for every upstream server (tools as <server>__<tool>, plus hub__ meta-tools)', description: MCP_DESCRIPTION })
+  @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
+  aggregateEndpoint(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.streamable(req, res, { kind: 'aggregate' });
+  }
+
+  @All('mcp/servers/:name')
+  @ApiOperation({ summary: 'MCP endpoint for one upstream server, unprefixed: a transparent proxy', description: MCP_DESCRIPTION })
+  @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
+  serverEndpoint(@Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.streamable(req, res, { kind: 'server', server: name });
+  }
+
+  @Get('sse')
+  @ApiOperation({ summary: 'Legacy HTTP+SSE transport (protocol 2024-11-05): opens the event stream; its first event names the /messages URL to POST to' })
+  @ApiOkResponse({ description: 'text/event-stream' })
+  async legacyStream(@Res() res: Response): Promise<void> {
+    const transport = new SSEServerTransport('/messages', res);
+    const server = this.aggregate.create();
+    this.track(transport.sessionId, { kind: 'aggregate' }, 'sse', server, transport);
+    await server.connect(transport);
+  }
+
+  @Post('messages')
+  @ApiExcludeEndpoint()
+  async legacyMessage(@Query('sessionId') sessionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = sessionId ? this.sessions.get(sessionId) : undefined;
+    if (!session || session.transportKind !== 'sse') return jsonRpcError(res, 404, -32001, 'Session not found');
+    await (session.transport as SSEServerTransport).handlePostMessage(req, res, req.body);
+  }
+
+  private async streamable(req: Request, res: Response, scope: SessionScope): Promise<void> {
+    const sessionId = req.header('mcp-session-id');
+    if (sessionId) {
+      const session = this.sessions.get(sessionId);
+      if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope)) return jsonRpcError(res, 404, -32001, 'Session not found');
+      return (session.transport as StreamableHTTPServerTransport).handleRequest(req, res, req.body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) return jsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+
+    const server = scope.kind === 'aggregate' ? this.aggregate.create() : this.proxies.create(scope.server);
+    const id = this.sessions.newId();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      eventStore: new BoundedEventStore(),
+      onsessionclosed: () => this.sessions.remove(id, 'the client ended the session'),
+    });
+    this.track(id, scope, 'streamable-http', server, transport);
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  private track(id: string, scope: SessionScope, transportKind: 'streamable-http' | 'sse', server: Server, transport: StreamableHTTPServerTransport | SSEServerTransport): void {
+    const now = Date.now();
+    this.sessions.add({ id, scope, transportKind, server, transport, createdAt: now, lastActivity: now });
+    server.onclose = () => this.sessions.remove(id, 'the transport closed');
+  }
+}
