@@ -10,6 +10,7 @@ import { HubApi } from '../support/hub-api';
 import { HubProcess, sleep } from '../support/hub-process';
 import { EVERYTHING_BIN, EverythingHttpServer, MEMORY_BIN } from '../support/mcp-servers';
 import { dropDatabase, freshDatabaseUrl } from '../support/test-database';
+import { inspectorCli } from '../support/inspector-cli';
 
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
@@ -183,6 +184,13 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
     const progress: Progress[] = [];
     await client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 1, steps: 3 } }, undefined, { onprogress: (p) => progress.push(p) });
     expect(progress.slice(0, 2).map((p) => p.progress)).toEqual([1, 2]);
+  });
+
+  it('works with the MCP Inspector CLI: lists and calls a tool through /mcp', async () => {
+    const listed = (await inspectorCli(hub.url('/mcp'), ['--transport', 'http', '--method', 'tools/list'])) as { tools: { name: string }[] };
+    expect(listed.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['everything__get-sum', 'hub__search_tools']));
+    const called = (await inspectorCli(hub.url('/mcp'), ['--transport', 'http', '--method', 'tools/call', '--tool-name', 'everything__get-sum', '--tool-arg', 'a=19', '--tool-arg', 'b=23'])) as CallToolResult;
+    expect(text(called)).toBe('The sum of 19 and 23 is 42.');
   });
 
   it('answers session errors the way the transport specifies', async () => {
