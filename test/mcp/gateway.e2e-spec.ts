@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResult, LoggingMessageNotificationSchema, Progress, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { CountingProxy } from '../support/counting-proxy';
 import { HubApi } from '../support/hub-api';
-import { HubProcess, sleep } from '../support/hub-process';
+import { HubProcess, ROOT, sleep } from '../support/hub-process';
 import { EVERYTHING_BIN, EverythingHttpServer, MEMORY_BIN } from '../support/mcp-servers';
 import { dropDatabase, freshDatabaseUrl } from '../support/test-database';
 import { inspectorCli } from '../support/inspector-cli';
@@ -172,6 +173,21 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('memory__read_graph');
     expect(text(await client.callTool({ name: 'everything__echo', arguments: { message: 'old transport' } }))).toBe('Echo: old transport');
+  });
+
+  it('serves desktop clients over stdio through `mcp-hub stdio`', async () => {
+    const client = new Client({ name: 'desktop', version: '1.0.0' });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [join(ROOT, 'dist/src/cli/main.js'), 'stdio', '--url', hub.url('/mcp')], stderr: 'pipe' });
+    await client.connect(transport);
+    clients.push(client);
+    expect(client.getServerVersion()?.name).toBe('mcp-hub');
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['everything__echo', 'memory__read_graph']));
+    expect(text(await client.callTool({ name: 'everything__echo', arguments: { message: 'from a desktop' } }))).toBe('Echo: from a desktop');
+    expect(text(await client.callTool({ name: 'memory__read_graph', arguments: {} }))).toContain('entities');
+    const progress: Progress[] = [];
+    await client.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 3 } }, undefined, { onprogress: (p) => progress.push(p) });
+    expect(progress.slice(0, 2).map((p) => p.progress)).toEqual([1, 2]);
   });
 
   it('proxies one upstream unprefixed at /mcp/servers/:name, as if talking to it directly', async () => {

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { HUB_VERSION } from '../platform/version';
+import { runStdioBridge } from './stdio-bridge';
+
+function header(value: string, previous: Record<string, string>): Record<string, string> {
+  const index = value.indexOf(':');
+  if (index <= 0) throw new InvalidArgumentError('expected "Name: value", e.g. "Authorization: Bearer mcphub_..."');
+  return { ...previous, [value.slice(0, index).trim()]: value.slice(index + 1).trim() };
+}
+
+const program = new Command()
+  .name('mcp-hub')
+  .description('Command line of MCP Hub. It talks to a running hub over HTTP.')
+  .version(HUB_VERSION);
+
+program
+  .command('stdio')
+  .description('Serve the hub over stdio, for desktop MCP clients that launch a command (messages go to the hub over Streamable HTTP)')
+  .option('--url <url>', 'the hub MCP endpoint: /mcp, /mcp/servers/<name> or /mcp/profiles/<profile>', process.env.MCP_HUB_URL ?? 'http://127.0.0.1:3456/mcp')
+  .option('--header <header>', 'extra HTTP header, repeatable, e.g. "Authorization: Bearer <key>"', header, {} as Record<string, string>)
+  .action(async (options: { url: string; header: Record<string, string> }) => {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      process.stderr.write(`mcp-hub stdio: --url "${options.url}" is not a URL; expected e.g. http://127.0.0.1:3456/mcp\n`);
+      process.exit(2);
+    }
+    const apiKey = process.env.MCP_HUB_API_KEY;
+    const headers = { ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}), ...options.header };
+    // stdout carries the protocol; everything for humans goes to stderr
+    await runStdioBridge({ url, headers, log: (line) => process.stderr.write(`[mcp-hub stdio] ${line}\n`) });
+    process.exit(0);
+  });
+
+program.parseAsync().catch((error: Error) => {
+  process.stderr.write(`mcp-hub: ${error.message}\n`);
+  process.exit(1);
+});
