@@ -18,10 +18,11 @@ import { McpHttpController } from './gateway/mcp-http.controller';
 import { McpSessions } from './gateway/mcp-sessions.service';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
+import { ProfilesController } from './profiles/profiles.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord])],
-  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, McpHttpController],
+  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, McpHttpController, ProfilesController],
   providers: [
     CatalogRepository,
     CatalogService,

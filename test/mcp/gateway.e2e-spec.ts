@@ -46,6 +46,7 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
           remote: { url: proxy.url, type: 'streamable-http' },
           memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') } },
         },
+        profiles: { reader: { servers: ['everything', 'memory'], tools: { include: ['everything__get-*', 'memory__read_*'], exclude: ['everything__get-env'] } } },
       }),
     );
     hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: join(dir, 'servers.json'), REDIS_KEY_PREFIX: `test-gateway-${process.pid}:` });
@@ -207,6 +208,30 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
     expect(listed.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['everything__get-sum', 'hub__search_tools']));
     const called = (await inspectorCli(hub.url('/mcp'), ['--transport', 'http', '--method', 'tools/call', '--tool-name', 'everything__get-sum', '--tool-arg', 'a=19', '--tool-arg', 'b=23'])) as CallToolResult;
     expect(text(called)).toBe('The sum of 19 and 23 is 42.');
+  });
+
+  it('serves a profile: only its servers and the tools its globs allow', async () => {
+    const client = await connect('/mcp/profiles/reader');
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['everything__get-sum', 'memory__read_graph', 'hub__search_tools']));
+    expect(names.filter((n) => !n.startsWith('hub__')).every((n) => /^(everything__get-|memory__read_)/.test(n))).toBe(true);
+    expect(names).not.toContain('everything__get-env');
+    expect(names).not.toContain('remote__echo');
+    expect(text(await client.callTool({ name: 'everything__get-sum', arguments: { a: 1, b: 1 } }))).toContain('2');
+    await expect(client.callTool({ name: 'everything__echo', arguments: { message: 'x' } })).rejects.toThrow(/Unknown tool: everything__echo/);
+    await expect(client.callTool({ name: 'hub__call_tool', arguments: { name: 'remote__echo', arguments: { message: 'x' } } })).rejects.toThrow(/Unknown tool/);
+    const found = (await client.callTool({ name: 'hub__search_tools', arguments: { query: 'echo message' } })).structuredContent as { tools: { name: string }[] };
+    expect(found.tools.every((t) => /^(everything__get-|memory__read_)/.test(t.name))).toBe(true);
+
+    expect((await api.get('/api/profiles')).body).toEqual([
+      { name: 'reader', servers: ['everything', 'memory'], include: ['everything__get-*', 'memory__read_*'], exclude: ['everything__get-env'], missingServers: [], endpoint: '/mcp/profiles/reader' },
+    ]);
+    const unknown = await fetch(hub.url('/mcp/profiles/nope'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('answers session errors the way the transport specifies', async () => {

@@ -27,6 +27,13 @@ import { RequestMeter } from './request-meter';
 import { ProgressRelay } from './progress-relay';
 import { NameMap } from './tool-naming';
 import { uriTemplatePattern } from './uri-template';
+import { ProfileFilter } from '../servers-config/profile';
+
+interface Scope {
+  profile?: ProfileFilter;
+  /** Exposed names are computed over every available tool, so a tool has the same name with or without a profile. */
+  toolNames: () => NameMap;
+}
 
 type Extra = ConstructorParameters<typeof ProgressRelay>[0] & { signal: AbortSignal; sessionId?: string };
 
@@ -45,7 +52,8 @@ export class AggregateServerFactory {
     private readonly meter: RequestMeter,
   ) {}
 
-  create(): Server {
+  /** With a profile, only its servers and the tools its globs allow are visible and callable. */
+  create(profile?: ProfileFilter): Server {
     const server = new Server(
       { name: 'mcp-hub', title: 'MCP Hub', version: HUB_VERSION },
       {
@@ -55,15 +63,18 @@ export class AggregateServerFactory {
       },
     );
     const separator = this.config.mcp.toolSeparator;
-    const toolNames = () => new NameMap(this.catalog.tools({ available: true }).map((t) => ({ server: t.serverName, name: t.name })), separator);
-    const promptNames = () => new NameMap(this.catalog.prompts().filter((p) => p.available).map((p) => ({ server: p.serverName, name: p.name })), separator);
+    const visibleServer = (server: string) => !profile || profile.allowsServer(server);
+    const scope: Scope = {
+      profile,
+      toolNames: () => new NameMap(this.catalog.tools({ available: true }).map((t) => ({ server: t.serverName, name: t.name })), separator),
+    };
+    const promptNames = () => new NameMap(this.catalog.prompts().filter((p) => p.available && visibleServer(p.serverName)).map((p) => ({ server: p.serverName, name: p.name })), separator);
 
     server.setRequestHandler(ListToolsRequestSchema, (_request, extra) =>
       this.meter.measure('tools/list', extra, {}, async () => {
         if (this.config.mcp.lazyTools) return { tools: META_TOOLS };
-        const names = toolNames();
-        const tools: Tool[] = this.catalog.tools({ available: true }).map((t) => ({
-          name: names.exposed(t.serverName, t.name)!,
+        const tools: Tool[] = this.visibleTools(scope).map(({ tool: t, exposed }) => ({
+          name: exposed,
           ...(t.title ? { title: t.title } : {}),
           description: t.description ?? undefined,
           inputSchema: t.inputSchema as Tool['inputSchema'],
@@ -76,14 +87,14 @@ export class AggregateServerFactory {
 
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
       const { name, arguments: args = {} } = request.params;
-      return this.meter.measure('tools/call', extra, { tool: name }, () => this.callTool(name, args, extra as unknown as Extra, toolNames));
+      return this.meter.measure('tools/call', extra, { tool: name }, () => this.callTool(name, args, extra as unknown as Extra, scope));
     });
 
     server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) =>
       this.meter.measure('resources/list', extra, {}, async () => ({
         resources: this.catalog
           .resources()
-          .filter((r) => r.available)
+          .filter((r) => r.available && visibleServer(r.serverName))
           .map((r) => ({ uri: r.uri, name: r.name, ...(r.title ? { title: r.title } : {}), description: r.description ?? undefined, mimeType: r.mimeType ?? undefined })),
       })),
     );
@@ -92,13 +103,13 @@ export class AggregateServerFactory {
       this.meter.measure('resources/templates/list', extra, {}, async () => ({
         resourceTemplates: this.catalog
           .resourceTemplates()
-          .filter((r) => r.available)
+          .filter((r) => r.available && visibleServer(r.serverName))
           .map((r) => ({ uriTemplate: r.uriTemplate, name: r.name, description: r.description ?? undefined, mimeType: r.mimeType ?? undefined })),
       })),
     );
 
     server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => {
-      const target = this.serverForUri(request.params.uri);
+      const target = this.serverForUri(request.params.uri, visibleServer);
       return this.meter.measure('resources/read', extra, { server: target }, () =>
         this.forward(target, (client, options) => client.readResource(request.params, { ...options, signal: extra.signal })),
       );
@@ -127,7 +138,7 @@ export class AggregateServerFactory {
     server.setRequestHandler(CompleteRequestSchema, (request, extra) => {
       const ref = request.params.ref;
       const entry = ref.type === 'ref/prompt' ? promptNames().resolve(ref.name) : undefined;
-      const target = ref.type === 'ref/prompt' ? entry?.server : this.serverForUri(ref.uri, true);
+      const target = ref.type === 'ref/prompt' ? entry?.server : this.serverForUri(ref.uri, visibleServer, true);
       return this.meter.measure('completion/complete', extra, { server: target }, () => {
         if (!target) throw new McpError(ErrorCode.InvalidParams, 'Unknown completion reference');
         const upstreamRef = ref.type === 'ref/prompt' ? { ...ref, name: entry!.name } : ref;
@@ -139,10 +150,18 @@ export class AggregateServerFactory {
     return server;
   }
 
-  private async callTool(name: string, args: Record<string, unknown>, extra: Extra, toolNames: () => NameMap): Promise<CallToolResult> {
-    if (name.startsWith(META_TOOL_PREFIX)) return this.callMetaTool(name, args, extra, toolNames);
-    const entry = toolNames().resolve(name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  private visibleTools(scope: Scope) {
+    const names = scope.toolNames();
+    return this.catalog
+      .tools({ available: true })
+      .map((tool) => ({ tool, exposed: names.exposed(tool.serverName, tool.name)! }))
+      .filter(({ tool, exposed }) => !scope.profile || scope.profile.allowsTool(tool.serverName, exposed));
+  }
+
+  private async callTool(name: string, args: Record<string, unknown>, extra: Extra, scope: Scope): Promise<CallToolResult> {
+    if (name.startsWith(META_TOOL_PREFIX)) return this.callMetaTool(name, args, extra, scope);
+    const entry = scope.toolNames().resolve(name);
+    if (!entry || (scope.profile && !scope.profile.allowsTool(entry.server, name))) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     const progress = new ProgressRelay(extra);
     try {
       const result = await this.toolCalls.call(entry.server, entry.name, args, { signal: extra.signal, caller: extra.sessionId ?? 'mcp', onprogress: progress.listener });
@@ -153,26 +172,24 @@ export class AggregateServerFactory {
     }
   }
 
-  private async callMetaTool(name: string, args: Record<string, unknown>, extra: Extra, toolNames: () => NameMap): Promise<CallToolResult> {
+  private async callMetaTool(name: string, args: Record<string, unknown>, extra: Extra, scope: Scope): Promise<CallToolResult> {
     const text = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> });
     switch (name) {
       case 'hub__list_servers':
         return text({
-          servers: this.upstreams.statuses().map((s) => ({ name: s.name, state: s.state, reason: s.reason, transport: s.transport ?? null, tools: this.catalog.counts(s.name).tools })),
+          servers: this.upstreams.statuses().filter((s) => !scope.profile || scope.profile.allowsServer(s.name)).map((s) => ({ name: s.name, state: s.state, reason: s.reason, transport: s.transport ?? null, tools: this.catalog.counts(s.name).tools })),
         });
       case 'hub__search_tools': {
         const query = args.query;
         if (typeof query !== 'string' || query.trim() === '') throw new McpError(ErrorCode.InvalidParams, 'query must be a non-empty string');
         const limit = typeof args.limit === 'number' ? Math.min(50, Math.max(1, Math.floor(args.limit))) : 10;
-        const names = toolNames();
-        const tools = this.catalog.tools({ available: true });
-        const index = new Bm25Index(tools.map((t) => ({ item: t, text: `${t.name} ${t.title ?? ''} ${t.description ?? ''}` })));
+        const index = new Bm25Index(this.visibleTools(scope).map((entry) => ({ item: entry, text: `${entry.tool.name} ${entry.tool.title ?? ''} ${entry.tool.description ?? ''}` })));
         return text({
           tools: index.search(query, limit).map(({ item, score }) => ({
-            name: names.exposed(item.serverName, item.name),
-            server: item.serverName,
-            description: item.description,
-            inputSchema: item.inputSchema,
+            name: item.exposed,
+            server: item.tool.serverName,
+            description: item.tool.description,
+            inputSchema: item.tool.inputSchema,
             score: Math.round(score * 1000) / 1000,
           })),
         });
@@ -181,7 +198,7 @@ export class AggregateServerFactory {
         if (typeof args.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'name must be a tool name such as everything__echo');
         if (args.name.startsWith(META_TOOL_PREFIX)) throw new McpError(ErrorCode.InvalidParams, 'hub__call_tool cannot call meta-tools');
         const inner = (args.arguments ?? {}) as Record<string, unknown>;
-        return this.callTool(args.name, inner, extra, toolNames);
+        return this.callTool(args.name, inner, extra, scope);
       }
       default:
         throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
@@ -189,10 +206,10 @@ export class AggregateServerFactory {
   }
 
   /** The server that lists this URI, else the first whose resource template matches it. */
-  private serverForUri(uri: string, quiet = false): string {
-    const exact = this.catalog.resources().find((r) => r.uri === uri);
+  private serverForUri(uri: string, visible: (server: string) => boolean, quiet = false): string {
+    const exact = this.catalog.resources().find((r) => r.uri === uri && visible(r.serverName));
     if (exact) return exact.serverName;
-    const template = this.catalog.resourceTemplates().find((t) => uriTemplatePattern(t.uriTemplate).test(uri));
+    const template = this.catalog.resourceTemplates().find((t) => visible(t.serverName) && uriTemplatePattern(t.uriTemplate).test(uri));
     if (template) return template.serverName;
     if (quiet) return '';
     throw new McpError(ErrorCode.InvalidParams, `No upstream server offers the resource ${uri}`);

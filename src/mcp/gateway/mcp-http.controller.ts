@@ -7,7 +7,10 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AggregateServerFactory } from './aggregate-server.factory';
 import { BoundedEventStore } from './bounded-event-store';
-import { McpSessions, SessionScope } from './mcp-sessions.service';
+import { McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
+import { ServersConfigService } from '../servers-config/servers-config.service';
+import { ProfileFilter } from '../servers-config/profile';
+import { NotFoundError } from '../../platform/errors/app-error';
 import { ProxyServerFactory } from './proxy-server.factory';
 
 const MCP_DESCRIPTION =
@@ -19,7 +22,7 @@ function jsonRpcError(res: Response, status: number, code: number, message: stri
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
-const sameScope = (a: SessionScope, b: SessionScope) => a.kind === b.kind && (a.kind === 'aggregate' || (b.kind === 'server' && a.server === b.server));
+const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === describeScope(b);
 
 /** The hub's MCP endpoints: `/mcp` (every upstream), `/mcp/servers/:name` (one upstream), and legacy `/sse` + `/messages`. */
 @ApiTags('mcp')
@@ -29,6 +32,7 @@ export class McpHttpController {
     private readonly sessions: McpSessions,
     private readonly aggregate: AggregateServerFactory,
     private readonly proxies: ProxyServerFactory,
+    private readonly serversConfig: ServersConfigService,
   ) {}
 
   @All('mcp')
@@ -43,6 +47,13 @@ export class McpHttpController {
   @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
   serverEndpoint(@Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     return this.streamable(req, res, { kind: 'server', server: name });
+  }
+
+  @All('mcp/profiles/:profile')
+  @ApiOperation({ summary: 'MCP endpoint for a profile: its servers, and of their tools those its include/exclude globs allow', description: MCP_DESCRIPTION })
+  @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
+  profileEndpoint(@Param('profile') profile: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.streamable(req, res, { kind: 'profile', profile });
   }
 
   @Get('sse')
@@ -72,7 +83,7 @@ export class McpHttpController {
     }
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) return jsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
 
-    const server = scope.kind === 'aggregate' ? this.aggregate.create() : this.proxies.create(scope.server);
+    const server = this.createServer(scope);
     const id = this.sessions.newId();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
@@ -82,6 +93,14 @@ export class McpHttpController {
     this.track(id, scope, 'streamable-http', server, transport);
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
+  }
+
+  private createServer(scope: SessionScope): Server {
+    if (scope.kind === 'server') return this.proxies.create(scope.server);
+    if (scope.kind === 'aggregate') return this.aggregate.create();
+    const profile = this.serversConfig.profile(scope.profile);
+    if (!profile) throw new NotFoundError('profile', scope.profile, 'PROFILE_NOT_FOUND');
+    return this.aggregate.create(new ProfileFilter(profile));
   }
 
   private track(id: string, scope: SessionScope, transportKind: 'streamable-http' | 'sse', server: Server, transport: StreamableHTTPServerTransport | SSEServerTransport): void {

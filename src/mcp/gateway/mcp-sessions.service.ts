@@ -9,7 +9,7 @@ import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinato
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 
 /** What a session is connected to: the aggregate `/mcp`, or one upstream through `/mcp/servers/:name`. */
-export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: string };
+export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: string } | { kind: 'profile'; profile: string };
 
 export interface McpSession {
   id: string;
@@ -56,7 +56,7 @@ export class McpSessions implements OnModuleInit {
 
   add(session: McpSession): void {
     this.sessions.set(session.id, session);
-    this.events.publish('mcp.session', { session: session.id, change: 'opened', transport: session.transportKind, scope: describe(session.scope) }, session.id);
+    this.events.publish('mcp.session', { session: session.id, change: 'opened', transport: session.transportKind, scope: describeScope(session.scope) }, session.id);
   }
 
   get(id: string): McpSession | undefined {
@@ -99,7 +99,7 @@ export class McpSessions implements OnModuleInit {
     clearTimeout(this.pendingListChanged);
     this.pendingListChanged = setTimeout(() => {
       for (const session of this.sessions.values()) {
-        if (session.scope.kind !== 'aggregate') continue;
+        if (session.scope.kind === 'server') continue;
         void Promise.all([session.server.sendToolListChanged(), session.server.sendResourceListChanged(), session.server.sendPromptListChanged()]).catch(() => undefined);
       }
     }, 50);
@@ -109,7 +109,7 @@ export class McpSessions implements OnModuleInit {
     for (const session of this.sessions.values()) {
       if (session.scope.kind === 'server' && session.scope.server === server) {
         void session.server.notification(notification as never).catch(() => undefined);
-      } else if (session.scope.kind === 'aggregate' && notification.method === 'notifications/message') {
+      } else if (session.scope.kind !== 'server' && notification.method === 'notifications/message') {
         const params = notification.params as { level: 'info'; data: unknown; logger?: string };
         void session.server.sendLoggingMessage({ ...params, logger: params.logger ? `${server}/${params.logger}` : server }).catch(() => undefined);
       }
@@ -117,6 +117,6 @@ export class McpSessions implements OnModuleInit {
   }
 }
 
-function describe(scope: SessionScope): string {
-  return scope.kind === 'aggregate' ? 'aggregate' : `server:${scope.server}`;
+export function describeScope(scope: SessionScope): string {
+  return scope.kind === 'aggregate' ? 'aggregate' : scope.kind === 'server' ? `server:${scope.server}` : `profile:${scope.profile}`;
 }

@@ -15,6 +15,7 @@ import { ServerDefinition } from './server-definition';
 import { toServerDefinition } from './server-entry';
 import { ServerRecord } from './server-record.entity';
 import { ServersConfigError, parseServersFile } from './servers-file';
+import { Profile } from './profile';
 
 /**
  * The desired set of upstream servers: the config file (hot-reloaded; an invalid file keeps the last
@@ -25,6 +26,7 @@ export class ServersConfigService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ServersConfig');
   private readonly path: string;
   private fileDefinitions: ServerDefinition[] = [];
+  private fileProfiles: Profile[] = [];
   private apiDefinitions: ServerDefinition[] = [];
   private fileHash?: string;
   private watcher?: FSWatcher;
@@ -51,6 +53,14 @@ export class ServersConfigService implements OnApplicationBootstrap {
 
   configStatus(): ConfigStatusDto {
     return { ...this.status, problems: [...this.status.problems] };
+  }
+
+  profiles(): Profile[] {
+    return [...this.fileProfiles];
+  }
+
+  profile(name: string): Profile | undefined {
+    return this.fileProfiles.find((p) => p.name === name);
   }
 
   isFileServer(name: string): boolean {
@@ -104,6 +114,7 @@ export class ServersConfigService implements OnApplicationBootstrap {
       if (this.status.exists) this.logger.warn(`${this.path} was removed; its servers stop`);
       Object.assign(this.status, { exists: false, ok: true, problems: [], loadedAt: this.status.checkedAt });
       this.fileDefinitions = [];
+      this.fileProfiles = [];
       this.fileHash = undefined;
       return;
     }
@@ -111,7 +122,9 @@ export class ServersConfigService implements OnApplicationBootstrap {
     const hash = createHash('sha256').update(text).digest('hex');
     if (hash === this.fileHash && this.status.ok) return;
     try {
-      this.fileDefinitions = parseServersFile(text, process.env);
+      const parsed = parseServersFile(text, process.env);
+      this.fileDefinitions = parsed.servers;
+      this.fileProfiles = parsed.profiles;
       this.fileHash = hash;
       Object.assign(this.status, { ok: true, problems: [], loadedAt: this.status.checkedAt });
     } catch (error) {

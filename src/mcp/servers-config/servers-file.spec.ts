@@ -11,7 +11,9 @@ const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}): string[] => {
 
 describe('parseServersFile', () => {
   it('reads stdio and remote entries in the desktop-client format, with comments, placeholders and defaults', () => {
-    const [memory, remote, legacy] = parseServersFile(
+    const {
+      servers: [memory, remote, legacy],
+    } = parseServersFile(
       `{
         // the hub reads the same file desktop clients use
         "mcpServers": {

@@ -2,6 +2,7 @@ import { ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { dependencyProblems } from './dependency-graph';
 import { ServerDefinition } from './server-definition';
 import { toServerDefinition } from './server-entry';
+import { Profile, parseProfiles } from './profile';
 
 export class ServersConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -17,10 +18,10 @@ function position(text: string, offset: number): string {
 }
 
 /**
- * Parses a `{"mcpServers": {...}}` file (comments and trailing commas allowed). Throws
+ * Parses a `{"mcpServers": {...}, "profiles": {...}}` file (comments and trailing commas allowed). Throws
  * ServersConfigError listing every problem, each naming server and field, when anything is wrong.
  */
-export function parseServersFile(text: string, env: NodeJS.ProcessEnv): ServerDefinition[] {
+export function parseServersFile(text: string, env: NodeJS.ProcessEnv): { servers: ServerDefinition[]; profiles: Profile[] } {
   const parseErrors: ParseError[] = [];
   const document = parse(text, parseErrors, { allowTrailingComma: true, disallowComments: false }) as unknown;
   if (parseErrors.length > 0) {
@@ -39,6 +40,8 @@ export function parseServersFile(text: string, env: NodeJS.ProcessEnv): ServerDe
     if (result.definition) definitions.push(result.definition);
   }
   problems.push(...dependencyProblems(definitions));
+  const { profiles, problems: profileProblems } = parseProfiles((document as { profiles?: unknown }).profiles);
+  problems.push(...profileProblems);
   if (problems.length > 0) throw new ServersConfigError(problems);
-  return definitions;
+  return { servers: definitions, profiles };
 }

@@ -18,6 +18,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
     exclude: [
       { path: 'mcp', method: RequestMethod.ALL },
       { path: 'mcp/servers/:name', method: RequestMethod.ALL },
+      { path: 'mcp/profiles/:profile', method: RequestMethod.ALL },
       { path: 'sse', method: RequestMethod.GET },
       { path: 'messages', method: RequestMethod.POST },
     ],
