@@ -4,9 +4,11 @@ import type { Response } from 'express';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HUB_VERSION } from '../platform/version';
 import { DependencyHealthService } from './dependency-health.service';
+import { Public } from '../platform/auth/auth.decorators';
 import { HealthReportDto, LivenessDto, ReadinessDto } from './health-response.dto';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

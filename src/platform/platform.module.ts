@@ -10,6 +10,7 @@ import { ArtifactsModule } from './artifacts/artifacts.module';
 import { InstanceModule } from './instance/instance.module';
 import { InstanceRole } from './instance/instance-role';
 import { EventsModule } from './events/events.module';
+import { AuthModule } from './auth/auth.module';
 
 /** Everything a feature stands on, shared by the HTTP hub and the worker. */
 @Module({})
@@ -27,6 +28,7 @@ export class PlatformModule {
         StoresModule.forRoot(config),
         ArtifactsModule,
         InstanceModule.forRole(role),
+        ...(role === 'api' ? [AuthModule] : []),
       ],
     };
   }

@@ -6,6 +6,9 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AggregateServerFactory } from './aggregate-server.factory';
+import { ProfileAware, RequireScope } from '../../platform/auth/auth.decorators';
+import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
+import { ForbiddenError } from '../../platform/auth/auth.errors';
 import { BoundedEventStore } from './bounded-event-store';
 import { McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
 import { ServersConfigService } from '../servers-config/servers-config.service';
@@ -26,6 +29,8 @@ const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === des
 
 /** The hub's MCP endpoints: `/mcp` (every upstream), `/mcp/servers/:name` (one upstream), and legacy `/sse` + `/messages`. */
 @ApiTags('mcp')
+@RequireScope('mcp')
+@ProfileAware()
 @Controller()
 export class McpHttpController {
   constructor(
@@ -38,31 +43,32 @@ export class McpHttpController {
   @All('mcp')
   @ApiOperation({ summary: 'MCP endpoint for every upstream server (tools as <server>__<tool>, plus hub__ meta-tools)', description: MCP_DESCRIPTION })
   @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
-  aggregateEndpoint(@Req() req: Request, @Res() res: Response): Promise<void> {
+  aggregateEndpoint(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     return this.streamable(req, res, { kind: 'aggregate' });
   }
 
   @All('mcp/servers/:name')
   @ApiOperation({ summary: 'MCP endpoint for one upstream server, unprefixed: a transparent proxy', description: MCP_DESCRIPTION })
   @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
-  serverEndpoint(@Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  serverEndpoint(@Param('name') name: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     return this.streamable(req, res, { kind: 'server', server: name });
   }
 
   @All('mcp/profiles/:profile')
   @ApiOperation({ summary: 'MCP endpoint for a profile: its servers, and of their tools those its include/exclude globs allow', description: MCP_DESCRIPTION })
   @ApiOkResponse({ description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' })
-  profileEndpoint(@Param('profile') profile: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  profileEndpoint(@Param('profile') profile: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     return this.streamable(req, res, { kind: 'profile', profile });
   }
 
   @Get('sse')
   @ApiOperation({ summary: 'Legacy HTTP+SSE transport (protocol 2024-11-05): opens the event stream; its first event names the /messages URL to POST to' })
   @ApiOkResponse({ description: 'text/event-stream' })
-  async legacyStream(@Res() res: Response): Promise<void> {
+  async legacyStream(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const scope = this.effectiveScope(req, { kind: 'aggregate' });
+    const server = this.createServer(scope);
     const transport = new SSEServerTransport('/messages', res);
-    const server = this.aggregate.create();
-    this.track(transport.sessionId, { kind: 'aggregate' }, 'sse', server, transport);
+    this.track(transport.sessionId, scope, 'sse', server, transport, req.principal?.keyId);
     await server.connect(transport);
   }
 
@@ -70,15 +76,19 @@ export class McpHttpController {
   @ApiExcludeEndpoint()
   async legacyMessage(@Query('sessionId') sessionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
-    if (!session || session.transportKind !== 'sse') return jsonRpcError(res, 404, -32001, 'Session not found');
+    if (!session || session.transportKind !== 'sse' || session.keyId !== (req as AuthenticatedRequest).principal?.keyId) return jsonRpcError(res, 404, -32001, 'Session not found');
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, req.body);
   }
 
-  private async streamable(req: Request, res: Response, scope: SessionScope): Promise<void> {
+  private async streamable(req: AuthenticatedRequest, res: Response, requested: SessionScope): Promise<void> {
+    const scope = this.effectiveScope(req, requested);
+    const keyId = req.principal?.keyId;
     const sessionId = req.header('mcp-session-id');
     if (sessionId) {
       const session = this.sessions.get(sessionId);
-      if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope)) return jsonRpcError(res, 404, -32001, 'Session not found');
+      if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope) || session.keyId !== keyId) {
+        return jsonRpcError(res, 404, -32001, 'Session not found');
+      }
       return (session.transport as StreamableHTTPServerTransport).handleRequest(req, res, req.body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) return jsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
@@ -90,9 +100,17 @@ export class McpHttpController {
       eventStore: new BoundedEventStore(),
       onsessionclosed: () => this.sessions.remove(id, 'the client ended the session'),
     });
-    this.track(id, scope, 'streamable-http', server, transport);
+    this.track(id, scope, 'streamable-http', server, transport, keyId);
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
+  }
+
+  /** A key bound to a profile sees that profile on /mcp and /sse, and nothing else. */
+  private effectiveScope(req: AuthenticatedRequest, requested: SessionScope): SessionScope {
+    const bound = req.principal?.profile;
+    if (!bound) return requested;
+    if (requested.kind === 'aggregate' || (requested.kind === 'profile' && requested.profile === bound)) return { kind: 'profile', profile: bound };
+    throw new ForbiddenError('PROFILE_BOUND_KEY', `This key is bound to profile "${bound}"; use /mcp or /mcp/profiles/${bound}`);
   }
 
   private createServer(scope: SessionScope): Server {
@@ -103,9 +121,16 @@ export class McpHttpController {
     return this.aggregate.create(new ProfileFilter(profile));
   }
 
-  private track(id: string, scope: SessionScope, transportKind: 'streamable-http' | 'sse', server: Server, transport: StreamableHTTPServerTransport | SSEServerTransport): void {
+  private track(
+    id: string,
+    scope: SessionScope,
+    transportKind: 'streamable-http' | 'sse',
+    server: Server,
+    transport: StreamableHTTPServerTransport | SSEServerTransport,
+    keyId: string | undefined,
+  ): void {
     const now = Date.now();
-    this.sessions.add({ id, scope, transportKind, server, transport, createdAt: now, lastActivity: now });
+    this.sessions.add({ id, scope, transportKind, server, transport, keyId, createdAt: now, lastActivity: now });
     server.onclose = () => this.sessions.remove(id, 'the transport closed');
   }
 }

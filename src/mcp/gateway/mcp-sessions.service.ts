@@ -17,6 +17,8 @@ export interface McpSession {
   transportKind: 'streamable-http' | 'sse' | 'stdio';
   server: Server;
   transport: Transport;
+  /** The API key that opened it; only that key may use it. */
+  keyId?: string;
   createdAt: number;
   lastActivity: number;
 }

@@ -5,6 +5,7 @@ import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { ServerFilterDto } from '../resources/resource.dto';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { RequireScope } from '../../platform/auth/auth.decorators';
 import { GetPromptDto, GetPromptResultDto, PromptDto } from './prompt.dto';
 
 @ApiTags('prompts')
@@ -23,6 +24,7 @@ export class PromptsController {
   }
 
   @Post(':server/:prompt/get')
+  @RequireScope('mcp')
   @HttpCode(200)
   @ApiOperation({ summary: 'Render a prompt with its arguments' })
   @ApiOkResponse({ type: GetPromptResultDto })

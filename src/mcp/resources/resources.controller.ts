@@ -4,6 +4,7 @@ import { NotFoundError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { RequireScope } from '../../platform/auth/auth.decorators';
 import { ReadResourceDto, ReadResourceResultDto, ResourceListDto, ServerFilterDto } from './resource.dto';
 
 @ApiTags('resources')
@@ -22,6 +23,7 @@ export class ResourcesController {
   }
 
   @Post('read')
+  @RequireScope('mcp')
   @HttpCode(200)
   @ApiOperation({ summary: 'Read a resource by URI from the server that offers it' })
   @ApiOkResponse({ type: ReadResourceResultDto })

@@ -14,6 +14,7 @@ import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { CallToolDto, CallToolResultDto, ToolDto, ToolQueryDto } from './tool.dto';
 import { ToolCallService } from './tool-call.service';
+import { RequireScope } from '../../platform/auth/auth.decorators';
 
 @ApiTags('tools')
 @Controller('tools')
@@ -41,6 +42,7 @@ export class ToolsController {
   }
 
   @Post(':server/:tool/call')
+  @RequireScope('mcp')
   @HttpCode(200)
   @ApiOperation({ summary: 'Call a tool; arguments are validated against its inputSchema first' })
   @ApiOkResponse({ type: CallToolResultDto })

@@ -2,12 +2,19 @@ import { config as loadDotenv } from 'dotenv';
 import { AppConfig } from '../config/app-config';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { preflight } from './preflight';
+import { insecureBindProblem } from '../auth/bind-policy';
 
 /** Reads .env (without overriding the environment), validates; prints every problem and exits 1 if invalid. */
 export function loadConfigOrExit(): AppConfig {
   loadDotenv({ quiet: true });
   try {
-    return loadConfig(process.env);
+    const config = loadConfig(process.env);
+    const bindProblem = insecureBindProblem(config);
+    if (bindProblem) {
+      process.stderr.write(`${bindProblem}\n`);
+      process.exit(1);
+    }
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\nFix these variables (see .env.example) and start again.\n`);

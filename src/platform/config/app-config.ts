@@ -31,6 +31,8 @@ export class AppConfig {
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
   readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
+  readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; rateLimitPerMinute: number };
+  readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
   readonly debugRoutes: boolean;
 
   constructor(env: EnvironmentVariables) {
@@ -67,6 +69,9 @@ export class AppConfig {
       sessionIdleMs: env.MCP_SESSION_IDLE_MS,
       lazyTools: env.MCP_LAZY_TOOLS,
     };
+    this.auth = { mode: env.AUTH_MODE, allowInsecureBind: env.ALLOW_INSECURE_BIND, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE };
+    const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+    this.mcpOrigins = { allowedOrigins: list(env.MCP_ALLOWED_ORIGINS), allowedHosts: list(env.MCP_ALLOWED_HOSTS) };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
   }
 }

@@ -164,6 +164,30 @@ export class EnvironmentVariables {
   @IsBoolean()
   MCP_LAZY_TOOLS!: boolean;
 
+  @EnvVar({ default: 'none', expected: 'none or api-key', description: 'api-key: every /api and /mcp request needs an API key (Authorization: Bearer <key> or X-API-Key); health routes stay open' })
+  @IsIn(['none', 'api-key'])
+  AUTH_MODE!: 'none' | 'api-key';
+
+  @EnvVar({ default: 'false', expected: 'true or false', description: 'Allow binding a non-loopback HOST with AUTH_MODE=none (anyone who can reach the port can run tools)' })
+  @ToBoolean()
+  @IsBoolean()
+  ALLOW_INSECURE_BIND!: boolean;
+
+  @EnvVar({ default: '', expected: 'comma-separated origins such as https://app.example.com', description: 'Browser origins allowed on /mcp besides loopback ones (DNS-rebinding protection; others get 403)' })
+  @IsString()
+  MCP_ALLOWED_ORIGINS!: string;
+
+  @EnvVar({ default: '', expected: 'comma-separated host names such as hub.example.com', description: 'Host headers accepted on /mcp besides loopback names when the hub is reached by name' })
+  @IsString()
+  MCP_ALLOWED_HOSTS!: string;
+
+  @EnvVar({ default: '1200', expected: 'an integer from 0 to 1000000 (0 turns it off)', description: 'Requests per minute allowed per API key (AUTH_MODE=api-key); more get 429' })
+  @ToInteger()
+  @Min(0)
+  @Max(1000000)
+  @IsInt()
+  RATE_LIMIT_PER_MINUTE!: number;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()

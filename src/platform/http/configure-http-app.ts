@@ -5,6 +5,8 @@ import { AppExceptionFilter } from '../errors/app-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { HttpDrain } from '../shutdown/http-drain';
 import { setupSwagger } from './swagger';
+import { originPolicyMiddleware } from '../auth/origin-policy';
+import { AppConfig } from '../config/app-config';
 
 /** Global behaviour of the HTTP app: logger, /api prefix, drain gate, validation, error bodies, Swagger. */
 export function configureHttpApp(app: NestExpressApplication): void {
@@ -24,6 +26,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
     ],
   });
   app.use(app.get(HttpDrain).middleware);
+  app.use(['/mcp', '/sse', '/messages'], originPolicyMiddleware(app.get(AppConfig)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupSwagger(app);

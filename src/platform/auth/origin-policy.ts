@@ -1,0 +1,42 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import { isLoopbackHost } from './loopback';
+
+/** Host part of a Host header or an origin URL, without port or brackets. */
+function hostnameOf(value: string): string | undefined {
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * DNS-rebinding protection for the MCP endpoints. A browser Origin must be a loopback origin or one of
+ * MCP_ALLOWED_ORIGINS; the Host header must be a loopback name or one of MCP_ALLOWED_HOSTS (when the
+ * hub listens on loopback, or when MCP_ALLOWED_HOSTS is set). Anything else gets 403.
+ */
+export function originPolicyProblem(config: AppConfig, origin: string | undefined, host: string | undefined): string | undefined {
+  const { allowedOrigins, allowedHosts } = config.mcpOrigins;
+  if (origin !== undefined && origin !== 'null') {
+    const originHost = hostnameOf(origin);
+    const allowed = allowedOrigins.includes('*') || allowedOrigins.includes(origin.replace(/\/$/, '')) || (originHost !== undefined && isLoopbackHost(originHost));
+    if (!allowed) return `Origin ${origin} is not allowed (add it to MCP_ALLOWED_ORIGINS)`;
+  } else if (origin === 'null') {
+    return 'Origin null is not allowed';
+  }
+  const checkHost = isLoopbackHost(config.http.host) || allowedHosts.length > 0;
+  if (checkHost) {
+    const name = host ? hostnameOf(host) : undefined;
+    if (!name || !(isLoopbackHost(name) || allowedHosts.includes(name))) return `Host ${host ?? '(none)'} is not allowed (add it to MCP_ALLOWED_HOSTS)`;
+  }
+  return undefined;
+}
+
+export function originPolicyMiddleware(config: AppConfig) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const problem = originPolicyProblem(config, req.header('origin'), req.header('host'));
+    if (!problem) return next();
+    res.status(403).json({ jsonrpc: '2.0', error: { code: -32000, message: `Forbidden: ${problem}` }, id: null });
+  };
+}

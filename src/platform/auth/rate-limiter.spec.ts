@@ -1,0 +1,18 @@
+import { RateLimiter } from './rate-limiter';
+
+describe('RateLimiter', () => {
+  it('allows a minute worth of burst, then refuses with a retry time, then refills', () => {
+    const limiter = new RateLimiter(60);
+    const t0 = 1_000_000;
+    for (let i = 0; i < 60; i++) expect(limiter.take('k', t0)).toBe(0);
+    expect(limiter.take('k', t0)).toBe(1);
+    expect(limiter.take('other', t0)).toBe(0);
+    expect(limiter.take('k', t0 + 1000)).toBe(0);
+    expect(limiter.take('k', t0 + 1000)).toBe(1);
+  });
+
+  it('is off at 0', () => {
+    const limiter = new RateLimiter(0);
+    for (let i = 0; i < 1000; i++) expect(limiter.take('k')).toBe(0);
+  });
+});
