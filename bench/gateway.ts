@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { freePort } from '../test/support/free-port';
+import { EVERYTHING_BIN } from '../test/support/mcp-servers';
+import { everythingServersFile, startHub, stopChild, waitFor } from './hub-runner';
+import { median, report, summary, timeTakingTurns } from './support';
+
+/**
+ * server-everything's `echo` over stdio, reached three ways in the same run: directly with the SDK
+ * client (the baseline), through this hub's /mcp (Streamable HTTP), and through the npm package
+ * `mcp-hub` (installed as mcp-hub-peer; its /mcp is the legacy SSE transport) as a peer.
+ * Sequential latency takes turns call by call; throughput runs 32 concurrent clients for a while.
+ * Targets: under 0.6 ms median added latency, and at least 3x less added latency than the peer.
+ */
+const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const THROUGHPUT_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
+const ROOT = join(__dirname, '..');
+
+interface Subject {
+  name: string;
+  connect: () => Promise<Client>;
+  tool: string;
+}
+
+async function connectClient(transport: Transport): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+async function throughput(subject: Subject): Promise<number> {
+  const clients = subject.name.startsWith('direct') ? Array(CLIENTS).fill(await subject.connect()) : await Promise.all(Array.from({ length: CLIENTS }, () => subject.connect()));
+  let done = 0;
+  const deadline = performance.now() + THROUGHPUT_MS;
+  await Promise.all(
+    clients.map(async (client: Client) => {
+      while (performance.now() < deadline) {
+        await client.callTool({ name: subject.tool, arguments: { message: 'bench' } });
+        done++;
+      }
+    }),
+  );
+  await Promise.all([...new Set(clients)].map((c: Client) => c.close()));
+  return done / (THROUGHPUT_MS / 1000);
+}
+
+async function main(): Promise<void> {
+  const hub = await startHub();
+  const peerFiles = await everythingServersFile();
+  const peerPort = await freePort();
+  const peer = spawn(process.execPath, [join(ROOT, 'node_modules/mcp-hub-peer/dist/cli.js'), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });
+  try {
+    await waitFor(`http://127.0.0.1:${peerPort}/api/health`, peer);
+    const subjects: Subject[] = [
+      { name: 'direct SDK stdio client (baseline)', tool: 'echo', connect: () => connectClient(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_BIN], stderr: 'ignore' })) },
+      { name: 'this hub /mcp (Streamable HTTP)', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`))) },
+      { name: 'peer: npm mcp-hub /mcp (SSE)', tool: '', connect: () => connectClient(new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`))) },
+    ];
+    const sequentialClients = await Promise.all(subjects.map((s) => s.connect()));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      subjects[2].tool = (await sequentialClients[2].listTools()).tools.find((t) => /echo$/.test(t.name) && t.name.includes('everything'))?.name ?? '';
+      if (subjects[2].tool) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!subjects[2].tool) throw new Error('the peer never listed the everything echo tool');
+
+    const samples = await timeTakingTurns(
+      subjects.map((s, i) => () => sequentialClients[i].callTool({ name: s.tool, arguments: { message: 'bench' } })),
+      CALLS,
+    );
+    await Promise.all(sequentialClients.map((c) => c.close()));
+    const rates: number[] = [];
+    for (const subject of subjects) rates.push(await throughput(subject));
+
+    const baseline = median(samples[0]);
+    const added = samples.map((s) => median(s) - baseline);
+    const rows = subjects.map((s, i) => ({ ...summary(s.name, samples[i]), 'added median ms': Number(added[i].toFixed(3)), [`calls/s (${CLIENTS} clients)`]: Math.round(rates[i]) }));
+    const ratio = added[2] / added[1];
+    report('gateway', rows, { clients: CLIENTS, throughputMs: THROUGHPUT_MS, addedMedianMs: Number(added[1].toFixed(3)), peerAddedMedianMs: Number(added[2].toFixed(3)), peerToHubAddedRatio: Number(ratio.toFixed(2)), targets: { addedMedianMs: 0.6, peerRatio: 3 } });
+    console.log(`this hub adds ${added[1].toFixed(3)} ms at the median (target < 0.6 ms: ${added[1] < 0.6 ? 'within' : 'OVER'}); the peer adds ${added[2].toFixed(3)} ms, ${ratio.toFixed(1)}x ours (target >= 3x: ${ratio >= 3 ? 'met' : 'NOT met'})`);
+  } finally {
+    await stopChild(peer);
+    await hub.stop();
+  }
+}
+
+void main();

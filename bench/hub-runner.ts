@@ -1,0 +1,61 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../test/support/free-port';
+import { EVERYTHING_BIN } from '../test/support/mcp-servers';
+import { dropDatabase, freshDatabaseUrl } from '../test/support/test-database';
+
+const ROOT = join(__dirname, '..');
+
+export interface RunningProcess {
+  port: number;
+  dir: string;
+  stop: () => Promise<void>;
+}
+
+/** Writes an mcpServers file with server-everything over stdio. */
+export async function everythingServersFile(): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+  const file = join(dir, 'servers.json');
+  await writeFile(file, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] } } }));
+  return { dir, file };
+}
+
+/** The built hub on a free port with its own database, serving server-everything over stdio. */
+export async function startHub(extraArgs: string[] = []): Promise<RunningProcess> {
+  const { dir, file } = await everythingServersFile();
+  const databaseUrl = freshDatabaseUrl();
+  const port = await freePort();
+  const child = spawn(process.execPath, [...extraArgs, join(ROOT, 'dist/src/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, NODE_ENV: 'production', AUTH_MODE: 'none' },
+    stdio: 'ignore',
+  });
+  await waitFor(`http://127.0.0.1:${port}/api/tools/everything/echo`, child);
+  return {
+    port,
+    dir,
+    stop: async () => {
+      await stopChild(child);
+      await rm(dir, { recursive: true, force: true });
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+/** Polls a URL until it answers 200 (or the process dies). */
+export async function waitFor(url: string, child: ChildProcess, attempts = 600): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${url} answered`);
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
