@@ -8,6 +8,9 @@ import { dropDatabase, freshDatabaseUrl } from '../test/support/test-database';
 
 const ROOT = join(__dirname, '..');
 
+/** The Node.js flags `npm start` runs the hub with (package.json), so benchmarks measure the same process. */
+export const HUB_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 export interface RunningProcess {
   port: number;
   dir: string;
@@ -27,7 +30,7 @@ export async function startHub(extraArgs: string[] = []): Promise<RunningProcess
   const { dir, file } = await everythingServersFile();
   const databaseUrl = freshDatabaseUrl();
   const port = await freePort();
-  const child = spawn(process.execPath, [...extraArgs, join(ROOT, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...extraArgs, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, NODE_ENV: 'production', AUTH_MODE: 'none' },
     stdio: 'ignore',
