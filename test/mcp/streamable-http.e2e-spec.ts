@@ -1,0 +1,101 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HubApi } from '../support/hub-api';
+import { HubProcess, sleep } from '../support/hub-process';
+import { EVERYTHING_BIN } from '../support/mcp-servers';
+import { dropDatabase, freshDatabaseUrl } from '../support/test-database';
+
+interface SseEvent {
+  id?: string;
+  data: string;
+}
+
+/** Reads SSE events from a fetch body until `stop` says so, then aborts the connection. */
+async function readEvents(response: Response, stop: (events: SseEvent[]) => boolean, abort: AbortController): Promise<SseEvent[]> {
+  const events: SseEvent[] = [];
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    while (!stop(events)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const id = /^id: ?(.*)$/m.exec(block)?.[1];
+        const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join('\n');
+        events.push({ id, data });
+      }
+    }
+  } finally {
+    abort.abort();
+  }
+  return events;
+}
+
+describe('Streamable HTTP transport details on /mcp', () => {
+  const databaseUrl = freshDatabaseUrl();
+  let dir: string;
+  let hub: HubProcess;
+  let session: string;
+  const headers = () => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-streamable-'));
+    await writeFile(join(dir, 'servers.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] } } }));
+    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: join(dir, 'servers.json'), REDIS_KEY_PREFIX: `test-streamable-${process.pid}:` });
+    await new HubApi(hub).waitForServer('everything', (s) => s.state === 'connected' && s.catalog.tools > 0);
+    const init = await fetch(hub.url('/mcp'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+    });
+    session = init.headers.get('mcp-session-id')!;
+    await init.text();
+  });
+
+  afterAll(async () => {
+    await hub?.stop();
+    await rm(dir, { recursive: true, force: true });
+    await dropDatabase(databaseUrl);
+  });
+
+  it('accepts notifications with 202 and rejects an unsupported MCP-Protocol-Version with 400', async () => {
+    const notification = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    expect(notification.status).toBe(202);
+    const badVersion = await fetch(hub.url('/mcp'), {
+      method: 'POST',
+      headers: { ...headers(), 'mcp-protocol-version': '1999-01-01' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }),
+    });
+    expect(badVersion.status).toBe(400);
+  });
+
+  it('numbers SSE events and resumes a dropped response stream from Last-Event-ID', async () => {
+    const abort = new AbortController();
+    const response = await fetch(hub.url('/mcp'), {
+      method: 'POST',
+      headers: headers(),
+      signal: abort.signal,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 1.5, steps: 3 }, _meta: { progressToken: 'p1' } } }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const before = await readEvents(response, (events) => events.some((e) => e.data.includes('notifications/progress')), abort).catch(() => [] as SseEvent[]);
+    const lastId = before.filter((e) => e.id).at(-1)?.id;
+    expect(lastId).toBeTruthy();
+    expect(before.every((e) => !e.data.includes('"result"'))).toBe(true);
+
+    await sleep(1600);
+    const resumed = new AbortController();
+    const replay = await fetch(hub.url('/mcp'), { method: 'GET', headers: { ...headers(), 'last-event-id': lastId! }, signal: resumed.signal });
+    expect(replay.status).toBe(200);
+    const after = await readEvents(replay, (events) => events.some((e) => e.data.includes('"id":3')), resumed);
+    const result = after.find((e) => e.data.includes('"id":3'))!;
+    expect(JSON.parse(result.data).result.content[0].text).toMatch(/completed/i);
+    expect(after.filter((e) => e.data.includes('notifications/progress')).length).toBeGreaterThan(0);
+    expect(after.every((e) => e.id !== lastId)).toBe(true);
+  });
+});
