@@ -108,6 +108,10 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
     const simple = prompts.find((p) => p.name.startsWith('everything__') && !(p.arguments ?? []).some((a) => a.required))!;
     const rendered = await client.getPrompt({ name: simple.name });
     expect(rendered.messages.length).toBeGreaterThan(0);
+
+    expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true }, completions: {} });
+    const completion = await client.complete({ ref: { type: 'ref/prompt', name: 'everything__completable-prompt' }, argument: { name: 'department', value: 'E' } });
+    expect(completion.completion.values).toContain('Engineering');
   });
 
   it('forwards progress notifications of a long-running tool', async () => {

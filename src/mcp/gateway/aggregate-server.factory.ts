@@ -12,6 +12,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  ServerCapabilities,
   SetLevelRequestSchema,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -54,10 +55,11 @@ export class AggregateServerFactory {
 
   /** With a profile, only its servers and the tools its globs allow are visible and callable. */
   create(profile?: ProfileFilter): Server {
+    const offered = this.capabilities(profile);
     const server = new Server(
       { name: 'mcp-hub', title: 'MCP Hub', version: HUB_VERSION },
       {
-        capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true }, completions: {}, logging: {} },
+        capabilities: offered,
         instructions:
           'This hub aggregates several MCP servers. Tools are named <server>__<tool>. Use hub__search_tools to find a tool and hub__call_tool to call any tool by its full name.',
       },
@@ -90,6 +92,31 @@ export class AggregateServerFactory {
       return this.meter.measure('tools/call', extra, { tool: name }, () => this.callTool(name, args, extra as unknown as Extra, scope));
     });
 
+    if (offered.resources) this.registerResourceHandlers(server, visibleServer);
+    if (offered.prompts) this.registerPromptHandlers(server, promptNames);
+    if (offered.completions) this.registerCompletionHandler(server, promptNames, visibleServer);
+    server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
+    return server;
+  }
+
+  /**
+   * What this session's view offers, decided when it starts: tools always (the meta-tools), resources,
+   * prompts and completions only when an available upstream in view has them.
+   */
+  private capabilities(profile?: ProfileFilter): ServerCapabilities {
+    const visible = (server: string) => !profile || profile.allowsServer(server);
+    const has = (rows: { serverName: string; available: boolean }[]) => rows.some((r) => r.available && visible(r.serverName));
+    const completions = this.upstreams.statuses().some((s) => visible(s.name) && (s.state === 'connected' || s.state === 'degraded') && this.upstreams.serverIdentity(s.name).capabilities.completions);
+    return {
+      tools: { listChanged: true },
+      ...(has(this.catalog.resources()) || has(this.catalog.resourceTemplates()) ? { resources: { listChanged: true } } : {}),
+      ...(has(this.catalog.prompts()) ? { prompts: { listChanged: true } } : {}),
+      ...(completions ? { completions: {} } : {}),
+      logging: {},
+    };
+  }
+
+  private registerResourceHandlers(server: Server, visibleServer: (server: string) => boolean): void {
     server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) =>
       this.meter.measure('resources/list', extra, {}, async () => ({
         resources: this.catalog
@@ -115,6 +142,9 @@ export class AggregateServerFactory {
       );
     });
 
+  }
+
+  private registerPromptHandlers(server: Server, promptNames: () => NameMap): void {
     server.setRequestHandler(ListPromptsRequestSchema, (_request, extra) =>
       this.meter.measure('prompts/list', extra, {}, async () => {
         const names = promptNames();
@@ -135,6 +165,9 @@ export class AggregateServerFactory {
       });
     });
 
+  }
+
+  private registerCompletionHandler(server: Server, promptNames: () => NameMap, visibleServer: (server: string) => boolean): void {
     server.setRequestHandler(CompleteRequestSchema, (request, extra) => {
       const ref = request.params.ref;
       const entry = ref.type === 'ref/prompt' ? promptNames().resolve(ref.name) : undefined;
@@ -146,8 +179,6 @@ export class AggregateServerFactory {
       });
     });
 
-    server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
-    return server;
   }
 
   private visibleTools(scope: Scope) {
