@@ -1,5 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -10,13 +8,13 @@ import { CountingProxy } from '../support/counting-proxy';
 import { HubApi } from '../support/hub-api';
 import { HubProcess, ROOT, sleep } from '../support/hub-process';
 import { EVERYTHING_BIN, EverythingHttpServer, MEMORY_BIN } from '../support/mcp-servers';
-import { dropDatabase, freshDatabaseUrl } from '../support/test-database';
+import { HubFixture } from '../support/hub-fixture';
 import { inspectorCli } from '../support/inspector-cli';
 
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
 describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)', () => {
-  const databaseUrl = freshDatabaseUrl();
+  let fixture: HubFixture;
   let dir: string;
   let http: EverythingHttpServer;
   let proxy: CountingProxy;
@@ -33,34 +31,30 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hub-gateway-'));
     http = await EverythingHttpServer.create();
     await http.start();
     proxy = new CountingProxy(new URL(http.url));
     await proxy.start();
-    await writeFile(
-      join(dir, 'servers.json'),
-      JSON.stringify({
+    fixture = await HubFixture.start(
+      'gateway',
+      (folder) => ({
         mcpServers: {
           everything: { command: process.execPath, args: [EVERYTHING_BIN] },
           remote: { url: proxy.url, type: 'streamable-http' },
-          memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') } },
+          memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(folder, 'memory.jsonl') } },
         },
         profiles: { reader: { servers: ['everything', 'memory'], tools: { include: ['everything__get-*', 'memory__read_*'], exclude: ['everything__get-env'] } } },
       }),
+      { ready: ['everything', 'remote', 'memory'] },
     );
-    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: join(dir, 'servers.json'), REDIS_KEY_PREFIX: `test-gateway-${process.pid}:` });
-    api = new HubApi(hub);
-    for (const name of ['everything', 'remote', 'memory']) await api.waitForServer(name, (s) => s.state === 'connected' && s.catalog.tools > 0);
+    ({ hub, api, dir } = fixture);
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await hub?.stop();
+    await fixture?.stop();
     await proxy?.stop();
     await http?.stop();
-    await rm(dir, { recursive: true, force: true });
-    await dropDatabase(databaseUrl);
   });
 
   it('lists every upstream tool as <server>__<tool> plus the meta-tools, and calls them', async () => {

@@ -1,10 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { HubApi } from '../support/hub-api';
+import { HubFixture } from '../support/hub-fixture';
 import { HubProcess, sleep } from '../support/hub-process';
 import { EVERYTHING_BIN } from '../support/mcp-servers';
-import { dropDatabase, freshDatabaseUrl } from '../support/test-database';
 
 interface SseEvent {
   id?: string;
@@ -37,17 +33,14 @@ async function readEvents(response: Response, stop: (events: SseEvent[]) => bool
 }
 
 describe('Streamable HTTP transport details on /mcp', () => {
-  const databaseUrl = freshDatabaseUrl();
-  let dir: string;
+  let fixture: HubFixture;
   let hub: HubProcess;
   let session: string;
   const headers = () => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hub-streamable-'));
-    await writeFile(join(dir, 'servers.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] } } }));
-    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: join(dir, 'servers.json'), REDIS_KEY_PREFIX: `test-streamable-${process.pid}:` });
-    await new HubApi(hub).waitForServer('everything', (s) => s.state === 'connected' && s.catalog.tools > 0);
+    fixture = await HubFixture.start('streamable', { mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] } } }, { ready: ['everything'] });
+    hub = fixture.hub;
     const init = await fetch(hub.url('/mcp'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -57,11 +50,7 @@ describe('Streamable HTTP transport details on /mcp', () => {
     await init.text();
   });
 
-  afterAll(async () => {
-    await hub?.stop();
-    await rm(dir, { recursive: true, force: true });
-    await dropDatabase(databaseUrl);
-  });
+  afterAll(() => fixture?.stop());
 
   it('accepts notifications with 202 and rejects an unsupported MCP-Protocol-Version with 400', async () => {
     const notification = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Columns every catalog row shares: which server, whether it is reachable now, when it was last seen. */
+/** Columns every catalog row shares: which server, whether it is reachable now, when it was last seen, and how it describes itself. */
 abstract class CatalogRow {
   @PrimaryColumn('text')
   serverName!: string;
@@ -10,18 +10,18 @@ abstract class CatalogRow {
 
   @Column('timestamptz')
   updatedAt!: Date;
-}
-
-@Entity({ name: 'catalog_tools' })
-export class CatalogTool extends CatalogRow {
-  @PrimaryColumn('text')
-  name!: string;
 
   @Column('text', { nullable: true })
   title!: string | null;
 
   @Column('text', { nullable: true })
   description!: string | null;
+}
+
+@Entity({ name: 'catalog_tools' })
+export class CatalogTool extends CatalogRow {
+  @PrimaryColumn('text')
+  name!: string;
 
   @Column('jsonb')
   inputSchema!: Record<string, unknown>;
@@ -37,12 +37,6 @@ export class CatalogTool extends CatalogRow {
 abstract class ResourceRow extends CatalogRow {
   @Column('text')
   name!: string;
-
-  @Column('text', { nullable: true })
-  title!: string | null;
-
-  @Column('text', { nullable: true })
-  description!: string | null;
 
   @Column('text', { nullable: true })
   mimeType!: string | null;
@@ -64,12 +58,6 @@ export class CatalogResourceTemplate extends ResourceRow {
 export class CatalogPrompt extends CatalogRow {
   @PrimaryColumn('text')
   name!: string;
-
-  @Column('text', { nullable: true })
-  title!: string | null;
-
-  @Column('text', { nullable: true })
-  description!: string | null;
 
   @Column('jsonb')
   arguments!: Record<string, unknown>[];
