@@ -67,10 +67,6 @@ export class McpSessions implements OnModuleInit {
     return session;
   }
 
-  count(): number {
-    return this.sessions.size;
-  }
-
   /** Forget a session whose transport closed (the client sent DELETE, disconnected, or it expired). */
   remove(id: string, reason: string): void {
     const session = this.sessions.get(id);
