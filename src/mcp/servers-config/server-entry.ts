@@ -21,8 +21,12 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [...problems, 'entry must be an object'] };
 
   const entry = structuredClone(raw) as Record<string, unknown>;
+  // a disabled entry never runs, so a variable it mentions may be unset until it is enabled
+  const disabled = entry.disabled === true;
   const resolve = (field: string, value: unknown) =>
-    typeof value === 'string' ? resolvePlaceholders(value, env, (variable) => problems.push(`${field}: environment variable ${variable} is not set`)) : value;
+    typeof value === 'string'
+      ? resolvePlaceholders(value, env, (variable) => disabled || problems.push(`${field}: environment variable ${variable} is not set`))
+      : value;
   for (const field of ['command', 'cwd', 'url'] as const) entry[field] = resolve(field, entry[field]);
   if (Array.isArray(entry.args)) entry.args = entry.args.map((arg, i) => resolve(`args[${i}]`, arg));
   for (const field of ['env', 'headers'] as const) {

@@ -43,6 +43,10 @@ describe('parseServersFile', () => {
     ]);
   });
 
+  it('lets a disabled entry mention a variable that is not set yet', () => {
+    expect(problemsOf('{"mcpServers": {"later": {"url": "https://h/mcp", "headers": {"Authorization": "Bearer ${LATER_TOKEN}"}, "disabled": true}}}')).toEqual([]);
+  });
+
   it('lists every invalid field of every server', () => {
     const problems = problemsOf(`{"mcpServers": {
       "a": {"command": "x", "url": "http://h/mcp"},
