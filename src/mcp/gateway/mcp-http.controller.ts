@@ -2,7 +2,6 @@ import { All, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/comm
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AggregateServerFactory } from './aggregate-server.factory';
@@ -10,6 +9,7 @@ import { ProfileAware, RequireScope } from '../../platform/auth/auth.decorators'
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { ForbiddenError } from '../../platform/auth/auth.errors';
 import { BoundedEventStore } from './bounded-event-store';
+import { HubStreamableTransport } from './hub-streamable-transport';
 import { McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
 import { ServersConfigService } from '../servers-config/servers-config.service';
 import { ProfileFilter } from '../servers-config/profile';
@@ -89,17 +89,13 @@ export class McpHttpController {
       if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope) || session.keyId !== keyId) {
         return jsonRpcError(res, 404, -32001, 'Session not found');
       }
-      return (session.transport as StreamableHTTPServerTransport).handleRequest(req, res, req.body);
+      return (session.transport as HubStreamableTransport).handleRequest(req, res, req.body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) return jsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
 
     const server = this.createServer(scope);
     const id = this.sessions.newId();
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => id,
-      eventStore: new BoundedEventStore(),
-      onsessionclosed: () => this.sessions.remove(id, 'the client ended the session'),
-    });
+    const transport = new HubStreamableTransport(id, new BoundedEventStore(), () => this.sessions.remove(id, 'the client ended the session'));
     this.track(id, scope, 'streamable-http', server, transport, keyId);
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
@@ -126,7 +122,7 @@ export class McpHttpController {
     scope: SessionScope,
     transportKind: 'streamable-http' | 'sse',
     server: Server,
-    transport: StreamableHTTPServerTransport | SSEServerTransport,
+    transport: HubStreamableTransport | SSEServerTransport,
     keyId: string | undefined,
   ): void {
     const now = Date.now();

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  InitializeRequest,
+  JSONRPCMessage,
+  JSONRPCMessageSchema,
+  RequestId,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  isInitializeRequest,
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** The first protocol revision whose clients understand priming events and can resume POST streams. */
+const RESUMABLE_FROM = '2025-11-25';
+const STANDALONE = '_standalone';
+
+interface ResponseStream {
+  id: string;
+  /** Open HTTP response, or undefined while the client is disconnected (events keep being stored). */
+  res?: ServerResponse;
+  json: boolean;
+  pending: Set<RequestId>;
+  collected: JSONRPCMessage[];
+}
+
+function jsonError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+}
+
+const responseId = (message: JSONRPCMessage): RequestId | undefined =>
+  isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message) ? (message.id as RequestId) : undefined;
+
+/**
+ * The Streamable HTTP server transport of one session, written against Node's http objects directly.
+ * Behaves as the MCP spec (2025-11-25) and the SDK transport do, with one difference: a POST whose
+ * requests ask for no progress is answered with plain JSON, and only requests that want progress get
+ * an SSE stream (event ids, priming event, resumption with Last-Event-ID). That saves the SSE and
+ * priming round trip on the common case.
+ */
+export class HubStreamableTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: { requestInfo?: { headers: IncomingMessage['headers'] } }) => void;
+  readonly sessionId: string;
+
+  private readonly streams = new Map<string, ResponseStream>();
+  private readonly requestStreams = new Map<RequestId, string>();
+  private initialized = false;
+  private closed = false;
+  private protocolVersion = '2025-03-26';
+
+  constructor(
+    sessionId: string,
+    private readonly eventStore: EventStore,
+    private readonly onSessionClosed: () => void,
+  ) {
+    this.sessionId = sessionId;
+  }
+
+  async start(): Promise<void> {
+    // requests arrive through handleRequest
+  }
+
+  async handleRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    if (this.closed) return jsonError(res, 404, -32001, 'Session not found');
+    try {
+      if (req.method === 'POST') return await this.handlePost(req, res, body);
+      if (req.method === 'GET') return await this.handleGet(req, res);
+      if (req.method === 'DELETE') {
+        res.writeHead(200).end();
+        this.onSessionClosed();
+        return await this.close();
+      }
+      jsonError(res, 405, -32000, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
+    } catch (error) {
+      this.onerror?.(error as Error);
+      if (!res.headersSent) jsonError(res, 500, -32603, 'Internal error');
+    }
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const answered = responseId(message);
+    const related = answered ?? options?.relatedRequestId;
+    const streamId = related === undefined ? STANDALONE : this.requestStreams.get(related);
+    if (streamId === undefined) return;
+    const stream = this.streams.get(streamId);
+
+    if (stream?.json) {
+      if (answered === undefined) return;
+      stream.collected.push(message);
+      stream.pending.delete(answered);
+      this.requestStreams.delete(answered);
+      if (stream.pending.size === 0) this.finishJson(stream);
+      return;
+    }
+
+    const eventId = await this.eventStore.storeEvent(streamId, message);
+    if (stream?.res && !stream.res.writableEnded) stream.res.write(`id: ${eventId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+    if (stream && answered !== undefined) {
+      stream.pending.delete(answered);
+      this.requestStreams.delete(answered);
+      if (stream.pending.size === 0) {
+        stream.res?.end();
+        this.streams.delete(stream.id);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stream of this.streams.values()) if (stream.res && !stream.res.writableEnded) stream.res.end();
+    this.streams.clear();
+    this.requestStreams.clear();
+    this.onclose?.();
+  }
+
+  private async handlePost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const accept = req.headers.accept ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      return jsonError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    }
+    if (!(req.headers['content-type'] ?? '').includes('application/json')) {
+      return jsonError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    }
+    const raw = Array.isArray(body) ? body : [body];
+    const parsed = raw.map((m) => JSONRPCMessageSchema.safeParse(m));
+    if (parsed.some((p) => !p.success)) return jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+    const messages = parsed.map((p) => p.data as JSONRPCMessage);
+
+    const initialize = messages.find((m) => isInitializeRequest(m)) as InitializeRequest | undefined;
+    if (initialize) {
+      if (this.initialized) return jsonError(res, 400, -32600, 'Invalid Request: Server already initialized');
+      if (messages.length > 1) return jsonError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
+      this.initialized = true;
+      this.protocolVersion = String(initialize.params.protocolVersion);
+    } else {
+      const versionProblem = this.checkProtocolVersion(req);
+      if (versionProblem) return jsonError(res, 400, -32000, versionProblem);
+    }
+
+    const requests = messages.filter(isJSONRPCRequest);
+    if (requests.length === 0) {
+      res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+      for (const message of messages) this.onmessage?.(message, { requestInfo: { headers: req.headers } });
+      return;
+    }
+
+    const wantsProgress = requests.some((r) => (r.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken !== undefined);
+    const stream: ResponseStream = { id: randomUUID(), res, json: !wantsProgress, pending: new Set(requests.map((r) => r.id)), collected: [] };
+    this.streams.set(stream.id, stream);
+    for (const request of requests) this.requestStreams.set(request.id, stream.id);
+
+    if (!stream.json) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId });
+      if (this.protocolVersion >= RESUMABLE_FROM) res.write(`id: ${await this.eventStore.storeEvent(stream.id, {} as JSONRPCMessage)}\ndata: \n\n`);
+      res.on('close', () => {
+        if (this.streams.get(stream.id)?.res === res) stream.res = undefined;
+      });
+    } else {
+      res.on('close', () => {
+        if (!res.writableEnded) this.dropStream(stream);
+      });
+    }
+    for (const message of messages) this.onmessage?.(message, { requestInfo: { headers: req.headers } });
+  }
+
+  private async handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!(req.headers.accept ?? '').includes('text/event-stream')) return jsonError(res, 406, -32000, 'Not Acceptable: Client must accept text/event-stream');
+    const versionProblem = this.checkProtocolVersion(req);
+    if (versionProblem) return jsonError(res, 400, -32000, versionProblem);
+
+    const lastEventId = req.headers['last-event-id'];
+    const headers = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId };
+    if (typeof lastEventId === 'string' && lastEventId) {
+      const streamId = await this.eventStore.getStreamIdForEventId?.(lastEventId);
+      if (!streamId) return jsonError(res, 400, -32000, 'Invalid event ID format');
+      const existing = this.streams.get(streamId);
+      if (existing?.res) return jsonError(res, 409, -32000, 'Conflict: Stream already has an active connection');
+      res.writeHead(200, headers);
+      await this.eventStore.replayEventsAfter(lastEventId, {
+        send: async (eventId, message) => void res.write(`id: ${eventId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`),
+      });
+      if (existing) {
+        existing.res = res;
+        res.on('close', () => {
+          if (existing.res === res) existing.res = undefined;
+        });
+      } else if (streamId !== STANDALONE) {
+        res.end();
+      } else {
+        this.attachStandalone(res);
+      }
+      return;
+    }
+    if (this.streams.get(STANDALONE)?.res) return jsonError(res, 409, -32000, 'Conflict: Only one SSE stream is allowed per session');
+    res.writeHead(200, headers);
+    this.attachStandalone(res);
+  }
+
+  private attachStandalone(res: ServerResponse): void {
+    const stream: ResponseStream = { id: STANDALONE, res, json: false, pending: new Set(), collected: [] };
+    this.streams.set(STANDALONE, stream);
+    res.flushHeaders();
+    res.on('close', () => {
+      if (this.streams.get(STANDALONE) === stream) this.streams.delete(STANDALONE);
+    });
+  }
+
+  private finishJson(stream: ResponseStream): void {
+    this.streams.delete(stream.id);
+    const res = stream.res;
+    if (!res || res.writableEnded) return;
+    const payload = stream.collected.length === 1 ? stream.collected[0] : stream.collected;
+    res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': this.sessionId }).end(JSON.stringify(payload));
+  }
+
+  private dropStream(stream: ResponseStream): void {
+    this.streams.delete(stream.id);
+    for (const id of stream.pending) this.requestStreams.delete(id);
+  }
+
+  private checkProtocolVersion(req: IncomingMessage): string | undefined {
+    const version = req.headers['mcp-protocol-version'];
+    if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`;
+    }
+    return undefined;
+  }
+}
