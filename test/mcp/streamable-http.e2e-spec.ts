@@ -63,6 +63,43 @@ describe('Streamable HTTP transport details on /mcp', () => {
     expect(badVersion.status).toBe(400);
   });
 
+  it('answers plain JSON (one object or a batch) when no progress is asked for', async () => {
+    const single = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'ping' }) });
+    expect(single.status).toBe(200);
+    expect(single.headers.get('content-type')).toContain('application/json');
+    expect(single.headers.get('mcp-session-id')).toBe(session);
+    expect(await single.json()).toEqual({ jsonrpc: '2.0', id: 10, result: {} });
+
+    const batch = await fetch(hub.url('/mcp'), {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 11, method: 'ping' },
+        { jsonrpc: '2.0', id: 12, method: 'tools/call', params: { name: 'everything__echo', arguments: { message: 'batched' } } },
+      ]),
+    });
+    const answers = (await batch.json()) as { id: number; result: { content?: { text: string }[] } }[];
+    expect(answers.map((a) => a.id).sort()).toEqual([11, 12]);
+    expect(answers.find((a) => a.id === 12)?.result.content?.[0].text).toBe('Echo: batched');
+  });
+
+  it('rejects what the transport does not allow with the status the spec names', async () => {
+    const post = (extra: Record<string, string>, body: unknown) => fetch(hub.url('/mcp'), { method: 'POST', headers: { ...headers(), ...extra }, body: JSON.stringify(body) });
+    expect((await post({ accept: 'application/json' }, { jsonrpc: '2.0', id: 20, method: 'ping' })).status).toBe(406);
+    expect((await post({ 'content-type': 'text/plain' }, { jsonrpc: '2.0', id: 21, method: 'ping' })).status).toBe(415);
+    expect((await post({}, { hello: 'world' })).status).toBe(400);
+    const reinit = await post({}, { jsonrpc: '2.0', id: 22, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    expect(reinit.status).toBe(400);
+    expect((await fetch(hub.url('/mcp'), { method: 'PUT', headers: headers() })).status).toBe(405);
+    expect((await fetch(hub.url('/mcp'), { method: 'GET', headers: { ...headers(), accept: 'application/json' } })).status).toBe(406);
+
+    const first = new AbortController();
+    const stream = await fetch(hub.url('/mcp'), { method: 'GET', headers: headers(), signal: first.signal });
+    expect(stream.status).toBe(200);
+    expect((await fetch(hub.url('/mcp'), { method: 'GET', headers: headers() })).status).toBe(409);
+    first.abort();
+  });
+
   it('numbers SSE events and resumes a dropped response stream from Last-Event-ID', async () => {
     const abort = new AbortController();
     const response = await fetch(hub.url('/mcp'), {
@@ -86,5 +123,12 @@ describe('Streamable HTTP transport details on /mcp', () => {
     expect(JSON.parse(result.data).result.content[0].text).toMatch(/completed/i);
     expect(after.filter((e) => e.data.includes('notifications/progress')).length).toBeGreaterThan(0);
     expect(after.every((e) => e.id !== lastId)).toBe(true);
+  });
+
+  it('ends the session on DELETE', async () => {
+    const deleted = await fetch(hub.url('/mcp'), { method: 'DELETE', headers: headers() });
+    expect(deleted.status).toBe(200);
+    const after = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', id: 30, method: 'ping' }) });
+    expect(after.status).toBe(404);
   });
 });
