@@ -20,6 +20,8 @@ export interface ToolFilter {
 export class CatalogService implements OnModuleInit {
   private readonly logger = new Logger('Catalog');
   private view = new Map<string, StoredCatalog>();
+  /** Grows with every change, so readers can cache what they derive from the catalog. */
+  version = 0;
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
@@ -112,6 +114,7 @@ export class CatalogService implements OnModuleInit {
   }
 
   private publish(serverName: string, change: string): void {
+    this.version++;
     this.events.publish('mcp.catalog.changed', { server: serverName, change, ...this.counts(serverName) }, serverName);
   }
 

@@ -68,7 +68,7 @@ export class AggregateServerFactory {
     const visibleServer = (server: string) => !profile || profile.allowsServer(server);
     const scope: Scope = {
       profile,
-      toolNames: () => new NameMap(this.catalog.tools({ available: true }).map((t) => ({ server: t.serverName, name: t.name })), separator),
+      toolNames: () => this.toolNames(separator),
     };
     const promptNames = () => new NameMap(this.catalog.prompts().filter((p) => p.available && visibleServer(p.serverName)).map((p) => ({ server: p.serverName, name: p.name })), separator);
 
@@ -179,6 +179,17 @@ export class AggregateServerFactory {
       });
     });
 
+  }
+
+  private toolNamesCache?: { version: number; names: NameMap };
+
+  /** Exposed names of every available tool, rebuilt only when the catalog changed. */
+  private toolNames(separator: string): NameMap {
+    if (this.toolNamesCache?.version !== this.catalog.version) {
+      const names = new NameMap(this.catalog.tools({ available: true }).map((t) => ({ server: t.serverName, name: t.name })), separator);
+      this.toolNamesCache = { version: this.catalog.version, names };
+    }
+    return this.toolNamesCache.names;
   }
 
   private visibleTools(scope: Scope) {

@@ -5,7 +5,6 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import {
   InitializeRequest,
   JSONRPCMessage,
-  JSONRPCMessageSchema,
   RequestId,
   SUPPORTED_PROTOCOL_VERSIONS,
   isInitializeRequest,
@@ -25,6 +24,15 @@ interface ResponseStream {
   json: boolean;
   pending: Set<RequestId>;
   collected: JSONRPCMessage[];
+}
+
+function isJsonRpcEnvelope(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const message = value as { jsonrpc?: unknown; method?: unknown; id?: unknown; result?: unknown; error?: unknown };
+  if (message.jsonrpc !== '2.0') return false;
+  const validId = typeof message.id === 'string' || typeof message.id === 'number';
+  if (typeof message.method === 'string') return message.id === undefined || validId;
+  return validId && (message.result !== undefined || message.error !== undefined);
 }
 
 function jsonError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
@@ -128,9 +136,9 @@ export class HubStreamableTransport implements Transport {
       return jsonError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const raw = Array.isArray(body) ? body : [body];
-    const parsed = raw.map((m) => JSONRPCMessageSchema.safeParse(m));
-    if (parsed.some((p) => !p.success)) return jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
-    const messages = parsed.map((p) => p.data as JSONRPCMessage);
+    // the protocol layer validates each message against its method's schema; here only the envelope
+    if (raw.length === 0 || !raw.every(isJsonRpcEnvelope)) return jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+    const messages = raw as JSONRPCMessage[];
 
     const initialize = messages.find((m) => isInitializeRequest(m)) as InitializeRequest | undefined;
     if (initialize) {

@@ -4,8 +4,14 @@ import { isLoopbackHost } from './loopback';
 
 /** Host part of a Host header or an origin URL, without port or brackets. */
 function hostnameOf(value: string): string | undefined {
+  if (!value.includes('://')) {
+    const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+    if (bracketed) return bracketed[1].toLowerCase();
+    const [host, port, extra] = value.split(':');
+    return host && extra === undefined && (port === undefined || /^\d+$/.test(port)) ? host.toLowerCase() : undefined;
+  }
   try {
-    return new URL(value.includes('://') ? value : `http://${value}`).hostname.replace(/^\[|\]$/g, '');
+    return new URL(value).hostname.replace(/^\[|\]$/g, '');
   } catch {
     return undefined;
   }
