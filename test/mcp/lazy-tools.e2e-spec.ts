@@ -15,7 +15,7 @@ describe('lazy mode (MCP_LAZY_TOOLS=true)', () => {
   });
 
   afterAll(async () => {
-    await client?.close();
+    await client?.close().catch(() => undefined);
     await fixture?.stop();
   });
 
@@ -27,5 +27,16 @@ describe('lazy mode (MCP_LAZY_TOOLS=true)', () => {
     expect(echoed.content[0]).toEqual({ type: 'text', text: 'Echo: lazy' });
     const direct = (await client.callTool({ name: 'everything__echo', arguments: { message: 'still callable' } })) as CallToolResult;
     expect(direct.content[0]).toEqual({ type: 'text', text: 'Echo: still callable' });
+  });
+
+  it('shuts down cleanly while an MCP client holds its event stream open', async () => {
+    const hub = fixture.hub;
+    await client.listTools();
+    hub.signal('SIGTERM');
+    expect((await hub.exited).code).toBe(0);
+    const ingress = hub.logs.find((l) => l.msg.startsWith('Shutdown phase ingress started'));
+    expect(ingress?.msg).toContain('mcp-sessions');
+    expect(hub.logs.find((l) => l.msg.startsWith('Shutdown phase ingress finished'))?.msg).toMatch(/\(ok\)$/);
+    expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
   });
 });
