@@ -33,6 +33,7 @@ export class AppConfig {
   readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; rateLimitPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
+  readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number };
   readonly debugRoutes: boolean;
 
   constructor(env: EnvironmentVariables) {
@@ -72,6 +73,12 @@ export class AppConfig {
     this.auth = { mode: env.AUTH_MODE, allowInsecureBind: env.ALLOW_INSECURE_BIND, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE };
     const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
     this.mcpOrigins = { allowedOrigins: list(env.MCP_ALLOWED_ORIGINS), allowedHosts: list(env.MCP_ALLOWED_HOSTS) };
+    this.telemetry = {
+      consumerEnabled: env.TELEMETRY_CONSUMER_ENABLED,
+      streamMaxLen: env.TELEMETRY_STREAM_MAXLEN,
+      claimIdleMs: env.TELEMETRY_CLAIM_IDLE_MS,
+      maxDeliveries: env.TELEMETRY_MAX_DELIVERIES,
+    };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
   }
 }

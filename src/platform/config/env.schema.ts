@@ -188,6 +188,32 @@ export class EnvironmentVariables {
   @IsInt()
   RATE_LIMIT_PER_MINUTE!: number;
 
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Run a telemetry consumer (Redis Stream → PostgreSQL) inside the hub; workers always run one' })
+  @ToBoolean()
+  @IsBoolean()
+  TELEMETRY_CONSUMER_ENABLED!: boolean;
+
+  @EnvVar({ default: '1000000', expected: 'an integer from 1000 to 100000000', description: 'Approximate length the telemetry stream is trimmed to' })
+  @ToInteger()
+  @Min(1000)
+  @Max(100000000)
+  @IsInt()
+  TELEMETRY_STREAM_MAXLEN!: number;
+
+  @EnvVar({ default: '30000', expected: 'an integer from 100 to 3600000 (milliseconds)', description: 'Unacknowledged telemetry entries idle this long are taken over by another consumer' })
+  @ToInteger()
+  @Min(100)
+  @Max(3600000)
+  @IsInt()
+  TELEMETRY_CLAIM_IDLE_MS!: number;
+
+  @EnvVar({ default: '5', expected: 'an integer from 1 to 100', description: 'Deliveries of one telemetry entry before it goes to the dead-letter stream' })
+  @ToInteger()
+  @Min(1)
+  @Max(100)
+  @IsInt()
+  TELEMETRY_MAX_DELIVERIES!: number;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()

@@ -29,6 +29,11 @@ export class RedisConnections {
     return this.open('bullmq', { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
 
+  /** For stream commands that name keys after STREAMS (XREADGROUP, XAUTOCLAIM): no ioredis prefix; callers prefix keys themselves. */
+  createUnprefixedConnection(purpose: RedisPurpose): Redis {
+    return this.open(purpose, { maxRetriesPerRequest: null });
+  }
+
   /** For XREADGROUP BLOCK and similar: a connection nobody else queues commands behind. */
   createBlockingConnection(): Redis {
     return this.open('blocking', { keyPrefix: this.keyPrefix, maxRetriesPerRequest: null });

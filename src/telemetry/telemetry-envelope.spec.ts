@@ -1,0 +1,24 @@
+import { toEnvelope } from './telemetry-envelope';
+
+describe('toEnvelope', () => {
+  it('fills id (UUID v7), time, specversion and severity', () => {
+    const result = toEnvelope({ source: 'test', type: 'mcp.tool.call', data: { ok: true } });
+    expect('envelope' in result).toBe(true);
+    if (!('envelope' in result)) return;
+    expect(result.envelope.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(Date.parse(result.envelope.time)).not.toBeNaN();
+    expect(result.envelope).toMatchObject({ specversion: '1.0', severity: 'info', source: 'test', type: 'mcp.tool.call', data: { ok: true } });
+  });
+
+  it('names each bad field', () => {
+    const result = toEnvelope({ source: '', type: 'Bad Type', time: 'yesterday', attributes: { nested: { no: 1 } }, extra: 1 });
+    expect('problems' in result && result.problems.map((p) => p.field).sort()).toEqual(['attributes.nested', 'extra', 'source', 'time', 'type']);
+    const attributes = toEnvelope({ source: 's', type: 't', attributes: { nested: { no: 1 } } });
+    expect('problems' in attributes && attributes.problems).toEqual([{ field: 'attributes.nested', reason: 'must be a string, number or boolean' }]);
+  });
+
+  it('refuses events over the size limit', () => {
+    const result = toEnvelope({ source: 's', type: 't', data: 'x'.repeat(70 * 1024) });
+    expect('problems' in result && result.problems[0].reason).toMatch(/at most 65536 are allowed/);
+  });
+});
