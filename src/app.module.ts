@@ -4,6 +4,7 @@ import { PlatformModule } from './platform/platform.module';
 import { HealthModule } from './health/health.module';
 import { DebugModule } from './debug/debug.module';
 import { McpModule } from './mcp/mcp.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 /** The HTTP hub: platform first, features after. */
 @Module({})
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, McpModule, ...(config.debugRoutes ? [DebugModule] : [])],
+      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, McpModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
     };
   }
 }

@@ -22,3 +22,13 @@ describe('toEnvelope', () => {
     expect('problems' in result && result.problems[0].reason).toMatch(/at most 65536 are allowed/);
   });
 });
+
+describe('toEnvelope with defaults', () => {
+  it('takes id and time from the defaults when the event has none, so a redelivery is the same event', () => {
+    const defaults = { id: '6f1d3a2e-9c4b-5e8f-a7d6-2b1c0e9f8a7d', time: '2026-11-25T10:00:00.000Z' };
+    const first = toEnvelope({ source: 's', type: 't' }, defaults);
+    const again = toEnvelope({ source: 's', type: 't' }, defaults);
+    expect(first).toEqual(again);
+    expect('envelope' in first && first.envelope).toMatchObject(defaults);
+  });
+});

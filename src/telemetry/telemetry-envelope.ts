@@ -22,8 +22,12 @@ export interface TelemetryEnvelope {
 
 export type EnvelopeResult = { envelope: TelemetryEnvelope } | { problems: FieldProblem[] };
 
-/** Validates one raw event; fills id (UUID v7), time, specversion and severity when absent. */
-export function toEnvelope(raw: unknown): EnvelopeResult {
+/**
+ * Validates one raw event; fills specversion and severity, and id and time when absent: from
+ * `defaults` when given (so the same stream entry always becomes the same event), else a new UUID v7
+ * and now.
+ */
+export function toEnvelope(raw: unknown, defaults?: { id: string; time: string }): EnvelopeResult {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [{ field: '(event)', reason: 'must be an object' }] };
   const size = Buffer.byteLength(JSON.stringify(raw));
   if (size > MAX_EVENT_BYTES) return { problems: [{ field: '(event)', reason: `is ${size} bytes; at most ${MAX_EVENT_BYTES} are allowed` }] };
@@ -36,10 +40,10 @@ export function toEnvelope(raw: unknown): EnvelopeResult {
   if (problems.length) return { problems };
   return {
     envelope: {
-      id: dto.id ?? uuidv7(),
+      id: dto.id ?? defaults?.id ?? uuidv7(),
       source: dto.source,
       type: dto.type,
-      time: dto.time ? new Date(dto.time).toISOString() : new Date().toISOString(),
+      time: dto.time ? new Date(dto.time).toISOString() : (defaults?.time ?? new Date().toISOString()),
       specversion: '1.0',
       severity: dto.severity ?? 'info',
       ...(dto.traceId ? { traceId: dto.traceId } : {}),

@@ -1,0 +1,159 @@
+import { hostname } from 'node:os';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../platform/config/app-config';
+import { describeError } from '../platform/errors/describe-error';
+import { HubInstanceService } from '../platform/instance/hub-instance.service';
+import { InstanceRole } from '../platform/instance/instance-role';
+import { RedisConnections } from '../platform/redis/redis-connections';
+import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
+import { TelemetryEnvelope, toEnvelope } from './telemetry-envelope';
+import { TelemetryStore } from './telemetry-store';
+import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
+import { v5 as uuidv5 } from 'uuid';
+
+/** Namespace of the name-based ids given to stream entries that carry no id. */
+const STREAM_ENTRY_NAMESPACE = '6f1d3a2e-9c4b-5e8f-a7d6-2b1c0e9f8a7d';
+
+type StreamEntry = [id: string, fields: string[]];
+const READ_COUNT = 500;
+const BLOCK_MS = 1000;
+
+/**
+ * A member of the `telemetry-writers` consumer group: reads batches from the stream, writes them in
+ * one transaction and acknowledges only after the commit. Entries another consumer left pending for
+ * TELEMETRY_CLAIM_IDLE_MS are taken over; one delivered TELEMETRY_MAX_DELIVERIES times, or that is not
+ * a valid event, goes to the dead-letter stream. Runs in the worker always, in the hub when enabled.
+ */
+@Injectable()
+export class TelemetryConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger('TelemetryConsumer');
+  private readonly keys: ReturnType<typeof telemetryKeys>;
+  private readonly name: string;
+  private commands?: Redis;
+  private blocking?: Redis;
+  private running = false;
+  private loop?: Promise<void>;
+  private claimTimer?: NodeJS.Timeout;
+  stored = 0;
+  deadLettered = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly store: TelemetryStore,
+    private readonly redis: RedisConnections,
+    private readonly role: InstanceRole,
+    instance: HubInstanceService,
+    coordinator: ShutdownCoordinator,
+  ) {
+    this.keys = telemetryKeys(config);
+    this.name = `${hostname()}-${process.pid}-${instance.id.slice(-8)}`;
+    coordinator.register({ phase: 'workers', name: 'telemetry-consumer', close: () => this.stop() });
+  }
+
+  get enabled(): boolean {
+    return this.role.role === 'worker' || this.config.telemetry.consumerEnabled;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.ensurePartitions(new Date());
+    if (!this.enabled) return;
+    this.commands = this.redis.createUnprefixedConnection('commands');
+    this.blocking = this.redis.createUnprefixedConnection('blocking');
+    try {
+      await this.commands.xgroup('CREATE', this.keys.stream, this.keys.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+    this.running = true;
+    const claimEvery = Math.max(100, Math.min(15_000, Math.floor(this.config.telemetry.claimIdleMs / 2)));
+    this.claimTimer = setInterval(() => void this.claimAbandoned().catch((e: Error) => this.logger.warn(`Claiming pending entries failed: ${e.message}`)), claimEvery);
+    this.claimTimer.unref();
+    await this.claimAbandoned();
+    this.loop = this.readLoop();
+    this.logger.log(`Consumer ${this.name} reads ${this.keys.stream}`);
+  }
+
+  private async readLoop(): Promise<void> {
+    while (this.running) {
+      try {
+        const reply = (await this.blocking!.xreadgroup('GROUP', this.keys.group, this.name, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.stream, '>')) as
+          | [string, StreamEntry[]][]
+          | null;
+        if (reply) await this.process(reply[0][1]);
+      } catch (error) {
+        if (!this.running) return;
+        this.logger.warn(`Reading ${this.keys.stream} failed: ${describeError(error)}; retrying`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** Writes valid entries in one transaction, then acknowledges them; invalid ones go to the dead-letter stream. */
+  private async process(entries: StreamEntry[]): Promise<void> {
+    const good: TelemetryEnvelope[] = [];
+    const goodIds: string[] = [];
+    for (const [id, fields] of entries) {
+      const envelope = this.parse(id, fields);
+      if (envelope) {
+        good.push(envelope);
+        goodIds.push(id);
+      } else {
+        await this.deadLetter(id, fields, 'not a valid telemetry event');
+      }
+    }
+    if (good.length === 0) return;
+    this.stored += await this.store.insert(good);
+    await this.commands!.xack(this.keys.stream, this.keys.group, ...goodIds);
+  }
+
+  /** An entry without id or time gets them from its stream id, so every delivery of it is the same row. */
+  private parse(entryId: string, fields: string[]): TelemetryEnvelope | undefined {
+    const index = fields.indexOf(ENTRY_FIELD);
+    if (index < 0 || index % 2 !== 0) return undefined;
+    try {
+      const defaults = { id: uuidv5(`${this.keys.stream}/${entryId}`, STREAM_ENTRY_NAMESPACE), time: new Date(Number(entryId.split('-')[0])).toISOString() };
+      const result = toEnvelope(JSON.parse(fields[index + 1]), defaults);
+      return 'envelope' in result ? result.envelope : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Takes over entries pending longer than the claim time; those delivered too often go to the dead-letter stream. */
+  private async claimAbandoned(): Promise<void> {
+    if (!this.commands) return;
+    for (;;) {
+      const pending = (await this.commands.xpending(this.keys.stream, this.keys.group, 'IDLE', this.config.telemetry.claimIdleMs, '-', '+', READ_COUNT)) as [string, string, number, number][];
+      if (pending.length === 0) return;
+      const exhausted = pending.filter(([, , , deliveries]) => deliveries >= this.config.telemetry.maxDeliveries).map(([id]) => id);
+      for (const id of exhausted) {
+        const [entry] = (await this.commands.xrange(this.keys.stream, id, id)) as StreamEntry[];
+        await this.deadLetter(id, entry?.[1] ?? [], `delivered ${this.config.telemetry.maxDeliveries} times without being stored`);
+      }
+      const retry = pending.filter(([id]) => !exhausted.includes(id)).map(([id]) => id);
+      if (retry.length > 0) {
+        const claimed = (await this.commands.xclaim(this.keys.stream, this.keys.group, this.name, this.config.telemetry.claimIdleMs, ...retry)) as StreamEntry[];
+        const present = claimed.filter((entry) => entry && entry[1]);
+        if (present.length) {
+          this.logger.log(`Took over ${present.length} telemetry entr${present.length === 1 ? 'y' : 'ies'} left pending by another consumer`);
+          await this.process(present);
+        }
+      }
+      if (pending.length < READ_COUNT) return;
+    }
+  }
+
+  private async deadLetter(id: string, fields: string[], reason: string): Promise<void> {
+    await this.commands!.xadd(this.keys.deadLetter, '*', 'id', id, 'reason', reason, 'fields', JSON.stringify(fields));
+    await this.commands!.xack(this.keys.stream, this.keys.group, id);
+    this.deadLettered++;
+    this.logger.warn(`Telemetry entry ${id} moved to ${this.keys.deadLetter}: ${reason}`);
+  }
+
+  private async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.claimTimer);
+    await this.loop;
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { TelemetryEnvelope } from './telemetry-envelope';
+
+const COLUMNS = ['source', 'id', 'time', 'type', 'severity', 'subject', 'trace_id', 'span_id', 'attributes', 'data'];
+
+/** Writes telemetry rows; a row seen before (same source, id and time) is skipped, so redelivery never duplicates. */
+@Injectable()
+export class TelemetryStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts the batch in one transaction with one multi-row INSERT; returns how many rows were new. */
+  async insert(events: TelemetryEnvelope[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const params: unknown[] = [];
+    const rows = events.map((e) => {
+      const values = [e.source, e.id, e.time, e.type, e.severity, e.subject ?? null, e.traceId ?? null, e.spanId ?? null, e.attributes ? JSON.stringify(e.attributes) : null, e.data === undefined ? null : JSON.stringify(e.data)];
+      const placeholders = values.map((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    const result: unknown = await this.dataSource.query(
+      `INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING 1`,
+      params,
+    );
+    return Array.isArray(result) ? result.length : 0;
+  }
+
+  /** Creates the daily partitions from `daysBack` days ago to `daysAhead` days ahead (UTC). */
+  async ensurePartitions(now: Date, daysBack = 1, daysAhead = 3): Promise<string[]> {
+    const created: string[] = [];
+    for (let offset = -daysBack; offset <= daysAhead; offset++) {
+      const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset));
+      const next = new Date(day.getTime() + 86_400_000);
+      const name = `telemetry_events_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
+      const made = await this.dataSource.transaction(async (manager) => {
+        // several hubs and workers may start at once: one of them creates each partition
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mcp_hub.telemetry_partitions'))`);
+        const exists: unknown[] = await manager.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'mcp_hub' AND tablename = $1`, [name]);
+        if (exists.length) return false;
+        // rows of that day already in the default partition move into the new one
+        await manager.query(`LOCK TABLE mcp_hub.telemetry_events_default IN ACCESS EXCLUSIVE MODE`);
+        await manager.query(`CREATE TABLE mcp_hub.${name} (LIKE mcp_hub.telemetry_events INCLUDING DEFAULTS)`);
+        await manager.query(
+          `WITH moved AS (DELETE FROM mcp_hub.telemetry_events_default WHERE time >= $1 AND time < $2 RETURNING *) INSERT INTO mcp_hub.${name} SELECT * FROM moved`,
+          [day.toISOString(), next.toISOString()],
+        );
+        await manager.query(`ALTER TABLE mcp_hub.telemetry_events ATTACH PARTITION mcp_hub.${name} FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`);
+        return true;
+      });
+      if (!made) continue;
+      created.push(name);
+    }
+    return created;
+  }
+}

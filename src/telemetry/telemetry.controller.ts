@@ -1,0 +1,61 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ValidationFailedError } from '../platform/errors/app-error';
+import { ErrorResponseDto } from '../platform/errors/error-response.dto';
+import { RequireScope } from '../platform/auth/auth.decorators';
+import { TelemetryProducer } from './telemetry-producer.service';
+import { toEnvelope, TelemetryEnvelope } from './telemetry-envelope';
+import { MAX_BATCH, TelemetryEventDto } from './telemetry-event.dto';
+
+export class RejectedEventDto {
+  @ApiProperty({ example: 1 })
+  index!: number;
+
+  @ApiProperty({ example: [{ field: 'type', reason: 'type must be a dotted lower-case name such as mcp.tool.call' }] })
+  problems!: { field: string; reason: string }[];
+}
+
+export class IngestResultDto {
+  @ApiProperty({ example: 2, description: 'Events now on the telemetry stream' })
+  accepted!: number;
+
+  @ApiProperty({ example: ['019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b', '019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7c'], description: 'Ids of the accepted events, in order' })
+  ids!: string[];
+
+  @ApiProperty({ type: [RejectedEventDto] })
+  rejected!: RejectedEventDto[];
+}
+
+@ApiTags('telemetry')
+@Controller('telemetry')
+export class TelemetryController {
+  constructor(private readonly producer: TelemetryProducer) {}
+
+  @Post('events')
+  @HttpCode(202)
+  @RequireScope('mcp')
+  @ApiOperation({ summary: `Ingest one event or a batch of up to ${MAX_BATCH}; valid ones are accepted even when others in the batch are not` })
+  @ApiBody({ schema: { oneOf: [{ $ref: '#/components/schemas/TelemetryEventDto' }, { type: 'array', items: { $ref: '#/components/schemas/TelemetryEventDto' }, maxItems: MAX_BATCH }] } })
+  @ApiAcceptedResponse({ type: IngestResultDto, description: 'Accepted events are on the Redis stream; rejected ones are listed with index, field and reason' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not an event or a list of events, more than 1,000, or none valid' })
+  async ingest(@Body() body: unknown): Promise<IngestResultDto> {
+    const events = Array.isArray(body) ? body : [body];
+    if (events.length === 0 || events.length > MAX_BATCH) {
+      throw new ValidationFailedError([{ field: '(body)', reason: `must hold 1 to ${MAX_BATCH} events; got ${events.length}` }]);
+    }
+    const accepted: TelemetryEnvelope[] = [];
+    const rejected: RejectedEventDto[] = [];
+    events.forEach((event, index) => {
+      const result = toEnvelope(event);
+      if ('envelope' in result) accepted.push(result.envelope);
+      else rejected.push({ index, problems: result.problems });
+    });
+    if (accepted.length === 0) {
+      throw new ValidationFailedError(rejected.flatMap((r) => r.problems.map((p) => ({ field: `[${r.index}].${p.field}`, reason: p.reason }))));
+    }
+    await this.producer.publish(accepted);
+    return { accepted: accepted.length, ids: accepted.map((e) => e.id), rejected };
+  }
+}
+
+export { TelemetryEventDto };

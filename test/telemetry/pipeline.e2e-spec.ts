@@ -1,0 +1,117 @@
+import Redis from 'ioredis';
+import { v7 as uuidv7 } from 'uuid';
+import { HubFixture } from '../support/hub-fixture';
+import { NodeProcess, sleep } from '../support/hub-process';
+import { queryDatabase } from '../support/test-database';
+
+const count = async (databaseUrl: string, where = 'true') =>
+  Number((await queryDatabase<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM mcp_hub.telemetry_events WHERE ${where}`))[0].n);
+
+async function waitForCount(databaseUrl: string, where: string, predicate: (n: number) => boolean, timeoutMs = 60000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let n = 0;
+  while (Date.now() < deadline) {
+    n = await count(databaseUrl, where);
+    if (predicate(n)) return n;
+    await sleep(100);
+  }
+  throw new Error(`telemetry rows never matched; last count ${n}`);
+}
+
+describe('telemetry: events through the Redis stream into PostgreSQL, without loss or duplicates', () => {
+  let fixture: HubFixture;
+  let redis: Redis;
+  let prefix: string;
+
+  beforeAll(async () => {
+    prefix = `test-telemetry-${process.pid}:`;
+    fixture = await HubFixture.start('telemetry', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500' } });
+    redis = new Redis('redis://127.0.0.1:6379');
+  });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await fixture?.stop();
+  });
+
+  it('accepts the valid events of a batch, names the invalid ones, and stores each accepted event once', async () => {
+    const id = uuidv7();
+    const batch = [
+      { id, source: 'test/ingest', type: 'ml.prediction', time: '2026-11-25T12:00:00.000Z', data: { score: 0.9 } },
+      { source: 'test/ingest', type: 'ml.job.queued', attributes: { adapter: 'sklearn' } },
+      { source: 'test/ingest', type: 'Not A Type' },
+      { source: 'test/ingest', type: 'ml.job.succeeded', severity: 'info' },
+    ];
+    const response = await fixture.api.send('POST', '/api/telemetry/events', batch);
+    expect(response.status).toBe(202);
+    expect(response.body.accepted).toBe(3);
+    expect(response.body.ids[0]).toBe(id);
+    expect(response.body.rejected).toEqual([{ index: 2, problems: [{ field: 'type', reason: 'type must be a dotted lower-case name such as mcp.tool.call' }] }]);
+    await waitForCount(fixture.databaseUrl, `source = 'test/ingest'`, (n) => n === 3);
+
+    expect((await fixture.api.send('POST', '/api/telemetry/events', batch[0])).status).toBe(202);
+    const none = await fixture.api.send('POST', '/api/telemetry/events', [{ type: 'x' }]);
+    expect(none.status).toBe(400);
+    expect(none.body.details[0].field).toBe('[0].source');
+    await sleep(500);
+    expect(await count(fixture.databaseUrl, `source = 'test/ingest'`)).toBe(3);
+    const [row] = await queryDatabase<{ type: string; data: object; time: Date }>(fixture.databaseUrl, `SELECT type, data, time FROM mcp_hub.telemetry_events WHERE id = $1`, [id]);
+    expect(row).toEqual({ type: 'ml.prediction', data: { score: 0.9 }, time: new Date('2026-11-25T12:00:00.000Z') });
+  });
+
+  it("stores the hub's own events from the in-process bus", async () => {
+    await fixture.api.send('POST', '/api/servers', { name: 'nothing', command: 'mcp-hub-no-such-command', retry: { maxAttempts: 1 } });
+    const n = await waitForCount(fixture.databaseUrl, `type = 'mcp.server.state' AND subject = 'nothing'`, (c) => c >= 2);
+    expect(n).toBeGreaterThanOrEqual(2);
+    const [row] = await queryDatabase<{ source: string }>(fixture.databaseUrl, `SELECT source FROM mcp_hub.telemetry_events WHERE type = 'mcp.config.reloaded' LIMIT 1`);
+    expect(row.source).toMatch(/^mcp-hub\/[0-9a-f-]{36}$/);
+  });
+
+  it('moves a poison entry to the dead-letter stream and keeps the rest flowing', async () => {
+    const stream = `${prefix}telemetry:events`;
+    await redis.xadd(stream, '*', 'e', '{not json');
+    await redis.xadd(stream, '*', 'e', JSON.stringify({ source: 'test/after-poison', type: 'ml.prediction' }));
+    await waitForCount(fixture.databaseUrl, `source = 'test/after-poison'`, (n) => n === 1);
+    const dead = await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+');
+    expect(dead.some(([, fields]) => fields.includes('not a valid telemetry event') && fields.join(' ').includes('{not json'))).toBe(true);
+  });
+
+  it('loses nothing and duplicates nothing when a consumer is SIGKILLed: another takes its pending entries over', async () => {
+    const stream = `${prefix}telemetry:events`;
+    const total = 20000;
+    const before = await count(fixture.databaseUrl);
+    await fixture.hub.signal('SIGTERM');
+    await fixture.hub.exited;
+    for (let i = 0; i < total; i += 1000) {
+      const pipeline = redis.pipeline();
+      for (let j = i; j < i + 1000; j++) pipeline.xadd(stream, '*', 'e', JSON.stringify({ id: uuidv7(), source: 'test/crash', type: 'ml.prediction', data: { n: j } }));
+      await pipeline.exec();
+    }
+    const env = { DATABASE_URL: fixture.databaseUrl, REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500', NODE_ENV: 'test' };
+    for (let kill = 1; kill <= 2; kill++) {
+      const worker = new NodeProcess('dist/src/worker.js', env);
+      const floor = await count(fixture.databaseUrl, `source = 'test/crash'`);
+      await waitForCount(fixture.databaseUrl, `source = 'test/crash'`, (n) => n > floor, 60000);
+      worker.signal('SIGKILL');
+      await worker.exited;
+    }
+    const finisher = new NodeProcess('dist/src/worker.js', env);
+    try {
+      await waitForCount(fixture.databaseUrl, `source = 'test/crash'`, (n) => n === total, 120000);
+      const [distinct] = await queryDatabase<{ n: string }>(fixture.databaseUrl, `SELECT count(DISTINCT id) AS n FROM mcp_hub.telemetry_events WHERE source = 'test/crash'`);
+      expect(Number(distinct.n)).toBe(total);
+      for (let i = 0; i < 100; i++) {
+        const [pendingCount] = (await redis.xpending(stream, 'telemetry-writers')) as [number];
+        if (Number(pendingCount) === 0) break;
+        await sleep(100);
+      }
+      expect(Number(((await redis.xpending(stream, 'telemetry-writers')) as [number])[0])).toBe(0);
+      expect(await count(fixture.databaseUrl)).toBeGreaterThanOrEqual(before + total);
+    } finally {
+      finisher.signal('SIGTERM');
+      await finisher.exited;
+    }
+  });
+});
