@@ -4,12 +4,30 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ErrorResponseDto } from '../platform/errors/error-response.dto';
 import { DatabaseSleepDto, DatabaseSleepResultDto } from './database-sleep.dto';
+import { EventBurstDto, EventBurstResultDto } from './event-burst.dto';
+import { EventBus } from '../platform/events/event-bus';
 
 /** Operator tools, mounted only with DEBUG_ROUTES_ENABLED=true. */
 @ApiTags('debug')
 @Controller('debug')
 export class DebugController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly bus: EventBus,
+  ) {}
+
+  @Post('event-burst')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Publish a burst of events on the in-process bus',
+    description: 'Checks the telemetry buffer: send SIGTERM right after; every event must reach PostgreSQL once a consumer runs again.',
+  })
+  @ApiOkResponse({ type: EventBurstResultDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  burst(@Body() body: EventBurstDto): EventBurstResultDto {
+    for (let n = 0; n < body.count; n++) this.bus.publish(body.type, { n }, `burst/${n}`);
+    return { published: body.count };
+  }
 
   @Post('database-sleep')
   @HttpCode(200)

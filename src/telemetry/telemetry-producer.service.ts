@@ -25,6 +25,7 @@ export class TelemetryProducer implements OnModuleInit {
   private buffer: TelemetryEnvelope[] = [];
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -64,21 +65,23 @@ export class TelemetryProducer implements OnModuleInit {
     else this.timer ??= setTimeout(() => void this.flush(), BATCH_WINDOW_MS);
   }
 
-  private async flush(): Promise<void> {
+  private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.buffer.splice(0);
-    try {
-      await this.publish(batch);
-    } catch (error) {
+    const write = this.publish(batch).catch((error: Error) => {
       this.buffer.unshift(...batch);
-      this.logger.warn(`Could not write ${batch.length} telemetry event(s) to Redis, keeping them for the next try: ${(error as Error).message}`);
+      this.logger.warn(`Could not write ${batch.length} telemetry event(s) to Redis, keeping them for the next try: ${error.message}`);
       if (!this.stopped) this.timer = setTimeout(() => void this.flush(), 1000);
-    }
+    });
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write));
+    return write;
   }
 
   private async stopAndFlush(): Promise<void> {
     this.stopped = true;
+    await Promise.all([...this.inFlight]);
     while (this.buffer.length > 0) {
       const before = this.buffer.length;
       await this.flush();

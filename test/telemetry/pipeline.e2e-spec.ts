@@ -78,15 +78,16 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(dead.some(([, fields]) => fields.includes('not a valid telemetry event') && fields.join(' ').includes('{not json'))).toBe(true);
   });
 
-  it('loses nothing and duplicates nothing when a consumer is SIGKILLed: another takes its pending entries over', async () => {
+  it('loses nothing and duplicates nothing when consumers are SIGKILLed twice: 100,000 events, 100,000 rows', async () => {
     const stream = `${prefix}telemetry:events`;
-    const total = 20000;
+    const total = 100_000;
     const before = await count(fixture.databaseUrl);
     await fixture.hub.signal('SIGTERM');
     await fixture.hub.exited;
     for (let i = 0; i < total; i += 1000) {
       const pipeline = redis.pipeline();
-      for (let j = i; j < i + 1000; j++) pipeline.xadd(stream, '*', 'e', JSON.stringify({ id: uuidv7(), source: 'test/crash', type: 'ml.prediction', data: { n: j } }));
+      // half carry their own id, half get one from their stream entry id
+      for (let j = i; j < i + 1000; j++) pipeline.xadd(stream, '*', 'e', JSON.stringify({ ...(j % 2 ? { id: uuidv7() } : {}), source: 'test/crash', type: 'ml.prediction', data: { n: j } }));
       await pipeline.exec();
     }
     const env = { DATABASE_URL: fixture.databaseUrl, REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500', NODE_ENV: 'test' };
@@ -99,7 +100,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     }
     const finisher = new NodeProcess('dist/src/worker.js', env);
     try {
-      await waitForCount(fixture.databaseUrl, `source = 'test/crash'`, (n) => n === total, 120000);
+      await waitForCount(fixture.databaseUrl, `source = 'test/crash'`, (n) => n === total, 170000);
       const [distinct] = await queryDatabase<{ n: string }>(fixture.databaseUrl, `SELECT count(DISTINCT id) AS n FROM mcp_hub.telemetry_events WHERE source = 'test/crash'`);
       expect(Number(distinct.n)).toBe(total);
       for (let i = 0; i < 100; i++) {
@@ -113,5 +114,34 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
       finisher.signal('SIGTERM');
       await finisher.exited;
     }
-  });
+  }, 240_000);
+});
+
+describe('telemetry on SIGTERM with a full buffer', () => {
+  it('flushes every accepted event to the stream before exiting; a consumer stores them all after the restart', async () => {
+    const prefix = `test-telemetry-flush-${process.pid}:`;
+    const fixture = await HubFixture.start('telemetry-flush', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CONSUMER_ENABLED: 'false', DEBUG_ROUTES_ENABLED: 'true' } });
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      const burst = await fixture.api.send('POST', '/api/debug/event-burst', { count: 50000, type: 'debug.burst' });
+      expect(burst.body).toEqual({ published: 50000 });
+      fixture.hub.signal('SIGTERM');
+      expect((await fixture.hub.exited).code).toBe(0);
+      expect(fixture.hub.logs.find((l) => l.msg.startsWith('Shutdown phase flush started'))?.msg).toContain('telemetry-buffer');
+      expect(await count(fixture.databaseUrl, `type = 'debug.burst'`)).toBe(0);
+
+      const worker = new NodeProcess('dist/src/worker.js', { DATABASE_URL: fixture.databaseUrl, REDIS_KEY_PREFIX: prefix, NODE_ENV: 'test' });
+      try {
+        await waitForCount(fixture.databaseUrl, `type = 'debug.burst'`, (n) => n === 50000, 120000);
+      } finally {
+        worker.signal('SIGTERM');
+        await worker.exited;
+      }
+    } finally {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await fixture.stop();
+    }
+  }, 180_000);
 });
