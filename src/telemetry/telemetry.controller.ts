@@ -1,5 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { EventsPageDto, EventsQueryDto, StatsQueryDto } from './telemetry-query.dto';
+import { TelemetryQueries } from './telemetry-queries';
+import { TelemetryStats } from './telemetry-stats.service';
 import { ValidationFailedError } from '../platform/errors/app-error';
 import { ErrorResponseDto } from '../platform/errors/error-response.dto';
 import { RequireScope } from '../platform/auth/auth.decorators';
@@ -29,7 +32,40 @@ export class IngestResultDto {
 @ApiTags('telemetry')
 @Controller('telemetry')
 export class TelemetryController {
-  constructor(private readonly producer: TelemetryProducer) {}
+  constructor(
+    private readonly producer: TelemetryProducer,
+    private readonly queries: TelemetryQueries,
+    private readonly stats: TelemetryStats,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({ summary: 'Stored events, newest first, filtered by type, source, subject and time; cursor pagination' })
+  @ApiOkResponse({ type: EventsPageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  events(@Query() query: EventsQueryDto): Promise<EventsPageDto> {
+    return this.queries.events(query);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'The pipeline (stream length, pending, consumer lag, dead letters) and the stored events over a window: counts per type, tool-call latency percentiles per tool and per server' })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        stream: { length: 1200, pending: 0, lag: 0, deadLetters: 1, consumers: 2 },
+        windowSeconds: 3600,
+        since: '2026-11-25T14:00:00.000Z',
+        events: 5321,
+        eventsPerSecond: 1.478,
+        byType: [{ type: 'mcp.tool.call', events: 4100, problems: 12 }],
+        toolLatency: [{ server: 'everything', tool: 'echo', calls: 4000, errors: 0, p50Ms: 0.41, p95Ms: 1.2, p99Ms: 3.4 }],
+        serverLatency: [{ server: 'everything', calls: 4100, errors: 12, p50Ms: 0.42, p95Ms: 1.3, p99Ms: 3.6 }],
+      },
+    },
+  })
+  async statistics(@Query() query: StatsQueryDto) {
+    const [stream, window] = await Promise.all([this.stats.stream(), this.stats.window(query.windowSeconds ?? 3600)]);
+    return { stream, ...window };
+  }
 
   @Post('events')
   @HttpCode(202)

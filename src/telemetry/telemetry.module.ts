@@ -3,10 +3,12 @@ import { TelemetryConsumer } from './telemetry-consumer.service';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryProducer } from './telemetry-producer.service';
 import { TelemetryStore } from './telemetry-store';
+import { TelemetryQueries } from './telemetry-queries';
+import { TelemetryStats } from './telemetry-stats.service';
 
 @Module({
   controllers: [TelemetryController],
-  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer],
+  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats],
   exports: [TelemetryProducer],
 })
 export class TelemetryModule {}

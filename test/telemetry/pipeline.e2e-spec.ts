@@ -78,6 +78,62 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(dead.some(([, fields]) => fields.includes('not a valid telemetry event') && fields.join(' ').includes('{not json'))).toBe(true);
   });
 
+  it('serves stored events page by page and stats that equal a query over the stored rows', async () => {
+    const durations = [5, 1, 9, 3, 7, 2, 8, 4, 6, 10];
+    const base = Date.now() - 60_000;
+    const events = durations.map((durationMs, i) => ({
+      source: 'test/stats',
+      type: 'mcp.tool.call',
+      time: new Date(base + i * 1000).toISOString(),
+      subject: 'statsrv/a',
+      data: { server: 'statsrv', tool: i < 8 ? 'a' : 'b', durationMs, outcome: i === 3 ? 'error' : 'ok' },
+    }));
+    expect((await fixture.api.send('POST', '/api/telemetry/events', events)).status).toBe(202);
+    await waitForCount(fixture.databaseUrl, `source = 'test/stats'`, (n) => n === 10);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { events: { id: string; time: string }[]; nextCursor: string | null } = (
+        await fixture.api.get(`/api/telemetry/events?type=mcp.tool.call&source=test/stats&limit=4${cursor ? `&cursor=${cursor}` : ''}`)
+      ).body;
+      seen.push(...page.events.map((e) => e.time));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...events].reverse().map((e) => e.time));
+    expect((await fixture.api.get('/api/telemetry/events?cursor=garbage')).status).toBe(400);
+
+    const stats = (await fixture.api.get('/api/telemetry/stats?windowSeconds=86400')).body;
+    const [stored] = await queryDatabase<{ n: string }>(fixture.databaseUrl, `SELECT count(*) AS n FROM mcp_hub.telemetry_events WHERE time >= $1`, [stats.since]);
+    expect(stats.events).toBe(Number(stored.n));
+    const byType = await queryDatabase<{ type: string; n: string }>(fixture.databaseUrl, `SELECT type, count(*) AS n FROM mcp_hub.telemetry_events WHERE time >= $1 GROUP BY type`, [stats.since]);
+    for (const row of byType) expect(stats.byType.find((t: { type: string }) => t.type === row.type).events).toBe(Number(row.n));
+
+    // percentile_cont: linear interpolation between the closest ranks
+    const percentile = (values: number[], p: number) => {
+      const sorted = [...values].sort((x, y) => x - y);
+      const rank = p * (sorted.length - 1);
+      const low = Math.floor(rank);
+      return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (rank - low);
+    };
+    const a = durations.slice(0, 8);
+    expect(stats.toolLatency.find((t: { tool: string }) => t.tool === 'a')).toEqual({
+      server: 'statsrv',
+      tool: 'a',
+      calls: 8,
+      errors: 1,
+      p50Ms: percentile(a, 0.5),
+      p95Ms: Math.round(percentile(a, 0.95) * 1000) / 1000,
+      p99Ms: Math.round(percentile(a, 0.99) * 1000) / 1000,
+    });
+    expect(stats.serverLatency.find((t: { server: string }) => t.server === 'statsrv')).toMatchObject({ calls: 10, errors: 1, p50Ms: percentile(durations, 0.5) });
+    expect(stats.stream.deadLetters).toBeGreaterThanOrEqual(1);
+    expect(stats.stream.consumers).toBeGreaterThanOrEqual(1);
+  });
+
   it('loses nothing and duplicates nothing when consumers are SIGKILLed twice: 100,000 events, 100,000 rows', async () => {
     const stream = `${prefix}telemetry:events`;
     const total = 100_000;

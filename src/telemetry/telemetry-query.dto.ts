@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class EventsQueryDto {
+  @ApiPropertyOptional({ example: 'mcp.tool.call' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'mcp-hub/019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  source?: string;
+
+  @ApiPropertyOptional({ example: 'everything/echo' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  subject?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-25T00:00:00Z', description: 'From this time on (inclusive)' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-26T00:00:00Z', description: 'Before this time (exclusive)' })
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export class StoredEventDto {
+  @ApiProperty({ example: '019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b' })
+  id!: string;
+
+  @ApiProperty({ example: 'mcp-hub/019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b' })
+  source!: string;
+
+  @ApiProperty({ example: 'mcp.tool.call' })
+  type!: string;
+
+  @ApiProperty({ example: '2026-11-25T15:00:00.000Z' })
+  time!: string;
+
+  @ApiProperty({ example: 'info' })
+  severity!: string;
+
+  @ApiPropertyOptional({ example: 'everything/echo', nullable: true })
+  subject!: string | null;
+
+  @ApiPropertyOptional({ example: { server: 'everything', tool: 'echo', durationMs: 1.2, outcome: 'ok' }, nullable: true })
+  data!: unknown;
+}
+
+export class EventsPageDto {
+  @ApiProperty({ type: [StoredEventDto] })
+  events!: StoredEventDto[];
+
+  @ApiPropertyOptional({ example: 'MjAyNi0xMS0yNVQxNTowMDowMC4wMDBafG1jcC1odWJ8MDE5YWIz', nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor!: string | null;
+}
+
+export class StatsQueryDto {
+  @ApiPropertyOptional({ example: 3600, description: 'Window in seconds, ending now', minimum: 1, maximum: 2592000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2592000)
+  windowSeconds?: number;
+}
