@@ -1,6 +1,6 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { DEPENDENCY_PROBES, DependencyProbe } from '../platform/stores/dependency-probe';
+import { DEPENDENCY_PROBES, DependencyProbe, HealthContributions } from '../platform/stores/dependency-probe';
 import { DependencyHealthDto } from './health-response.dto';
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -12,7 +12,24 @@ export class DependencyHealthService {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(DEPENDENCY_PROBES) private readonly probes: DependencyProbe[],
+    private readonly contributions: HealthContributions,
   ) {}
+
+  /** What features report about themselves (not dependencies: they never decide readiness). */
+  async features(): Promise<Record<string, DependencyHealthDto>> {
+    const entries = await Promise.all(
+      this.contributions.all().map(async (entry): Promise<[string, DependencyHealthDto]> => {
+        const started = performance.now();
+        try {
+          const { healthy, reason, version, detail } = await entry.check();
+          return [entry.name, { status: healthy ? 'up' : 'down', required: false, latencyMs: Math.round((performance.now() - started) * 100) / 100, ...(version ? { version } : {}), ...(reason ? { error: reason } : {}), ...detail }];
+        } catch (error) {
+          return [entry.name, { status: 'down', required: false, error: (error as Error).message }];
+        }
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
 
   async check(filter: (probe: DependencyProbe) => boolean = () => true): Promise<Record<string, DependencyHealthDto>> {
     const selected = this.probes.filter(filter);

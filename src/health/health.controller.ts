@@ -21,7 +21,7 @@ export class HealthController {
   @ApiOkResponse({ type: HealthReportDto, description: 'Required dependencies are up (status ok, or degraded when an optional one is down)' })
   @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'A required dependency is down, or the hub is shutting down' })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthReportDto> {
-    const details = await this.dependencies.check();
+    const details = { ...(await this.dependencies.check()), ...(await this.dependencies.features()) };
     const values = Object.values(details);
     const requiredDown = values.some((d) => d.required && d.status === 'down');
     const optionalDown = values.some((d) => !d.required && d.status === 'down');

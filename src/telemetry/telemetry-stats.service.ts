@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../platform/config/app-config';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { telemetryKeys } from './telemetry-stream';
+import { HealthContributions } from '../platform/stores/dependency-probe';
 
 export interface StreamState {
   length: number;
@@ -36,9 +37,24 @@ export class TelemetryStats {
     config: AppConfig,
     connections: RedisConnections,
     @InjectDataSource() private readonly dataSource: DataSource,
+    health: HealthContributions,
   ) {
     this.redis = connections.createUnprefixedConnection('commands');
     this.keys = telemetryKeys(config);
+    const backlogLimit = Math.floor(config.telemetry.streamMaxLen / 2);
+    health.add({
+      name: 'telemetry',
+      check: async () => {
+        const state = await this.stream();
+        const backlog = Math.max(state.lag ?? 0, state.pending);
+        const healthy = backlog < backlogLimit;
+        return {
+          healthy,
+          ...(healthy ? {} : { reason: `${backlog} events wait to be stored, past half of TELEMETRY_STREAM_MAXLEN; start more consumers (npm run worker)` }),
+          detail: { lag: state.lag, pending: state.pending, deadLetters: state.deadLetters, consumers: state.consumers, streamLength: state.length },
+        };
+      },
+    });
   }
 
   async stream(): Promise<StreamState> {

@@ -132,6 +132,9 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(stats.serverLatency.find((t: { server: string }) => t.server === 'statsrv')).toMatchObject({ calls: 10, errors: 1, p50Ms: percentile(durations, 0.5) });
     expect(stats.stream.deadLetters).toBeGreaterThanOrEqual(1);
     expect(stats.stream.consumers).toBeGreaterThanOrEqual(1);
+
+    const health = (await fixture.api.get('/api/health')).body;
+    expect(health.details.telemetry).toMatchObject({ status: 'up', required: false, deadLetters: stats.stream.deadLetters, consumers: expect.any(Number), lag: expect.any(Number) });
   });
 
   it('loses nothing and duplicates nothing when consumers are SIGKILLed twice: 100,000 events, 100,000 rows', async () => {

@@ -25,3 +25,21 @@ export function disabledProbe(name: DependencyName): DependencyProbe {
     check: () => Promise.reject(new Error(`${name} is not configured`)),
   };
 }
+
+/** A feature's own entry in /api/health (e.g. telemetry lag); features add theirs, health lists them after the stores. */
+export interface HealthContribution {
+  readonly name: string;
+  check(): Promise<ProbeResult & { healthy: boolean; reason?: string }>;
+}
+
+export class HealthContributions {
+  private readonly entries: HealthContribution[] = [];
+
+  add(entry: HealthContribution): void {
+    this.entries.push(entry);
+  }
+
+  all(): HealthContribution[] {
+    return [...this.entries];
+  }
+}

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { DEPENDENCY_PROBES, DependencyName, DependencyProbe, disabledProbe } from './dependency-probe';
+import { DEPENDENCY_PROBES, DependencyName, DependencyProbe, HealthContributions, disabledProbe } from './dependency-probe';
 import { PostgresProbe, RedisProbe } from './core.probes';
 import { OptionalStore } from './optional-store';
 import { QDRANT_CLIENT, S3_CLIENT } from './store-tokens';
@@ -35,8 +35,8 @@ export class StoresModule {
     return {
       module: StoresModule,
       imports: enabled.flatMap((store) => store.imports ?? []),
-      providers: [PostgresProbe, RedisProbe, ...enabled.flatMap((store) => store.providers), ...nullClients, probes],
-      exports: [QDRANT_CLIENT, S3_CLIENT, DEPENDENCY_PROBES],
+      providers: [PostgresProbe, RedisProbe, ...enabled.flatMap((store) => store.providers), ...nullClients, probes, HealthContributions],
+      exports: [QDRANT_CLIENT, S3_CLIENT, DEPENDENCY_PROBES, HealthContributions],
     };
   }
 }
