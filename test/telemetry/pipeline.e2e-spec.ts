@@ -130,7 +130,8 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
       p99Ms: Math.round(percentile(a, 0.99) * 1000) / 1000,
     });
     expect(stats.serverLatency.find((t: { server: string }) => t.server === 'statsrv')).toMatchObject({ calls: 10, errors: 1, p50Ms: percentile(durations, 0.5) });
-    expect(stats.stream.deadLetters).toBeGreaterThanOrEqual(1);
+    expect(stats.stream.deadLetters).toBe(await redis.xlen(`${prefix}telemetry:dead-letter`));
+    expect(stats.stream.length).toBe(await redis.xlen(`${prefix}telemetry:events`));
     expect(stats.stream.consumers).toBeGreaterThanOrEqual(1);
 
     const health = (await fixture.api.get('/api/health')).body;
