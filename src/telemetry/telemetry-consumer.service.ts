@@ -56,7 +56,6 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.store.ensurePartitions(new Date());
     if (!this.enabled) return;
     this.commands = this.redis.createUnprefixedConnection('commands');
     this.blocking = this.redis.createUnprefixedConnection('blocking');

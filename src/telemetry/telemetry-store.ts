@@ -29,6 +29,25 @@ export class TelemetryStore {
     return Array.isArray(result) ? result.length : 0;
   }
 
+  /** Drops daily partitions whose whole day is older than `retentionDays` (and such rows of the default partition); returns their names. */
+  async dropPartitionsBefore(now: Date, retentionDays: number): Promise<string[]> {
+    const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - retentionDays));
+    const partitions: { name: string }[] = await this.dataSource.query(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       JOIN pg_namespace n ON n.oid = p.relnamespace WHERE n.nspname = 'mcp_hub' AND p.relname = 'telemetry_events' AND c.relname ~ '^telemetry_events_[0-9]{8}$'`,
+    );
+    const dropped: string[] = [];
+    for (const { name } of partitions) {
+      const digits = name.slice(-8);
+      const day = new Date(Date.UTC(Number(digits.slice(0, 4)), Number(digits.slice(4, 6)) - 1, Number(digits.slice(6, 8))));
+      if (day.getTime() + 86_400_000 > cutoff.getTime()) continue;
+      await this.dataSource.query(`DROP TABLE IF EXISTS mcp_hub.${name}`);
+      dropped.push(name);
+    }
+    await this.dataSource.query(`DELETE FROM mcp_hub.telemetry_events_default WHERE time < $1`, [cutoff]);
+    return dropped;
+  }
+
   /** Creates the daily partitions from `daysBack` days ago to `daysAhead` days ahead (UTC). */
   async ensurePartitions(now: Date, daysBack = 1, daysAhead = 3): Promise<string[]> {
     const created: string[] = [];

@@ -5,10 +5,11 @@ import { TelemetryProducer } from './telemetry-producer.service';
 import { TelemetryStore } from './telemetry-store';
 import { TelemetryQueries } from './telemetry-queries';
 import { TelemetryStats } from './telemetry-stats.service';
+import { PartitionMaintenance } from './partition-maintenance.service';
 
 @Module({
   controllers: [TelemetryController],
-  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats],
+  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance],
   exports: [TelemetryProducer],
 })
 export class TelemetryModule {}

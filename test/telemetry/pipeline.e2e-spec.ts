@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import { HubFixture } from '../support/hub-fixture';
-import { NodeProcess, sleep } from '../support/hub-process';
+import { HubProcess, NodeProcess, sleep } from '../support/hub-process';
 import { queryDatabase } from '../support/test-database';
 
 const count = async (databaseUrl: string, where = 'true') =>
@@ -204,4 +204,39 @@ describe('telemetry on SIGTERM with a full buffer', () => {
       await fixture.stop();
     }
   }, 180_000);
+});
+
+describe('telemetry storage: daily partitions and retention', () => {
+  it('creates partitions ahead and drops those older than TELEMETRY_RETENTION_DAYS at boot', async () => {
+    const fixture = await HubFixture.start('telemetry-retention', { mcpServers: {} }, { env: { TELEMETRY_RETENTION_DAYS: '7' } });
+    try {
+      const day = (offset: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + offset));
+      const name = (d: Date) => `telemetry_events_${d.toISOString().slice(0, 10).replace(/-/g, '')}`;
+      const partitions = async () =>
+        (await queryDatabase<{ relname: string }>(fixture.databaseUrl, `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'mcp_hub.telemetry_events'::regclass`)).map((r) => r.relname);
+      expect(await partitions()).toEqual(expect.arrayContaining([name(day(0)), name(day(1)), name(day(3)), 'telemetry_events_default']));
+
+      const old = day(-40);
+      await queryDatabase(fixture.databaseUrl, `CREATE TABLE mcp_hub.${name(old)} PARTITION OF mcp_hub.telemetry_events FOR VALUES FROM ('${old.toISOString()}') TO ('${day(-39).toISOString()}')`);
+      const events = [
+        { source: 'test/retention', type: 'ml.prediction', time: new Date(old.getTime() + 3600_000).toISOString() },
+        { source: 'test/retention', type: 'ml.prediction', time: new Date(day(-41).getTime() + 3600_000).toISOString() },
+        { source: 'test/retention', type: 'ml.prediction', time: new Date().toISOString() },
+      ];
+      expect((await fixture.api.send('POST', '/api/telemetry/events', events)).status).toBe(202);
+      await waitForCount(fixture.databaseUrl, `source = 'test/retention'`, (n) => n === 3);
+
+      fixture.hub.signal('SIGTERM');
+      await fixture.hub.exited;
+      const again = await HubProcess.start({ DATABASE_URL: fixture.databaseUrl, MCP_SERVERS_CONFIG: fixture.serversFile, TELEMETRY_RETENTION_DAYS: '7', REDIS_KEY_PREFIX: `test-telemetry-retention-${process.pid}:` });
+      try {
+        expect(await partitions()).not.toContain(name(old));
+        expect(await count(fixture.databaseUrl, `source = 'test/retention'`)).toBe(1);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await fixture.stop();
+    }
+  });
 });

@@ -214,6 +214,13 @@ export class EnvironmentVariables {
   @IsInt()
   TELEMETRY_MAX_DELIVERIES!: number;
 
+  @EnvVar({ default: '14', expected: 'an integer from 1 to 3650', description: 'Days of telemetry kept; older daily partitions are dropped' })
+  @ToInteger()
+  @Min(1)
+  @Max(3650)
+  @IsInt()
+  TELEMETRY_RETENTION_DAYS!: number;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()
