@@ -6,10 +6,12 @@ import { TelemetryStore } from './telemetry-store';
 import { TelemetryQueries } from './telemetry-queries';
 import { TelemetryStats } from './telemetry-stats.service';
 import { PartitionMaintenance } from './partition-maintenance.service';
+import { HubMetrics } from './hub-metrics';
+import { MetricsController } from './metrics.controller';
 
 @Module({
-  controllers: [TelemetryController],
-  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance],
+  controllers: [TelemetryController, MetricsController],
+  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance, HubMetrics],
   exports: [TelemetryProducer],
 })
 export class TelemetryModule {}

@@ -69,6 +69,16 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(row.source).toMatch(/^mcp-hub\/[0-9a-f-]{36}$/);
   });
 
+  it('serves Prometheus metrics at /metrics', async () => {
+    const response = await fetch(fixture.hub.url('/metrics'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/^mcp_hub_process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^mcp_hub_events_total\{type="mcp\.server\.state"\} \d+/m);
+    expect(text).toMatch(/^mcp_hub_server_state_changes_total\{server="nothing",state="failed"\} 1$/m);
+  });
+
   it('moves a poison entry to the dead-letter stream and keeps the rest flowing', async () => {
     const stream = `${prefix}telemetry:events`;
     await redis.xadd(stream, '*', 'e', '{not json');

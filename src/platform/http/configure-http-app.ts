@@ -23,6 +23,7 @@ export function configureHttpApp(app: NestExpressApplication): void {
       { path: 'mcp/profiles/:profile', method: RequestMethod.ALL },
       { path: 'sse', method: RequestMethod.GET },
       { path: 'messages', method: RequestMethod.POST },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.use(app.get(HttpDrain).middleware);
