@@ -7,7 +7,7 @@ import { HubInstanceService } from '../platform/instance/hub-instance.service';
 import { InstanceRole } from '../platform/instance/instance-role';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
-import { TelemetryEnvelope, toEnvelope } from './telemetry-envelope';
+import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
 import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
 import { v5 as uuidv5 } from 'uuid';
@@ -16,7 +16,7 @@ import { v5 as uuidv5 } from 'uuid';
 const STREAM_ENTRY_NAMESPACE = '6f1d3a2e-9c4b-5e8f-a7d6-2b1c0e9f8a7d';
 
 type StreamEntry = [id: string, fields: string[]];
-const READ_COUNT = 500;
+const READ_COUNT = 2000;
 const BLOCK_MS = 1000;
 
 /**
@@ -112,7 +112,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     if (index < 0 || index % 2 !== 0) return undefined;
     try {
       const defaults = { id: uuidv5(`${this.keys.stream}/${entryId}`, STREAM_ENTRY_NAMESPACE), time: new Date(Number(entryId.split('-')[0])).toISOString() };
-      const result = toEnvelope(JSON.parse(fields[index + 1]), defaults);
+      const result = toEnvelopeFast(JSON.parse(fields[index + 1]), defaults);
       return 'envelope' in result ? result.envelope : undefined;
     } catch {
       return undefined;

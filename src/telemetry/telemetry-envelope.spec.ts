@@ -1,4 +1,4 @@
-import { toEnvelope } from './telemetry-envelope';
+import { toEnvelope, toEnvelopeFast } from './telemetry-envelope';
 
 describe('toEnvelope', () => {
   it('fills id (UUID v7), time, specversion and severity', () => {
@@ -30,5 +30,22 @@ describe('toEnvelope with defaults', () => {
     const again = toEnvelope({ source: 's', type: 't' }, defaults);
     expect(first).toEqual(again);
     expect('envelope' in first && first.envelope).toMatchObject(defaults);
+  });
+});
+
+describe('toEnvelopeFast', () => {
+  const defaults = { id: '6f1d3a2e-9c4b-5e8f-a7d6-2b1c0e9f8a7d', time: '2026-11-25T10:00:00.000Z' };
+
+  it('gives the same envelope as the full validation for plain events', () => {
+    const raw = { id: '019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b', source: 's', type: 'mcp.tool.call', time: '2026-11-25T11:00:00.000Z', severity: 'warn', subject: 'a/b', data: { x: 1 } };
+    expect(toEnvelopeFast(raw, defaults)).toEqual(toEnvelope(raw, defaults));
+    expect(toEnvelopeFast({ source: 's', type: 't' }, defaults)).toEqual(toEnvelope({ source: 's', type: 't' }, defaults));
+  });
+
+  it('falls back to the full validation, with its reasons, for anything else', () => {
+    expect(toEnvelopeFast({ source: 's', type: 'Bad' }, defaults)).toEqual(toEnvelope({ source: 's', type: 'Bad' }, defaults));
+    const withAttributes = { source: 's', type: 't', attributes: { a: 1 } };
+    expect(toEnvelopeFast(withAttributes, defaults)).toEqual(toEnvelope(withAttributes, defaults));
+    expect('problems' in toEnvelopeFast('nope', defaults)).toBe(true);
   });
 });

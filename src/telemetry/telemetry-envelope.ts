@@ -54,3 +54,43 @@ export function toEnvelope(raw: unknown, defaults?: { id: string; time: string }
     },
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TYPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+const SEVERITY = new Set(['debug', 'info', 'warn', 'error']);
+const KNOWN = new Set(['id', 'source', 'type', 'time', 'specversion', 'severity', 'traceId', 'spanId', 'subject', 'attributes', 'data']);
+
+/**
+ * The consumer's fast path: accepts an event that is plainly valid (as the hub's own producer writes
+ * them) without the full class-validator pass; anything else goes through toEnvelope, which names
+ * what is wrong.
+ */
+export function toEnvelopeFast(raw: unknown, defaults: { id: string; time: string }): EnvelopeResult {
+  const e = raw as Record<string, unknown>;
+  const plain =
+    !!e &&
+    typeof e === 'object' &&
+    !Array.isArray(e) &&
+    Object.keys(e).every((k) => KNOWN.has(k)) &&
+    typeof e.source === 'string' && e.source.length > 0 && e.source.length <= 200 &&
+    typeof e.type === 'string' && e.type.length <= 100 && TYPE.test(e.type) &&
+    (e.id === undefined || (typeof e.id === 'string' && UUID.test(e.id))) &&
+    (e.time === undefined || (typeof e.time === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(e.time) && !Number.isNaN(Date.parse(e.time)))) &&
+    (e.specversion === undefined || e.specversion === '1.0') &&
+    (e.severity === undefined || (typeof e.severity === 'string' && SEVERITY.has(e.severity))) &&
+    e.traceId === undefined && e.spanId === undefined && e.attributes === undefined &&
+    (e.subject === undefined || (typeof e.subject === 'string' && e.subject.length <= 500));
+  if (!plain) return toEnvelope(raw, defaults);
+  return {
+    envelope: {
+      id: (e.id as string | undefined) ?? defaults.id,
+      source: e.source as string,
+      type: e.type as string,
+      time: e.time ? new Date(e.time as string).toISOString() : defaults.time,
+      specversion: '1.0',
+      severity: (e.severity as TelemetryEnvelope['severity'] | undefined) ?? 'info',
+      ...(e.subject ? { subject: e.subject as string } : {}),
+      ...(e.data !== undefined ? { data: e.data } : {}),
+    },
+  };
+}

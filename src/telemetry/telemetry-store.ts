@@ -1,7 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { TelemetryEnvelope } from './telemetry-envelope';
+
+/** COPY text format: tab-separated, \N for NULL, backslash escapes. */
+function copyField(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+function copyLine(e: TelemetryEnvelope): string {
+  return (
+    [e.source, e.id, e.time, e.type, e.severity, e.subject ?? null, e.traceId ?? null, e.spanId ?? null, e.attributes ? JSON.stringify(e.attributes) : null, e.data === undefined ? null : JSON.stringify(e.data)]
+      .map(copyField)
+      .join('\t') + '\n'
+  );
+}
 
 const COLUMNS = ['source', 'id', 'time', 'type', 'severity', 'subject', 'trace_id', 'span_id', 'attributes', 'data'];
 
@@ -10,23 +28,28 @@ const COLUMNS = ['source', 'id', 'time', 'type', 'severity', 'subject', 'trace_i
 export class TelemetryStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts the batch in one transaction with one multi-row INSERT; returns how many rows were new. */
+  /**
+   * Stores the batch in one transaction: COPY into a temporary table, then one INSERT … SELECT that
+   * skips rows already stored. Returns how many rows were new.
+   */
   async insert(events: TelemetryEnvelope[]): Promise<number> {
     if (events.length === 0) return 0;
-    const params: unknown[] = [];
-    const rows = events.map((e) => {
-      const values = [e.source, e.id, e.time, e.type, e.severity, e.subject ?? null, e.traceId ?? null, e.spanId ?? null, e.attributes ? JSON.stringify(e.attributes) : null, e.data === undefined ? null : JSON.stringify(e.data)];
-      const placeholders = values.map((value) => {
-        params.push(value);
-        return `$${params.length}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    const result: unknown = await this.dataSource.query(
-      `INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING 1`,
-      params,
-    );
-    return Array.isArray(result) ? result.length : 0;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    try {
+      await client.query('BEGIN');
+      await client.query(`CREATE TEMP TABLE incoming_events (LIKE mcp_hub.telemetry_events INCLUDING DEFAULTS) ON COMMIT DROP`);
+      await pipeline(Readable.from(events.map(copyLine)), client.query(copyFrom(`COPY incoming_events (${COLUMNS.join(', ')}) FROM STDIN`)));
+      const result = await client.query(`INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM incoming_events ON CONFLICT DO NOTHING`);
+      await client.query('COMMIT');
+      return result.rowCount ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Drops daily partitions whose whole day is older than `retentionDays` (and such rows of the default partition); returns their names. */

@@ -39,7 +39,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
   it('accepts the valid events of a batch, names the invalid ones, and stores each accepted event once', async () => {
     const id = uuidv7();
     const batch = [
-      { id, source: 'test/ingest', type: 'ml.prediction', time: '2026-11-25T12:00:00.000Z', data: { score: 0.9 } },
+      { id, source: 'test/ingest', type: 'ml.prediction', time: '2026-11-25T12:00:00.000Z', data: { score: 0.9, note: 'tab\there, line\nbreak, back\\slash, "quoted", ünïcode' } },
       { source: 'test/ingest', type: 'ml.job.queued', attributes: { adapter: 'sklearn' } },
       { source: 'test/ingest', type: 'Not A Type' },
       { source: 'test/ingest', type: 'ml.job.succeeded', severity: 'info' },
@@ -58,7 +58,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     await sleep(500);
     expect(await count(fixture.databaseUrl, `source = 'test/ingest'`)).toBe(3);
     const [row] = await queryDatabase<{ type: string; data: object; time: Date }>(fixture.databaseUrl, `SELECT type, data, time FROM mcp_hub.telemetry_events WHERE id = $1`, [id]);
-    expect(row).toEqual({ type: 'ml.prediction', data: { score: 0.9 }, time: new Date('2026-11-25T12:00:00.000Z') });
+    expect(row).toEqual({ type: 'ml.prediction', data: { score: 0.9, note: 'tab\there, line\nbreak, back\\slash, "quoted", ünïcode' }, time: new Date('2026-11-25T12:00:00.000Z') });
   });
 
   it("stores the hub's own events from the in-process bus", async () => {
