@@ -46,6 +46,16 @@ export class TelemetryController {
     return this.queries.events(query);
   }
 
+  @Get('anomalies')
+  @ApiOperation({
+    summary: 'Anomalies found in tool-call latency and error rate (per tool and per server), newest first',
+    description: 'Method: an EWMA baseline (mean and variance) per key; a call more than 4 standard deviations above it, after 30 calls of warm-up, is an anomaly. Each is also a telemetry.anomaly event on GET /api/events.',
+  })
+  @ApiOkResponse({ type: EventsPageDto })
+  anomalies(@Query() query: EventsQueryDto): Promise<EventsPageDto> {
+    return this.queries.events({ ...query, type: 'telemetry.anomaly' });
+  }
+
   @Get('stats')
   @ApiOperation({ summary: 'The pipeline (stream length, pending, consumer lag, dead letters) and the stored events over a window: counts per type, tool-call latency percentiles per tool and per server' })
   @ApiOkResponse({

@@ -7,11 +7,12 @@ import { TelemetryQueries } from './telemetry-queries';
 import { TelemetryStats } from './telemetry-stats.service';
 import { PartitionMaintenance } from './partition-maintenance.service';
 import { HubMetrics } from './hub-metrics';
+import { AnomalyService } from './anomaly.service';
 import { MetricsController } from './metrics.controller';
 
 @Module({
   controllers: [TelemetryController, MetricsController],
-  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance, HubMetrics],
+  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance, HubMetrics, AnomalyService],
   exports: [TelemetryProducer],
 })
 export class TelemetryModule {}

@@ -31,7 +31,7 @@ export class EventsController {
   @Sse()
   @ApiOperation({
     summary: 'Server-sent events: server state changes, catalog changes, config reloads; a heartbeat every 15 s',
-    description: 'Each message has `event: <type>` and `data: {type, subject, time, data}`. Try: `curl -N localhost:3456/api/events`',
+    description: 'Each message has `event: <type>` and `data: {type, subject, time, data}`; by default every mcp.* event and telemetry.anomaly. Try: `curl -N localhost:3456/api/events`',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -39,7 +39,7 @@ export class EventsController {
     schema: { type: 'string', example: 'id: 7\nevent: mcp.server.state\ndata: {"type":"mcp.server.state","subject":"everything","time":"2026-11-25T15:00:02.120Z","data":{"server":"everything","from":"connecting","to":"connected","reason":"connected over stdio (pid 41231)"}}\n\n' },
   })
   stream(@Query() query: EventsQueryDto): Observable<MessageEvent> {
-    const prefixes = query.types ? query.types.split(',') : ['mcp.'];
+    const prefixes = query.types ? query.types.split(',') : ['mcp.', 'telemetry.anomaly'];
     const events = new Observable<HubEvent>((subscriber) => this.bus.subscribe((event) => subscriber.next(event), prefixes));
     const heartbeat = interval(HEARTBEAT_MS).pipe(map(() => ({ type: 'heartbeat', time: new Date().toISOString(), data: {} }) as HubEvent));
     return merge(events, heartbeat).pipe(

@@ -1,0 +1,80 @@
+/** Tuning of the detector; the defaults suit tool latencies of milliseconds to seconds. */
+export interface AnomalyOptions {
+  /** Weight of the newest observation in the moving averages. */
+  alpha: number;
+  /** How many standard deviations above the baseline count as an anomaly. */
+  zThreshold: number;
+  /** Observations a key needs before it can raise anomalies. */
+  warmup: number;
+}
+
+export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = { alpha: 0.05, zThreshold: 4, warmup: 30 };
+
+export interface Anomaly {
+  key: string;
+  metric: 'latency' | 'error_rate';
+  value: number;
+  baseline: number;
+  stdDev: number;
+  zScore: number;
+}
+
+interface Baseline {
+  count: number;
+  mean: number;
+  variance: number;
+}
+
+/**
+ * EWMA baseline with a z-score threshold, per key and metric. Each observation is compared with the
+ * exponentially weighted mean and variance of the ones before it; it is an anomaly when it lies more
+ * than zThreshold standard deviations above the mean. Anomalous values still update the baseline,
+ * so a lasting change becomes the new normal instead of alarming forever. The error rate is the EWMA
+ * of 0/1 outcomes, checked the same way against its own slower baseline.
+ */
+export class AnomalyDetector {
+  private readonly baselines = new Map<string, Baseline>();
+
+  constructor(private readonly options: AnomalyOptions = DEFAULT_ANOMALY_OPTIONS) {}
+
+  /** Feeds one tool call; returns the anomalies it reveals (none while warming up). */
+  observe(key: string, latencyMs: number, failed: boolean): Anomaly[] {
+    const anomalies: Anomaly[] = [];
+    const latency = this.update(`${key}|latency`, latencyMs);
+    if (latency) anomalies.push({ key, metric: 'latency', ...latency });
+    const rate = this.errorRate(key, failed ? 1 : 0);
+    const errors = this.update(`${key}|error_rate`, rate, this.options.alpha / 4);
+    if (errors && rate > 0.2) anomalies.push({ key, metric: 'error_rate', ...errors });
+    return anomalies;
+  }
+
+  private readonly rates = new Map<string, number>();
+
+  /** A fast EWMA of 0/1 outcomes, starting from "no errors". */
+  private errorRate(key: string, outcome: number): number {
+    const previous = this.rates.get(key) ?? 0;
+    const rate = previous + this.options.alpha * 4 * (outcome - previous);
+    this.rates.set(key, rate);
+    return rate;
+  }
+
+  private update(key: string, value: number, alpha = this.options.alpha): Omit<Anomaly, 'key' | 'metric'> | undefined {
+    const baseline = this.baselines.get(key);
+    if (!baseline) {
+      this.baselines.set(key, { count: 1, mean: value, variance: 0 });
+      return undefined;
+    }
+    const stdDev = Math.sqrt(baseline.variance);
+    const zScore = stdDev > 0 ? (value - baseline.mean) / stdDev : 0;
+    const result =
+      baseline.count >= this.options.warmup && zScore > this.options.zThreshold
+        ? { value, baseline: baseline.mean, stdDev, zScore: Math.round(zScore * 100) / 100 }
+        : undefined;
+    const diff = value - baseline.mean;
+    const increment = alpha * diff;
+    baseline.mean += increment;
+    baseline.variance = (1 - alpha) * (baseline.variance + diff * increment);
+    baseline.count++;
+    return result;
+  }
+}
