@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../platform/errors/app-error';
-import { EventsPageDto, EventsQueryDto } from './telemetry-query.dto';
+import { EventsPageDto, EventsQueryDto, RollupsQueryDto } from './telemetry-query.dto';
 
 interface Row {
   id: string;
@@ -30,6 +30,21 @@ function decodeCursor(cursor: string): [string, string, string] {
 @Injectable()
 export class TelemetryQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Per-minute rollups in [from, to), oldest first. */
+  async rollups(query: RollupsQueryDto) {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 3600_000);
+    const params: unknown[] = [from, to];
+    let filter = '';
+    if (query.type) {
+      params.push(query.type);
+      filter = ` AND type = $${params.length}`;
+    }
+    const rows: { minute: Date; type: string; source: string; tool: string; events: number; errors: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null }[] =
+      await this.dataSource.query(`SELECT * FROM mcp_hub.telemetry_rollups WHERE minute >= $1 AND minute < $2${filter} ORDER BY minute, type, source, tool LIMIT 10000`, params);
+    return rows.map((r) => ({ minute: r.minute.toISOString(), type: r.type, source: r.source, tool: r.tool || null, events: r.events, errors: r.errors, p50Ms: r.p50_ms, p95Ms: r.p95_ms, p99Ms: r.p99_ms }));
+  }
 
   async events(query: EventsQueryDto): Promise<EventsPageDto> {
     const where: string[] = [];

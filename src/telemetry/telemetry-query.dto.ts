@@ -86,3 +86,21 @@ export class StatsQueryDto {
   @Max(2592000)
   windowSeconds?: number;
 }
+
+export class RollupsQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-25T14:00:00Z', description: 'Default: an hour before `to`' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-25T15:00:00Z', description: 'Default: now' })
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ example: 'mcp.tool.call' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  type?: string;
+}

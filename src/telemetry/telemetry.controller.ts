@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { EventsPageDto, EventsQueryDto, StatsQueryDto } from './telemetry-query.dto';
+import { EventsPageDto, EventsQueryDto, RollupsQueryDto, StatsQueryDto } from './telemetry-query.dto';
 import { TelemetryQueries } from './telemetry-queries';
 import { TelemetryStats } from './telemetry-stats.service';
 import { ValidationFailedError } from '../platform/errors/app-error';
@@ -54,6 +54,15 @@ export class TelemetryController {
   @ApiOkResponse({ type: EventsPageDto })
   anomalies(@Query() query: EventsQueryDto): Promise<EventsPageDto> {
     return this.queries.events({ ...query, type: 'telemetry.anomaly' });
+  }
+
+  @Get('rollups')
+  @ApiOperation({ summary: 'Per-minute rollups: events, errors and p50/p95/p99 duration by type, source and tool' })
+  @ApiOkResponse({
+    schema: { example: [{ minute: '2026-11-25T15:01:00.000Z', type: 'mcp.tool.call', source: 'mcp-hub/019a…', tool: 'echo', events: 120, errors: 1, p50Ms: 0.4, p95Ms: 1.1, p99Ms: 2.9 }] },
+  })
+  rollups(@Query() query: RollupsQueryDto) {
+    return this.queries.rollups(query);
   }
 
   @Get('stats')

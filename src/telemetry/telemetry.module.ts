@@ -8,11 +8,12 @@ import { TelemetryStats } from './telemetry-stats.service';
 import { PartitionMaintenance } from './partition-maintenance.service';
 import { HubMetrics } from './hub-metrics';
 import { AnomalyService } from './anomaly.service';
+import { RollupsService } from './rollups.service';
 import { MetricsController } from './metrics.controller';
 
 @Module({
   controllers: [TelemetryController, MetricsController],
-  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance, HubMetrics, AnomalyService],
+  providers: [TelemetryStore, TelemetryProducer, TelemetryConsumer, TelemetryQueries, TelemetryStats, PartitionMaintenance, HubMetrics, AnomalyService, RollupsService],
   exports: [TelemetryProducer],
 })
 export class TelemetryModule {}

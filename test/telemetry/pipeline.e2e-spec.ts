@@ -25,7 +25,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
 
   beforeAll(async () => {
     prefix = `test-telemetry-${process.pid}:`;
-    fixture = await HubFixture.start('telemetry', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500' } });
+    fixture = await HubFixture.start('telemetry', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500', TELEMETRY_ROLLUP_INTERVAL_MS: '300' } });
     redis = new Redis('redis://127.0.0.1:6379');
   });
 
@@ -67,6 +67,31 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(n).toBeGreaterThanOrEqual(2);
     const [row] = await queryDatabase<{ source: string }>(fixture.databaseUrl, `SELECT source FROM mcp_hub.telemetry_events WHERE type = 'mcp.config.reloaded' LIMIT 1`);
     expect(row.source).toMatch(/^mcp-hub\/[0-9a-f-]{36}$/);
+  });
+
+  it('rolls stored events up per minute: count, errors and duration percentiles by type, source and tool', async () => {
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3 * 60_000);
+    const durations = [4, 8, 15, 16, 23, 42];
+    const events = durations.map((durationMs, i) => ({
+      source: 'test/rollup',
+      type: 'mcp.tool.call',
+      time: new Date(minute.getTime() + i * 5000).toISOString(),
+      data: { server: 'r', tool: 'lookup', durationMs, outcome: i === 0 ? 'timeout' : 'ok' },
+    }));
+    expect((await fixture.api.send('POST', '/api/telemetry/events', events)).status).toBe(202);
+    let rollup: { events: number } | undefined;
+    for (let i = 0; i < 100 && rollup?.events !== 6; i++) {
+      const rows = (await fixture.api.get(`/api/telemetry/rollups?type=mcp.tool.call&from=${minute.toISOString()}`)).body as { source: string; events: number }[];
+      rollup = rows.find((r) => r.source === 'test/rollup');
+      await sleep(100);
+    }
+    const [expected] = await queryDatabase<{ p50: number; p95: number; p99: number }>(
+      fixture.databaseUrl,
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p95,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p99 FROM mcp_hub.telemetry_events WHERE source = 'test/rollup'`,
+    );
+    expect(rollup).toEqual({ minute: minute.toISOString(), type: 'mcp.tool.call', source: 'test/rollup', tool: 'lookup', events: 6, errors: 1, p50Ms: expected.p50, p95Ms: expected.p95, p99Ms: expected.p99 });
+    expect(expected.p50).toBe((15 + 16) / 2);
   });
 
   it('serves Prometheus metrics at /metrics', async () => {

@@ -33,7 +33,7 @@ export class AppConfig {
   readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; rateLimitPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
-  readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number };
+  readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
   readonly debugRoutes: boolean;
 
   constructor(env: EnvironmentVariables) {
@@ -79,6 +79,7 @@ export class AppConfig {
       claimIdleMs: env.TELEMETRY_CLAIM_IDLE_MS,
       maxDeliveries: env.TELEMETRY_MAX_DELIVERIES,
       retentionDays: env.TELEMETRY_RETENTION_DAYS,
+      rollupIntervalMs: env.TELEMETRY_ROLLUP_INTERVAL_MS,
     };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
   }

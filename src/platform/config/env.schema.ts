@@ -221,6 +221,13 @@ export class EnvironmentVariables {
   @IsInt()
   TELEMETRY_RETENTION_DAYS!: number;
 
+  @EnvVar({ default: '60000', expected: 'an integer from 100 to 3600000 (milliseconds)', description: 'How often the per-minute telemetry rollups are recomputed' })
+  @ToInteger()
+  @Min(100)
+  @Max(3600000)
+  @IsInt()
+  TELEMETRY_ROLLUP_INTERVAL_MS!: number;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()

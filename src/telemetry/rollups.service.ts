@@ -1,0 +1,58 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
+import { AppConfig } from '../platform/config/app-config';
+
+/** Minutes recomputed each run, so events stored late (redelivered, or from a slow consumer) are counted. */
+const LOOKBACK_MINUTES = 10;
+
+/**
+ * Per-minute rollups of the stored events: count, errors (severity warn/error, or a tool call whose
+ * outcome is not ok) and p50/p95/p99 of data.durationMs, by type, source and tool. Recomputed for the
+ * last minutes every TELEMETRY_ROLLUP_INTERVAL_MS; several instances may run it, an advisory lock lets one at a time.
+ */
+@Injectable()
+export class RollupsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('TelemetryRollups');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    coordinator: ShutdownCoordinator,
+  ) {
+    coordinator.register({ phase: 'producers', name: 'telemetry-rollup-schedule', close: () => clearInterval(this.timer) });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.rollUp().catch((e: Error) => this.logger.warn(`Rollup failed: ${e.message}`)), this.config.telemetry.rollupIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Recomputes the complete minutes in [now - lookback, start of the current minute). */
+  async rollUp(now = new Date(), lookbackMinutes = LOOKBACK_MINUTES): Promise<number> {
+    const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+    const start = new Date(end.getTime() - lookbackMinutes * 60_000);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mcp_hub.telemetry_rollups'))`);
+      const rows: unknown[] = await manager.query(
+        `INSERT INTO mcp_hub.telemetry_rollups (minute, type, source, tool, events, errors, p50_ms, p95_ms, p99_ms)
+         SELECT date_trunc('minute', time), type, source, coalesce(data->>'tool', ''),
+                count(*),
+                count(*) FILTER (WHERE severity IN ('warn', 'error') OR coalesce(data->>'outcome', 'ok') NOT IN ('ok', 'invalid_arguments')),
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8),
+                percentile_cont(0.95) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8),
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8)
+         FROM mcp_hub.telemetry_events
+         WHERE time >= $1 AND time < $2
+         GROUP BY 1, 2, 3, 4
+         ON CONFLICT (minute, type, source, tool) DO UPDATE SET
+           events = EXCLUDED.events, errors = EXCLUDED.errors, p50_ms = EXCLUDED.p50_ms, p95_ms = EXCLUDED.p95_ms, p99_ms = EXCLUDED.p99_ms
+         RETURNING 1`,
+        [start, end],
+      );
+      return rows.length;
+    });
+  }
+}
