@@ -16,7 +16,7 @@ import { v5 as uuidv5 } from 'uuid';
 const STREAM_ENTRY_NAMESPACE = '6f1d3a2e-9c4b-5e8f-a7d6-2b1c0e9f8a7d';
 
 type StreamEntry = [id: string, fields: string[]];
-const READ_COUNT = 2000;
+const READ_COUNT = 5000;
 const BLOCK_MS = 1000;
 
 /**
@@ -122,6 +122,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   /** Takes over entries pending longer than the claim time; those delivered too often go to the dead-letter stream. */
   private async claimAbandoned(): Promise<void> {
     if (!this.commands) return;
+    await this.warnOnBacklog();
     for (;;) {
       const pending = (await this.commands.xpending(this.keys.stream, this.keys.group, 'IDLE', this.config.telemetry.claimIdleMs, '-', '+', READ_COUNT)) as [string, string, number, number][];
       if (pending.length === 0) return;
@@ -140,6 +141,19 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
         }
       }
       if (pending.length < READ_COUNT) return;
+    }
+  }
+
+  private lastBacklogWarning = 0;
+
+  /** The stream is trimmed to about TELEMETRY_STREAM_MAXLEN: say so well before unstored entries could be trimmed. */
+  private async warnOnBacklog(): Promise<void> {
+    const groups = (await this.commands!.xinfo('GROUPS', this.keys.stream)) as unknown[][];
+    const group = groups.map((fields) => new Map(fields.flatMap((v, i) => (i % 2 ? [] : [[String(v), fields[i + 1]]])))).find((g) => g.get('name') === this.keys.group);
+    const backlog = Number(group?.get('lag') ?? 0) + Number(group?.get('pending') ?? 0);
+    if (backlog > this.config.telemetry.streamMaxLen / 2 && Date.now() - this.lastBacklogWarning > 60_000) {
+      this.lastBacklogWarning = Date.now();
+      this.logger.warn(`${backlog} telemetry events wait to be stored, past half of TELEMETRY_STREAM_MAXLEN (${this.config.telemetry.streamMaxLen}); start more consumers (npm run worker) before entries are trimmed`);
     }
   }
 
