@@ -9,6 +9,7 @@ import { RedisConnections } from '../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
+import { TelemetryStats } from './telemetry-stats.service';
 import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
 import { v5 as uuidv5 } from 'uuid';
 
@@ -43,6 +44,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     private readonly store: TelemetryStore,
     private readonly redis: RedisConnections,
     private readonly role: InstanceRole,
+    private readonly stats: TelemetryStats,
     instance: HubInstanceService,
     coordinator: ShutdownCoordinator,
   ) {
@@ -148,9 +150,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /** The stream is trimmed to about TELEMETRY_STREAM_MAXLEN: say so well before unstored entries could be trimmed. */
   private async warnOnBacklog(): Promise<void> {
-    const groups = (await this.commands!.xinfo('GROUPS', this.keys.stream)) as unknown[][];
-    const group = groups.map((fields) => new Map(fields.flatMap((v, i) => (i % 2 ? [] : [[String(v), fields[i + 1]]])))).find((g) => g.get('name') === this.keys.group);
-    const backlog = Number(group?.get('lag') ?? 0) + Number(group?.get('pending') ?? 0);
+    const state = await this.stats.stream();
+    const backlog = (state.lag ?? 0) + state.pending;
     if (backlog > this.config.telemetry.streamMaxLen / 2 && Date.now() - this.lastBacklogWarning > 60_000) {
       this.lastBacklogWarning = Date.now();
       this.logger.warn(`${backlog} telemetry events wait to be stored, past half of TELEMETRY_STREAM_MAXLEN (${this.config.telemetry.streamMaxLen}); start more consumers (npm run worker) before entries are trimmed`);
