@@ -6,7 +6,8 @@ import { HubEvent } from '../platform/events/hub-event';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HubInstanceService } from '../platform/instance/hub-instance.service';
-import { TelemetryEnvelope, toEnvelope } from './telemetry-envelope';
+import { v7 as uuidv7 } from 'uuid';
+import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
 
 const BATCH_WINDOW_MS = 20;
@@ -26,6 +27,7 @@ export class TelemetryProducer implements OnModuleInit {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly source: string;
 
   constructor(
     private readonly config: AppConfig,
@@ -36,6 +38,7 @@ export class TelemetryProducer implements OnModuleInit {
   ) {
     this.redis = redis.createUnprefixedConnection('commands');
     this.keys = telemetryKeys(config);
+    this.source = `mcp-hub/${instance.id}`;
     coordinator.register({ phase: 'flush', name: 'telemetry-buffer', close: () => this.stopAndFlush() });
   }
 
@@ -91,14 +94,16 @@ export class TelemetryProducer implements OnModuleInit {
   }
 
   private fromBus(event: HubEvent): TelemetryEnvelope | undefined {
-    const result = toEnvelope({
-      source: `mcp-hub/${this.instance.id}`,
-      type: event.type,
-      time: event.time,
-      ...(event.subject ? { subject: event.subject.slice(0, 500) } : {}),
-      severity: event.type.endsWith('.invalid') || (event.data as { outcome?: string }).outcome === 'error' ? 'warn' : 'info',
-      data: event.data,
-    });
+    const result = toEnvelopeFast(
+      {
+        source: this.source,
+        type: event.type,
+        ...(event.subject ? { subject: event.subject.slice(0, 500) } : {}),
+        severity: event.type.endsWith('.invalid') || (event.data as { outcome?: string }).outcome === 'error' ? 'warn' : 'info',
+        data: event.data,
+      },
+      { id: uuidv7(), time: event.time },
+    );
     return 'envelope' in result ? result.envelope : undefined;
   }
 }
