@@ -61,8 +61,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
-    this.commands = this.redis.createUnprefixedConnection('commands');
-    this.blocking = this.redis.createUnprefixedConnection('blocking');
+    this.commands = this.redis.streamCommands;
+    this.blocking = this.redis.createBlockingConnection();
     try {
       await this.commands.xgroup('CREATE', this.keys.stream, this.keys.group, '0', 'MKSTREAM');
     } catch (error) {

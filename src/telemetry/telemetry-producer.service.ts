@@ -32,11 +32,11 @@ export class TelemetryProducer implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     private readonly bus: EventBus,
-    private readonly instance: HubInstanceService,
+    instance: HubInstanceService,
     redis: RedisConnections,
     coordinator: ShutdownCoordinator,
   ) {
-    this.redis = redis.createUnprefixedConnection('commands');
+    this.redis = redis.streamCommands;
     this.keys = telemetryKeys(config);
     this.source = `mcp-hub/${instance.id}`;
     coordinator.register({ phase: 'flush', name: 'telemetry-buffer', close: () => this.stopAndFlush() });

@@ -39,7 +39,7 @@ export class TelemetryStats {
     @InjectDataSource() private readonly dataSource: DataSource,
     health: HealthContributions,
   ) {
-    this.redis = connections.createUnprefixedConnection('commands');
+    this.redis = connections.streamCommands;
     this.keys = telemetryKeys(config);
     const backlogLimit = Math.floor(config.telemetry.streamMaxLen / 2);
     health.add({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
@@ -33,10 +34,6 @@ function isJsonRpcEnvelope(value: unknown): boolean {
   const validId = typeof message.id === 'string' || typeof message.id === 'number';
   if (typeof message.method === 'string') return message.id === undefined || validId;
   return validId && (message.result !== undefined || message.error !== undefined);
-}
-
-function jsonError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }
 
 const responseId = (message: JSONRPCMessage): RequestId | undefined =>
@@ -74,7 +71,7 @@ export class HubStreamableTransport implements Transport {
   }
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    if (this.closed) return jsonError(res, 404, -32001, 'Session not found');
+    if (this.closed) return writeJsonRpcError(res, 404, -32001, 'Session not found');
     try {
       if (req.method === 'POST') return await this.handlePost(req, res, body);
       if (req.method === 'GET') return await this.handleGet(req, res);
@@ -83,10 +80,10 @@ export class HubStreamableTransport implements Transport {
         this.onSessionClosed();
         return await this.close();
       }
-      jsonError(res, 405, -32000, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
+      writeJsonRpcError(res, 405, -32000, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
     } catch (error) {
       this.onerror?.(error as Error);
-      if (!res.headersSent) jsonError(res, 500, -32603, 'Internal error');
+      if (!res.headersSent) writeJsonRpcError(res, 500, -32603, 'Internal error');
     }
   }
 
@@ -130,25 +127,25 @@ export class HubStreamableTransport implements Transport {
   private async handlePost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const accept = req.headers.accept ?? '';
     if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
-      return jsonError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+      return writeJsonRpcError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
     }
     if (!(req.headers['content-type'] ?? '').includes('application/json')) {
-      return jsonError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      return writeJsonRpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const raw = Array.isArray(body) ? body : [body];
     // the protocol layer validates each message against its method's schema; here only the envelope
-    if (raw.length === 0 || !raw.every(isJsonRpcEnvelope)) return jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+    if (raw.length === 0 || !raw.every(isJsonRpcEnvelope)) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
     const messages = raw as JSONRPCMessage[];
 
     const initialize = messages.find((m) => isInitializeRequest(m)) as InitializeRequest | undefined;
     if (initialize) {
-      if (this.initialized) return jsonError(res, 400, -32600, 'Invalid Request: Server already initialized');
-      if (messages.length > 1) return jsonError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
+      if (this.initialized) return writeJsonRpcError(res, 400, -32600, 'Invalid Request: Server already initialized');
+      if (messages.length > 1) return writeJsonRpcError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
       this.initialized = true;
       this.protocolVersion = String(initialize.params.protocolVersion);
     } else {
       const versionProblem = this.checkProtocolVersion(req);
-      if (versionProblem) return jsonError(res, 400, -32000, versionProblem);
+      if (versionProblem) return writeJsonRpcError(res, 400, -32000, versionProblem);
     }
 
     const requests = messages.filter(isJSONRPCRequest);
@@ -178,17 +175,17 @@ export class HubStreamableTransport implements Transport {
   }
 
   private async handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!(req.headers.accept ?? '').includes('text/event-stream')) return jsonError(res, 406, -32000, 'Not Acceptable: Client must accept text/event-stream');
+    if (!(req.headers.accept ?? '').includes('text/event-stream')) return writeJsonRpcError(res, 406, -32000, 'Not Acceptable: Client must accept text/event-stream');
     const versionProblem = this.checkProtocolVersion(req);
-    if (versionProblem) return jsonError(res, 400, -32000, versionProblem);
+    if (versionProblem) return writeJsonRpcError(res, 400, -32000, versionProblem);
 
     const lastEventId = req.headers['last-event-id'];
     const headers = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId };
     if (typeof lastEventId === 'string' && lastEventId) {
       const streamId = await this.eventStore.getStreamIdForEventId?.(lastEventId);
-      if (!streamId) return jsonError(res, 400, -32000, 'Invalid event ID format');
+      if (!streamId) return writeJsonRpcError(res, 400, -32000, 'Invalid event ID format');
       const existing = this.streams.get(streamId);
-      if (existing?.res) return jsonError(res, 409, -32000, 'Conflict: Stream already has an active connection');
+      if (existing?.res) return writeJsonRpcError(res, 409, -32000, 'Conflict: Stream already has an active connection');
       res.writeHead(200, headers);
       await this.eventStore.replayEventsAfter(lastEventId, {
         send: async (eventId, message) => void res.write(`id: ${eventId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`),
@@ -205,7 +202,7 @@ export class HubStreamableTransport implements Transport {
       }
       return;
     }
-    if (this.streams.get(STANDALONE)?.res) return jsonError(res, 409, -32000, 'Conflict: Only one SSE stream is allowed per session');
+    if (this.streams.get(STANDALONE)?.res) return writeJsonRpcError(res, 409, -32000, 'Conflict: Only one SSE stream is allowed per session');
     res.writeHead(200, headers);
     this.attachStandalone(res);
   }

@@ -5,6 +5,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import { AggregateServerFactory } from './aggregate-server.factory';
+import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import { ProfileAware, RequireScope } from '../../platform/auth/auth.decorators';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { ForbiddenError } from '../../platform/auth/auth.errors';
@@ -20,10 +21,6 @@ const MCP_DESCRIPTION =
   'MCP Streamable HTTP (protocol 2025-11-25 and earlier): POST JSON-RPC messages, GET opens the server-to-client SSE stream ' +
   '(resumable with Last-Event-ID), DELETE ends the session. Initialize without Mcp-Session-Id; send the returned Mcp-Session-Id afterwards. ' +
   'Use an MCP client, e.g. `npx @modelcontextprotocol/inspector` with URL http://127.0.0.1:3456/mcp.';
-
-function jsonRpcError(res: Response, status: number, code: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
-}
 
 const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === describeScope(b);
 
@@ -76,7 +73,7 @@ export class McpHttpController {
   @ApiExcludeEndpoint()
   async legacyMessage(@Query('sessionId') sessionId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
-    if (!session || session.transportKind !== 'sse' || session.keyId !== (req as AuthenticatedRequest).principal?.keyId) return jsonRpcError(res, 404, -32001, 'Session not found');
+    if (!session || session.transportKind !== 'sse' || session.keyId !== (req as AuthenticatedRequest).principal?.keyId) return writeJsonRpcError(res, 404, -32001, 'Session not found');
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, req.body);
   }
 
@@ -87,11 +84,11 @@ export class McpHttpController {
     if (sessionId) {
       const session = this.sessions.get(sessionId);
       if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope) || session.keyId !== keyId) {
-        return jsonRpcError(res, 404, -32001, 'Session not found');
+        return writeJsonRpcError(res, 404, -32001, 'Session not found');
       }
       return (session.transport as HubStreamableTransport).handleRequest(req, res, req.body);
     }
-    if (req.method !== 'POST' || !isInitializeRequest(req.body)) return jsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) return writeJsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
 
     const server = this.createServer(scope);
     const id = this.sessions.newId();

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { isLoopbackHost } from './loopback';
+import { writeJsonRpcError } from '../http/json-rpc-error';
 
 /** Host part of a Host header or an origin URL, without port or brackets. */
 function hostnameOf(value: string): string | undefined {
@@ -43,6 +44,6 @@ export function originPolicyMiddleware(config: AppConfig) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const problem = originPolicyProblem(config, req.header('origin'), req.header('host'));
     if (!problem) return next();
-    res.status(403).json({ jsonrpc: '2.0', error: { code: -32000, message: `Forbidden: ${problem}` }, id: null });
+    writeJsonRpcError(res, 403, -32000, `Forbidden: ${problem}`);
   };
 }

@@ -29,14 +29,20 @@ export class RedisConnections {
     return this.open('bullmq', { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
 
-  /** For stream commands that name keys after STREAMS (XREADGROUP, XAUTOCLAIM): no ioredis prefix; callers prefix keys themselves. */
-  createUnprefixedConnection(purpose: RedisPurpose): Redis {
-    return this.open(purpose, { maxRetriesPerRequest: null });
+  private unprefixedCommands?: Redis;
+
+  /**
+   * Shared connection without the ioredis key prefix, for stream commands (XADD, XACK, XPENDING, XINFO):
+   * ioredis does not prefix keys that follow STREAMS, so stream users prefix keys themselves.
+   */
+  get streamCommands(): Redis {
+    this.unprefixedCommands ??= this.open('commands', { maxRetriesPerRequest: null });
+    return this.unprefixedCommands;
   }
 
-  /** For XREADGROUP BLOCK and similar: a connection nobody else queues commands behind. */
+  /** For XREADGROUP BLOCK and similar: a dedicated, unprefixed connection nobody else queues commands behind. */
   createBlockingConnection(): Redis {
-    return this.open('blocking', { keyPrefix: this.keyPrefix, maxRetriesPerRequest: null });
+    return this.open('blocking', { maxRetriesPerRequest: null });
   }
 
   async ping(timeoutMs: number): Promise<number> {
