@@ -1,5 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backoffCeiling } from '../../src/mcp/upstream/backoff';
 import { freePort } from '../support/free-port';
@@ -8,13 +6,14 @@ import { HubProcess } from '../support/hub-process';
 import { EVERYTHING_BIN, EverythingHttpServer, MEMORY_BIN, processAlive } from '../support/mcp-servers';
 import { SseRecorder } from '../support/sse';
 import { CountingProxy } from '../support/counting-proxy';
-import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../support/test-database';
+import { queryDatabase } from '../support/test-database';
+import { HubFixture } from '../support/hub-fixture';
 
 const FAILING_RETRY = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 5000, multiplier: 3 };
 
 describe('upstream MCP servers: connect, catalog, call, recover (real servers from npm)', () => {
-  const databaseUrl = freshDatabaseUrl();
-  let dir: string;
+  let fixture: HubFixture;
+  let databaseUrl: string;
   let http: EverythingHttpServer;
   let proxy: CountingProxy;
   let hangingProxy: CountingProxy;
@@ -24,7 +23,6 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
   let deadPort: number;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hub-upstream-'));
     http = await EverythingHttpServer.create();
     await http.start();
     proxy = new CountingProxy(new URL(http.url));
@@ -32,21 +30,18 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
     hangingProxy = new CountingProxy(new URL(http.url));
     await hangingProxy.start();
     deadPort = await freePort();
-    await writeFile(
-      join(dir, 'mcp-servers.json'),
-      JSON.stringify({
-        mcpServers: {
-          everything: { command: process.execPath, args: [EVERYTHING_BIN] },
-          'everything-http': { url: proxy.url, type: 'streamable-http' },
-          memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }, healthCheck: { intervalMs: 500 } },
-          'missing-command': { command: 'mcp-hub-no-such-command', retry: FAILING_RETRY },
-          'needs-missing': { command: process.execPath, args: [EVERYTHING_BIN], dependsOn: ['missing-command'] },
-          pinged: { url: hangingProxy.url, type: 'streamable-http', healthCheck: { intervalMs: 200, timeoutMs: 150, failureThreshold: 3 } },
-          'nothing-listens': { url: `http://127.0.0.1:${deadPort}/mcp`, retry: FAILING_RETRY },
-        },
-      }),
-    );
-    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: join(dir, 'mcp-servers.json'), REDIS_KEY_PREFIX: `test-upstream-${process.pid}:` });
+    fixture = await HubFixture.start('upstream', (dir) => ({
+      mcpServers: {
+        everything: { command: process.execPath, args: [EVERYTHING_BIN] },
+        'everything-http': { url: proxy.url, type: 'streamable-http' },
+        memory: { command: process.execPath, args: [MEMORY_BIN], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }, healthCheck: { intervalMs: 500 } },
+        'missing-command': { command: 'mcp-hub-no-such-command', retry: FAILING_RETRY },
+        'needs-missing': { command: process.execPath, args: [EVERYTHING_BIN], dependsOn: ['missing-command'] },
+        pinged: { url: hangingProxy.url, type: 'streamable-http', healthCheck: { intervalMs: 200, timeoutMs: 150, failureThreshold: 3 } },
+        'nothing-listens': { url: `http://127.0.0.1:${deadPort}/mcp`, retry: FAILING_RETRY },
+      },
+    }));
+    ({ hub, databaseUrl } = fixture);
     api = new HubApi(hub);
     events = new SseRecorder();
     await events.open(hub.url('/api/events'));
@@ -54,12 +49,10 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
 
   afterAll(async () => {
     await events?.close();
-    await hub?.stop();
+    await fixture?.stop();
     await proxy?.stop();
     await hangingProxy?.stop();
     await http?.stop();
-    await rm(dir, { recursive: true, force: true });
-    await dropDatabase(databaseUrl);
   });
 
   it('connects stdio and Streamable HTTP servers and records their tools in PostgreSQL', async () => {
