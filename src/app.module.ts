@@ -5,6 +5,7 @@ import { HealthModule } from './health/health.module';
 import { DebugModule } from './debug/debug.module';
 import { McpModule } from './mcp/mcp.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { MlModule } from './ml/ml.module';
 
 /** The HTTP hub: platform first, features after. */
 @Module({})
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, McpModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
+      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, McpModule, MlModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
     };
   }
 }

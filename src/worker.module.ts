@@ -2,11 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { MlModule } from './ml/ml.module';
 
-/** The headless worker: the same platform, no HTTP; queue processors join it as features land. */
+/** The headless worker: the same platform and features, no HTTP: training jobs and telemetry consumers. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot(config, 'worker'), TelemetryModule] };
+    return { module: WorkerModule, imports: [PlatformModule.forRoot(config, 'worker'), MlModule, TelemetryModule] };
   }
 }

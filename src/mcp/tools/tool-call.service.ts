@@ -4,7 +4,7 @@ import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-
 import { EventBus } from '../../platform/events/event-bus';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
-import { JsonSchemaValidator } from './json-schema-validator';
+import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 
 export type ToolCallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unavailable' | 'timeout' | 'cancelled' | 'error';
 

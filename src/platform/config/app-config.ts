@@ -28,6 +28,16 @@ export class AppConfig {
   readonly s3?: S3Config;
   readonly artifacts: { dir: string };
   readonly python: { bin: string };
+  readonly datasets: { dir: string; maxUploadBytes: number };
+  readonly training: {
+    workerEnabled: boolean;
+    concurrency: number;
+    jobTimeoutMs: number;
+    attempts: number;
+    backoffMs: number;
+    stalledIntervalMs: number;
+    shutdownGraceMs: number;
+  };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
   readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
@@ -61,6 +71,16 @@ export class AppConfig {
     }
     this.artifacts = { dir: env.ARTIFACTS_DIR };
     this.python = { bin: env.PYTHON_BIN };
+    this.datasets = { dir: env.DATA_DIR, maxUploadBytes: env.DATASET_MAX_UPLOAD_MB * 1024 * 1024 };
+    this.training = {
+      workerEnabled: env.TRAINING_WORKER_ENABLED,
+      concurrency: env.TRAINING_CONCURRENCY,
+      jobTimeoutMs: env.TRAINING_JOB_TIMEOUT_MS,
+      attempts: env.TRAINING_ATTEMPTS,
+      backoffMs: env.TRAINING_BACKOFF_MS,
+      stalledIntervalMs: env.TRAINING_STALLED_INTERVAL_MS,
+      shutdownGraceMs: env.TRAINING_SHUTDOWN_GRACE_MS,
+    };
     this.startup = { timeoutMs: env.STARTUP_TIMEOUT_MS };
     this.shutdown = { drainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, phaseTimeoutMs: env.SHUTDOWN_PHASE_TIMEOUT_MS };
     this.mcp = {

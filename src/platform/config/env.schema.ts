@@ -228,6 +228,65 @@ export class EnvironmentVariables {
   @IsInt()
   TELEMETRY_ROLLUP_INTERVAL_MS!: number;
 
+  @EnvVar({ default: './data', expected: 'a directory path', description: 'Datasets: local:// URIs must resolve inside this directory; uploads are stored under it' })
+  @IsString()
+  @IsNotEmpty()
+  DATA_DIR!: string;
+
+  @EnvVar({ default: '100', expected: 'an integer from 1 to 10240 (megabytes)', description: 'Largest dataset file accepted by POST /api/ml/datasets' })
+  @ToInteger()
+  @Min(1)
+  @Max(10240)
+  @IsInt()
+  DATASET_MAX_UPLOAD_MB!: number;
+
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Run a training worker (BullMQ queue "training") inside the hub; `npm run worker` always runs one' })
+  @ToBoolean()
+  @IsBoolean()
+  TRAINING_WORKER_ENABLED!: boolean;
+
+  @EnvVar({ default: '1', expected: 'an integer from 1 to 64', description: 'Training jobs one worker process runs at once' })
+  @ToInteger()
+  @Min(1)
+  @Max(64)
+  @IsInt()
+  TRAINING_CONCURRENCY!: number;
+
+  @EnvVar({ default: '3600000', expected: 'an integer from 1000 to 86400000 (milliseconds)', description: 'Default time limit of a training job; the adapter process is killed and the job fails' })
+  @ToInteger()
+  @Min(1000)
+  @Max(86400000)
+  @IsInt()
+  TRAINING_JOB_TIMEOUT_MS!: number;
+
+  @EnvVar({ default: '3', expected: 'an integer from 1 to 20', description: 'Attempts per training job for infrastructure errors (bad data never retries)' })
+  @ToInteger()
+  @Min(1)
+  @Max(20)
+  @IsInt()
+  TRAINING_ATTEMPTS!: number;
+
+  @EnvVar({ default: '2000', expected: 'an integer from 0 to 600000 (milliseconds)', description: 'First retry delay of a training job; doubles each attempt' })
+  @ToInteger()
+  @Min(0)
+  @Max(600000)
+  @IsInt()
+  TRAINING_BACKOFF_MS!: number;
+
+  @EnvVar({ default: '30000', expected: 'an integer from 500 to 600000 (milliseconds)', description: 'Job lock duration and stalled-job check interval: a job whose worker died runs again after about this long' })
+  @ToInteger()
+  @Min(500)
+  @Max(600000)
+  @IsInt()
+  TRAINING_STALLED_INTERVAL_MS!: number;
+
+  @EnvVar({ default: '30000', expected: 'an integer from 0 to 3600000 (milliseconds)', description: 'Shutdown: how long active training jobs may run to completion before they go back to the queue' })
+  @ToInteger()
+  @Min(0)
+  @Max(3600000)
+  @IsInt()
+  TRAINING_SHUTDOWN_GRACE_MS!: number;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()

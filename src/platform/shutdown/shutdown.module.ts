@@ -21,7 +21,7 @@ class ShutdownOnClose implements OnModuleDestroy {
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         new ShutdownCoordinator(
-          { defaultMs: config.shutdown.phaseTimeoutMs, perPhaseMs: { ingress: config.shutdown.drainTimeoutMs } },
+          { defaultMs: config.shutdown.phaseTimeoutMs, perPhaseMs: { ingress: config.shutdown.drainTimeoutMs, workers: config.training.shutdownGraceMs + config.shutdown.phaseTimeoutMs } },
           new Logger('Shutdown'),
         ),
     },

@@ -2,7 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { FieldProblem } from '../../platform/errors/app-error';
+import { FieldProblem } from '../errors/app-error';
 
 type AnyAjv = Ajv | Ajv2019 | Ajv2020;
 

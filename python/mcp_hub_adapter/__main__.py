@@ -1,0 +1,138 @@
+"""Entry point: `python3 -m mcp_hub_adapter` trains one model; `--check torch` reports the runtime."""
+import json
+import os
+import pickle
+import platform
+import sys
+import time
+import traceback
+
+from . import PROTOCOL_VERSION
+from .protocol import DataError, emit, exit_when_parent_goes, log, metric, progress, read_spec
+
+EXIT_DATA_ERROR = 2
+
+
+def check(frameworks):
+    """Prints the versions of the modules the frameworks need; exit 1 naming what is missing."""
+    import importlib
+
+    needed = ["numpy", "pandas", "sklearn"] + (["torch"] if "torch" in frameworks else [])
+    found, missing = {}, []
+    for name in needed:
+        try:
+            found[name] = importlib.import_module(name).__version__
+        except ImportError:
+            missing.append(name)
+    print(json.dumps({"python": platform.python_version(), "modules": found, "missing": missing}))
+    return 1 if missing else 0
+
+
+def train(spec):
+    import numpy as np
+    import pandas as pd
+    import sklearn
+    from sklearn.pipeline import Pipeline
+
+    from . import data, metrics
+
+    framework, algorithm, task = spec["framework"], spec["algorithm"], spec["task"]
+    hp, seed, validation = spec.get("hyperparameters", {}), int(spec.get("seed", 0)), spec["validation"]
+    started = time.monotonic()
+    progress(0.01, "loading", f"reading {os.path.basename(spec['dataset']['path'])}")
+    frame = data.load_frame(spec["dataset"])
+    x, y_raw = data.select(frame, spec["target"], spec["features"])
+    y, classes = data.encode_target(y_raw, task)
+    numeric, categorical = data.feature_kinds(x)
+    log(f"{len(x)} rows, {len(numeric)} numeric and {len(categorical)} categorical features, task {task}")
+    if framework == "torch":
+        import torch
+
+        torch.set_num_threads(int(os.environ.get("ADAPTER_THREADS", "1")))
+        from .torch_models import MlpModel
+    else:
+        from . import sklearn_models
+
+    folds = data.splits(x, y, task, validation, seed)
+    fits = folds + ([(np.arange(len(x)), None)] if "folds" in validation else [])
+    per_fold, final = [], None
+    for index, (train_rows, test_rows) in enumerate(fits):
+        stage = "training" if test_rows is not None and len(fits) == 1 else ("final fit" if test_rows is None else f"fold {index + 1}/{len(folds)}")
+
+        def report(fraction, message, index=index, stage=stage):
+            progress(0.05 + 0.9 * (index + fraction) / len(fits), stage, message)
+
+        prep = data.preprocessor(x)
+        x_train = prep.fit_transform(x.iloc[train_rows])
+        if framework == "torch":
+            model = MlpModel(task, hp, seed, len(classes) if classes else 0)
+            final_fit = test_rows is None or len(fits) == 1
+            model.fit(x_train, y[train_rows], report, lambda epoch, loss: final_fit and metric("loss", loss, epoch))
+        else:
+            model = sklearn_models.build(algorithm, task, hp, seed)
+            sklearn_models.fit(model, x_train, y[train_rows], report)
+        if test_rows is not None:
+            x_test = prep.transform(x.iloc[test_rows])
+            if framework == "torch":
+                prediction, proba = model.predict(x_test)
+            else:
+                prediction, proba = sklearn_models.predict(model, x_test, task)
+            per_fold.append(metrics.classification(y[test_rows], prediction, proba, len(classes)) if task == "classification" else metrics.regression(y[test_rows], prediction))
+        final = (prep, model)
+
+    scores = metrics.mean_over_folds(per_fold)
+    for name, value in scores.items():
+        metric(name, value)
+    progress(0.97, "saving", "writing the model")
+    prep, model = final
+    os.makedirs(spec["outputDir"], exist_ok=True)
+    libraries = {"python": platform.python_version(), "numpy": np.__version__, "pandas": pd.__version__, "sklearn": sklearn.__version__}
+    if framework == "torch":
+        import torch
+
+        libraries["torch"] = torch.__version__
+        path = os.path.join(spec["outputDir"], "model.pt")
+        torch.save({"format": "mcp-hub/torch-mlp", "preprocessor": prep, "model": model, "classes": classes}, path)
+    else:
+        path = os.path.join(spec["outputDir"], "model.pkl")
+        with open(path, "wb") as out:
+            pickle.dump({"format": "mcp-hub/sklearn-pipeline", "pipeline": Pipeline([("prep", prep), ("model", model)]), "classes": classes}, out)
+    emit("artifact", path=path, name=os.path.basename(path), contentType="application/octet-stream")
+    emit(
+        "result",
+        metrics=scores,
+        classes=classes,
+        features=[{"name": c, "type": "number" if c in numeric else "category"} for c in x.columns],
+        rows={"total": int(len(x)), "train": int(len(fits[0][0])), "validation": int(sum(len(t) for _, t in folds))},
+        libraries=libraries,
+        durationMs=int((time.monotonic() - started) * 1000),
+    )
+    progress(1.0, "done")
+
+
+def main(argv):
+    if len(argv) >= 1 and argv[0] == "--check":
+        return check(argv[1:])
+    if len(argv) >= 1 and argv[0] == "--version":
+        print(PROTOCOL_VERSION)
+        return 0
+    try:
+        spec = read_spec()
+        exit_when_parent_goes()
+        train(spec)
+        return 0
+    except DataError as error:
+        emit("error", kind="data", message=str(error))
+        return EXIT_DATA_ERROR
+    except (ValueError, KeyError, TypeError) as error:
+        emit("error", kind="data", message=f"{type(error).__name__}: {error}")
+        log(traceback.format_exc(), "debug")
+        return EXIT_DATA_ERROR
+    except Exception as error:  # noqa: BLE001 - every other failure is reported, then the hub decides on a retry
+        emit("error", kind="internal", message=f"{type(error).__name__}: {error}")
+        log(traceback.format_exc(), "error")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { AppConfig } from '../../platform/config/app-config';
+import { AdapterUnavailableError } from './adapter-errors';
+import { AdapterName } from './adapter-catalog';
+import { NODE_ADAPTER_ENTRY, PYTHON_PACKAGE_DIR } from './adapter-paths';
+
+export interface RuntimeReport {
+  available: boolean;
+  versions: Record<string, string>;
+  missing: string[];
+  hint?: string;
+}
+
+const CACHE_MS = 30_000;
+const APT_PACKAGES: Record<string, string> = { numpy: 'python3-numpy', pandas: 'python3-pandas', sklearn: 'python3-sklearn', torch: 'python3-torch' };
+
+/** Whether an adapter's runtime is installed, asked of the real interpreter and cached briefly. */
+@Injectable()
+export class AdapterRuntimeService {
+  private readonly cache = new Map<AdapterName, { at: number; report: Promise<RuntimeReport> }>();
+
+  constructor(private readonly config: AppConfig) {}
+
+  check(adapter: AdapterName): Promise<RuntimeReport> {
+    const cached = this.cache.get(adapter);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.report;
+    const report = adapter === 'node' ? Promise.resolve(this.checkNode()) : this.checkPython(adapter);
+    this.cache.set(adapter, { at: Date.now(), report });
+    return report;
+  }
+
+  /** Throws AdapterUnavailableError (503) naming what is missing and how to install it. */
+  async assertAvailable(adapter: AdapterName): Promise<void> {
+    const report = await this.check(adapter);
+    if (!report.available) throw new AdapterUnavailableError(adapter, report.missing, report.hint ?? '');
+  }
+
+  private checkNode(): RuntimeReport {
+    if (existsSync(NODE_ADAPTER_ENTRY)) return { available: true, versions: { node: process.versions.node }, missing: [] };
+    return { available: false, versions: {}, missing: ['dist/src/ml/adapters/node/node-adapter.main.js'], hint: 'build the hub: npm run build' };
+  }
+
+  private checkPython(adapter: 'sklearn' | 'torch'): Promise<RuntimeReport> {
+    const bin = this.config.python.bin;
+    return new Promise((resolve) => {
+      execFile(bin, ['-m', 'mcp_hub_adapter', '--check', adapter], { cwd: PYTHON_PACKAGE_DIR, timeout: 30_000, env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR } }, (error, stdout) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          resolve({ available: false, versions: {}, missing: ['python3'], hint: `no Python interpreter at PYTHON_BIN=${bin}: install it (apt-get install python3) or set PYTHON_BIN` });
+          return;
+        }
+        try {
+          const parsed = JSON.parse(stdout) as { python: string; modules: Record<string, string>; missing: string[] };
+          const apt = parsed.missing.map((m) => APT_PACKAGES[m] ?? m).join(' ');
+          resolve({
+            available: parsed.missing.length === 0,
+            versions: { python: parsed.python, ...parsed.modules },
+            missing: parsed.missing,
+            ...(parsed.missing.length ? { hint: `install them for ${bin} (Python ${parsed.python}): apt-get install ${apt} (Debian/Ubuntu), or pip install ${parsed.missing.map((m) => (m === 'sklearn' ? 'scikit-learn' : m)).join(' ')}; or point PYTHON_BIN at an interpreter that has them` } : {}),
+          });
+        } catch {
+          resolve({ available: false, versions: {}, missing: ['mcp_hub_adapter'], hint: `${bin} could not run the adapter package in ${PYTHON_PACKAGE_DIR}: ${(error?.message ?? stdout).slice(0, 300)}` });
+        }
+      });
+    });
+  }
+}

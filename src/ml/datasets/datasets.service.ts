@@ -1,0 +1,156 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Client as MinioClient } from 'minio';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../platform/config/app-config';
+import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { S3_CLIENT } from '../../platform/stores/store-tokens';
+import { Dataset } from './dataset.entity';
+import { DatasetLocation, parseDatasetUri } from './dataset-location';
+import { DatasetProfiler } from './dataset-profile';
+import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Registers datasets (by URI or upload), profiles them and hands workers a local file to read. */
+@Injectable()
+export class DatasetsService {
+  constructor(
+    @InjectRepository(Dataset) private readonly datasets: Repository<Dataset>,
+    private readonly config: AppConfig,
+    @Optional() @Inject(S3_CLIENT) private readonly s3: MinioClient | null,
+  ) {}
+
+  async register(uri: string, name?: string, format?: DatasetFormat): Promise<Dataset> {
+    const location = parseDatasetUri(uri, this.config.datasets.dir);
+    const chosenFormat = format ?? formatOf(location.kind === 'local' ? location.path : location.key);
+    if (!chosenFormat) throw new ValidationFailedError([{ field: 'format', reason: 'cannot be inferred from the file name; pass "csv" or "jsonl"' }]);
+    const datasetName = name ?? stem(location.kind === 'local' ? location.path : location.key);
+    await this.assertNameFree(datasetName);
+    const path = location.kind === 'local' ? location.path : await this.download(location, `register-${randomUUID()}`);
+    try {
+      return await this.save(datasetName, uri, chosenFormat, path);
+    } finally {
+      if (location.kind === 's3') await rm(path, { force: true });
+    }
+  }
+
+  /** An uploaded file (already on disk under DATA_DIR/uploads/.incoming) becomes a dataset. */
+  async registerUpload(tempPath: string, originalName: string, name?: string, format?: DatasetFormat): Promise<Dataset> {
+    try {
+      const chosenFormat = format ?? formatOf(originalName);
+      if (!chosenFormat) throw new ValidationFailedError([{ field: 'format', reason: `cannot be inferred from "${originalName}"; pass "csv" or "jsonl"` }]);
+      const datasetName = name ?? stem(originalName);
+      await this.assertNameFree(datasetName);
+      const dir = resolve(this.config.datasets.dir, 'uploads');
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `${uuidv7()}-${basename(originalName).replace(/[^A-Za-z0-9._-]/g, '_')}`);
+      await rename(tempPath, path);
+      try {
+        return await this.save(datasetName, `local://${path}`, chosenFormat, path);
+      } catch (error) {
+        await rm(path, { force: true });
+        throw error;
+      }
+    } finally {
+      await rm(tempPath, { force: true });
+    }
+  }
+
+  list(): Promise<Dataset[]> {
+    return this.datasets.find({ order: { createdAt: 'DESC' } });
+  }
+
+  /** By id or by name; 404 otherwise. */
+  async get(idOrName: string): Promise<Dataset> {
+    const found = await this.datasets.findOne({ where: UUID.test(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
+    if (!found) throw new NotFoundError('dataset', idOrName);
+    return found;
+  }
+
+  /**
+   * A local file with the dataset's registered content, for an adapter to read. Object-store
+   * datasets are downloaded into DATA_DIR/.cache once per content hash. A file whose hash changed
+   * since registration is refused: metrics must describe the data that was registered.
+   */
+  async localCopy(dataset: Dataset): Promise<string> {
+    const location: DatasetLocation = parseDatasetUri(dataset.uri, this.config.datasets.dir);
+    let path: string;
+    if (location.kind === 'local') path = location.path;
+    else {
+      path = resolve(this.config.datasets.dir, '.cache', `${dataset.sha256}${extname(location.key) || `.${dataset.format}`}`);
+      const cached = await stat(path).catch(() => null);
+      if (!cached) await rename(await this.download(location, `cache-${randomUUID()}`), path);
+    }
+    const { sha256 } = await hashFile(path).catch(() => {
+      throw new DatasetChangedError(dataset, 'the file is gone');
+    });
+    if (sha256 !== dataset.sha256) throw new DatasetChangedError(dataset, `its sha256 is now ${sha256}`);
+    return path;
+  }
+
+  private async save(name: string, uri: string, format: DatasetFormat, path: string): Promise<Dataset> {
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw new ValidationFailedError([{ field: 'uri', reason: `no file at ${path}` }]);
+    const profiler = new DatasetProfiler();
+    try {
+      for await (const row of readRows(path, format)) profiler.add(row);
+    } catch (error) {
+      if (error instanceof TableFormatError) throw new ValidationFailedError([{ field: 'file', reason: error.message }]);
+      throw error;
+    }
+    if (profiler.rowCount === 0) throw new ValidationFailedError([{ field: 'file', reason: 'holds no data rows' }]);
+    const { sha256, size } = await hashFile(path);
+    const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: size, sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date() });
+    try {
+      return await this.datasets.save(dataset);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw nameTaken(name);
+      throw error;
+    }
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    if (await this.datasets.exist({ where: { name } })) throw nameTaken(name);
+  }
+
+  private async download(location: Extract<DatasetLocation, { kind: 's3' }>, fileName: string): Promise<string> {
+    if (!this.s3) throw new DependencyUnavailableError('s3', `Dataset s3://${location.bucket}/${location.key} needs object storage, which is not configured`, 'set S3_ENDPOINT, S3_ACCESS_KEY and S3_SECRET_KEY');
+    const dir = resolve(this.config.datasets.dir, '.cache');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, fileName);
+    try {
+      await this.s3.fGetObject(location.bucket, location.key, path);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'NoSuchKey' || code === 'NoSuchBucket' || code === 'NotFound') throw new ValidationFailedError([{ field: 'uri', reason: `s3://${location.bucket}/${location.key} does not exist` }]);
+      throw new DependencyUnavailableError('s3', `Object storage did not answer: ${(error as Error).message}`, 'check S3_ENDPOINT and that the server is running');
+    }
+    return path;
+  }
+}
+
+export class DatasetChangedError extends ConflictError {
+  constructor(dataset: Dataset, what: string) {
+    super('DATASET_CHANGED', `Dataset "${dataset.name}" no longer matches what was registered (${what}); register the new file under a new name`, { dataset: dataset.id });
+  }
+}
+
+const nameTaken = (name: string) => new ConflictError('DATASET_NAME_TAKEN', `A dataset named "${name}" already exists; choose another name`, { name });
+
+const stem = (path: string) => basename(path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'dataset';
+
+export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}

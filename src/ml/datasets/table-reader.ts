@@ -1,0 +1,50 @@
+import { parse } from 'csv-parse';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export type DatasetFormat = 'csv' | 'jsonl';
+export type RawValue = string | number | boolean | null;
+export type RawRow = Record<string, RawValue>;
+
+export class TableFormatError extends Error {}
+
+/** Rows of a CSV (header line first) or JSON Lines file, streamed. CSV values stay strings. */
+export async function* readRows(path: string, format: DatasetFormat): AsyncGenerator<RawRow> {
+  if (format === 'csv') {
+    const parser = createReadStream(path).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }));
+    try {
+      for await (const row of parser) yield row as RawRow;
+    } catch (error) {
+      throw new TableFormatError(`CSV: ${(error as Error).message}`);
+    }
+    return;
+  }
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new TableFormatError(`JSON Lines: line ${number} is not JSON (${(error as Error).message})`);
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TableFormatError(`JSON Lines: line ${number} is not an object`);
+    const row: RawRow = {};
+    for (const [key, v] of Object.entries(value)) row[key] = v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as RawValue) : JSON.stringify(v);
+    yield row;
+  }
+}
+
+export async function readAllRows(path: string, format: DatasetFormat): Promise<RawRow[]> {
+  const rows: RawRow[] = [];
+  for await (const row of readRows(path, format)) rows.push(row);
+  return rows;
+}
+
+export function formatOf(path: string): DatasetFormat | null {
+  if (/\.csv$/i.test(path)) return 'csv';
+  if (/\.(jsonl|ndjson)$/i.test(path)) return 'jsonl';
+  return null;
+}

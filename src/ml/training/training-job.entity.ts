@@ -1,0 +1,98 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Task, Validation } from '../adapters/adapter-protocol';
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export interface JobArtifact {
+  key: string;
+  uri: string;
+  sha256: string;
+  size: number;
+  store: string;
+  metadataKey: string;
+}
+
+/** One training job; BullMQ carries only its id, this row is the record. */
+@Entity({ name: 'training_jobs' })
+export class TrainingJob {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text')
+  adapter!: string;
+
+  @Column('text')
+  algorithm!: string;
+
+  @Column('text')
+  task!: Task;
+
+  @Column('uuid')
+  datasetId!: string;
+
+  @Column('text')
+  target!: string;
+
+  @Column('text', { array: true })
+  features!: string[];
+
+  @Column('jsonb')
+  hyperparameters!: Record<string, unknown>;
+
+  @Column('jsonb')
+  validation!: Validation;
+
+  @Column('integer')
+  seed!: number;
+
+  @Column('text', { nullable: true })
+  experiment!: string | null;
+
+  @Column('text', { nullable: true })
+  registerAs!: string | null;
+
+  @Column('integer')
+  timeoutMs!: number;
+
+  @Column('text')
+  status!: JobStatus;
+
+  @Column('real')
+  progress!: number;
+
+  @Column('text', { nullable: true })
+  stage!: string | null;
+
+  @Column('integer')
+  attempts!: number;
+
+  @Column('text', { nullable: true })
+  error!: string | null;
+
+  /** data | infrastructure | timeout | cancelled */
+  @Column('text', { nullable: true })
+  errorKind!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  metrics!: Record<string, number> | null;
+
+  @Column('jsonb', { nullable: true })
+  artifact!: JobArtifact | null;
+
+  @Column('text', { nullable: true })
+  worker!: string | null;
+
+  @Column('timestamptz')
+  createdAt!: Date;
+
+  @Column('timestamptz', { nullable: true })
+  startedAt!: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  finishedAt!: Date | null;
+
+  @Column('timestamptz')
+  updatedAt!: Date;
+}

@@ -1,0 +1,153 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { In, MoreThan, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../platform/config/app-config';
+import { ConflictError, DependencyUnavailableError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { EventBus } from '../../platform/events/event-bus';
+import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
+import { ADAPTER_CATALOG } from '../adapters/adapter-catalog';
+import { Validation } from '../adapters/adapter-protocol';
+import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
+import { inferTask } from '../datasets/dataset-profile';
+import { DatasetsService } from '../datasets/datasets.service';
+import { JobCancellation } from './job-cancellation';
+import { jobEventData } from './job-events';
+import { SubmitTrainingJobDto } from './training-job.dto';
+import { FINAL_STATUSES, JobStatus, TrainingJob } from './training-job.entity';
+import { TrainingJobLog } from './training-job-log.entity';
+import { TRAINING_QUEUE, TrainingJobData } from './training-queue';
+
+const CANCEL_WAIT_MS = 15_000;
+
+/** Submitting, reading and cancelling training jobs. Everything is checked before a job is queued. */
+@Injectable()
+export class TrainingJobsService {
+  private readonly schemas = new JsonSchemaValidator();
+
+  constructor(
+    @InjectRepository(TrainingJob) private readonly jobs: Repository<TrainingJob>,
+    @InjectRepository(TrainingJobLog) private readonly logs: Repository<TrainingJobLog>,
+    @InjectQueue(TRAINING_QUEUE) private readonly queue: Queue<TrainingJobData>,
+    private readonly datasets: DatasetsService,
+    private readonly runtimes: AdapterRuntimeService,
+    private readonly cancellation: JobCancellation,
+    private readonly bus: EventBus,
+    private readonly config: AppConfig,
+  ) {}
+
+  async submit(dto: SubmitTrainingJobDto): Promise<TrainingJob> {
+    const adapter = ADAPTER_CATALOG[dto.adapter];
+    const algorithm = adapter.algorithms[dto.algorithm];
+    if (!algorithm) throw new ValidationFailedError([{ field: 'algorithm', reason: `"${dto.algorithm}" is not an algorithm of the ${dto.adapter} adapter; choose one of ${Object.keys(adapter.algorithms).join(', ')}` }]);
+    const dataset = await this.datasets.get(dto.dataset).catch((error: unknown) => {
+      if (error instanceof NotFoundError) throw new ValidationFailedError([{ field: 'dataset', reason: `no dataset with id or name "${dto.dataset}"; register it with POST /api/ml/datasets` }]);
+      throw error;
+    });
+    const columns = new Map(dataset.columns.map((c) => [c.name, c]));
+    const problems: FieldProblem[] = [];
+    const target = columns.get(dto.target);
+    if (!target) problems.push({ field: 'target', reason: `"${dto.target}" is not a column of dataset "${dataset.name}"; columns: ${[...columns.keys()].join(', ')}` });
+    const features = dto.features ?? [...columns.keys()].filter((c) => c !== dto.target);
+    const unknown = features.filter((f) => !columns.has(f));
+    if (unknown.length) problems.push({ field: 'features', reason: `not columns of dataset "${dataset.name}": ${unknown.join(', ')}` });
+    if (features.includes(dto.target)) problems.push({ field: 'features', reason: 'must not include the target' });
+    if (features.length === 0) problems.push({ field: 'features', reason: 'must name at least one column' });
+    const task = dto.task ?? (target ? inferTask(target) : 'classification');
+    if (!algorithm.tasks.includes(task)) problems.push({ field: 'task', reason: `${dto.adapter}/${dto.algorithm} supports ${algorithm.tasks.join(' and ')}, not ${task}` });
+    if (target && task === 'regression' && !['integer', 'number'].includes(target.type)) problems.push({ field: 'target', reason: `regression needs a numeric target; "${target.name}" is ${target.type}` });
+    if (target && task === 'classification' && target.distinct < 2) problems.push({ field: 'target', reason: `"${target.name}" has ${target.distinct} distinct value(s); classification needs at least two` });
+    const hyperparameters = dto.hyperparameters ?? {};
+    problems.push(...this.schemas.validate(algorithm.hyperparameters, hyperparameters).map((p) => ({ field: p.field === '(arguments)' ? 'hyperparameters' : `hyperparameters.${p.field}`, reason: p.reason })));
+    const validation = this.validation(dto, problems);
+    if (problems.length) throw new ValidationFailedError(problems);
+    await this.runtimes.assertAvailable(dto.adapter);
+
+    const now = new Date();
+    const job = this.jobs.create({
+      id: uuidv7(),
+      adapter: dto.adapter,
+      algorithm: dto.algorithm,
+      task,
+      datasetId: dataset.id,
+      target: dto.target,
+      features,
+      hyperparameters,
+      validation,
+      seed: dto.seed ?? 42,
+      experiment: dto.experiment ?? null,
+      registerAs: dto.registerAs ?? null,
+      timeoutMs: dto.timeoutMs ?? this.config.training.jobTimeoutMs,
+      status: 'queued',
+      progress: 0,
+      stage: 'queued',
+      attempts: 0,
+      error: null,
+      errorKind: null,
+      metrics: null,
+      artifact: null,
+      worker: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+    });
+    await this.jobs.save(job);
+    try {
+      await this.queue.add('train', { jobId: job.id }, { jobId: job.id, attempts: this.config.training.attempts, backoff: { type: 'exponential', delay: this.config.training.backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
+    } catch (error) {
+      await this.jobs.delete(job.id);
+      throw new DependencyUnavailableError('redis', `The training queue did not accept the job: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
+    }
+    this.bus.publish('ml.job.queued', jobEventData(job), job.id);
+    return job;
+  }
+
+  list(status = 'all', limit = 50): Promise<TrainingJob[]> {
+    const where = status === 'all' ? {} : status === 'active' ? { status: In(['queued', 'running']) } : { status: status as JobStatus };
+    return this.jobs.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  async get(id: string): Promise<TrainingJob> {
+    const job = await this.jobs.findOneBy({ id });
+    if (!job) throw new NotFoundError('training job', id);
+    return job;
+  }
+
+  async logLines(id: string, after = 0, limit = 1000): Promise<TrainingJobLog[]> {
+    await this.get(id);
+    return this.logs.find({ where: { jobId: id, seq: MoreThan(String(after)) }, order: { seq: 'ASC' }, take: limit });
+  }
+
+  /**
+   * A queued job is removed from the queue; a running one is stopped by its worker (the adapter
+   * process is killed). Answers once the job has reached a final status, or after 15 s with its
+   * current one.
+   */
+  async cancel(id: string): Promise<TrainingJob> {
+    const job = await this.get(id);
+    if (FINAL_STATUSES.includes(job.status)) throw new ConflictError('JOB_FINISHED', `Training job ${id} already ${job.status}; only queued or running jobs can be cancelled`, { status: job.status });
+    await this.cancellation.request(id);
+    const queued = await this.queue.getJob(id);
+    const state = await queued?.getState();
+    if (queued && (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')) {
+      await queued.remove().catch(() => undefined);
+      const result = await this.jobs.update({ id, status: 'queued' }, { status: 'cancelled', stage: 'cancelled', errorKind: 'cancelled', error: 'cancelled before it started', finishedAt: new Date(), updatedAt: new Date() });
+      if (result.affected) this.bus.publish('ml.job.cancelled', jobEventData({ ...job, status: 'cancelled' }), id);
+    }
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const current = await this.get(id);
+      if (FINAL_STATUSES.includes(current.status) || Date.now() > deadline) return current;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private validation(dto: SubmitTrainingJobDto, problems: FieldProblem[]): Validation {
+    const { holdout, folds } = dto.validation ?? {};
+    if (holdout !== undefined && folds !== undefined) problems.push({ field: 'validation', reason: 'give either holdout or folds, not both' });
+    return folds !== undefined ? { folds } : { holdout: holdout ?? 0.2 };
+  }
+}
