@@ -2,6 +2,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { HUB_VERSION } from '../platform/version';
 import { runStdioBridge } from './stdio-bridge';
+import { datasetsCommand } from './datasets.command';
+import { HubClient, HubRequestError } from './hub-client';
+import { trainCommand } from './train.command';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
   const index = value.indexOf(':');
@@ -34,7 +37,12 @@ program
     process.exit(0);
   });
 
+const client = new HubClient();
+program.addCommand(trainCommand(client));
+program.addCommand(datasetsCommand(client));
+program.addHelpText('after', '\nEnvironment: HUB_URL (default http://127.0.0.1:3456), MCP_HUB_API_KEY (when the hub runs with AUTH_MODE=api-key).');
+
 program.parseAsync().catch((error: Error) => {
   process.stderr.write(`mcp-hub: ${error.message}\n`);
-  process.exit(1);
+  process.exit(error instanceof HubRequestError && error.status === 0 ? 3 : 1);
 });

@@ -19,9 +19,10 @@ import { McpSessions } from './gateway/mcp-sessions.service';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
 import { ProfilesController } from './profiles/profiles.controller';
+import { HubToolsModule } from './hub-tools/hub-tools.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord])],
+  imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord]), HubToolsModule],
   controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, McpHttpController, ProfilesController],
   providers: [
     CatalogRepository,

@@ -26,7 +26,7 @@ export class PlatformModule {
         DatabaseModule,
         RedisModule,
         StoresModule.forRoot(config),
-        ArtifactsModule,
+        ArtifactsModule.forRoot(config),
         InstanceModule.forRole(role),
         ...(role === 'api' ? [AuthModule] : []),
       ],

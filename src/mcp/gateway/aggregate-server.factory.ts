@@ -29,6 +29,7 @@ import { ProgressRelay } from './progress-relay';
 import { NameMap } from './tool-naming';
 import { uriTemplatePattern } from './uri-template';
 import { ProfileFilter } from '../servers-config/profile';
+import { HubToolRegistry, jsonToolResult } from '../hub-tools/hub-tool-registry';
 
 interface Scope {
   profile?: ProfileFilter;
@@ -51,6 +52,7 @@ export class AggregateServerFactory {
     private readonly upstreams: UpstreamManager,
     private readonly toolCalls: ToolCallService,
     private readonly meter: RequestMeter,
+    private readonly hubTools: HubToolRegistry,
   ) {}
 
   /** With a profile, only its servers and the tools its globs allow are visible and callable. */
@@ -83,7 +85,7 @@ export class AggregateServerFactory {
           ...(t.outputSchema ? { outputSchema: t.outputSchema as Tool['outputSchema'] } : {}),
           ...(t.annotations ? { annotations: t.annotations } : {}),
         }));
-        return { tools: [...tools, ...META_TOOLS] };
+        return { tools: [...tools, ...this.visibleHubTools(scope).map((t) => t.definition), ...META_TOOLS] };
       }),
     );
 
@@ -192,6 +194,10 @@ export class AggregateServerFactory {
     return this.toolNamesCache.names;
   }
 
+  private visibleHubTools(scope: Scope) {
+    return this.hubTools.list().filter((t) => !scope.profile || scope.profile.allowsTool(t.group, t.definition.name));
+  }
+
   private visibleTools(scope: Scope) {
     const names = scope.toolNames();
     return this.catalog
@@ -202,6 +208,14 @@ export class AggregateServerFactory {
 
   private async callTool(name: string, args: Record<string, unknown>, extra: Extra, scope: Scope): Promise<CallToolResult> {
     if (name.startsWith(META_TOOL_PREFIX)) return this.callMetaTool(name, args, extra, scope);
+    const hubTool = this.hubTools.get(name);
+    if (hubTool && (!scope.profile || scope.profile.allowsTool(hubTool.group, name))) {
+      try {
+        return await hubTool.call(args, { signal: extra.signal, sessionId: extra.sessionId });
+      } catch (error) {
+        throw toMcpError(error);
+      }
+    }
     const entry = scope.toolNames().resolve(name);
     if (!entry || (scope.profile && !scope.profile.allowsTool(entry.server, name))) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     const progress = new ProgressRelay(extra);
@@ -215,7 +229,7 @@ export class AggregateServerFactory {
   }
 
   private async callMetaTool(name: string, args: Record<string, unknown>, extra: Extra, scope: Scope): Promise<CallToolResult> {
-    const text = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> });
+    const text = (value: unknown): CallToolResult => jsonToolResult(value);
     switch (name) {
       case 'hub__list_servers':
         return text({

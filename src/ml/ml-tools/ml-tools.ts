@@ -1,0 +1,149 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { HubTool, HubToolRegistry, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
+import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
+import { toFieldProblems } from '../../platform/errors/validation';
+import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
+import { DatasetsService } from '../datasets/datasets.service';
+import { SubmitTrainingJobDto } from '../training/training-job.dto';
+import { JOB_STATUSES, TrainingJob } from '../training/training-job.entity';
+import { TrainingJobsService } from '../training/training-jobs.service';
+
+const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
+const jobId = { type: 'string', format: 'uuid', description: 'Training job id' };
+
+/** A domain error becomes a tool result with isError, so the calling model reads what to fix. */
+async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
+  try {
+    return jsonToolResult(await work());
+  } catch (error) {
+    if (error instanceof AppError) return jsonToolResult({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, true);
+    throw error;
+  }
+}
+
+const jobSummary = (job: TrainingJob) => ({
+  id: job.id,
+  status: job.status,
+  adapter: job.adapter,
+  algorithm: job.algorithm,
+  task: job.task,
+  target: job.target,
+  progress: job.progress,
+  stage: job.stage,
+  attempts: job.attempts,
+  metrics: job.metrics,
+  error: job.error,
+  artifact: job.artifact?.uri ?? null,
+  createdAt: job.createdAt,
+  finishedAt: job.finishedAt,
+});
+
+/** The ml__* tools on the hub's /mcp endpoint: datasets and training jobs for MCP clients. */
+@Injectable()
+export class MlTools implements OnModuleInit {
+  constructor(
+    private readonly registry: HubToolRegistry,
+    private readonly datasets: DatasetsService,
+    private readonly jobs: TrainingJobsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(...this.tools());
+  }
+
+  private tools(): HubTool[] {
+    const algorithms = [...new Set(ADAPTERS.flatMap((a) => Object.keys(ADAPTER_CATALOG[a].algorithms)))];
+    return [
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__list_datasets',
+          title: 'List datasets',
+          description: 'Lists the registered datasets with their row counts and columns (name, type, missing values), to choose a dataset and target for ml__train.',
+          inputSchema: object({}),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: () =>
+          answer(async () => ({
+            datasets: (await this.datasets.list()).map((d) => ({ id: d.id, name: d.name, uri: d.uri, rows: d.rowCount, columns: d.columns.map((c) => ({ name: c.name, type: c.type, missing: c.missing, distinct: c.distinct })) })),
+          })),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__train',
+          title: 'Train a model',
+          description:
+            'Queues a training job and returns its id; follow it with ml__job_status. Adapters: sklearn (random_forest, gradient_boosting, logistic_regression, linear_regression, ridge, svm, knn), torch (mlp), node (random_forest, logistic_regression, cart, knn, naive_bayes, linear_regression). The task is inferred from the target when omitted.',
+          inputSchema: object(
+            {
+              adapter: { enum: [...ADAPTERS] },
+              algorithm: { type: 'string', enum: algorithms },
+              dataset: { type: 'string', description: 'Dataset name or id (ml__list_datasets)' },
+              target: { type: 'string', description: 'Column to predict' },
+              features: { type: 'array', items: { type: 'string' }, description: 'Default: every other column' },
+              task: { enum: ['classification', 'regression'] },
+              hyperparameters: { type: 'object', description: 'e.g. {"n_estimators": 200}' },
+              validation: { type: 'object', properties: { holdout: { type: 'number' }, folds: { type: 'integer' } }, additionalProperties: false },
+              seed: { type: 'integer' },
+              experiment: { type: 'string' },
+              registerAs: { type: 'string' },
+              timeoutMs: { type: 'integer' },
+            },
+            ['adapter', 'algorithm', 'dataset', 'target'],
+          ),
+          annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+        },
+        call: (args) =>
+          answer(async () => {
+            const dto = plainToInstance(SubmitTrainingJobDto, args);
+            const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+            if (errors.length) throw new ValidationFailedError(toFieldProblems(errors));
+            return jobSummary(await this.jobs.submit(dto));
+          }),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__job_status',
+          title: 'Training job status',
+          description: 'Status, progress, metrics, artifact and the last log lines of one training job.',
+          inputSchema: object({ id: jobId }, ['id']),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) =>
+          answer(async () => {
+            const id = String(args.id ?? '');
+            const job = await this.jobs.get(id);
+            const logs = await this.jobs.logLines(id, 0, 5000);
+            return { ...jobSummary(job), hyperparameters: job.hyperparameters, validation: job.validation, lastLogs: logs.slice(-10).map((l) => `${l.level}: ${l.message}`) };
+          }),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__list_jobs',
+          title: 'List training jobs',
+          description: 'Training jobs, newest first, optionally only those with a given status.',
+          inputSchema: object({ status: { enum: [...JOB_STATUSES, 'all', 'active'] }, limit: { type: 'integer', minimum: 1, maximum: 500 } }),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) => answer(async () => ({ jobs: (await this.jobs.list(typeof args.status === 'string' ? args.status : 'all', typeof args.limit === 'number' ? args.limit : 20)).map(jobSummary) })),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__cancel_job',
+          title: 'Cancel a training job',
+          description: 'Cancels a queued or running training job (its adapter process is stopped) and returns the job.',
+          inputSchema: object({ id: jobId }, ['id']),
+          annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) => answer(async () => jobSummary(await this.jobs.cancel(String(args.id ?? '')))),
+      },
+    ];
+  }
+}

@@ -1,0 +1,92 @@
+import type { Connection, mongo } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ArtifactChecksumError, ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey } from './artifact-store';
+import { toBuffer } from './s3-artifact-store';
+
+interface StoredFile {
+  _id: mongo.ObjectId;
+  filename: string;
+  length: number;
+  uploadDate: Date;
+  metadata?: { sha256?: string; contentType?: string };
+}
+
+/**
+ * Artifacts in MongoDB GridFS (bucket "artifacts"), one file per key: a put uploads a new file and
+ * then removes older files of the same key. Built on the driver's GridFSBucket.
+ */
+export class GridFsArtifactStore implements ArtifactStore {
+  readonly kind = 'gridfs' as const;
+  private readonly bucketName = 'artifacts';
+
+  constructor(private readonly connection: Connection) {}
+
+  private async bucket(): Promise<mongo.GridFSBucket> {
+    if (this.connection.readyState !== 1) await this.connection.asPromise();
+    const { GridFSBucket } = (require('mongoose') as typeof import('mongoose')).mongo;
+    return new GridFSBucket(this.connection.db!, { bucketName: this.bucketName });
+  }
+
+  async put(key: string, data: Buffer | Readable, options: { contentType?: string } = {}): Promise<ArtifactMeta> {
+    assertValidArtifactKey(key);
+    const body = Buffer.isBuffer(data) ? data : await toBuffer(data);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const contentType = options.contentType ?? 'application/octet-stream';
+    const bucket = await this.bucket();
+    const previous = await this.files(key);
+    await new Promise<void>((resolve, reject) => {
+      const upload = bucket.openUploadStream(key, { metadata: { sha256, contentType } });
+      upload.once('finish', () => resolve());
+      upload.once('error', reject);
+      upload.end(body);
+    });
+    for (const file of previous) await bucket.delete(file._id);
+    return { key, size: body.length, sha256, contentType, createdAt: new Date().toISOString() };
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const [file] = await this.files(key);
+    if (!file) throw artifactNotFound(key);
+    const body = await toBuffer((await this.bucket()).openDownloadStream(file._id));
+    const actual = createHash('sha256').update(body).digest('hex');
+    const expected = file.metadata?.sha256 ?? '';
+    if (actual !== expected) throw new ArtifactChecksumError(key, expected, actual);
+    return body;
+  }
+
+  async stat(key: string): Promise<ArtifactMeta | null> {
+    const [file] = await this.files(key);
+    return file ? toMeta(file) : null;
+  }
+
+  async list(prefix = ''): Promise<ArtifactMeta[]> {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const files = (await (await this.bucket()).find({ filename: { $regex: `^${escaped}` } }, { sort: { filename: 1, uploadDate: -1 } }).toArray()) as StoredFile[];
+    const latest = new Map<string, StoredFile>();
+    for (const file of files) if (!latest.has(file.filename)) latest.set(file.filename, file);
+    return [...latest.values()].map(toMeta);
+  }
+
+  async delete(key: string): Promise<void> {
+    const bucket = await this.bucket();
+    for (const file of await this.files(key)) await bucket.delete(file._id);
+  }
+
+  uri(key: string): string {
+    return `gridfs://${this.bucketName}/${key}`;
+  }
+
+  private async files(key: string): Promise<StoredFile[]> {
+    assertValidArtifactKey(key);
+    return (await (await this.bucket()).find({ filename: key }, { sort: { uploadDate: -1 } }).toArray()) as StoredFile[];
+  }
+}
+
+const toMeta = (file: StoredFile): ArtifactMeta => ({
+  key: file.filename,
+  size: file.length,
+  sha256: file.metadata?.sha256 ?? '',
+  contentType: file.metadata?.contentType ?? 'application/octet-stream',
+  createdAt: file.uploadDate.toISOString(),
+});

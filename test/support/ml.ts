@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { HubApi } from './hub-api';
+import { Json } from './http';
+import { sleep } from './hub-process';
+
+/** The interpreter that has Debian's python3-sklearn, python3-torch and python3-pandas (.ci/run installs them). */
+export const PYTHON_BIN = process.env.TEST_PYTHON_BIN ?? '/usr/bin/python3';
+
+export const IRIS_FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+
+/** Polls GET /api/ml/training-jobs/:id until predicate holds. */
+export async function waitForJob(api: HubApi, id: string, predicate: (job: Json) => boolean = (job) => ['succeeded', 'failed', 'cancelled'].includes(job.status), timeoutMs = 120_000): Promise<Json> {
+  const deadline = Date.now() + timeoutMs;
+  let job: Json;
+  while (Date.now() < deadline) {
+    job = (await api.get(`/api/ml/training-jobs/${id}`)).body;
+    if (predicate(job)) return job;
+    await sleep(100);
+  }
+  throw new Error(`training job ${id} never matched; last: ${JSON.stringify(job)}`);
+}
+
+export async function submitJob(api: HubApi, body: Record<string, unknown>): Promise<Json> {
+  const response = await api.send('POST', '/api/ml/training-jobs', body);
+  if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** Direct children of a process whose command line matches pattern. */
+export function childPids(parent: number, pattern: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(parent), '-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Every running process whose command line matches pattern. */
+export function processesMatching(pattern: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
