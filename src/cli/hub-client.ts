@@ -41,8 +41,8 @@ export class HubClient {
         body: body === undefined ? undefined : json ? JSON.stringify(body) : (body as FormData),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
-      const reason = cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).message;
+      const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
       throw new HubRequestError(`cannot reach the hub at ${this.baseUrl} (${reason}); start it with "npm start" or set HUB_URL`, 0);
     }
     const text = await response.text();
