@@ -73,7 +73,7 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
     const form = new FormData();
     form.append('file', new Blob([await readFile('data/diabetes.csv')]), 'diabetes.csv');
     const upload = await fetch(fixture.hub.url('/api/ml/datasets'), { method: 'POST', body: form });
-    const dataset = await upload.json();
+    const dataset = (await upload.json()) as { uri: string };
     expect(upload.status).toBe(201);
     expect(dataset).toMatchObject({ name: 'diabetes', rowCount: 442, format: 'csv' });
     try {
@@ -122,7 +122,7 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
   it('fails bad data once, without retrying: a changed dataset and impossible hyperparameters', async () => {
     const form = new FormData();
     form.append('file', new Blob(['x,y\n' + Array.from({ length: 20 }, (_, i) => `${i},${i % 2 ? 'a' : 'b'}`).join('\n')]), 'changing.csv');
-    const dataset = await (await fetch(fixture.hub.url('/api/ml/datasets'), { method: 'POST', body: form })).json();
+    const dataset = (await (await fetch(fixture.hub.url('/api/ml/datasets'), { method: 'POST', body: form })).json()) as { id: string; uri: string };
     const path = dataset.uri.replace('local://', '');
     try {
       await writeFile(path, 'x,y\n1,a\n');

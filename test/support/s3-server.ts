@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 
 // s3rver ships without types; it is a real S3 protocol server (signatures, buckets, objects) on disk.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
 
 export const S3_ACCESS_KEY = 'S3RVER';
