@@ -67,6 +67,18 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
     expect(losses[99].message).toContain('(step 100)');
     const seqs = torchLogs.map((l) => Number(l.seq));
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+
+    // Every transition went on the bus and, through telemetry, into PostgreSQL.
+    for (let i = 0; i < 100; i++) {
+      const rows = await queryDatabase<{ type: string }>(fixture.databaseUrl, `SELECT type FROM mcp_hub.telemetry_events WHERE subject = $1 AND type IN ('ml.job.queued', 'ml.job.started', 'ml.job.succeeded')`, [jobs[0].id]);
+      if (new Set(rows.map((r) => r.type)).size === 3) break;
+      await sleep(100);
+    }
+    const types = await queryDatabase<{ type: string; n: string }>(fixture.databaseUrl, `SELECT type, count(*) AS n FROM mcp_hub.telemetry_events WHERE subject = $1 GROUP BY type`, [jobs[1].id]);
+    const byType = Object.fromEntries(types.map((r) => [r.type, Number(r.n)]));
+    expect(byType).toMatchObject({ 'ml.job.queued': 1, 'ml.job.started': 1, 'ml.job.succeeded': 1 });
+    expect(byType['ml.job.metric']).toBeGreaterThanOrEqual(100);
+    expect(byType['ml.job.progress']).toBeGreaterThanOrEqual(1);
   });
 
   it('reports RMSE, MAE and R² on an uploaded regression set, with k-fold validation', async () => {

@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatOf, readAllRows, TableFormatError } from './table-reader';
+
+describe('readRows', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tables-'));
+  const file = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  it('reads CSV with a header, quotes, CRLF and a byte-order mark', async () => {
+    const rows = await readAllRows(file('a.csv', '\ufeffname,note\r\n"Smith, J",plain\r\nDoe,"said ""hi"""\r\n'), 'csv');
+    expect(rows).toEqual([
+      { name: 'Smith, J', note: 'plain' },
+      { name: 'Doe', note: 'said "hi"' },
+    ]);
+  });
+
+  it('reads JSON Lines, keeping scalar types and flattening nested values to JSON', async () => {
+    const rows = await readAllRows(file('a.jsonl', '{"x": 1, "ok": true, "s": "a"}\n\n{"x": null, "tags": ["p", "q"]}\n'), 'jsonl');
+    expect(rows).toEqual([{ x: 1, ok: true, s: 'a' }, { x: null, tags: '["p","q"]' }]);
+  });
+
+  it('names the line or record that is broken', async () => {
+    await expect(readAllRows(file('b.jsonl', '{"x": 1}\n{oops\n'), 'jsonl')).rejects.toThrow(/^JSON Lines: line 2 is not JSON \(/);
+    await expect(readAllRows(file('c.jsonl', '[1,2]\n'), 'jsonl')).rejects.toThrow('line 1 is not an object');
+    await expect(readAllRows(file('d.csv', 'a,b\n1,2,3\n'), 'csv')).rejects.toBeInstanceOf(TableFormatError);
+  });
+
+  it('infers the format from the extension', () => {
+    expect([formatOf('x.CSV'), formatOf('x.jsonl'), formatOf('x.ndjson'), formatOf('x.parquet')]).toEqual(['csv', 'jsonl', 'jsonl', null]);
+  });
+});
