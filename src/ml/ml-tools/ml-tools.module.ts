@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { HubToolsModule } from '../../mcp/hub-tools/hub-tools.module';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { TrainingModule } from '../training/training.module';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { RegistryModule } from '../registry/registry.module';
 import { MlTools } from './ml-tools';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule], providers: [MlTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule], providers: [MlTools] })
 export class MlToolsModule {}

@@ -10,6 +10,10 @@ import { DatasetsService } from '../datasets/datasets.service';
 import { SubmitTrainingJobDto } from '../training/training-job.dto';
 import { JOB_STATUSES, TrainingJob } from '../training/training-job.entity';
 import { TrainingJobsService } from '../training/training-jobs.service';
+import { ExperimentsService } from '../experiments/experiments.service';
+import { STAGES } from '../registry/registry.entities';
+import { stageOf } from '../registry/registry.dto';
+import { RegistryService } from '../registry/registry.service';
 
 const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
 const jobId = { type: 'string', format: 'uuid', description: 'Training job id' };
@@ -45,13 +49,15 @@ const jobSummary = (job: TrainingJob) => ({
 @Injectable()
 export class MlTools implements OnModuleInit {
   constructor(
-    private readonly registry: HubToolRegistry,
+    private readonly toolRegistry: HubToolRegistry,
     private readonly datasets: DatasetsService,
     private readonly jobs: TrainingJobsService,
+    private readonly models: RegistryService,
+    private readonly experiments: ExperimentsService,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(...this.tools());
+    this.toolRegistry.register(...this.tools());
   }
 
   private tools(): HubTool[] {
@@ -143,6 +149,68 @@ export class MlTools implements OnModuleInit {
           annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
         },
         call: (args) => answer(async () => jobSummary(await this.jobs.cancel(String(args.id ?? '')))),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__list_models',
+          title: 'List registered models',
+          description: 'Registered models with, for each, the version in Production and the aliases.',
+          inputSchema: object({}),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: () =>
+          answer(async () => ({
+            models: await Promise.all(
+              (await this.models.list()).map(async (m) => {
+                const view = await this.models.get(m.name);
+                return { name: m.name, description: m.description, versions: view.versions.length, production: view.versions.find((v) => v.stage === 'Production')?.version ?? null, aliases: view.aliases };
+              }),
+            ),
+          })),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__get_model',
+          title: 'Get a registered model',
+          description: 'A registered model: every version with its stage, metrics, signature and artifact, and the aliases.',
+          inputSchema: object({ name: { type: 'string' } }, ['name']),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) => answer(() => this.models.get(String(args.name ?? ''))),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__promote_model',
+          title: 'Move a model version to a stage',
+          description: 'Moves a version to Staging, Production, Archived or None. Promoting to Production archives the version there now; promoting an earlier version is a rollback. Recorded in the model history.',
+          inputSchema: object(
+            { name: { type: 'string' }, version: { type: 'integer', minimum: 1 }, stage: { enum: [...STAGES] }, reason: { type: 'string' }, archiveExisting: { type: 'boolean', default: true } },
+            ['name', 'version', 'stage'],
+          ),
+          annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+        },
+        call: (args, context) =>
+          answer(async () => {
+            const stage = stageOf(String(args.stage ?? ''));
+            if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGES.join(', ')}` }]);
+            if (!Number.isInteger(args.version)) throw new ValidationFailedError([{ field: 'version', reason: 'must be a version number' }]);
+            const version = await this.models.transition(String(args.name ?? ''), args.version as number, stage, { reason: typeof args.reason === 'string' ? args.reason : undefined, archiveExisting: args.archiveExisting !== false }, `mcp:${context.sessionId ?? 'session'}`);
+            return { name: args.name, version: version.version, stage: version.stage };
+          }),
+      },
+      {
+        group: 'ml',
+        definition: {
+          name: 'ml__compare_runs',
+          title: 'Compare experiment runs',
+          description: 'Params and latest metrics of two or more runs side by side (key → run id → value).',
+          inputSchema: object({ ids: { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 2 } }, ['ids']),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) => answer(() => this.experiments.compare(Array.isArray(args.ids) ? args.ids.map(String) : [])),
       },
     ];
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { EventBus } from '../../platform/events/event-bus';
+import { ExperimentsService, MetricPoint } from '../experiments/experiments.service';
 import { jobEventData } from './job-events';
 import { JobStatus, TrainingJob } from './training-job.entity';
 import { TrainingJobLog } from './training-job-log.entity';
@@ -21,6 +22,8 @@ export class TrainingJobRecorder {
   private readonly pendingProgress = new Map<string, { progress: number; stage: string }>();
   private readonly pendingLogs: Omit<TrainingJobLog, 'seq'>[] = [];
   private readonly lastProgressEvent = new Map<string, number>();
+  private readonly pendingMetrics: { jobId: string; point: MetricPoint }[] = [];
+  private readonly runOfJob = new Map<string, string | null>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -28,6 +31,7 @@ export class TrainingJobRecorder {
     @InjectRepository(TrainingJob) private readonly jobs: Repository<TrainingJob>,
     @InjectRepository(TrainingJobLog) private readonly logs: Repository<TrainingJobLog>,
     private readonly bus: EventBus,
+    private readonly experiments: ExperimentsService,
   ) {}
 
   /** queued|running → running; null when the job is already final (cancelled, or done by another worker). */
@@ -59,6 +63,7 @@ export class TrainingJobRecorder {
 
   metric(job: TrainingJob, name: string, value: number, step?: number): void {
     this.bus.publish('ml.job.metric', jobEventData(job, { name, value, ...(step !== undefined ? { step } : {}) }), job.id);
+    this.pendingMetrics.push({ jobId: job.id, point: { key: name, value, step: step ?? 0, time: new Date() } });
     this.log(job.id, 'metric', step !== undefined ? `${name}=${value} (step ${step})` : `${name}=${value}`);
   }
 
@@ -85,6 +90,20 @@ export class TrainingJobRecorder {
     return this.flushing;
   }
 
+  async statusOf(jobId: string): Promise<JobStatus | null> {
+    return (await this.jobs.findOne({ where: { id: jobId }, select: { status: true } }))?.status ?? null;
+  }
+
+  async artifactOf(jobId: string): Promise<TrainingJob['artifact']> {
+    return (await this.jobs.findOne({ where: { id: jobId }, select: { artifact: true } }))?.artifact ?? null;
+  }
+
+  /** The experiment run that records this job, if any. */
+  async runIdOf(jobId: string): Promise<string | null> {
+    if (!this.runOfJob.has(jobId)) this.runOfJob.set(jobId, (await this.experiments.runOfJob(jobId))?.id ?? null);
+    return this.runOfJob.get(jobId)!;
+  }
+
   private schedule(): void {
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -94,6 +113,11 @@ export class TrainingJobRecorder {
     this.pendingProgress.clear();
     const logs = this.pendingLogs.splice(0);
     if (logs.length) await this.logs.insert(logs);
+    const metrics = this.pendingMetrics.splice(0);
+    for (const jobId of new Set(metrics.map((m) => m.jobId))) {
+      const runId = await this.runIdOf(jobId);
+      if (runId) await this.experiments.logMetrics(runId, metrics.filter((m) => m.jobId === jobId).map((m) => m.point));
+    }
     for (const [id, p] of progress) await this.jobs.update({ id, status: 'running' }, { progress: p.progress, stage: p.stage.slice(0, 500), updatedAt: new Date() });
   }
 }

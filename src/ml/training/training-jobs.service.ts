@@ -13,6 +13,7 @@ import { Validation } from '../adapters/adapter-protocol';
 import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
 import { inferTask } from '../datasets/dataset-profile';
 import { DatasetsService } from '../datasets/datasets.service';
+import { DEFAULT_EXPERIMENT, ExperimentsService } from '../experiments/experiments.service';
 import { JobCancellation } from './job-cancellation';
 import { jobEventData } from './job-events';
 import { SubmitTrainingJobDto } from './training-job.dto';
@@ -34,6 +35,7 @@ export class TrainingJobsService {
     private readonly datasets: DatasetsService,
     private readonly runtimes: AdapterRuntimeService,
     private readonly cancellation: JobCancellation,
+    private readonly experiments: ExperimentsService,
     private readonly bus: EventBus,
     private readonly config: AppConfig,
   ) {}
@@ -95,9 +97,18 @@ export class TrainingJobsService {
       updatedAt: now,
     });
     await this.jobs.save(job);
+    const experiment = await this.experiments.ensure(job.experiment ?? DEFAULT_EXPERIMENT);
+    const run = await this.experiments.createRun(experiment.id, {
+      name: `${job.adapter}/${job.algorithm}`,
+      params: { adapter: job.adapter, algorithm: job.algorithm, task: job.task, target: job.target, features: job.features, seed: job.seed, validation: job.validation, ...job.hyperparameters },
+      tags: { dataset: dataset.name, source: 'training-job' },
+      datasetSha256: dataset.sha256,
+      trainingJobId: job.id,
+    });
     try {
       await this.queue.add('train', { jobId: job.id }, { jobId: job.id, attempts: this.config.training.attempts, backoff: { type: 'exponential', delay: this.config.training.backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
     } catch (error) {
+      await this.experiments.deleteRun(run.id);
       await this.jobs.delete(job.id);
       throw new DependencyUnavailableError('redis', `The training queue did not accept the job: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
     }

@@ -6,6 +6,8 @@ import { RedisConnections } from '../../platform/redis/redis-connections';
 import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
 import { AdaptersController } from '../adapters/adapters.controller';
 import { DatasetsModule } from '../datasets/datasets.module';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { RegistryModule } from '../registry/registry.module';
 import { JobCancellation } from './job-cancellation';
 import { ModelArtifacts } from './model-artifacts';
 import { TrainingJob } from './training-job.entity';
@@ -25,6 +27,8 @@ import { TrainingWorker } from './training.worker';
     }),
     BullModule.registerQueue({ name: TRAINING_QUEUE }),
     DatasetsModule,
+    ExperimentsModule,
+    RegistryModule,
   ],
   controllers: [TrainingJobsController, AdaptersController],
   providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, AdapterRuntimeService],

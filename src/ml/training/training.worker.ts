@@ -7,6 +7,8 @@ import { RedisConnections } from '../../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { AdapterEvent } from '../adapters/adapter-protocol';
 import { DatasetChangedError, DatasetsService } from '../datasets/datasets.service';
+import { ExperimentsService } from '../experiments/experiments.service';
+import { RegistryService } from '../registry/registry.service';
 import { JobCancellation } from './job-cancellation';
 import { ModelArtifacts } from './model-artifacts';
 import { TrainingJob } from './training-job.entity';
@@ -36,6 +38,8 @@ export class TrainingWorker implements OnModuleInit {
     private readonly recorder: TrainingJobRecorder,
     private readonly artifacts: ModelArtifacts,
     private readonly cancellation: JobCancellation,
+    private readonly experiments: ExperimentsService,
+    private readonly registry: RegistryService,
   ) {}
 
   get enabled(): boolean {
@@ -72,7 +76,11 @@ export class TrainingWorker implements OnModuleInit {
       return;
     }
     const outcome = await this.attempt(job);
-    await this.conclude(job, outcome, bullJob, token);
+    try {
+      await this.conclude(job, outcome, bullJob, token);
+    } finally {
+      await this.closeRun(job, outcome);
+    }
   }
 
   private async attempt(job: TrainingJob): Promise<RunOutcome> {
@@ -148,6 +156,25 @@ export class TrainingWorker implements OnModuleInit {
         await this.recorder.finish(job, 'failed', { error: outcome.message, errorKind: outcome.errorKind, stage: 'failed' });
         throw new UnrecoverableError(outcome.message);
       }
+    }
+  }
+
+  /** Ends the job's experiment run, and registers the model when the job asked for it. */
+  private async closeRun(job: TrainingJob, outcome: RunOutcome): Promise<void> {
+    const runId = await this.recorder.runIdOf(job.id);
+    const willRetry = outcome.kind === 'interrupted' || (outcome.kind === 'failed' && outcome.errorKind === 'infrastructure' && (await this.recorder.statusOf(job.id)) === 'queued');
+    if (runId && !willRetry) {
+      const stored = outcome.kind === 'succeeded' ? await this.recorder.artifactOf(job.id) : null;
+      await this.experiments.finishRun(runId, outcome.kind === 'succeeded' ? 'finished' : outcome.kind === 'cancelled' ? 'killed' : 'failed', stored ? [{ name: 'model', uri: stored.uri, sha256: stored.sha256 }] : []);
+    }
+    if (outcome.kind === 'succeeded' && job.registerAs) {
+      try {
+        const version = await this.registry.registerFromJob(job.registerAs, job.id, `training-job:${job.id}`);
+        this.recorder.log(job.id, 'info', `registered as ${job.registerAs} version ${version.version}`);
+      } catch (error) {
+        this.recorder.log(job.id, 'error', `could not register the model as ${job.registerAs}: ${(error as Error).message}`);
+      }
+      await this.recorder.flush();
     }
   }
 

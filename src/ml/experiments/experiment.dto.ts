@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const NAME_MESSAGE = 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
+
+export class CreateExperimentDto {
+  @ApiProperty({ example: 'iris-baselines' })
+  @Matches(NAME, { message: `name ${NAME_MESSAGE}` })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Every adapter on Iris with default hyperparameters' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class CreateRunDto {
+  @ApiPropertyOptional({ example: 'rf-200-trees' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: { n_estimators: 200 } })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: { team: 'vision' } })
+  @IsOptional()
+  @IsObject()
+  tags?: Record<string, string>;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Parent run (e.g. a hyper-parameter search)' })
+  @IsOptional()
+  @IsUUID()
+  parentRunId?: string;
+}
+
+export class LogParamsDto {
+  @ApiProperty({ example: { learning_rate: 0.01 }, description: 'Write-once: a key already set to another value is a 409' })
+  @IsObject()
+  params!: Record<string, unknown>;
+}
+
+export class SetTagsDto {
+  @ApiProperty({ example: { reviewed: 'yes' } })
+  @IsObject()
+  tags!: Record<string, string>;
+}
+
+export class MetricPointDto {
+  @ApiProperty({ example: 'loss' })
+  @Matches(/^[A-Za-z0-9_.\-/]{1,128}$/, { message: 'key must be 1-128 letters, digits, ".", "_", "-" or "/"' })
+  key!: string;
+
+  @ApiProperty({ example: 0.231 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  value!: number;
+
+  @ApiPropertyOptional({ example: 3, description: 'Default: the next step of this key' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  step?: number;
+}
+
+export class LogMetricsDto {
+  @ApiProperty({ type: [MetricPointDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10000)
+  @ValidateNested({ each: true })
+  @Type(() => MetricPointDto)
+  metrics!: MetricPointDto[];
+}
+
+export class FinishRunDto {
+  @ApiProperty({ enum: ['finished', 'failed', 'killed'] })
+  @IsIn(['finished', 'failed', 'killed'])
+  status!: 'finished' | 'failed' | 'killed';
+}
+
+export class SearchRunsQueryDto {
+  @ApiPropertyOptional({ example: 'metrics.accuracy >= 0.9 and params.adapter = sklearn', description: '<params|tags|metrics>.<key> <op> <value> joined by "and"; metrics compare by their latest value' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  filter?: string;
+
+  @ApiPropertyOptional({ example: 'metrics.accuracy desc', description: 'metrics.<key>, params.<key> or created, then asc|desc' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  orderBy?: string;
+
+  @ApiPropertyOptional({ example: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class CompareRunsQueryDto {
+  @ApiProperty({ example: '0193a…,0193b…', description: 'Comma-separated run ids (2 or more)' })
+  @IsString()
+  ids!: string;
+}

@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
+import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
+import { ExperimentsService } from './experiments.service';
+
+const RUN_EXAMPLE = {
+  id: '0193a2b4-…',
+  experimentId: '0193a2b0-…',
+  status: 'finished',
+  params: { adapter: 'sklearn', algorithm: 'random_forest', 'hp.n_estimators': '100', seed: '42' },
+  tags: {},
+  metrics: { accuracy: 0.9667, f1_macro: 0.9666 },
+  datasetSha256: '9cc1c345…',
+  trainingJobId: '0193a2b3-…',
+};
+
+@ApiTags('ml')
+@Controller('ml')
+@ApiNotFoundResponse({ type: ErrorResponseDto })
+export class ExperimentsController {
+  constructor(private readonly experiments: ExperimentsService) {}
+
+  @Post('experiments')
+  @ApiOperation({ summary: 'Create an experiment (names are unique)' })
+  @ApiConflictResponse({ type: ErrorResponseDto })
+  create(@Body() dto: CreateExperimentDto) {
+    return this.experiments.create(dto.name, dto.description);
+  }
+
+  @Get('experiments')
+  @ApiOperation({ summary: 'List experiments' })
+  list() {
+    return this.experiments.list();
+  }
+
+  @Get('experiments/:idOrName')
+  @ApiOperation({ summary: 'One experiment' })
+  get(@Param('idOrName') idOrName: string) {
+    return this.experiments.get(idOrName);
+  }
+
+  @Get('experiments/:idOrName/runs')
+  @ApiOperation({ summary: 'Search the runs of an experiment: filter on params, tags and metrics, order by a metric' })
+  @ApiOkResponse({ schema: { example: [RUN_EXAMPLE] } })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A filter or order it cannot read' })
+  runs(@Param('idOrName') idOrName: string, @Query() query: SearchRunsQueryDto) {
+    return this.experiments.searchRuns(idOrName, query);
+  }
+
+  @Post('experiments/:idOrName/runs')
+  @ApiOperation({ summary: 'Start a run by hand (training jobs create theirs)' })
+  createRun(@Param('idOrName') idOrName: string, @Body() dto: CreateRunDto) {
+    return this.experiments.createRun(idOrName, dto);
+  }
+
+  @Get('runs/compare')
+  @ApiOperation({ summary: 'Compare runs side by side: params and latest metrics as key → run id → value' })
+  @ApiOkResponse({ schema: { example: { runs: [RUN_EXAMPLE], params: { seed: { '0193a…': '42', '0193b…': '7' } }, metrics: { accuracy: { '0193a…': 0.9667, '0193b…': 0.9333 } } } } })
+  compare(@Query() query: CompareRunsQueryDto) {
+    return this.experiments.compare(query.ids.split(',').map((id) => id.trim()).filter(Boolean));
+  }
+
+  @Get('runs/:id')
+  @ApiOperation({ summary: 'One run with its params, tags, artifacts and latest metrics' })
+  @ApiOkResponse({ schema: { example: RUN_EXAMPLE } })
+  run(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.experiments.getRun(id);
+  }
+
+  @Post('runs/:id/params')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log params (write-once)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A key is already set to another value' })
+  params(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: LogParamsDto) {
+    return this.experiments.logParams(id, dto.params);
+  }
+
+  @Patch('runs/:id/tags')
+  @ApiOperation({ summary: 'Set tags (they may change)' })
+  tags(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetTagsDto) {
+    return this.experiments.setTags(id, dto.tags);
+  }
+
+  @Post('runs/:id/metrics')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Append metric points (key, value, step)' })
+  async metrics(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: LogMetricsDto): Promise<void> {
+    await this.experiments.logMetrics(id, dto.metrics);
+  }
+
+  @Get('runs/:id/metrics/:key')
+  @ApiOperation({ summary: "A metric's full history, by step" })
+  @ApiOkResponse({ schema: { example: [{ step: 1, value: 0.82, time: '2026-11-25T18:00:00Z' }, { step: 2, value: 0.41, time: '2026-11-25T18:00:01Z' }] } })
+  history(@Param('id', new ParseUUIDPipe()) id: string, @Param('key') key: string) {
+    return this.experiments.metricHistory(id, key);
+  }
+
+  @Post('runs/:id/finish')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End a run by hand' })
+  async finish(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: FinishRunDto): Promise<void> {
+    await this.experiments.finishRun(id, dto.status);
+  }
+}

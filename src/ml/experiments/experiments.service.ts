@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { Experiment } from './experiment.entity';
+import { latestMetricSql, parseRunFilter, parseRunOrder, runConditionsSql } from './run-filter';
+import { RunMetric } from './run-metric.entity';
+import { Run, RunStatus } from './run.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const DEFAULT_EXPERIMENT = 'Default';
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  step?: number;
+  time?: Date;
+}
+
+export type RunView = Run & { metrics: Record<string, number> };
+
+/** Experiments and their runs: write-once params, tags, metric series, search and comparison. */
+@Injectable()
+export class ExperimentsService {
+  constructor(
+    @InjectRepository(Experiment) private readonly experiments: Repository<Experiment>,
+    @InjectRepository(Run) private readonly runs: Repository<Run>,
+    @InjectRepository(RunMetric) private readonly metrics: Repository<RunMetric>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async create(name: string, description?: string): Promise<Experiment> {
+    if (await this.experiments.exist({ where: { name } })) throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists`, { name });
+    return this.experiments.save(this.experiments.create({ id: uuidv7(), name, description: description ?? null, createdAt: new Date() }));
+  }
+
+  /** The experiment of that name, created when missing (training jobs name theirs). */
+  async ensure(name: string): Promise<Experiment> {
+    await this.experiments.createQueryBuilder().insert().values({ id: uuidv7(), name, description: null, createdAt: new Date() }).orIgnore().execute();
+    return this.experiments.findOneByOrFail({ name });
+  }
+
+  list(): Promise<Experiment[]> {
+    return this.experiments.find({ order: { createdAt: 'DESC' } });
+  }
+
+  async get(idOrName: string): Promise<Experiment> {
+    const found = await this.experiments.findOne({ where: UUID.test(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
+    if (!found) throw new NotFoundError('experiment', idOrName);
+    return found;
+  }
+
+  async createRun(experiment: string, options: { name?: string; params?: Record<string, unknown>; tags?: Record<string, string>; parentRunId?: string; datasetSha256?: string; trainingJobId?: string } = {}): Promise<Run> {
+    const target = await this.get(experiment);
+    if (options.parentRunId) await this.getRun(options.parentRunId);
+    return this.runs.save(
+      this.runs.create({
+        id: uuidv7(),
+        experimentId: target.id,
+        name: options.name ?? null,
+        status: 'running',
+        params: stringify(options.params ?? {}),
+        tags: options.tags ?? {},
+        artifacts: [],
+        datasetSha256: options.datasetSha256 ?? null,
+        parentRunId: options.parentRunId ?? null,
+        trainingJobId: options.trainingJobId ?? null,
+        createdAt: new Date(),
+        endedAt: null,
+      }),
+    );
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.runs.delete({ id });
+  }
+
+  async getRun(id: string): Promise<RunView> {
+    const run = UUID.test(id) ? await this.runs.findOneBy({ id }) : null;
+    if (!run) throw new NotFoundError('run', id);
+    return { ...run, metrics: (await this.latestMetrics([run.id])).get(run.id) ?? {} };
+  }
+
+  runOfJob(jobId: string): Promise<Run | null> {
+    return this.runs.findOneBy({ trainingJobId: jobId });
+  }
+
+  /** Params are write-once: the same value again is fine, a different one is a 409. */
+  async logParams(runId: string, params: Record<string, unknown>): Promise<Run> {
+    const values = stringify(params);
+    return this.dataSource.transaction(async (manager) => {
+      const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) throw new NotFoundError('run', runId);
+      const clashes = Object.entries(values).filter(([k, v]) => k in run.params && run.params[k] !== v);
+      if (clashes.length) {
+        throw new ConflictError('PARAM_ALREADY_SET', `Params are write-once; already set: ${clashes.map(([k]) => `${k}=${run.params[k]}`).join(', ')}`, { params: Object.fromEntries(clashes.map(([k]) => [k, run.params[k]])) });
+      }
+      run.params = { ...run.params, ...values };
+      return manager.save(run);
+    });
+  }
+
+  async setTags(runId: string, tags: Record<string, string>): Promise<Run> {
+    const run = await this.getRun(runId);
+    await this.runs.update({ id: run.id }, { tags: { ...run.tags, ...tags } });
+    return { ...run, tags: { ...run.tags, ...tags } };
+  }
+
+  /** Appends points; a point without a step gets the next step of its key. */
+  async logMetrics(runId: string, points: MetricPoint[]): Promise<void> {
+    if (!points.length) return;
+    if (!(await this.runs.exist({ where: { id: runId } }))) throw new NotFoundError('run', runId);
+    const keys = [...new Set(points.filter((p) => p.step === undefined).map((p) => p.key))];
+    const nextStep = new Map<string, number>();
+    if (keys.length) {
+      const rows = await this.metrics.createQueryBuilder('m').select('m.key', 'key').addSelect('max(m.step)', 'step').where('m.run_id = :runId AND m.key IN (:...keys)', { runId, keys }).groupBy('m.key').getRawMany<{ key: string; step: number }>();
+      for (const row of rows) nextStep.set(row.key, Number(row.step) + 1);
+    }
+    const rows = points.map((p) => {
+      const step = p.step ?? nextStep.get(p.key) ?? 0;
+      if (p.step === undefined) nextStep.set(p.key, step + 1);
+      return { runId, key: p.key, value: p.value, step, time: p.time ?? new Date() };
+    });
+    await this.metrics.insert(rows);
+  }
+
+  async metricHistory(runId: string, key: string): Promise<{ step: number; value: number; time: Date }[]> {
+    await this.getRun(runId);
+    const rows = await this.metrics.find({ where: { runId, key }, order: { step: 'ASC', seq: 'ASC' } });
+    return rows.map((r) => ({ step: r.step, value: r.value, time: r.time }));
+  }
+
+  async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = []): Promise<void> {
+    const run = await this.getRun(runId);
+    await this.runs.update({ id: runId }, { status, endedAt: new Date(), artifacts: [...run.artifacts, ...artifacts] });
+  }
+
+  async searchRuns(experiment: string, options: { filter?: string; orderBy?: string; limit?: number }): Promise<RunView[]> {
+    const target = await this.get(experiment);
+    const conditions = parseRunFilter(options.filter);
+    const order = parseRunOrder(options.orderBy);
+    const where = runConditionsSql(conditions, 1);
+    const params: unknown[] = [target.id, ...where.params];
+    let orderSql = `r.created_at ${order.direction}`;
+    if (order.kind !== 'created') {
+      params.push(order.key);
+      const key = `$${params.length}`;
+      orderSql = `${order.kind === 'metrics' ? `(${latestMetricSql(key)})` : `(r.params ->> ${key})`} ${order.direction} NULLS LAST, r.created_at DESC`;
+    }
+    params.push(Math.min(options.limit ?? 100, 1000));
+    const ids = (await this.dataSource.query(
+      `SELECT r.id FROM mcp_hub.runs r WHERE r.experiment_id = $1 ${where.sql.map((s) => `AND ${s}`).join(' ')} ORDER BY ${orderSql} LIMIT $${params.length}`,
+      params,
+    )) as { id: string }[];
+    return this.views(ids.map((r) => r.id));
+  }
+
+  /** Params and latest metrics of the chosen runs side by side: key → run id → value. */
+  async compare(runIds: string[]): Promise<{ runs: RunView[]; params: Record<string, Record<string, string | null>>; metrics: Record<string, Record<string, number | null>> }> {
+    if (runIds.length < 2) throw new ValidationFailedError([{ field: 'ids', reason: 'name at least two runs to compare' }]);
+    const runs = await Promise.all(runIds.map((id) => this.getRun(id)));
+    const table = <T>(pick: (run: RunView) => Record<string, T>) => {
+      const keys = [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
+      return Object.fromEntries(keys.map((k) => [k, Object.fromEntries(runs.map((r) => [r.id, pick(r)[k] ?? null]))]));
+    };
+    return { runs, params: table((r) => r.params), metrics: table((r) => r.metrics) };
+  }
+
+  private async views(ids: string[]): Promise<RunView[]> {
+    if (!ids.length) return [];
+    const runs = new Map((await this.runs.findBy({ id: In(ids) })).map((r) => [r.id, r]));
+    const latest = await this.latestMetrics(ids);
+    return ids.map((id) => ({ ...runs.get(id)!, metrics: latest.get(id) ?? {} }));
+  }
+
+  private async latestMetrics(runIds: string[]): Promise<Map<string, Record<string, number>>> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (run_id, key) run_id, key, value FROM mcp_hub.run_metrics WHERE run_id = ANY($1) ORDER BY run_id, key, step DESC, seq DESC`,
+      [runIds],
+    )) as { run_id: string; key: string; value: number }[];
+    const byRun = new Map<string, Record<string, number>>();
+    for (const row of rows) byRun.set(row.run_id, { ...(byRun.get(row.run_id) ?? {}), [row.key]: Number(row.value) });
+    return byRun;
+  }
+}
+
+/** Params are stored as strings (JSON for structured values), so they compare and display alike. */
+function stringify(params: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}

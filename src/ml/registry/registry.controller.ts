@@ -1,0 +1,92 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
+import { ValidationFailedError } from '../../platform/errors/app-error';
+import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
+import { CreateModelDto, RegisterVersionDto, SetAliasDto, stageOf, STAGE_CHOICES, TransitionDto } from './registry.dto';
+import { RegistryService } from './registry.service';
+
+const actorOf = (req: AuthenticatedRequest) => (req.principal ? `key:${req.principal.name}` : 'anonymous');
+
+const VERSION_EXAMPLE = {
+  version: 3,
+  stage: 'Production',
+  artifactUri: 'file:///var/lib/mcp-hub/artifacts/training/0193…/model.pkl',
+  metrics: { accuracy: 0.967 },
+  signature: { inputs: [{ name: 'petal_length', type: 'number' }], output: { name: 'species', type: 'string', task: 'classification', classes: ['setosa', 'versicolor', 'virginica'] } },
+};
+
+@ApiTags('ml')
+@Controller('ml/models')
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown model, version or alias' })
+export class RegistryController {
+  constructor(private readonly registry: RegistryService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a registered model (registering a version creates it too)' })
+  @ApiConflictResponse({ type: ErrorResponseDto })
+  create(@Body() dto: CreateModelDto) {
+    return this.registry.createModel(dto.name, dto.description, dto.tags);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List registered models' })
+  list() {
+    return this.registry.list();
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'A model with its versions (newest first) and aliases' })
+  @ApiOkResponse({ schema: { example: { name: 'iris-classifier', aliases: { champion: 3 }, versions: [VERSION_EXAMPLE] } } })
+  get(@Param('name') name: string) {
+    return this.registry.get(name);
+  }
+
+  @Post(':name/versions')
+  @ApiOperation({ summary: 'Register a succeeded training job as the next version; the signature comes from the dataset schema' })
+  @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed, or is already registered' })
+  register(@Param('name') name: string, @Body() dto: RegisterVersionDto, @Req() req: AuthenticatedRequest) {
+    return this.registry.registerFromJob(name, dto.jobId, actorOf(req), dto.description);
+  }
+
+  @Get(':name/versions/:ref')
+  @ApiOperation({ summary: 'One version by number, alias (champion), stage (production) or latest' })
+  @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
+  version(@Param('name') name: string, @Param('ref') ref: string) {
+    return this.registry.resolve(name, ref);
+  }
+
+  @Post(':name/versions/:version/stage')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move a version to None, Staging, Production or Archived; to Production archives the previous one atomically; rollback = promote an earlier version' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Invalid transition, or Production occupied with archiveExisting=false' })
+  transition(@Param('name') name: string, @Param('version', ParseIntPipe) version: number, @Body() dto: TransitionDto, @Req() req: AuthenticatedRequest) {
+    const stage = stageOf(dto.stage);
+    if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGE_CHOICES.join(', ')}` }]);
+    return this.registry.transition(name, version, stage, dto, actorOf(req));
+  }
+
+  @Put(':name/aliases/:alias')
+  @ApiOperation({ summary: 'Point an alias at a version (moving it)' })
+  @ApiOkResponse({ schema: { example: { champion: 3, challenger: 4 } } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A reserved alias, or an Archived version' })
+  setAlias(@Param('name') name: string, @Param('alias') alias: string, @Body() dto: SetAliasDto, @Req() req: AuthenticatedRequest) {
+    return this.registry.setAlias(name, alias, dto.version, actorOf(req), dto.reason);
+  }
+
+  @Delete(':name/aliases/:alias')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an alias' })
+  async removeAlias(@Param('name') name: string, @Param('alias') alias: string, @Req() req: AuthenticatedRequest): Promise<void> {
+    await this.registry.removeAlias(name, alias, actorOf(req));
+  }
+
+  @Get(':name/history')
+  @ApiOperation({ summary: 'The audit trail: versions created, stage transitions, alias moves — who, when, from, to, why' })
+  @ApiOkResponse({ schema: { example: [{ seq: '7', version: 3, action: 'stage_transition', fromValue: 'Staging', toValue: 'Production', actor: 'key:release-bot', reason: 'beats v2', time: '2026-11-25T18:00:00Z' }] } })
+  history(@Param('name') name: string) {
+    return this.registry.historyOf(name);
+  }
+}

@@ -1,0 +1,122 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface ModelSignature {
+  inputs: { name: string; type: string }[];
+  output: { name: string; type: string; task: string; classes?: string[] | null };
+}
+
+@Entity({ name: 'registered_models' })
+export class RegisteredModel {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text', { unique: true })
+  name!: string;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('jsonb')
+  tags!: Record<string, string>;
+
+  @Column('timestamptz')
+  createdAt!: Date;
+
+  @Column('timestamptz')
+  updatedAt!: Date;
+}
+
+@Entity({ name: 'model_versions' })
+export class ModelVersion {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid')
+  modelId!: string;
+
+  @Column('integer')
+  version!: number;
+
+  @Column('uuid', { nullable: true })
+  runId!: string | null;
+
+  @Column('uuid', { nullable: true })
+  trainingJobId!: string | null;
+
+  @Column('text')
+  artifactUri!: string;
+
+  @Column('text')
+  artifactKey!: string;
+
+  @Column('text')
+  artifactSha256!: string;
+
+  @Column('jsonb')
+  signature!: ModelSignature;
+
+  @Column('jsonb')
+  metrics!: Record<string, number>;
+
+  @Column('text')
+  stage!: Stage;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('timestamptz')
+  createdAt!: Date;
+
+  @Column('timestamptz')
+  updatedAt!: Date;
+}
+
+@Entity({ name: 'model_aliases' })
+export class ModelAlias {
+  @PrimaryColumn('uuid')
+  modelId!: string;
+
+  @PrimaryColumn('text')
+  alias!: string;
+
+  @Column('integer')
+  version!: number;
+
+  @Column('timestamptz')
+  updatedAt!: Date;
+}
+
+/** The audit trail: every version created, stage transition and alias move. */
+@Entity({ name: 'model_history' })
+export class ModelHistoryEntry {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  seq!: string;
+
+  @Column('uuid')
+  modelId!: string;
+
+  @Column('integer', { nullable: true })
+  version!: number | null;
+
+  /** version_created | stage_transition | alias_set | alias_removed */
+  @Column('text')
+  action!: string;
+
+  @Column('text', { nullable: true })
+  fromValue!: string | null;
+
+  @Column('text', { nullable: true })
+  toValue!: string | null;
+
+  @Column('text')
+  actor!: string;
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  @Column('timestamptz')
+  time!: Date;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Dataset } from '../datasets/dataset.entity';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { TrainingJob } from '../training/training-job.entity';
+import { ModelAlias, ModelHistoryEntry, ModelVersion, RegisteredModel } from './registry.entities';
+import { RegistryController } from './registry.controller';
+import { RegistryService } from './registry.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([RegisteredModel, ModelVersion, ModelAlias, ModelHistoryEntry, TrainingJob, Dataset]), ExperimentsModule],
+  controllers: [RegistryController],
+  providers: [RegistryService],
+  exports: [RegistryService],
+})
+export class RegistryModule {}

@@ -1,0 +1,200 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { EventBus } from '../../platform/events/event-bus';
+import { ARTIFACT_STORE, ArtifactStore } from '../../platform/artifacts/artifact-store';
+import { Dataset } from '../datasets/dataset.entity';
+import { ExperimentsService } from '../experiments/experiments.service';
+import { TrainingJob } from '../training/training-job.entity';
+import { ModelAlias, ModelHistoryEntry, ModelSignature, ModelVersion, RegisteredModel, Stage } from './registry.entities';
+import { aliasProblem, stageTransitionProblem } from './stage-rules';
+
+export type ModelView = RegisteredModel & { versions: ModelVersion[]; aliases: Record<string, number> };
+
+const conflict = (code: string, message: string, details?: unknown) => new ConflictError(code, message, details);
+
+/**
+ * Registered models and their versions. Every change to a model runs in one transaction holding the
+ * model's row lock, so concurrent promotions are serialised and each writes its history entry.
+ */
+@Injectable()
+export class RegistryService {
+  constructor(
+    @InjectRepository(RegisteredModel) private readonly models: Repository<RegisteredModel>,
+    @InjectRepository(ModelVersion) private readonly versions: Repository<ModelVersion>,
+    @InjectRepository(ModelAlias) private readonly aliases: Repository<ModelAlias>,
+    @InjectRepository(ModelHistoryEntry) private readonly history: Repository<ModelHistoryEntry>,
+    @InjectRepository(TrainingJob) private readonly jobs: Repository<TrainingJob>,
+    @InjectRepository(Dataset) private readonly datasets: Repository<Dataset>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly experiments: ExperimentsService,
+    private readonly bus: EventBus,
+    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
+  ) {}
+
+  async createModel(name: string, description: string | undefined, tags: Record<string, string> = {}): Promise<RegisteredModel> {
+    if (await this.models.exist({ where: { name } })) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
+    const now = new Date();
+    return this.models.save(this.models.create({ id: uuidv7(), name, description: description ?? null, tags, createdAt: now, updatedAt: now }));
+  }
+
+  list(): Promise<RegisteredModel[]> {
+    return this.models.find({ order: { name: 'ASC' } });
+  }
+
+  async get(name: string): Promise<ModelView> {
+    const model = await this.models.findOneBy({ name });
+    if (!model) throw new NotFoundError('model', name);
+    const versions = await this.versions.find({ where: { modelId: model.id }, order: { version: 'DESC' } });
+    const aliases = await this.aliases.findBy({ modelId: model.id });
+    return { ...model, versions, aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])) };
+  }
+
+  /** A version by number, alias, stage name (the version in it) or `latest`. */
+  async resolve(name: string, ref: string): Promise<ModelVersion> {
+    const model = await this.get(name);
+    const byNumber = /^\d+$/.test(ref) ? model.versions.find((v) => v.version === Number(ref)) : undefined;
+    const aliased = model.aliases[ref] !== undefined ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
+    const staged = model.versions.find((v) => v.stage.toLowerCase() === ref.toLowerCase() && v.stage !== 'None');
+    const found = byNumber ?? aliased ?? (ref === 'latest' ? model.versions[0] : staged);
+    if (!found) throw new NotFoundError('model version', `${name}/${ref}`, 'MODEL_VERSION_NOT_FOUND');
+    return found;
+  }
+
+  /** A new version from a succeeded training job; the model is created when missing. */
+  async registerFromJob(name: string, jobId: string, actor: string, description?: string): Promise<ModelVersion> {
+    const job = await this.jobs.findOneBy({ id: jobId });
+    if (!job) throw new NotFoundError('training job', jobId);
+    if (job.status !== 'succeeded' || !job.artifact) throw conflict('JOB_NOT_SUCCEEDED', `Training job ${jobId} is ${job.status}; only a succeeded job can be registered`, { status: job.status });
+    const dataset = await this.datasets.findOneByOrFail({ id: job.datasetId });
+    const run = await this.experiments.runOfJob(job.id);
+    const columns = new Map(dataset.columns.map((c) => [c.name, c]));
+    const target = columns.get(job.target);
+    const signature: ModelSignature = {
+      inputs: job.features.map((f) => ({ name: f, type: columns.get(f)?.type ?? 'string' })),
+      output: { name: job.target, type: target?.type ?? 'string', task: job.task, ...(job.task === 'classification' ? { classes: await this.classesOf(job) } : {}) },
+    };
+    await this.models
+      .createQueryBuilder()
+      .insert()
+      .values({ id: uuidv7(), name, description: null, tags: {}, createdAt: new Date(), updatedAt: new Date() })
+      .orIgnore()
+      .execute();
+    const version = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      const existing = await manager.findOneBy(ModelVersion, { modelId: model.id, trainingJobId: job.id });
+      if (existing) throw conflict('JOB_ALREADY_REGISTERED', `Training job ${jobId} is already version ${existing.version} of "${name}"`, { version: existing.version });
+      const { max } = (await manager.createQueryBuilder(ModelVersion, 'v').select('coalesce(max(v.version), 0)', 'max').where('v.model_id = :id', { id: model.id }).getRawOne<{ max: number }>())!;
+      const now = new Date();
+      const created = await manager.save(
+        manager.create(ModelVersion, {
+          id: uuidv7(),
+          modelId: model.id,
+          version: Number(max) + 1,
+          runId: run?.id ?? null,
+          trainingJobId: job.id,
+          artifactUri: job.artifact!.uri,
+          artifactKey: job.artifact!.key,
+          artifactSha256: job.artifact!.sha256,
+          signature,
+          metrics: job.metrics ?? {},
+          stage: 'None',
+          description: description ?? null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.audit(manager, model.id, created.version, 'version_created', null, 'None', actor, `from training job ${job.id}`);
+      return created;
+    });
+    this.bus.publish('ml.model.version_created', { model: name, version: version.version, jobId: job.id, actor }, name);
+    return version;
+  }
+
+  /**
+   * Moves a version to a stage. To Production, the version now there is archived in the same
+   * transaction unless archiveExisting is false (then a second Production version is a 409).
+   */
+  async transition(name: string, versionNumber: number, stage: Stage, options: { archiveExisting?: boolean; reason?: string }, actor: string): Promise<ModelVersion> {
+    const archiveExisting = options.archiveExisting ?? true;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      const version = await manager.findOneBy(ModelVersion, { modelId: model.id, version: versionNumber });
+      if (!version) throw new NotFoundError('model version', `${name}/${versionNumber}`, 'MODEL_VERSION_NOT_FOUND');
+      const problem = stageTransitionProblem(version.stage, stage);
+      if (problem) throw conflict('INVALID_STAGE_TRANSITION', `Version ${versionNumber} of "${name}" cannot move to ${stage}: ${problem}`, { from: version.stage, to: stage });
+      const archived: number[] = [];
+      if (stage === 'Production') {
+        const current = await manager.findBy(ModelVersion, { modelId: model.id, stage: 'Production' });
+        if (current.length && !archiveExisting) {
+          throw conflict('PRODUCTION_OCCUPIED', `Version ${current[0].version} of "${name}" is in Production; archive it first or promote with archiveExisting`, { production: current[0].version });
+        }
+        for (const previous of current) {
+          await manager.update(ModelVersion, { id: previous.id }, { stage: 'Archived', updatedAt: new Date() });
+          await this.audit(manager, model.id, previous.version, 'stage_transition', 'Production', 'Archived', actor, `replaced by version ${versionNumber}`);
+          archived.push(previous.version);
+        }
+      }
+      const from = version.stage;
+      await manager.update(ModelVersion, { id: version.id }, { stage, updatedAt: new Date() });
+      await manager.update(RegisteredModel, { id: model.id }, { updatedAt: new Date() });
+      await this.audit(manager, model.id, versionNumber, 'stage_transition', from, stage, actor, options.reason ?? null);
+      return { version: { ...version, stage }, from, archived };
+    });
+    this.bus.publish('ml.model.stage_changed', { model: name, version: versionNumber, from: result.from, to: stage, archived: result.archived, actor }, name);
+    return result.version;
+  }
+
+  /** Points an alias at a version, moving it from wherever it was. */
+  async setAlias(name: string, alias: string, versionNumber: number, actor: string, reason?: string): Promise<Record<string, number>> {
+    if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(alias)) throw new ValidationFailedError([{ field: 'alias', reason: 'must be 1-64 letters, digits, "_" or "-", starting with a letter' }]);
+    const problem = aliasProblem(alias);
+    if (problem) throw conflict('ALIAS_CLASH', `Alias "${alias}" cannot be used: ${problem}`, { alias });
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      const version = await manager.findOneBy(ModelVersion, { modelId: model.id, version: versionNumber });
+      if (!version) throw new NotFoundError('model version', `${name}/${versionNumber}`, 'MODEL_VERSION_NOT_FOUND');
+      if (version.stage === 'Archived') throw conflict('ALIAS_CLASH', `Version ${versionNumber} of "${name}" is Archived; an alias must point at a live version (promote it again first)`, { alias, version: versionNumber });
+      const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
+      if (previous?.version === versionNumber) return;
+      await manager.upsert(ModelAlias, { modelId: model.id, alias, version: versionNumber, updatedAt: new Date() }, ['modelId', 'alias']);
+      await this.audit(manager, model.id, versionNumber, 'alias_set', previous ? `${alias}@${previous.version}` : null, `${alias}@${versionNumber}`, actor, reason ?? null);
+    });
+    this.bus.publish('ml.model.alias_set', { model: name, alias, version: versionNumber, actor }, name);
+    return (await this.get(name)).aliases;
+  }
+
+  async removeAlias(name: string, alias: string, actor: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
+      if (!previous) throw new NotFoundError('alias', `${name}@${alias}`, 'MODEL_ALIAS_NOT_FOUND');
+      await manager.delete(ModelAlias, { modelId: model.id, alias });
+      await this.audit(manager, model.id, previous.version, 'alias_removed', `${alias}@${previous.version}`, null, actor, null);
+    });
+  }
+
+  async historyOf(name: string): Promise<ModelHistoryEntry[]> {
+    const model = await this.models.findOneBy({ name });
+    if (!model) throw new NotFoundError('model', name);
+    return this.history.find({ where: { modelId: model.id }, order: { seq: 'ASC' } });
+  }
+
+  /** The classes the model predicts, from the metadata stored beside it (checksum-verified). */
+  private async classesOf(job: TrainingJob): Promise<string[] | null> {
+    const metadata = JSON.parse((await this.artifacts.get(job.artifact!.metadataKey)).toString('utf8')) as { classes?: string[] | null };
+    return metadata.classes ?? null;
+  }
+
+  private async lockModel(manager: EntityManager, name: string): Promise<RegisteredModel> {
+    const model = await manager.findOne(RegisteredModel, { where: { name }, lock: { mode: 'pessimistic_write' } });
+    if (!model) throw new NotFoundError('model', name);
+    return model;
+  }
+
+  private audit(manager: EntityManager, modelId: string, version: number | null, action: string, fromValue: string | null, toValue: string | null, actor: string, reason: string | null) {
+    return manager.insert(ModelHistoryEntry, { modelId, version, action, fromValue, toValue, actor, reason, time: new Date() });
+  }
+}
