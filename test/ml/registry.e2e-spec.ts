@@ -1,10 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
-import { NodeProcess } from '../support/hub-process';
+import { NodeProcess, sleep } from '../support/hub-process';
 import { IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
 
@@ -235,5 +238,45 @@ describe('experiments and the model registry', () => {
     const missing = await cli('models', 'promote', 'nope', '1', '--stage', 'staging');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('404 MODEL_NOT_FOUND');
+  });
+});
+
+describe('registry webhooks', () => {
+  it('POSTs every registry change with an HMAC-SHA256 signature of the body', async () => {
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(received.length === 1 ? 500 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    const fixture = await HubFixture.start('ml-webhooks', { mcpServers: {} }, { env: { PYTHON_BIN, MODEL_WEBHOOK_URLS: url, MODEL_WEBHOOK_SECRET: 's3cret' } });
+    try {
+      await fixture.api.send('POST', '/api/ml/datasets', { uri: 'local://data/sample.csv', name: 'iris' });
+      const job = await waitForJob(fixture.api, (await submitJob(fixture.api, { adapter: 'node', algorithm: 'cart', dataset: 'iris', target: 'species', registerAs: 'hooked' })).id);
+      expect(job.status).toBe('succeeded');
+      for (let i = 0; i < 100 && !(await fixture.api.get('/api/ml/models/hooked')).body.versions?.length; i++) await sleep(50);
+      await fixture.api.send('POST', '/api/ml/models/hooked/versions/1/stage', { stage: 'Production', reason: 'ship it' });
+      for (let i = 0; i < 100 && received.length < 3; i++) await sleep(50);
+      // the first delivery got a 500 and was retried
+      const delivered = received
+        .slice(1)
+        .map((r) => ({ ...r, json: JSON.parse(r.body) }))
+        .sort((a, b) => Date.parse(a.json.time) - Date.parse(b.json.time));
+      expect(delivered.map((d) => d.json.type)).toEqual(['ml.model.version_created', 'ml.model.stage_changed']);
+      expect(delivered[0].body).toBe(received[0].body);
+      for (const d of delivered) {
+        expect(d.headers['x-mcp-hub-signature-256']).toBe(`sha256=${createHmac('sha256', 's3cret').update(d.body).digest('hex')}`);
+        expect(d.headers['x-mcp-hub-event']).toBe(d.json.type);
+      }
+      expect(delivered[1].json).toMatchObject({ model: 'hooked', data: { model: 'hooked', version: 1, from: 'None', to: 'Production', actor: 'anonymous' } });
+    } finally {
+      await fixture.stop();
+      server.close();
+    }
   });
 });

@@ -6,11 +6,12 @@ import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelVersion, RegisteredModel } from './registry.entities';
 import { RegistryController } from './registry.controller';
 import { RegistryService } from './registry.service';
+import { RegistryWebhooks } from './registry-webhooks';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegisteredModel, ModelVersion, ModelAlias, ModelHistoryEntry, TrainingJob, Dataset]), ExperimentsModule],
   controllers: [RegistryController],
-  providers: [RegistryService],
+  providers: [RegistryService, RegistryWebhooks],
   exports: [RegistryService],
 })
 export class RegistryModule {}

@@ -174,6 +174,7 @@ export class RegistryService {
       await manager.delete(ModelAlias, { modelId: model.id, alias });
       await this.audit(manager, model.id, previous.version, 'alias_removed', `${alias}@${previous.version}`, null, actor, null);
     });
+    this.bus.publish('ml.model.alias_removed', { model: name, alias, actor }, name);
   }
 
   async historyOf(name: string): Promise<ModelHistoryEntry[]> {

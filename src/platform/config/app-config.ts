@@ -44,6 +44,7 @@ export class AppConfig {
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; rateLimitPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
   readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
+  readonly modelWebhooks: { urls: string[]; secret: string };
   readonly debugRoutes: boolean;
 
   constructor(env: EnvironmentVariables) {
@@ -101,6 +102,7 @@ export class AppConfig {
       retentionDays: env.TELEMETRY_RETENTION_DAYS,
       rollupIntervalMs: env.TELEMETRY_ROLLUP_INTERVAL_MS,
     };
+    this.modelWebhooks = { urls: list(env.MODEL_WEBHOOK_URLS), secret: env.MODEL_WEBHOOK_SECRET };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
   }
 }

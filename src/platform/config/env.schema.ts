@@ -287,6 +287,15 @@ export class EnvironmentVariables {
   @IsInt()
   TRAINING_SHUTDOWN_GRACE_MS!: number;
 
+  @EnvVar({ default: '', expected: 'comma-separated http:// or https:// URLs', description: 'Model registry webhooks: each stage transition, alias move and new version is POSTed here' })
+  @IsString()
+  @Matches(/^$|^https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*$/, { message: 'MODEL_WEBHOOK_URLS must be comma-separated http:// or https:// URLs' })
+  MODEL_WEBHOOK_URLS!: string;
+
+  @EnvVar({ default: '', expected: 'a string (empty: deliveries are unsigned)', description: 'Secret for the X-MCP-Hub-Signature-256 header (HMAC-SHA256 of the body) on registry webhooks' })
+  @IsString()
+  MODEL_WEBHOOK_SECRET!: string;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Expose /api/debug routes (drain testing); keep off in production' })
   @ToBoolean()
   @IsBoolean()
