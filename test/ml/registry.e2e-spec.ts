@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +112,11 @@ describe('experiments and the model registry', () => {
       expect(v1.body).toMatchObject({ version: 1, stage: 'None', trainingJobId: trained[0], signature: { output: { name: 'species', type: 'string', task: 'classification', classes: ['setosa', 'versicolor', 'virginica'] } } });
       expect(v1.body.signature.inputs).toEqual(IRIS_FEATURES.map((name) => ({ name, type: 'number' })));
       expect(v1.body.runId).toEqual(expect.any(String));
+      const download = await fetch(fixture.hub.url('/api/ml/models/iris-clf/versions/1/artifact'));
+      const bytes = Buffer.from(await download.arrayBuffer());
+      expect(download.headers.get('x-artifact-sha256')).toBe(v1.body.artifactSha256);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(v1.body.artifactSha256);
+      expect(JSON.parse(bytes.toString()).format).toBe('mcp-hub/node-mljs');
       expect((await register('iris-clf', trained[1])).body.version).toBe(2);
       expect((await register('iris-clf', trained[0])).body.code).toBe('JOB_ALREADY_REGISTERED');
       const failedJob = (await fixture.api.get('/api/ml/training-jobs?status=failed')).body[0].id;

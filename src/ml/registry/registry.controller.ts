@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
@@ -55,6 +56,17 @@ export class RegistryController {
   @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
   version(@Param('name') name: string, @Param('ref') ref: string) {
     return this.registry.resolve(name, ref);
+  }
+
+  @Get(':name/versions/:ref/artifact')
+  @ApiOperation({ summary: "Download a version's model file (checksum verified on read; X-Artifact-Sha256 carries it)" })
+  @ApiProduces('application/octet-stream', 'application/json')
+  @ApiOkResponse({ description: 'The model file: model.pkl (sklearn), model.pt (torch) or model.json (node)' })
+  async artifact(@Param('name') name: string, @Param('ref') ref: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const { version, body, fileName } = await this.registry.artifact(name, ref);
+    res.setHeader('X-Artifact-Sha256', version.artifactSha256);
+    res.setHeader('X-Model-Version', String(version.version));
+    return new StreamableFile(body, { type: fileName.endsWith('.json') ? 'application/json' : 'application/octet-stream', disposition: `attachment; filename="${name}-v${version.version}-${fileName}"` });
   }
 
   @Post(':name/versions/:version/stage')

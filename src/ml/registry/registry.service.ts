@@ -63,6 +63,13 @@ export class RegistryService {
     return found;
   }
 
+  /** The version's model file, read through the ArtifactStore (which verifies its checksum). */
+  async artifact(name: string, ref: string): Promise<{ version: ModelVersion; body: Buffer; fileName: string }> {
+    const version = await this.resolve(name, ref);
+    const body = await this.artifacts.get(version.artifactKey);
+    return { version, body, fileName: version.artifactKey.split('/').pop()! };
+  }
+
   /** A new version from a succeeded training job; the model is created when missing. */
   async registerFromJob(name: string, jobId: string, actor: string, description?: string): Promise<ModelVersion> {
     const job = await this.jobs.findOneBy({ id: jobId });
