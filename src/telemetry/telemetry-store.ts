@@ -21,6 +21,8 @@ function copyLine(e: TelemetryEnvelope): string {
   );
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 const COLUMNS = ['source', 'id', 'time', 'type', 'severity', 'subject', 'trace_id', 'span_id', 'attributes', 'data'];
 
 /** Writes telemetry rows; a row seen before (same source, id and time) is skipped, so redelivery never duplicates. */
@@ -29,27 +31,44 @@ export class TelemetryStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Stores the batch in one transaction: COPY into a temporary table, then one INSERT … SELECT that
-   * skips rows already stored. Returns how many rows were new.
+   * Stores the batch in one transaction. The usual case, no row seen before, is one COPY straight
+   * into the table. A redelivered batch (a consumer died after its commit, before XACK) hits the
+   * primary key: then the COPY is rolled back to a savepoint and the batch goes through a temporary
+   * table and one INSERT … SELECT … ON CONFLICT DO NOTHING. Returns how many rows were new.
    */
   async insert(events: TelemetryEnvelope[]): Promise<number> {
     if (events.length === 0) return 0;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    const lines = events.map(copyLine);
     try {
       await client.query('BEGIN');
-      await client.query(`CREATE TEMP TABLE incoming_events (LIKE mcp_hub.telemetry_events INCLUDING DEFAULTS) ON COMMIT DROP`);
-      await pipeline(Readable.from(events.map(copyLine)), client.query(copyFrom(`COPY incoming_events (${COLUMNS.join(', ')}) FROM STDIN`)));
-      const result = await client.query(`INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM incoming_events ON CONFLICT DO NOTHING`);
+      await client.query('SAVEPOINT direct_copy');
+      let stored: number;
+      try {
+        await pipeline(Readable.from(lines), client.query(copyFrom(`COPY mcp_hub.telemetry_events (${COLUMNS.join(', ')}) FROM STDIN`)));
+        stored = events.length;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT direct_copy');
+        stored = await this.insertSkippingKnown(client, lines);
+      }
       await client.query('COMMIT');
-      return result.rowCount ?? 0;
+      return stored;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       await runner.release();
     }
+  }
+
+  private async insertSkippingKnown(client: PoolClient, lines: string[]): Promise<number> {
+    await client.query(`CREATE TEMP TABLE incoming_events (LIKE mcp_hub.telemetry_events INCLUDING DEFAULTS) ON COMMIT DROP`);
+    await pipeline(Readable.from(lines), client.query(copyFrom(`COPY incoming_events (${COLUMNS.join(', ')}) FROM STDIN`)));
+    const result = await client.query(`INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM incoming_events ON CONFLICT DO NOTHING`);
+    return result.rowCount ?? 0;
   }
 
   /** Drops daily partitions whose whole day is older than `retentionDays` (and such rows of the default partition); returns their names. */
