@@ -22,6 +22,14 @@ const BLOCK_MS = 1000;
 /** After a small batch, wait this long so the next one is bigger: fewer transactions at moderate rates. */
 const GATHER_MS = 100;
 
+interface ParsedBatch {
+  good: TelemetryEnvelope[];
+  goodIds: string[];
+  bad: StreamEntry[];
+}
+
+const NO_DEFAULTS = { id: '', time: '' };
+
 /**
  * A member of the `telemetry-writers` consumer group: reads batches from the stream, writes them in
  * one transaction and acknowledges only after the commit. Entries another consumer left pending for
@@ -77,7 +85,12 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     this.logger.log(`Consumer ${this.name} reads ${this.keys.stream}`);
   }
 
+  /**
+   * Reads the next batch while the previous one is being written (one write in flight at a time);
+   * entries are acknowledged only after their own commit, so overlapping loses nothing.
+   */
   private async readLoop(): Promise<void> {
+    let writing: Promise<void> = Promise.resolve();
     while (this.running) {
       try {
         const reply = (await this.blocking!.xreadgroup('GROUP', this.keys.group, this.name, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.stream, '>')) as
@@ -85,33 +98,49 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
           | null;
         if (reply) {
           const entries = reply[0][1];
-          await this.process(entries);
+          const batch = this.parseBatch(entries);
+          await writing;
+          writing = this.write(batch);
+          writing.catch(() => undefined);
           if (entries.length < READ_COUNT / 10 && this.running) await new Promise((r) => setTimeout(r, GATHER_MS));
+        } else {
+          await writing;
         }
       } catch (error) {
         if (!this.running) return;
         this.logger.warn(`Reading ${this.keys.stream} failed: ${describeError(error)}; retrying`);
+        writing = Promise.resolve();
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+    await writing.catch(() => undefined);
   }
 
-  /** Writes valid entries in one transaction, then acknowledges them; invalid ones go to the dead-letter stream. */
-  private async process(entries: StreamEntry[]): Promise<void> {
-    const good: TelemetryEnvelope[] = [];
-    const goodIds: string[] = [];
+  /** Splits entries into valid envelopes and invalid ones. */
+  private parseBatch(entries: StreamEntry[]): ParsedBatch {
+    const batch: ParsedBatch = { good: [], goodIds: [], bad: [] };
     for (const [id, fields] of entries) {
       const envelope = this.parse(id, fields);
       if (envelope) {
-        good.push(envelope);
-        goodIds.push(id);
+        batch.good.push(envelope);
+        batch.goodIds.push(id);
       } else {
-        await this.deadLetter(id, fields, 'not a valid telemetry event');
+        batch.bad.push([id, fields]);
       }
     }
-    if (good.length === 0) return;
-    this.stored += await this.store.insert(good);
-    await this.commands!.xack(this.keys.stream, this.keys.group, ...goodIds);
+    return batch;
+  }
+
+  /** Writes valid entries in one transaction, then acknowledges them; invalid ones go to the dead-letter stream. */
+  private async write(batch: ParsedBatch): Promise<void> {
+    for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
+    if (batch.good.length === 0) return;
+    this.stored += await this.store.insert(batch.good);
+    await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
+  }
+
+  private async process(entries: StreamEntry[]): Promise<void> {
+    await this.write(this.parseBatch(entries));
   }
 
   /** An entry without id or time gets them from its stream id, so every delivery of it is the same row. */
@@ -119,8 +148,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     const index = fields.indexOf(ENTRY_FIELD);
     if (index < 0 || index % 2 !== 0) return undefined;
     try {
-      const defaults = { id: uuidv5(`${this.keys.stream}/${entryId}`, STREAM_ENTRY_NAMESPACE), time: new Date(Number(entryId.split('-')[0])).toISOString() };
-      const result = toEnvelopeFast(JSON.parse(fields[index + 1]), defaults);
+      const raw = JSON.parse(fields[index + 1]) as { id?: unknown; time?: unknown } | null;
+      const complete = !!raw && typeof raw === 'object' && raw.id !== undefined && raw.time !== undefined;
+      const defaults = complete ? NO_DEFAULTS : { id: uuidv5(`${this.keys.stream}/${entryId}`, STREAM_ENTRY_NAMESPACE), time: new Date(Number(entryId.split('-')[0])).toISOString() };
+      const result = toEnvelopeFast(raw, defaults);
       return 'envelope' in result ? result.envelope : undefined;
     } catch {
       return undefined;
