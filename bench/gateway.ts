@@ -8,12 +8,15 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { freePort } from '../test/support/free-port';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
 import { everythingServersFile, startHub, stopChild, waitFor } from './hub-runner';
+import { leanFetch } from './lean-fetch';
 import { median, report, summary, timeTakingTurns } from './support';
 
 /**
  * server-everything's `echo` over stdio, reached three ways in the same run: directly with the SDK
  * client (the baseline), through this hub's /mcp (Streamable HTTP), and through the npm package
  * `mcp-hub` (installed as mcp-hub-peer; its /mcp is the legacy SSE transport) as a peer.
+ * Both hubs are also measured with a lean keep-alive HTTP client (bench/lean-fetch.ts) in place of
+ * the SDK's fetch, which separates the client library's cost from the server's.
  * Sequential latency takes turns call by call; throughput runs 32 concurrent clients for a while.
  * Targets: under 0.6 ms median added latency, and at least 3x less added latency than the peer.
  */
@@ -61,10 +64,13 @@ async function main(): Promise<void> {
       { name: 'direct SDK stdio client (baseline)', tool: 'echo', connect: () => connectClient(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_BIN], stderr: 'ignore' })) },
       { name: 'this hub /mcp (Streamable HTTP)', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`))) },
       { name: 'peer: npm mcp-hub /mcp (SSE)', tool: '', connect: () => connectClient(new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`))) },
+      { name: 'this hub /mcp, lean keep-alive client', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`), { fetch: leanFetch })) },
+      { name: 'peer /mcp (SSE), lean keep-alive client', tool: '', connect: () => connectClient(new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`), { fetch: leanFetch })) },
     ];
     const sequentialClients = await Promise.all(subjects.map((s) => s.connect()));
     for (let attempt = 0; attempt < 100; attempt++) {
       subjects[2].tool = (await sequentialClients[2].listTools()).tools.find((t) => /echo$/.test(t.name) && t.name.includes('everything'))?.name ?? '';
+      subjects[4].tool = subjects[2].tool;
       if (subjects[2].tool) break;
       await new Promise((r) => setTimeout(r, 100));
     }
