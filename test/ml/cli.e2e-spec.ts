@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
 import { freePort } from '../support/free-port';
 import { NodeProcess } from '../support/hub-process';
-import { PYTHON_BIN, waitForJob } from '../support/ml';
+import { assertPythonStack, PYTHON_BIN, waitForJob } from '../support/ml';
 
 describe('mcp-hub CLI: datasets and training end to end', () => {
   let fixture: HubFixture;
@@ -17,6 +17,7 @@ describe('mcp-hub CLI: datasets and training end to end', () => {
   };
 
   beforeAll(async () => {
+    assertPythonStack();
     artifactsDir = await mkdtemp(join(tmpdir(), 'cli-artifacts-'));
     fixture = await HubFixture.start('ml-cli', { mcpServers: {} }, { env: { PYTHON_BIN, ARTIFACTS_DIR: artifactsDir } });
   });

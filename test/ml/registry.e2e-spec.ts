@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
 import { NodeProcess, sleep } from '../support/hub-process';
-import { IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
+import { assertPythonStack, IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
 
 describe('experiments and the model registry', () => {
@@ -30,6 +30,7 @@ describe('experiments and the model registry', () => {
   const register = (name: string, jobId: string) => fixture.api.send('POST', `/api/ml/models/${name}/versions`, { jobId });
 
   beforeAll(async () => {
+    assertPythonStack();
     artifactsDir = await mkdtemp(join(tmpdir(), 'registry-artifacts-'));
     fixture = await HubFixture.start('ml-registry', { mcpServers: {} }, { env: { PYTHON_BIN, ARTIFACTS_DIR: artifactsDir, TRAINING_CONCURRENCY: '2' } });
     await fixture.api.send('POST', '/api/ml/datasets', { uri: 'local://data/sample.csv', name: 'iris' });

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { ArtifactChecksumError } from '../../src/platform/artifacts/artifact-store';
 import { S3ArtifactStore, toBuffer } from '../../src/platform/artifacts/s3-artifact-store';
 import { HubFixture } from '../support/hub-fixture';
-import { PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
+import { assertPythonStack, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 import { S3_ACCESS_KEY, S3_SECRET_KEY, S3TestServer } from '../support/s3-server';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -13,6 +13,7 @@ describe('artifacts and datasets in S3-compatible object storage (s3rver)', () =
   let s3: S3TestServer;
 
   beforeAll(async () => {
+    assertPythonStack();
     s3 = await S3TestServer.start();
   });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
 import { sleep } from '../support/hub-process';
-import { childPids, IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
+import { assertPythonStack, childPids, IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
 
 const jobCount = async (fixture: HubFixture) => Number((await queryDatabase<{ n: string }>(fixture.databaseUrl, 'SELECT count(*) AS n FROM mcp_hub.training_jobs'))[0].n);
@@ -16,6 +16,7 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
   let artifactsDir: string;
 
   beforeAll(async () => {
+    assertPythonStack();
     artifactsDir = await mkdtemp(join(tmpdir(), 'training-artifacts-'));
     fixture = await HubFixture.start('training', { mcpServers: {} }, { env: { PYTHON_BIN, ARTIFACTS_DIR: artifactsDir, TRAINING_CONCURRENCY: '2' } });
     const iris = await fixture.api.send('POST', '/api/ml/datasets', { uri: 'local://data/sample.csv', name: 'iris' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
 import { NodeProcess, sleep } from '../support/hub-process';
-import { childPids, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
+import { assertPythonStack, childPids, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 
 const alive = (pid: number) => {
   try {
@@ -33,6 +33,7 @@ describe('training workers: `npm run worker` processes, a killed worker, gracefu
   };
 
   beforeAll(async () => {
+    assertPythonStack();
     artifactsDir = await mkdtemp(join(tmpdir(), 'worker-artifacts-'));
     const prefix = `test-ml-workers-${process.pid}:`;
     fixture = await HubFixture.start('ml-workers', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, PYTHON_BIN, ARTIFACTS_DIR: artifactsDir, TRAINING_WORKER_ENABLED: 'false' } });

@@ -6,6 +6,18 @@ import { sleep } from './hub-process';
 /** The interpreter that has Debian's python3-sklearn, python3-torch and python3-pandas (.ci/run installs them). */
 export const PYTHON_BIN = process.env.TEST_PYTHON_BIN ?? '/usr/bin/python3';
 
+/**
+ * The ML tests train real models: fail early, saying what to install, when the interpreter lacks
+ * Debian's scientific stack (`bash .ci/run` installs it).
+ */
+export function assertPythonStack(): void {
+  try {
+    execFileSync(PYTHON_BIN, ['-c', 'import numpy, pandas, sklearn, torch'], { stdio: 'pipe' });
+  } catch {
+    throw new Error(`${PYTHON_BIN} cannot import numpy, pandas, sklearn and torch: apt-get install python3-sklearn python3-torch python3-pandas (or set TEST_PYTHON_BIN to an interpreter that has them)`);
+  }
+}
+
 export const IRIS_FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 
 /** Polls GET /api/ml/training-jobs/:id until predicate holds. */

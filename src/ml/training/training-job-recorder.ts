@@ -98,6 +98,12 @@ export class TrainingJobRecorder {
     return (await this.jobs.findOne({ where: { id: jobId }, select: { artifact: true } }))?.artifact ?? null;
   }
 
+  /** Drops what is cached about a job that will not run again in this process. */
+  forget(jobId: string): void {
+    this.runOfJob.delete(jobId);
+    this.lastProgressEvent.delete(jobId);
+  }
+
   /** The experiment run that records this job, if any. */
   async runIdOf(jobId: string): Promise<string | null> {
     if (!this.runOfJob.has(jobId)) this.runOfJob.set(jobId, (await this.experiments.runOfJob(jobId))?.id ?? null);

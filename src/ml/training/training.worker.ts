@@ -167,6 +167,7 @@ export class TrainingWorker implements OnModuleInit {
       const stored = outcome.kind === 'succeeded' ? await this.recorder.artifactOf(job.id) : null;
       await this.experiments.finishRun(runId, outcome.kind === 'succeeded' ? 'finished' : outcome.kind === 'cancelled' ? 'killed' : 'failed', stored ? [{ name: 'model', uri: stored.uri, sha256: stored.sha256 }] : []);
     }
+    if (!willRetry) this.recorder.forget(job.id);
     if (outcome.kind === 'succeeded' && job.registerAs) {
       try {
         const version = await this.registry.registerFromJob(job.registerAs, job.id, `training-job:${job.id}`);
