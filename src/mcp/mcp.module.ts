@@ -16,6 +16,7 @@ import { UpstreamManager } from './upstream/upstream-manager.service';
 import { AggregateServerFactory } from './gateway/aggregate-server.factory';
 import { McpHttpController } from './gateway/mcp-http.controller';
 import { McpSessions } from './gateway/mcp-sessions.service';
+import { ToolEmbeddings } from './gateway/tool-embeddings.service';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
 import { ProfilesController } from './profiles/profiles.controller';
@@ -35,6 +36,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     AggregateServerFactory,
     ProxyServerFactory,
     McpSessions,
+    ToolEmbeddings,
   ],
   exports: [UpstreamManager, CatalogService, ToolCallService],
 })

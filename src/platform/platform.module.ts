@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 import { StoresModule } from './stores/stores.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
+import { VectorsModule } from './vectors/vectors.module';
 import { InstanceModule } from './instance/instance.module';
 import { InstanceRole } from './instance/instance-role';
 import { EventsModule } from './events/events.module';
@@ -27,6 +28,7 @@ export class PlatformModule {
         RedisModule,
         StoresModule.forRoot(config),
         ArtifactsModule.forRoot(config),
+        VectorsModule.forRoot(config),
         InstanceModule.forRole(role),
         ...(role === 'api' ? [AuthModule] : []),
       ],

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -30,6 +30,7 @@ import { NameMap } from './tool-naming';
 import { uriTemplatePattern } from './uri-template';
 import { ProfileFilter } from '../servers-config/profile';
 import { HubToolRegistry, jsonToolResult } from '../hub-tools/hub-tool-registry';
+import { ToolEmbeddings } from './tool-embeddings.service';
 
 interface Scope {
   profile?: ProfileFilter;
@@ -46,6 +47,8 @@ type Extra = ConstructorParameters<typeof ProgressRelay>[0] & { signal: AbortSig
  */
 @Injectable()
 export class AggregateServerFactory {
+  private readonly logger = new Logger('McpGateway');
+
   constructor(
     private readonly config: AppConfig,
     private readonly catalog: CatalogService,
@@ -53,6 +56,7 @@ export class AggregateServerFactory {
     private readonly toolCalls: ToolCallService,
     private readonly meter: RequestMeter,
     private readonly hubTools: HubToolRegistry,
+    private readonly embeddings: ToolEmbeddings,
   ) {}
 
   /** With a profile, only its servers and the tools its globs allow are visible and callable. */
@@ -239,16 +243,18 @@ export class AggregateServerFactory {
         const query = args.query;
         if (typeof query !== 'string' || query.trim() === '') throw new McpError(ErrorCode.InvalidParams, 'query must be a non-empty string');
         const limit = typeof args.limit === 'number' ? Math.min(50, Math.max(1, Math.floor(args.limit))) : 10;
-        const index = new Bm25Index(this.visibleTools(scope).map((entry) => ({ item: entry, text: `${entry.tool.name} ${entry.tool.title ?? ''} ${entry.tool.description ?? ''}` })));
-        return text({
-          tools: index.search(query, limit).map(({ item, score }) => ({
-            name: item.exposed,
-            server: item.tool.serverName,
-            description: item.tool.description,
-            inputSchema: item.tool.inputSchema,
-            score: Math.round(score * 1000) / 1000,
-          })),
+        const visible = this.visibleTools(scope);
+        const describe = (entry: (typeof visible)[number], score: number) => ({
+          name: entry.exposed,
+          server: entry.tool.serverName,
+          description: entry.tool.description,
+          inputSchema: entry.tool.inputSchema,
+          score: Math.round(score * 1000) / 1000,
         });
+        const bySimilarity = await this.searchByEmbeddings(query, visible);
+        if (bySimilarity) return text({ method: 'embeddings', tools: bySimilarity.slice(0, limit).map(({ entry, score }) => describe(entry, score)) });
+        const index = new Bm25Index(visible.map((entry) => ({ item: entry, text: `${entry.tool.name} ${entry.tool.title ?? ''} ${entry.tool.description ?? ''}` })));
+        return text({ method: 'bm25', tools: index.search(query, limit).map(({ item, score }) => describe(item, score)) });
       }
       case 'hub__call_tool': {
         if (typeof args.name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'name must be a tool name such as everything__echo');
@@ -258,6 +264,23 @@ export class AggregateServerFactory {
       }
       default:
         throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    }
+  }
+
+  /** Visible tools ranked by embedding similarity; null (BM25 then) when embeddings are off, not ready or failing. */
+  private async searchByEmbeddings<T extends { tool: { serverName: string; name: string } }>(query: string, visible: T[]): Promise<{ entry: T; score: number }[] | null> {
+    if (!this.embeddings.enabled) return null;
+    try {
+      const matches = await this.embeddings.search(query, visible.length + 50);
+      if (!matches) return null;
+      const byKey = new Map(visible.map((entry) => [`${entry.tool.serverName}\u0000${entry.tool.name}`, entry]));
+      return matches.flatMap((m) => {
+        const entry = byKey.get(`${m.server}\u0000${m.name}`);
+        return entry ? [{ entry, score: m.score }] : [];
+      });
+    } catch (error) {
+      this.logger.warn(`hub__search_tools falls back to BM25: ${(error as Error).message}`);
+      return null;
     }
   }
 

@@ -287,6 +287,21 @@ export class EnvironmentVariables {
   @IsInt()
   TRAINING_SHUTDOWN_GRACE_MS!: number;
 
+  @EnvVar({ expected: 'an http:// or https:// URL', description: 'OpenAI-compatible embeddings API (POST <url>/embeddings), e.g. http://127.0.0.1:11434/v1 for Ollama; hub__search_tools ranks by embeddings when set, BM25 otherwise' })
+  @IsOptional()
+  @Validate(UrlProtocolConstraint, ['http:', 'https:'])
+  EMBEDDING_URL?: string;
+
+  @EnvVar({ default: 'nomic-embed-text', expected: 'a model name the embeddings API knows', description: 'Embedding model sent with each embeddings request' })
+  @IsString()
+  @IsNotEmpty()
+  EMBEDDING_MODEL!: string;
+
+  @EnvVar({ expected: 'a string', description: 'Bearer token for the embeddings API (optional)' })
+  @IsOptional()
+  @IsString()
+  EMBEDDING_API_KEY?: string;
+
   @EnvVar({ default: '', expected: 'comma-separated http:// or https:// URLs', description: 'Model registry webhooks: each stage transition, alias move and new version is POSTed here' })
   @IsString()
   @Matches(/^$|^https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*$/, { message: 'MODEL_WEBHOOK_URLS must be comma-separated http:// or https:// URLs' })
