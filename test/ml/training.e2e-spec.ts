@@ -104,6 +104,46 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
     }
   });
 
+  it('trains every algorithm of every adapter on its tasks, from CSV and from JSON Lines', async () => {
+    const iris = (await readFile('data/sample.csv', 'utf8')).trim().split('\n');
+    const header = iris[0].split(',');
+    const jsonl = iris
+      .slice(1)
+      .map((line) => JSON.stringify(Object.fromEntries(line.split(',').map((v, i) => [header[i], i < 4 ? Number(v) : v]))))
+      .join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([jsonl]), 'iris.jsonl');
+    form.append('name', 'iris-jsonl');
+    const uploaded = (await (await fetch(fixture.hub.url('/api/ml/datasets'), { method: 'POST', body: form })).json()) as { name: string; format: string; rowCount: number; uri: string };
+    expect(uploaded).toMatchObject({ name: 'iris-jsonl', format: 'jsonl', rowCount: 150 });
+    try {
+      await fixture.api.send('POST', '/api/ml/datasets', { uri: 'local://data/diabetes.csv', name: 'diabetes-all' });
+      const quick: Record<string, Record<string, unknown>> = { mlp: { epochs: 40 }, random_forest: { n_estimators: 30 }, gradient_boosting: { n_estimators: 30 } };
+      const submitted: { adapter: string; algorithm: string; task: string; id: string }[] = [];
+      for (const adapter of ['sklearn', 'torch', 'node'] as const) {
+        const { body } = await fixture.api.get('/api/ml/adapters');
+        const algorithms = (body as { name: string; algorithms: Record<string, { tasks: string[] }> }[]).find((a) => a.name === adapter)!.algorithms;
+        for (const [algorithm, info] of Object.entries(algorithms)) {
+          for (const task of info.tasks) {
+            const dataset = task === 'regression' ? 'diabetes-all' : adapter === 'sklearn' ? 'iris' : 'iris-jsonl';
+            const target = task === 'classification' ? 'species' : 'progression';
+            const job = await submitJob(fixture.api, { adapter, algorithm, dataset, target, task, hyperparameters: quick[algorithm] ?? {} });
+            submitted.push({ adapter, algorithm, task, id: job.id });
+          }
+        }
+      }
+      expect(submitted).toHaveLength(21);
+      for (const s of submitted) {
+        const job = await waitForJob(fixture.api, s.id);
+        expect({ ...s, status: job.status, error: job.error }).toEqual({ ...s, status: 'succeeded', error: null });
+        if (s.task === 'classification') expect(job.metrics.accuracy).toBeGreaterThan(0.6);
+        else expect(Object.keys(job.metrics).sort()).toEqual(['mae', 'r2', 'rmse']);
+      }
+    } finally {
+      await rm(uploaded.uri.replace('local://', ''), { force: true });
+    }
+  });
+
   it('answers bad input with 400 naming the field, and queues nothing', async () => {
     const before = await jobCount(fixture);
     const cases: [Record<string, unknown>, string, string][] = [
