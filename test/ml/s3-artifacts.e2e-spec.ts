@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { ArtifactChecksumError } from '../../src/platform/artifacts/artifact-store';
-import { S3ArtifactStore, toBuffer } from '../../src/platform/artifacts/s3-artifact-store';
+import { ArtifactChecksumError, bodyOf } from '../../src/platform/artifacts/artifact-store';
+import { S3ArtifactStore } from '../../src/platform/artifacts/s3-artifact-store';
 import { HubFixture } from '../support/hub-fixture';
 import { assertPythonStack, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 import { S3_ACCESS_KEY, S3_SECRET_KEY, S3TestServer } from '../support/s3-server';
@@ -54,9 +54,9 @@ describe('artifacts and datasets in S3-compatible object storage (s3rver)', () =
       const job = await waitForJob(fixture.api, (await submitJob(fixture.api, { adapter: 'node', algorithm: 'random_forest', dataset: 'iris', target: 'species' })).id);
       expect(job.status).toBe('succeeded');
       expect(job.artifact).toMatchObject({ store: 's3', uri: `s3://hub-artifacts/training/${job.id}/model.json` });
-      const stored = await toBuffer(await client.getObject('hub-artifacts', job.artifact.key));
+      const stored = await bodyOf(await client.getObject('hub-artifacts', job.artifact.key));
       expect(sha256(stored)).toBe(job.artifact.sha256);
-      const metadata = JSON.parse((await toBuffer(await client.getObject('hub-artifacts', job.artifact.metadataKey))).toString());
+      const metadata = JSON.parse((await bodyOf(await client.getObject('hub-artifacts', job.artifact.metadataKey))).toString());
       expect(metadata.dataset.sha256).toBe(sha256(iris));
 
       const health = await fixture.api.get('/api/health');

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
 import { NodeProcess, sleep } from '../support/hub-process';
+import { processAlive } from '../support/mcp-servers';
 import { assertPythonStack, childPids, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function waitUntilGone(pids: number[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(alive) && Date.now() < deadline) await sleep(50);
+  while (pids.some(processAlive) && Date.now() < deadline) await sleep(50);
 }
 
 describe('training workers: `npm run worker` processes, a killed worker, graceful shutdown', () => {
@@ -56,7 +49,7 @@ describe('training workers: `npm run worker` processes, a killed worker, gracefu
     a.signal('SIGKILL');
     await a.exited;
     await waitUntilGone(orphans);
-    expect(orphans.filter(alive)).toEqual([]);
+    expect(orphans.filter(processAlive)).toEqual([]);
 
     const b = await startWorker();
     const done = await waitForJob(fixture.api, job.id);
@@ -90,7 +83,7 @@ describe('training workers: `npm run worker` processes, a killed worker, gracefu
     const adapters = childPids(worker.pid, 'mcp_hub_adapter');
     worker.signal('SIGTERM');
     expect((await worker.exited).code).toBe(0);
-    expect(adapters.filter(alive)).toEqual([]);
+    expect(adapters.filter(processAlive)).toEqual([]);
     expect(worker.logs.map((l) => l.msg).join('\n')).toContain('still running after 300 ms; stopping them and putting them back on the queue');
     expect((await fixture.api.get(`/api/ml/training-jobs/${job.id}`)).body).toMatchObject({ status: 'queued', stage: 'requeued after a worker shutdown' });
 

@@ -46,12 +46,3 @@ export function childPids(parent: number, pattern: string): number[] {
     return [];
   }
 }
-
-/** Every running process whose command line matches pattern. */
-export function processesMatching(pattern: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}

@@ -95,7 +95,3 @@ export const ADAPTER_CATALOG: Record<AdapterName, { runtime: string; algorithms:
     },
   },
 };
-
-export function isAdapter(name: string): name is AdapterName {
-  return (ADAPTERS as readonly string[]).includes(name);
-}

@@ -1,11 +1,12 @@
+import { IsResourceName } from '../resource-name';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class RegisterDatasetDto {
   @ApiPropertyOptional({ example: 'iris', description: 'Unique name; defaults to the file name without extension' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'name must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' })
+  @IsResourceName()
   name?: string;
 
   @ApiPropertyOptional({ example: 'local://data/sample.csv', description: 'local://<path inside DATA_DIR> or s3://<bucket>/<key>; omit when uploading a file' })

@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Client as MinioClient } from 'minio';
@@ -15,7 +16,6 @@ import { DatasetLocation, parseDatasetUri } from './dataset-location';
 import { DatasetProfiler } from './dataset-profile';
 import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Registers datasets (by URI or upload), profiles them and hands workers a local file to read. */
 @Injectable()
@@ -68,7 +68,7 @@ export class DatasetsService {
 
   /** By id or by name; 404 otherwise. */
   async get(idOrName: string): Promise<Dataset> {
-    const found = await this.datasets.findOne({ where: UUID.test(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
+    const found = await this.datasets.findOne({ where: isUUID(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
     if (!found) throw new NotFoundError('dataset', idOrName);
     return found;
   }
@@ -98,14 +98,16 @@ export class DatasetsService {
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) throw new ValidationFailedError([{ field: 'uri', reason: `no file at ${path}` }]);
     const profiler = new DatasetProfiler();
+    const hash = createHash('sha256');
     try {
-      for await (const row of readRows(path, format)) profiler.add(row);
+      for await (const row of readRows(path, format, (chunk) => hash.update(chunk))) profiler.add(row);
     } catch (error) {
       if (error instanceof TableFormatError) throw new ValidationFailedError([{ field: 'file', reason: error.message }]);
       throw error;
     }
     if (profiler.rowCount === 0) throw new ValidationFailedError([{ field: 'file', reason: 'holds no data rows' }]);
-    const { sha256, size } = await hashFile(path);
+    const sha256 = hash.digest('hex');
+    const size = info.size;
     const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: size, sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date() });
     try {
       return await this.datasets.save(dataset);

@@ -8,10 +8,15 @@ export type RawRow = Record<string, RawValue>;
 
 export class TableFormatError extends Error {}
 
-/** Rows of a CSV (header line first) or JSON Lines file, streamed. CSV values stay strings. */
-export async function* readRows(path: string, format: DatasetFormat): AsyncGenerator<RawRow> {
+/**
+ * Rows of a CSV (header line first) or JSON Lines file, streamed. CSV values stay strings.
+ * `onBytes` sees every chunk read, so a caller can hash the file in the same pass.
+ */
+export async function* readRows(path: string, format: DatasetFormat, onBytes?: (chunk: Buffer) => void): AsyncGenerator<RawRow> {
+  const source = createReadStream(path);
+  if (onBytes) source.on('data', (chunk) => onBytes(chunk as Buffer));
   if (format === 'csv') {
-    const parser = createReadStream(path).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }));
+    const parser = source.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }));
     try {
       for await (const row of parser) yield row as RawRow;
     } catch (error) {
@@ -19,7 +24,7 @@ export async function* readRows(path: string, format: DatasetFormat): AsyncGener
     }
     return;
   }
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const lines = createInterface({ input: source, crlfDelay: Infinity });
   let number = 0;
   for await (const line of lines) {
     number++;

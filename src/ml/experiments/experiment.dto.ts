@@ -1,13 +1,12 @@
+import { IsResourceName } from '../resource-name';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const NAME_MESSAGE = 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 export class CreateExperimentDto {
   @ApiProperty({ example: 'iris-baselines' })
-  @Matches(NAME, { message: `name ${NAME_MESSAGE}` })
+  @IsResourceName()
   name!: string;
 
   @ApiPropertyOptional({ example: 'Every adapter on Iris with default hyperparameters' })

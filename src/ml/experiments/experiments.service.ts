@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
@@ -8,7 +9,6 @@ import { latestMetricSql, parseRunFilter, parseRunOrder, runConditionsSql } from
 import { RunMetric } from './run-metric.entity';
 import { Run, RunStatus } from './run.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEFAULT_EXPERIMENT = 'Default';
 
 export interface MetricPoint {
@@ -46,7 +46,7 @@ export class ExperimentsService {
   }
 
   async get(idOrName: string): Promise<Experiment> {
-    const found = await this.experiments.findOne({ where: UUID.test(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
+    const found = await this.experiments.findOne({ where: isUUID(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
     if (!found) throw new NotFoundError('experiment', idOrName);
     return found;
   }
@@ -77,7 +77,7 @@ export class ExperimentsService {
   }
 
   async getRun(id: string): Promise<RunView> {
-    const run = UUID.test(id) ? await this.runs.findOneBy({ id }) : null;
+    const run = isUUID(id) ? await this.runs.findOneBy({ id }) : null;
     if (!run) throw new NotFoundError('run', id);
     return { ...run, metrics: (await this.latestMetrics([run.id])).get(run.id) ?? {} };
   }

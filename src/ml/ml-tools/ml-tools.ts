@@ -124,8 +124,8 @@ export class MlTools implements OnModuleInit {
           answer(async () => {
             const id = String(args.id ?? '');
             const job = await this.jobs.get(id);
-            const logs = await this.jobs.logLines(id, 0, 5000);
-            return { ...jobSummary(job), hyperparameters: job.hyperparameters, validation: job.validation, lastLogs: logs.slice(-10).map((l) => `${l.level}: ${l.message}`) };
+            const logs = await this.jobs.lastLogLines(id, 10);
+            return { ...jobSummary(job), hyperparameters: job.hyperparameters, validation: job.validation, lastLogs: logs.map((l) => `${l.level}: ${l.message}`) };
           }),
       },
       {

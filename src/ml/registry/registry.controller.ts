@@ -4,7 +4,8 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkR
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
-import { CreateModelDto, RegisterVersionDto, SetAliasDto, stageOf, STAGE_CHOICES, TransitionDto } from './registry.dto';
+import { CreateModelDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
+import { STAGES } from './registry.entities';
 import { RegistryService } from './registry.service';
 
 const actorOf = (req: AuthenticatedRequest) => (req.principal ? `key:${req.principal.name}` : 'anonymous');
@@ -76,7 +77,7 @@ export class RegistryController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Invalid transition, or Production occupied with archiveExisting=false' })
   transition(@Param('name') name: string, @Param('version', ParseIntPipe) version: number, @Body() dto: TransitionDto, @Req() req: AuthenticatedRequest) {
     const stage = stageOf(dto.stage);
-    if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGE_CHOICES.join(', ')}` }]);
+    if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGES.join(', ')}` }]);
     return this.registry.transition(name, version, stage, dto, actorOf(req));
   }
 

@@ -1,10 +1,11 @@
+import { IsResourceName } from '../resource-name';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { STAGES } from './registry.entities';
 
 export class CreateModelDto {
   @ApiProperty({ example: 'iris-classifier' })
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'name must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit' })
+  @IsResourceName()
   name!: string;
 
   @ApiPropertyOptional({ example: 'Species from petal and sepal measurements' })
@@ -62,4 +63,3 @@ export class SetAliasDto {
 }
 
 export const stageOf = (value: string) => STAGES.find((s) => s.toLowerCase() === value.toLowerCase());
-export const STAGE_CHOICES = STAGES;

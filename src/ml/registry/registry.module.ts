@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Dataset } from '../datasets/dataset.entity';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { ModelArtifacts } from '../training/model-artifacts';
 import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelVersion, RegisteredModel } from './registry.entities';
 import { RegistryController } from './registry.controller';
@@ -11,7 +12,7 @@ import { RegistryWebhooks } from './registry-webhooks';
 @Module({
   imports: [TypeOrmModule.forFeature([RegisteredModel, ModelVersion, ModelAlias, ModelHistoryEntry, TrainingJob, Dataset]), ExperimentsModule],
   controllers: [RegistryController],
-  providers: [RegistryService, RegistryWebhooks],
+  providers: [RegistryService, RegistryWebhooks, ModelArtifacts],
   exports: [RegistryService],
 })
 export class RegistryModule {}

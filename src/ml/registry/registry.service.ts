@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
-import { ARTIFACT_STORE, ArtifactStore } from '../../platform/artifacts/artifact-store';
 import { Dataset } from '../datasets/dataset.entity';
 import { ExperimentsService } from '../experiments/experiments.service';
+import { ModelArtifacts } from '../training/model-artifacts';
 import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelSignature, ModelVersion, RegisteredModel, Stage } from './registry.entities';
 import { aliasProblem, stageTransitionProblem } from './stage-rules';
@@ -31,7 +31,7 @@ export class RegistryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly experiments: ExperimentsService,
     private readonly bus: EventBus,
-    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
+    private readonly modelArtifacts: ModelArtifacts,
   ) {}
 
   async createModel(name: string, description: string | undefined, tags: Record<string, string> = {}): Promise<RegisteredModel> {
@@ -66,7 +66,7 @@ export class RegistryService {
   /** The version's model file, read through the ArtifactStore (which verifies its checksum). */
   async artifact(name: string, ref: string): Promise<{ version: ModelVersion; body: Buffer; fileName: string }> {
     const version = await this.resolve(name, ref);
-    const body = await this.artifacts.get(version.artifactKey);
+    const body = await this.modelArtifacts.file(version.artifactKey);
     return { version, body, fileName: version.artifactKey.split('/').pop()! };
   }
 
@@ -81,7 +81,7 @@ export class RegistryService {
     const target = columns.get(job.target);
     const signature: ModelSignature = {
       inputs: job.features.map((f) => ({ name: f, type: columns.get(f)?.type ?? 'string' })),
-      output: { name: job.target, type: target?.type ?? 'string', task: job.task, ...(job.task === 'classification' ? { classes: await this.classesOf(job) } : {}) },
+      output: { name: job.target, type: target?.type ?? 'string', task: job.task, ...(job.task === 'classification' ? { classes: (await this.modelArtifacts.metadata(job.artifact!)).classes } : {}) },
     };
     await this.models
       .createQueryBuilder()
@@ -188,12 +188,6 @@ export class RegistryService {
     const model = await this.models.findOneBy({ name });
     if (!model) throw new NotFoundError('model', name);
     return this.history.find({ where: { modelId: model.id }, order: { seq: 'ASC' } });
-  }
-
-  /** The classes the model predicts, from the metadata stored beside it (checksum-verified). */
-  private async classesOf(job: TrainingJob): Promise<string[] | null> {
-    const metadata = JSON.parse((await this.artifacts.get(job.artifact!.metadataKey)).toString('utf8')) as { classes?: string[] | null };
-    return metadata.classes ?? null;
   }
 
   private async lockModel(manager: EntityManager, name: string): Promise<RegisteredModel> {

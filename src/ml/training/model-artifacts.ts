@@ -54,6 +54,11 @@ export class ModelArtifacts {
     return { key, uri: this.store.uri(key), sha256: model.sha256, size: model.size, store: this.store.kind, metadataKey };
   }
 
+  /** A stored model file, checksum-verified. */
+  file(key: string): Promise<Buffer> {
+    return this.store.get(key);
+  }
+
   async metadata(artifact: JobArtifact): Promise<ModelMetadata> {
     return JSON.parse((await this.store.get(artifact.metadataKey)).toString('utf8')) as ModelMetadata;
   }

@@ -77,6 +77,7 @@ export class TrainingJobRecorder {
       { status, ...patch, updatedAt: new Date(), ...(final ? { finishedAt: new Date() } : {}) },
     );
     if (!result.affected) return false;
+    if (final) await this.closeRun(job.id, status, patch.artifact ?? null);
     const eventType = status === 'queued' ? 'ml.job.requeued' : `ml.job.${status}`;
     this.bus.publish(eventType, jobEventData({ ...job, status }, { ...(patch.metrics ? { metrics: patch.metrics } : {}), ...(patch.error ? { error: patch.error, errorKind: patch.errorKind } : {}) }), job.id);
     return true;
@@ -90,22 +91,16 @@ export class TrainingJobRecorder {
     return this.flushing;
   }
 
-  async statusOf(jobId: string): Promise<JobStatus | null> {
-    return (await this.jobs.findOne({ where: { id: jobId }, select: { status: true } }))?.status ?? null;
-  }
-
-  async artifactOf(jobId: string): Promise<TrainingJob['artifact']> {
-    return (await this.jobs.findOne({ where: { id: jobId }, select: { artifact: true } }))?.artifact ?? null;
-  }
-
-  /** Drops what is cached about a job that will not run again in this process. */
-  forget(jobId: string): void {
+  /** Ends the job's experiment run with the job (a requeued job keeps its run open) and forgets the job. */
+  private async closeRun(jobId: string, status: JobStatus, artifact: TrainingJob['artifact']): Promise<void> {
+    const runId = await this.runIdOf(jobId);
     this.runOfJob.delete(jobId);
-    this.lastProgressEvent.delete(jobId);
+    if (!runId) return;
+    await this.experiments.finishRun(runId, status === 'succeeded' ? 'finished' : status === 'cancelled' ? 'killed' : 'failed', artifact ? [{ name: 'model', uri: artifact.uri, sha256: artifact.sha256 }] : []);
   }
 
   /** The experiment run that records this job, if any. */
-  async runIdOf(jobId: string): Promise<string | null> {
+  private async runIdOf(jobId: string): Promise<string | null> {
     if (!this.runOfJob.has(jobId)) this.runOfJob.set(jobId, (await this.experiments.runOfJob(jobId))?.id ?? null);
     return this.runOfJob.get(jobId)!;
   }

@@ -1,6 +1,7 @@
+import { IsResourceName } from '../resource-name';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { ADAPTERS } from '../adapters/adapter-catalog';
 import { JOB_STATUSES } from './training-job.entity';
 
@@ -73,13 +74,13 @@ export class SubmitTrainingJobDto {
   @ApiPropertyOptional({ example: 'iris-baselines', description: 'Experiment the run is recorded under' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'experiment must be 1-128 letters, digits, ".", "_" or "-"' })
+  @IsResourceName()
   experiment?: string;
 
   @ApiPropertyOptional({ example: 'iris-classifier', description: 'Register the model under this name when the job succeeds' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'registerAs must be 1-128 letters, digits, ".", "_" or "-"' })
+  @IsResourceName()
   registerAs?: string;
 
   @ApiPropertyOptional({ example: 600000, description: 'Time limit in ms; default TRAINING_JOB_TIMEOUT_MS' })

@@ -132,6 +132,12 @@ export class TrainingJobsService {
     return this.logs.find({ where: { jobId: id, seq: MoreThan(String(after)) }, order: { seq: 'ASC' }, take: limit });
   }
 
+  /** The newest `count` log lines, oldest first. */
+  async lastLogLines(id: string, count: number): Promise<TrainingJobLog[]> {
+    await this.get(id);
+    return (await this.logs.find({ where: { jobId: id }, order: { seq: 'DESC' }, take: count })).reverse();
+  }
+
   /**
    * A queued job is removed from the queue; a running one is stopped by its worker (the adapter
    * process is killed). Answers once the job has reached a final status, or after 15 s with its

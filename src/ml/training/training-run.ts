@@ -35,10 +35,6 @@ export class TrainingRun {
     private readonly pythonBin: string,
   ) {}
 
-  get pid(): number | undefined {
-    return this.process?.pid;
-  }
-
   stop(reason: StopReason): void {
     this.stopReason ??= reason;
     this.process?.kill();

@@ -7,7 +7,6 @@ import { RedisConnections } from '../../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { AdapterEvent } from '../adapters/adapter-protocol';
 import { DatasetChangedError, DatasetsService } from '../datasets/datasets.service';
-import { ExperimentsService } from '../experiments/experiments.service';
 import { RegistryService } from '../registry/registry.service';
 import { JobCancellation } from './job-cancellation';
 import { ModelArtifacts } from './model-artifacts';
@@ -38,7 +37,6 @@ export class TrainingWorker implements OnModuleInit {
     private readonly recorder: TrainingJobRecorder,
     private readonly artifacts: ModelArtifacts,
     private readonly cancellation: JobCancellation,
-    private readonly experiments: ExperimentsService,
     private readonly registry: RegistryService,
   ) {}
 
@@ -62,11 +60,6 @@ export class TrainingWorker implements OnModuleInit {
     this.logger.log(`Training worker started (concurrency ${concurrency})`);
   }
 
-  /** Active adapter processes, for tests and diagnostics. */
-  activePids(): Record<string, number | undefined> {
-    return Object.fromEntries([...this.running.entries()].map(([id, run]) => [id, run.pid]));
-  }
-
   private async process(bullJob: Job<TrainingJobData>, token?: string): Promise<void> {
     const { jobId } = bullJob.data;
     const job = await this.recorder.start(jobId, Math.max(bullJob.attemptsStarted, bullJob.attemptsMade + 1), this.instance.id);
@@ -76,11 +69,8 @@ export class TrainingWorker implements OnModuleInit {
       return;
     }
     const outcome = await this.attempt(job);
-    try {
-      await this.conclude(job, outcome, bullJob, token);
-    } finally {
-      await this.closeRun(job, outcome);
-    }
+    await this.registerIfAsked(job, outcome);
+    await this.conclude(job, outcome, bullJob, token);
   }
 
   private async attempt(job: TrainingJob): Promise<RunOutcome> {
@@ -159,24 +149,16 @@ export class TrainingWorker implements OnModuleInit {
     }
   }
 
-  /** Ends the job's experiment run, and registers the model when the job asked for it. */
-  private async closeRun(job: TrainingJob, outcome: RunOutcome): Promise<void> {
-    const runId = await this.recorder.runIdOf(job.id);
-    const willRetry = outcome.kind === 'interrupted' || (outcome.kind === 'failed' && outcome.errorKind === 'infrastructure' && (await this.recorder.statusOf(job.id)) === 'queued');
-    if (runId && !willRetry) {
-      const stored = outcome.kind === 'succeeded' ? await this.recorder.artifactOf(job.id) : null;
-      await this.experiments.finishRun(runId, outcome.kind === 'succeeded' ? 'finished' : outcome.kind === 'cancelled' ? 'killed' : 'failed', stored ? [{ name: 'model', uri: stored.uri, sha256: stored.sha256 }] : []);
+  /** Registers the model when the job asked for it (registerAs). */
+  private async registerIfAsked(job: TrainingJob, outcome: RunOutcome): Promise<void> {
+    if (outcome.kind !== 'succeeded' || !job.registerAs) return;
+    try {
+      const version = await this.registry.registerFromJob(job.registerAs, job.id, `training-job:${job.id}`);
+      this.recorder.log(job.id, 'info', `registered as ${job.registerAs} version ${version.version}`);
+    } catch (error) {
+      this.recorder.log(job.id, 'error', `could not register the model as ${job.registerAs}: ${(error as Error).message}`);
     }
-    if (!willRetry) this.recorder.forget(job.id);
-    if (outcome.kind === 'succeeded' && job.registerAs) {
-      try {
-        const version = await this.registry.registerFromJob(job.registerAs, job.id, `training-job:${job.id}`);
-        this.recorder.log(job.id, 'info', `registered as ${job.registerAs} version ${version.version}`);
-      } catch (error) {
-        this.recorder.log(job.id, 'error', `could not register the model as ${job.registerAs}: ${(error as Error).message}`);
-      }
-      await this.recorder.flush();
-    }
+    await this.recorder.flush();
   }
 
   private async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, NotFoundError } from '../errors/app-error';
 import { HttpStatus } from '@nestjs/common';
@@ -49,4 +50,21 @@ export const artifactNotFound = (key: string) => new NotFoundError('artifact', k
 
 export function assertValidArtifactKey(key: string): void {
   if (!VALID_KEY.test(key) || key.endsWith('/') || key.endsWith('.meta.json')) throw new InvalidArtifactKeyError(key);
+}
+
+export const sha256Of = (body: Buffer): string => createHash('sha256').update(body).digest('hex');
+
+/** The body as read, or ArtifactChecksumError when it is not what was stored. */
+export function verified(key: string, expectedSha256: string, body: Buffer): Buffer {
+  const actual = sha256Of(body);
+  if (actual !== expectedSha256) throw new ArtifactChecksumError(key, expectedSha256, actual);
+  return body;
+}
+
+/** What put() accepts, as one buffer. */
+export async function bodyOf(data: Buffer | Readable): Promise<Buffer> {
+  if (Buffer.isBuffer(data)) return data;
+  const chunks: Buffer[] = [];
+  for await (const chunk of data) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }

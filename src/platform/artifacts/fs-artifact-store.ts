@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { ArtifactChecksumError, ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey } from './artifact-store';
+import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified } from './artifact-store';
 
 const META_SUFFIX = '.meta.json';
 
@@ -17,11 +17,11 @@ export class FsArtifactStore implements ArtifactStore {
 
   async put(key: string, data: Buffer | Readable, options: { contentType?: string } = {}): Promise<ArtifactMeta> {
     const path = this.pathOf(key);
-    const body = Buffer.isBuffer(data) ? data : await toBuffer(data);
+    const body = await bodyOf(data);
     const meta: ArtifactMeta = {
       key,
       size: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'),
+      sha256: sha256Of(body),
       contentType: options.contentType ?? 'application/octet-stream',
       createdAt: new Date().toISOString(),
     };
@@ -37,10 +37,7 @@ export class FsArtifactStore implements ArtifactStore {
   async get(key: string): Promise<Buffer> {
     const meta = await this.stat(key);
     if (!meta) throw artifactNotFound(key);
-    const body = await readFile(this.pathOf(key));
-    const actual = createHash('sha256').update(body).digest('hex');
-    if (actual !== meta.sha256) throw new ArtifactChecksumError(key, meta.sha256, actual);
-    return body;
+    return verified(key, meta.sha256, await readFile(this.pathOf(key)));
   }
 
   async stat(key: string): Promise<ArtifactMeta | null> {
@@ -85,10 +82,4 @@ export class FsArtifactStore implements ArtifactStore {
     if (relative(this.root, path).startsWith('..')) throw artifactNotFound(key);
     return path;
   }
-}
-
-async function toBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }

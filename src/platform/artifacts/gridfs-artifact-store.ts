@@ -1,8 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ArtifactChecksumError, ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey } from './artifact-store';
-import { toBuffer } from './s3-artifact-store';
+import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified } from './artifact-store';
 
 interface StoredFile {
   _id: mongo.ObjectId;
@@ -30,8 +28,8 @@ export class GridFsArtifactStore implements ArtifactStore {
 
   async put(key: string, data: Buffer | Readable, options: { contentType?: string } = {}): Promise<ArtifactMeta> {
     assertValidArtifactKey(key);
-    const body = Buffer.isBuffer(data) ? data : await toBuffer(data);
-    const sha256 = createHash('sha256').update(body).digest('hex');
+    const body = await bodyOf(data);
+    const sha256 = sha256Of(body);
     const contentType = options.contentType ?? 'application/octet-stream';
     const bucket = await this.bucket();
     const previous = await this.files(key);
@@ -48,11 +46,7 @@ export class GridFsArtifactStore implements ArtifactStore {
   async get(key: string): Promise<Buffer> {
     const [file] = await this.files(key);
     if (!file) throw artifactNotFound(key);
-    const body = await toBuffer((await this.bucket()).openDownloadStream(file._id));
-    const actual = createHash('sha256').update(body).digest('hex');
-    const expected = file.metadata?.sha256 ?? '';
-    if (actual !== expected) throw new ArtifactChecksumError(key, expected, actual);
-    return body;
+    return verified(key, file.metadata?.sha256 ?? '', await bodyOf((await this.bucket()).openDownloadStream(file._id)));
   }
 
   async stat(key: string): Promise<ArtifactMeta | null> {

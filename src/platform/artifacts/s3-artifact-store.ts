@@ -1,7 +1,6 @@
 import type { Client } from 'minio';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ArtifactChecksumError, ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey } from './artifact-store';
+import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified } from './artifact-store';
 
 const SHA_HEADER = 'x-amz-meta-sha256';
 
@@ -19,8 +18,8 @@ export class S3ArtifactStore implements ArtifactStore {
   async put(key: string, data: Buffer | Readable, options: { contentType?: string } = {}): Promise<ArtifactMeta> {
     assertValidArtifactKey(key);
     await this.ensureBucket();
-    const body = Buffer.isBuffer(data) ? data : await toBuffer(data);
-    const sha256 = createHash('sha256').update(body).digest('hex');
+    const body = await bodyOf(data);
+    const sha256 = sha256Of(body);
     const contentType = options.contentType ?? 'application/octet-stream';
     await this.client.putObject(this.bucket, key, body, body.length, { 'Content-Type': contentType, [SHA_HEADER]: sha256 });
     return { key, size: body.length, sha256, contentType, createdAt: new Date().toISOString() };
@@ -29,10 +28,7 @@ export class S3ArtifactStore implements ArtifactStore {
   async get(key: string): Promise<Buffer> {
     const meta = await this.stat(key);
     if (!meta) throw artifactNotFound(key);
-    const body = await toBuffer(await this.client.getObject(this.bucket, key));
-    const actual = createHash('sha256').update(body).digest('hex');
-    if (actual !== meta.sha256) throw new ArtifactChecksumError(key, meta.sha256, actual);
-    return body;
+    return verified(key, meta.sha256, await bodyOf(await this.client.getObject(this.bucket, key)));
   }
 
   async stat(key: string): Promise<ArtifactMeta | null> {
@@ -84,10 +80,4 @@ export class S3ArtifactStore implements ArtifactStore {
 function isNotFound(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchBucket';
-}
-
-export async function toBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
 }

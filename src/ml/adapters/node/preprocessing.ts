@@ -2,10 +2,6 @@ import { FeatureInfo } from '../adapter-protocol';
 
 export type Cell = number | string | null;
 
-export interface PreprocessingState {
-  features: { name: string; kind: 'number'; mean: number; std: number }[] | { name: string; kind: 'category'; categories: string[] }[];
-}
-
 type NumericFeature = { name: string; kind: 'number'; mean: number; std: number };
 type CategoryFeature = { name: string; kind: 'category'; categories: string[] };
 type Feature = NumericFeature | CategoryFeature;
