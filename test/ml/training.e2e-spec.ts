@@ -200,6 +200,8 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
 
     const cancelledQueued = await fixture.api.send('POST', `/api/ml/training-jobs/${queued.id}/cancel`);
     expect(cancelledQueued.body).toMatchObject({ status: 'cancelled', error: 'cancelled before it started' });
+    const runs = (await fixture.api.get('/api/ml/experiments/Default/runs?limit=1000')).body as { trainingJobId: string; status: string }[];
+    expect(runs.find((r) => r.trainingJobId === queued.id)?.status).toBe('killed');
     for (const job of [running, second]) {
       const cancelled = await fixture.api.send('POST', `/api/ml/training-jobs/${job.id}/cancel`);
       expect(cancelled.status).toBe(200);

@@ -152,7 +152,11 @@ export class TrainingJobsService {
     if (queued && (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')) {
       await queued.remove().catch(() => undefined);
       const result = await this.jobs.update({ id, status: 'queued' }, { status: 'cancelled', stage: 'cancelled', errorKind: 'cancelled', error: 'cancelled before it started', finishedAt: new Date(), updatedAt: new Date() });
-      if (result.affected) this.bus.publish('ml.job.cancelled', jobEventData({ ...job, status: 'cancelled' }), id);
+      if (result.affected) {
+        const run = await this.experiments.runOfJob(id);
+        if (run) await this.experiments.finishRun(run.id, 'killed');
+        this.bus.publish('ml.job.cancelled', jobEventData({ ...job, status: 'cancelled' }), id);
+      }
     }
     const deadline = Date.now() + CANCEL_WAIT_MS;
     for (;;) {
