@@ -7,13 +7,16 @@ import { loadConfigOrExit, preflightOrExit } from './platform/boot/load-config-o
 import { runUntilSignal } from './platform/boot/run-until-signal';
 import { configureHttpApp } from './platform/http/configure-http-app';
 import { HttpDrain } from './platform/shutdown/http-drain';
+import { McpIngress } from './mcp/gateway/mcp-ingress';
+import { mcpOpenApiPaths } from './mcp/gateway/mcp-openapi';
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
   const config = loadConfigOrExit();
   await preflightOrExit(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
-  configureHttpApp(app);
+  configureHttpApp(app, mcpOpenApiPaths());
+  app.get(McpIngress).attach(app.getHttpServer());
   await app.listen(config.http.port, config.http.host);
   app.get(HttpDrain).attach(app.getHttpServer());
   runUntilSignal(app);

@@ -14,7 +14,8 @@ import { ToolCallService } from './tools/tool-call.service';
 import { ToolsController } from './tools/tools.controller';
 import { UpstreamManager } from './upstream/upstream-manager.service';
 import { AggregateServerFactory } from './gateway/aggregate-server.factory';
-import { McpHttpController } from './gateway/mcp-http.controller';
+import { McpEndpoints } from './gateway/mcp-endpoints';
+import { McpIngress } from './gateway/mcp-ingress';
 import { McpSessions } from './gateway/mcp-sessions.service';
 import { ToolEmbeddings } from './gateway/tool-embeddings.service';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
@@ -24,7 +25,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord]), HubToolsModule],
-  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, McpHttpController, ProfilesController],
+  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, ProfilesController],
   providers: [
     CatalogRepository,
     CatalogService,
@@ -36,6 +37,8 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     AggregateServerFactory,
     ProxyServerFactory,
     McpSessions,
+    McpEndpoints,
+    McpIngress,
     ToolEmbeddings,
   ],
   exports: [UpstreamManager, CatalogService, ToolCallService],

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
   CallToolResult,
   CompleteRequestSchema,
   ErrorCode,
@@ -31,6 +30,8 @@ import { uriTemplatePattern } from './uri-template';
 import { ProfileFilter } from '../servers-config/profile';
 import { HubToolRegistry, jsonToolResult } from '../hub-tools/hub-tool-registry';
 import { ToolEmbeddings } from './tool-embeddings.service';
+import type { SessionServer } from './session-server';
+import type { ToolCallContext, ToolCallHandler } from './direct-tool-calls';
 
 interface Scope {
   profile?: ProfileFilter;
@@ -38,12 +39,11 @@ interface Scope {
   toolNames: () => NameMap;
 }
 
-type Extra = ConstructorParameters<typeof ProgressRelay>[0] & { signal: AbortSignal; sessionId?: string };
-
 /**
  * The hub's aggregate MCP server, one per client session: every available upstream tool as
  * `<server><sep><tool>`, resources routed back by URI, prompts namespaced like tools, completions,
- * and the hub__ meta-tools. Progress and cancellation pass through to the upstream.
+ * and the hub__ meta-tools. Progress and cancellation pass through to the upstream. tools/call is
+ * answered by `callTool`, served ahead of the SDK server (direct-tool-calls.ts).
  */
 @Injectable()
 export class AggregateServerFactory {
@@ -60,7 +60,7 @@ export class AggregateServerFactory {
   ) {}
 
   /** With a profile, only its servers and the tools its globs allow are visible and callable. */
-  create(profile?: ProfileFilter): Server {
+  create(profile?: ProfileFilter): SessionServer {
     const offered = this.capabilities(profile);
     const server = new Server(
       { name: 'mcp-hub', title: 'MCP Hub', version: HUB_VERSION },
@@ -93,16 +93,13 @@ export class AggregateServerFactory {
       }),
     );
 
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-      const { name, arguments: args = {} } = request.params;
-      return this.meter.measure('tools/call', extra, { tool: name }, () => this.callTool(name, args, extra as unknown as Extra, scope));
-    });
-
     if (offered.resources) this.registerResourceHandlers(server, visibleServer);
     if (offered.prompts) this.registerPromptHandlers(server, promptNames);
     if (offered.completions) this.registerCompletionHandler(server, promptNames, visibleServer);
     server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
-    return server;
+    const callTool: ToolCallHandler = (params, context) =>
+      this.meter.measure('tools/call', context, { tool: params.name }, () => this.callTool(params.name, params.arguments ?? {}, context, scope));
+    return { server, callTool };
   }
 
   /**
@@ -210,7 +207,7 @@ export class AggregateServerFactory {
       .filter(({ tool, exposed }) => !scope.profile || scope.profile.allowsTool(tool.serverName, exposed));
   }
 
-  private async callTool(name: string, args: Record<string, unknown>, extra: Extra, scope: Scope): Promise<CallToolResult> {
+  private async callTool(name: string, args: Record<string, unknown>, extra: ToolCallContext, scope: Scope): Promise<CallToolResult> {
     if (name.startsWith(META_TOOL_PREFIX)) return this.callMetaTool(name, args, extra, scope);
     const hubTool = this.hubTools.get(name);
     if (hubTool && (!scope.profile || scope.profile.allowsTool(hubTool.group, name))) {
@@ -232,7 +229,7 @@ export class AggregateServerFactory {
     }
   }
 
-  private async callMetaTool(name: string, args: Record<string, unknown>, extra: Extra, scope: Scope): Promise<CallToolResult> {
+  private async callMetaTool(name: string, args: Record<string, unknown>, extra: ToolCallContext, scope: Scope): Promise<CallToolResult> {
     const text = (value: unknown): CallToolResult => jsonToolResult(value);
     switch (name) {
       case 'hub__list_servers':

@@ -3,16 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  InitializeRequest,
-  JSONRPCMessage,
-  RequestId,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
-} from '@modelcontextprotocol/sdk/types.js';
+import { InitializeRequest, JSONRPCMessage, RequestId, SUPPORTED_PROTOCOL_VERSIONS, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isJsonRpcEnvelope, isRequest, responseIdOf } from './json-rpc-shape';
 
 /** The first protocol revision whose clients understand priming events and can resume POST streams. */
 const RESUMABLE_FROM = '2025-11-25';
@@ -26,18 +18,6 @@ interface ResponseStream {
   pending: Set<RequestId>;
   collected: JSONRPCMessage[];
 }
-
-function isJsonRpcEnvelope(value: unknown): boolean {
-  if (!value || typeof value !== 'object') return false;
-  const message = value as { jsonrpc?: unknown; method?: unknown; id?: unknown; result?: unknown; error?: unknown };
-  if (message.jsonrpc !== '2.0') return false;
-  const validId = typeof message.id === 'string' || typeof message.id === 'number';
-  if (typeof message.method === 'string') return message.id === undefined || validId;
-  return validId && (message.result !== undefined || message.error !== undefined);
-}
-
-const responseId = (message: JSONRPCMessage): RequestId | undefined =>
-  isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message) ? (message.id as RequestId) : undefined;
 
 /**
  * The Streamable HTTP server transport of one session, written against Node's http objects directly.
@@ -88,7 +68,7 @@ export class HubStreamableTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    const answered = responseId(message);
+    const answered = responseIdOf(message);
     const related = answered ?? options?.relatedRequestId;
     const streamId = related === undefined ? STANDALONE : this.requestStreams.get(related);
     if (streamId === undefined) return;
@@ -137,7 +117,7 @@ export class HubStreamableTransport implements Transport {
     if (raw.length === 0 || !raw.every(isJsonRpcEnvelope)) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
     const messages = raw as JSONRPCMessage[];
 
-    const initialize = messages.find((m) => isInitializeRequest(m)) as InitializeRequest | undefined;
+    const initialize = messages.find((m) => 'method' in m && m.method === 'initialize' && isInitializeRequest(m)) as InitializeRequest | undefined;
     if (initialize) {
       if (this.initialized) return writeJsonRpcError(res, 400, -32600, 'Invalid Request: Server already initialized');
       if (messages.length > 1) return writeJsonRpcError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
@@ -148,10 +128,10 @@ export class HubStreamableTransport implements Transport {
       if (versionProblem) return writeJsonRpcError(res, 400, -32000, versionProblem);
     }
 
-    const requests = messages.filter(isJSONRPCRequest);
+    const requests = messages.filter(isRequest);
     if (requests.length === 0) {
       res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
-      for (const message of messages) this.onmessage?.(message, { requestInfo: { headers: req.headers } });
+      this.dispatch(messages, req);
       return;
     }
 
@@ -171,7 +151,7 @@ export class HubStreamableTransport implements Transport {
         if (!res.writableEnded) this.dropStream(stream);
       });
     }
-    for (const message of messages) this.onmessage?.(message, { requestInfo: { headers: req.headers } });
+    this.dispatch(messages, req);
   }
 
   private async handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -216,12 +196,40 @@ export class HubStreamableTransport implements Transport {
     });
   }
 
+  private dispatch(messages: JSONRPCMessage[], req: IncomingMessage): void {
+    for (const message of messages) {
+      this.onmessage?.(message, { requestInfo: { headers: req.headers } });
+      if ('method' in message && message.method === 'notifications/cancelled') this.release((message.params as { requestId?: RequestId } | undefined)?.requestId);
+    }
+  }
+
+  /**
+   * A cancelled request gets no response (the spec says so, and the server sends none), so its
+   * stream stops waiting for it: once nothing else is pending, an SSE stream ends and a JSON one is
+   * answered with what it collected, or 202 when that is nothing.
+   */
+  private release(requestId: RequestId | undefined): void {
+    const streamId = requestId === undefined ? undefined : this.requestStreams.get(requestId);
+    if (streamId === undefined) return;
+    this.requestStreams.delete(requestId!);
+    const stream = this.streams.get(streamId);
+    if (!stream) return;
+    stream.pending.delete(requestId!);
+    if (stream.pending.size > 0) return;
+    if (stream.json) return this.finishJson(stream);
+    stream.res?.end();
+    this.streams.delete(stream.id);
+  }
+
   private finishJson(stream: ResponseStream): void {
     this.streams.delete(stream.id);
     const res = stream.res;
     if (!res || res.writableEnded) return;
+    if (stream.collected.length === 0) return void res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
     const payload = stream.collected.length === 1 ? stream.collected[0] : stream.collected;
-    res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': this.sessionId }).end(JSON.stringify(payload));
+    const body = JSON.stringify(payload);
+    // a known length lets Node send headers and body in one write instead of chunked framing
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'mcp-session-id': this.sessionId }).end(body);
   }
 
   private dropStream(stream: ResponseStream): void {

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { ResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResult, Request, Result, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { toMcpError } from './mcp-errors';
 import { RequestMeter } from './request-meter';
 import { ProgressRelay } from './progress-relay';
+import type { ToolCallContext } from './direct-tool-calls';
+import type { SessionServer } from './session-server';
+
+type Context = Pick<ToolCallContext, 'signal' | 'sessionId' | '_meta' | 'sendNotification'>;
 
 /**
  * A transparent proxy to one upstream for `/mcp/servers/:name`: the client sees the upstream's own
@@ -19,11 +23,11 @@ export class ProxyServerFactory {
   ) {}
 
   /** Throws (404/503) when the server is unknown or not connected. */
-  create(name: string): Server {
+  create(name: string): SessionServer {
     const identity = this.upstreams.serverIdentity(name);
     const server = new Server(identity.info ?? { name, version: 'unknown' }, { capabilities: identity.capabilities, instructions: identity.instructions });
 
-    server.fallbackRequestHandler = (request, extra) => {
+    const forward = (request: Request, extra: Context): Promise<Result> => {
       const tool = request.method === 'tools/call' ? String((request.params as { name?: unknown })?.name) : undefined;
       return this.meter.measure(request.method, extra, { server: name, tool }, async () => {
         const progress = new ProgressRelay(extra);
@@ -42,10 +46,11 @@ export class ProxyServerFactory {
         }
       });
     };
+    server.fallbackRequestHandler = forward;
     server.fallbackNotificationHandler = async (notification) => {
       if (notification.method === 'notifications/cancelled' || notification.method === 'notifications/initialized') return;
       await this.upstreams.client(name).notification(notification as never).catch(() => undefined);
     };
-    return server;
+    return { server, callTool: (params, context) => forward({ method: 'tools/call', params: { ...params } }, context) as Promise<CallToolResult> };
   }
 }

@@ -9,8 +9,3 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** The scope a route needs; without it GET needs `read` and anything else `admin`. `admin` satisfies every scope. */
 export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
-
-export const PROFILE_AWARE = 'auth:profile-aware';
-
-/** Routes that honour a key's profile binding themselves; keys bound to a profile may use only these. */
-export const ProfileAware = () => SetMetadata(PROFILE_AWARE, true);

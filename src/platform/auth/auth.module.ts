@@ -5,12 +5,13 @@ import { ApiKey } from './api-key.entity';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
+import { ApiKeyAuthorizer } from './api-key-authorizer';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService],
+  providers: [ApiKeysService, ApiKeyAuthorizer, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeysService, ApiKeyAuthorizer],
 })
 export class AuthModule {}

@@ -1,7 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import { isLoopbackHost } from './loopback';
-import { writeJsonRpcError } from '../http/json-rpc-error';
 
 /** Host part of a Host header or an origin URL, without port or brackets. */
 function hostnameOf(value: string): string | undefined {
@@ -38,12 +36,4 @@ export function originPolicyProblem(config: AppConfig, origin: string | undefine
     if (!name || !(isLoopbackHost(name) || allowedHosts.includes(name))) return `Host ${host ?? '(none)'} is not allowed (add it to MCP_ALLOWED_HOSTS)`;
   }
   return undefined;
-}
-
-export function originPolicyMiddleware(config: AppConfig) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const problem = originPolicyProblem(config, req.header('origin'), req.header('host'));
-    if (!problem) return next();
-    writeJsonRpcError(res, 403, -32000, `Forbidden: ${problem}`);
-  };
 }

@@ -1,10 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../errors/error-response.dto';
 import { HUB_VERSION } from '../version';
 
-/** Swagger UI at /api-docs, the OpenAPI JSON at /api-docs-json. */
-export function setupSwagger(app: INestApplication): void {
+/** Swagger UI at /api-docs, the OpenAPI JSON at /api-docs-json; `extraPaths` documents routes served outside Nest's routing. */
+export function setupSwagger(app: INestApplication, extraPaths: OpenAPIObject['paths'] = {}): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -17,5 +17,6 @@ export function setupSwagger(app: INestApplication): void {
       .build(),
     { extraModels: [ErrorResponseDto] },
   );
+  Object.assign(document.paths, extraPaths);
   SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs-json', customSiteTitle: 'MCP Hub API' });
 }

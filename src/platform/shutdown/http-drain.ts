@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { ShutdownCoordinator } from './shutdown-coordinator';
 import { ShuttingDownError } from '../errors/app-error';
@@ -7,7 +7,7 @@ import { toErrorResponse } from '../errors/app-exception.filter';
 import { requestIdOf } from '../logging/logging.module';
 
 /** Paths that keep answering while the hub drains, so probes can watch readiness turn 503. */
-const PROBE_PATH = /^\/api\/health(\/|$)/;
+const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
 
 /**
  * The `ingress` participant: once shutdown begins, new requests (but health probes) get 503,
@@ -29,10 +29,19 @@ export class HttpDrain {
   }
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (this.coordinator.isShuttingDown && !PROBE_PATH.test(req.path)) {
+    if (this.admit(req, res)) next();
+  };
+
+  /**
+   * Counts the request as in flight until its response finishes or closes; once shutdown has begun it
+   * answers 503 instead (health probes excepted) and returns false.
+   */
+  admit(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.coordinator.isShuttingDown && !PROBE_PATH.test(req.url ?? '')) {
       res.setHeader('Connection', 'close');
-      res.status(503).json(toErrorResponse(new ShuttingDownError(), requestIdOf(req, res)));
-      return;
+      const body = toErrorResponse(new ShuttingDownError(), requestIdOf(req, res));
+      res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+      return false;
     }
     this.inFlight++;
     let done = false;
@@ -44,8 +53,8 @@ export class HttpDrain {
     };
     res.once('finish', finish);
     res.once('close', finish);
-    next();
-  };
+    return true;
+  }
 
   private async drain(): Promise<void> {
     if (this.inFlight > 0) {

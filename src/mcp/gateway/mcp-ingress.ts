@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import getRawBody from 'raw-body';
+import { AppConfig } from '../../platform/config/app-config';
+import { ApiKeyAuthorizer } from '../../platform/auth/api-key-authorizer';
+import type { Principal } from '../../platform/auth/api-keys.service';
+import { RateLimitedError } from '../../platform/auth/auth.errors';
+import { originPolicyProblem } from '../../platform/auth/origin-policy';
+import { AppError } from '../../platform/errors/app-error';
+import { toErrorResponse } from '../../platform/errors/app-exception.filter';
+import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
+import { requestIdOf } from '../../platform/logging/logging.module';
+import { HttpDrain } from '../../platform/shutdown/http-drain';
+import { McpEndpoints } from './mcp-endpoints';
+import { McpRoute, mcpRoute } from './mcp-routes';
+
+const BODY_LIMIT = '10mb';
+
+/**
+ * The front door of the MCP endpoints, in front of the REST app on the same HTTP server: drain gate,
+ * DNS-rebinding protection (Origin/Host), API key with the `mcp` scope and its rate limit, JSON body,
+ * then McpEndpoints. MCP traffic skips Express routing, the request logger and Nest's pipeline — the
+ * hub's hot path — and is recorded as `mcp.request` events instead; refusals are logged here.
+ */
+@Injectable()
+export class McpIngress {
+  private readonly logger = new Logger('McpIngress');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly drain: HttpDrain,
+    private readonly authorizer: ApiKeyAuthorizer,
+    private readonly endpoints: McpEndpoints,
+  ) {}
+
+  /** Routes MCP requests of this server here; everything else still reaches the listeners it had. */
+  attach(server: Server): void {
+    const rest = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const route = mcpRoute(req.method, req.url);
+      if (route) void this.serve(route, req, res);
+      else for (const listener of rest) listener.call(server, req, res);
+    });
+  }
+
+  private async serve(route: McpRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (!this.drain.admit(req, res)) return;
+      const problem = originPolicyProblem(this.config, req.headers.origin, req.headers.host);
+      if (problem) {
+        this.logger.warn(`${req.method} ${req.url} refused: ${problem}`);
+        return writeJsonRpcError(res, 403, -32000, `Forbidden: ${problem}`);
+      }
+      const principal = this.authorizer.enabled ? await this.authorizer.authorize(req.headers, { scope: 'mcp', profileAware: true }) : undefined;
+      const body = req.method === 'POST' ? await this.readBody(req) : undefined;
+      if (body === INVALID_JSON) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON');
+      await this.dispatch(route, req, res, body, principal);
+    } catch (error) {
+      this.fail(req, res, error);
+    }
+  }
+
+  private dispatch(route: McpRoute, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
+    switch (route.kind) {
+      case 'streamable':
+        return this.endpoints.streamable(req, res, body, route.scope, principal);
+      case 'legacy-stream':
+        return this.endpoints.legacyStream(res, principal);
+      case 'legacy-message':
+        return this.endpoints.legacyMessage(route.sessionId, req, res, body, principal);
+    }
+  }
+
+  /** The parsed JSON body; undefined when it is not JSON (the transport answers 415), INVALID_JSON when it does not parse. */
+  private async readBody(req: IncomingMessage): Promise<unknown> {
+    const raw = await getRawBody(req, { limit: BODY_LIMIT, length: req.headers['content-length'], encoding: 'utf8' });
+    if (!(req.headers['content-type'] ?? '').includes('json')) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return INVALID_JSON;
+    }
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    if (res.headersSent) {
+      this.logger.error(`${req.method} ${req.url} failed after the response began: ${(error as Error).message}`);
+      res.destroy();
+      return;
+    }
+    const body = errorBody(error, requestIdOf(req, res));
+    if (body.statusCode >= 500) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
+    else this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
+    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+  }
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+/** The hub's error body; raw-body's own errors (413 too large, 400 aborted or bad length) keep their status. */
+function errorBody(error: unknown, requestId: string) {
+  const status = (error as { status?: unknown }).status;
+  if (!(error instanceof AppError) && typeof status === 'number' && status >= 400 && status < 500) {
+    return { statusCode: status, code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: (error as Error).message, requestId };
+  }
+  return toErrorResponse(error, requestId);
+}
