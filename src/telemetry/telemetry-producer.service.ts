@@ -83,6 +83,7 @@ export class TelemetryProducer implements OnModuleInit {
   }
 
   private async stopAndFlush(): Promise<void> {
+    await this.bus.delivered();
     this.stopped = true;
     await Promise.all([...this.inFlight]);
     while (this.buffer.length > 0) {

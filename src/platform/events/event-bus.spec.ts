@@ -2,7 +2,7 @@ import { EventBus } from './event-bus';
 import { HubEvent } from './hub-event';
 
 describe('EventBus', () => {
-  it('delivers events to subscribers filtered by type prefix', () => {
+  it('delivers events to subscribers filtered by type prefix, after the current turn, to those subscribed at publish time', async () => {
     const bus = new EventBus();
     const all: HubEvent[] = [];
     const mcp: HubEvent[] = [];
@@ -12,13 +12,29 @@ describe('EventBus', () => {
     bus.publish('ml.job.queued', { id: 1 });
     unsubscribe();
     bus.publish('mcp.tool.call', { ok: true });
+    expect(all).toHaveLength(0);
+    await bus.delivered();
     expect(all.map((e) => e.type)).toEqual(['mcp.server.state', 'ml.job.queued', 'mcp.tool.call']);
     expect(mcp).toHaveLength(1);
     expect(mcp[0]).toMatchObject({ type: 'mcp.server.state', subject: 'everything', data: { to: 'connected' } });
     expect(Date.parse(mcp[0].time)).not.toBeNaN();
   });
 
-  it('keeps publishing when a listener throws', () => {
+  it('delivers in publish order across turns', async () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    bus.subscribe((e) => {
+      seen.push(e.type);
+      if (e.type === 'a') bus.publish('c', {});
+    });
+    bus.publish('a', {});
+    bus.publish('b', {});
+    await bus.delivered();
+    await bus.delivered();
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps publishing when a listener throws', async () => {
     const bus = new EventBus();
     const seen: string[] = [];
     bus.subscribe(() => {
@@ -26,6 +42,7 @@ describe('EventBus', () => {
     });
     bus.subscribe((e) => seen.push(e.type));
     expect(() => bus.publish('x', {})).not.toThrow();
+    await bus.delivered();
     expect(seen).toEqual(['x']);
   });
 });
