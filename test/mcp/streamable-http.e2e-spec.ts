@@ -100,6 +100,38 @@ describe('Streamable HTTP transport details on /mcp', () => {
     first.abort();
   });
 
+  it('answers bad bodies and bad tools/call params with JSON-RPC errors, and oversized bodies with 413', async () => {
+    const invalid = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: '{"jsonrpc": "2.0", "id": 40,' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: Invalid JSON' } });
+
+    const huge = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', id: 41, method: 'ping', params: { pad: 'x'.repeat(11 * 1024 * 1024) } }) });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+
+    const badParams = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', id: 42, method: 'tools/call', params: { name: 7 } }) });
+    expect(await badParams.json()).toEqual({ jsonrpc: '2.0', id: 42, error: { code: -32602, message: expect.stringContaining('Invalid tools/call request: params.name must be a string') } });
+
+    const unknown = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', id: 43, method: 'tools/call', params: { name: 'nope__nothing' } }) });
+    expect(await unknown.json()).toMatchObject({ jsonrpc: '2.0', id: 43, error: { code: -32602, message: expect.stringContaining('Unknown tool: nope__nothing') } });
+  });
+
+  it('stops waiting for a request the client cancels: its JSON response becomes 202 at once', async () => {
+    const started = Date.now();
+    const call = fetch(hub.url('/mcp'), {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 50, method: 'tools/call', params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 20, steps: 2 } } }),
+    });
+    await sleep(300);
+    const cancel = await fetch(hub.url('/mcp'), { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 50, reason: 'changed my mind' } }) });
+    expect(cancel.status).toBe(202);
+    const answered = await call;
+    expect(answered.status).toBe(202);
+    expect(await answered.text()).toBe('');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('numbers SSE events and resumes a dropped response stream from Last-Event-ID', async () => {
     const abort = new AbortController();
     const response = await fetch(hub.url('/mcp'), {
