@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -12,9 +12,11 @@ import { leanFetch } from './lean-fetch';
 import { median, report, summary, timeTakingTurns } from './support';
 
 /**
- * server-everything's `echo` over stdio, reached three ways in the same run: directly with the SDK
- * client (the baseline), through this hub's /mcp (Streamable HTTP), and through the npm package
- * `mcp-hub` (installed as mcp-hub-peer; its /mcp is the legacy SSE transport) as a peer.
+ * server-everything's `echo` over stdio, reached four ways in the same run: directly with the SDK
+ * client (the baseline), through this hub's /mcp (Streamable HTTP), through the npm package
+ * `mcp-hub` (installed as mcp-hub-peer; its /mcp is the legacy SSE transport) as a peer, and through
+ * the forwarding floor (bench/forwarding-floor.ts: HTTP in, JSON lines to stdio, nothing else), which
+ * shows what the extra process and HTTP hop alone cost on this machine.
  * Both hubs are also measured with a lean keep-alive HTTP client (bench/lean-fetch.ts) in place of
  * the SDK's fetch, which separates the client library's cost from the server's.
  * Sequential latency takes turns call by call; throughput runs 32 concurrent clients for a while.
@@ -37,6 +39,18 @@ async function connectClient(transport: Transport): Promise<Client> {
   return client;
 }
 
+/** The peer's SSE endpoint now and then answers 500 while many clients connect at once; it succeeds when tried again. */
+async function connectRetrying(createTransport: () => Transport, attempts = 5): Promise<Client> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectClient(createTransport());
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
 async function throughput(subject: Subject): Promise<number> {
   const clients = subject.name.startsWith('direct') ? Array(CLIENTS).fill(await subject.connect()) : await Promise.all(Array.from({ length: CLIENTS }, () => subject.connect()));
   let done = 0;
@@ -53,8 +67,22 @@ async function throughput(subject: Subject): Promise<number> {
   return done / (THROUGHPUT_MS / 1000);
 }
 
+/** Starts bench/forwarding-floor.ts and returns its port. */
+async function startFloor(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'forwarding-floor.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (line: string) => {
+      const ready = /ready (\d+)/.exec(line);
+      if (ready) resolve(Number(ready[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the forwarding floor exited with ${code}`)));
+  });
+  return { port, child };
+}
+
 async function main(): Promise<void> {
   const hub = await startHub();
+  const floor = await startFloor();
   const peerFiles = await everythingServersFile();
   const peerPort = await freePort();
   const peer = spawn(process.execPath, [join(ROOT, 'node_modules/mcp-hub-peer/dist/cli.js'), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });
@@ -63,9 +91,10 @@ async function main(): Promise<void> {
     const subjects: Subject[] = [
       { name: 'direct SDK stdio client (baseline)', tool: 'echo', connect: () => connectClient(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_BIN], stderr: 'ignore' })) },
       { name: 'this hub /mcp (Streamable HTTP)', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`))) },
-      { name: 'peer: npm mcp-hub /mcp (SSE)', tool: '', connect: () => connectClient(new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`))) },
+      { name: 'peer: npm mcp-hub /mcp (SSE)', tool: '', connect: () => connectRetrying(() => new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`))) },
       { name: 'this hub /mcp, lean keep-alive client', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`), { fetch: leanFetch })) },
-      { name: 'peer /mcp (SSE), lean keep-alive client', tool: '', connect: () => connectClient(new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`), { fetch: leanFetch })) },
+      { name: 'peer /mcp (SSE), lean keep-alive client', tool: '', connect: () => connectRetrying(() => new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`), { fetch: leanFetch })) },
+      { name: 'forwarding floor (HTTP -> stdio, no work)', tool: 'echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${floor.port}/mcp`))) },
     ];
     const sequentialClients = await Promise.all(subjects.map((s) => s.connect()));
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -88,9 +117,22 @@ async function main(): Promise<void> {
     const added = samples.map((s) => median(s) - baseline);
     const rows = subjects.map((s, i) => ({ ...summary(s.name, samples[i]), 'added median ms': Number(added[i].toFixed(3)), [`calls/s (${CLIENTS} clients)`]: Math.round(rates[i]) }));
     const ratio = added[2] / added[1];
-    report('gateway', rows, { clients: CLIENTS, throughputMs: THROUGHPUT_MS, addedMedianMs: Number(added[1].toFixed(3)), peerAddedMedianMs: Number(added[2].toFixed(3)), peerToHubAddedRatio: Number(ratio.toFixed(2)), targets: { addedMedianMs: 0.6, peerRatio: 3 } });
+    const [hubAbove, peerAbove] = [added[1] - added[5], added[2] - added[5]];
+    report('gateway', rows, {
+      clients: CLIENTS,
+      throughputMs: THROUGHPUT_MS,
+      addedMedianMs: Number(added[1].toFixed(3)),
+      peerAddedMedianMs: Number(added[2].toFixed(3)),
+      floorAddedMedianMs: Number(added[5].toFixed(3)),
+      hubAboveFloorMs: Number(hubAbove.toFixed(3)),
+      peerAboveFloorMs: Number(peerAbove.toFixed(3)),
+      peerToHubAddedRatio: Number(ratio.toFixed(2)),
+      targets: { addedMedianMs: 0.6, peerRatio: 3 },
+    });
     console.log(`this hub adds ${added[1].toFixed(3)} ms at the median (target < 0.6 ms: ${added[1] < 0.6 ? 'within' : 'OVER'}); the peer adds ${added[2].toFixed(3)} ms, ${ratio.toFixed(1)}x ours (target >= 3x: ${ratio >= 3 ? 'met' : 'NOT met'})`);
+    console.log(`the forwarding floor (no work at all) adds ${added[5].toFixed(3)} ms; above it, this hub adds ${hubAbove.toFixed(3)} ms and the peer ${peerAbove.toFixed(3)} ms`);
   } finally {
+    await stopChild(floor.child);
     await stopChild(peer);
     await hub.stop();
   }
