@@ -15,6 +15,7 @@ import { McpEndpoints } from './mcp-endpoints';
 import { McpRoute, mcpRoute } from './mcp-routes';
 
 const BODY_LIMIT = '10mb';
+const INVALID_JSON = Symbol('invalid JSON');
 
 /**
  * The front door of the MCP endpoints, in front of the REST app on the same HTTP server: drain gate,
@@ -97,7 +98,6 @@ export class McpIngress {
   }
 }
 
-const INVALID_JSON = Symbol('invalid JSON');
 
 /** The hub's error body; raw-body's own errors (413 too large, 400 aborted or bad length) keep their status. */
 function errorBody(error: unknown, requestId: string) {
