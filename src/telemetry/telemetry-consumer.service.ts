@@ -139,10 +139,6 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
   }
 
-  private async process(entries: StreamEntry[]): Promise<void> {
-    await this.write(this.parseBatch(entries));
-  }
-
   /** An entry without id or time gets them from its stream id, so every delivery of it is the same row. */
   private parse(entryId: string, fields: string[]): TelemetryEnvelope | undefined {
     const index = fields.indexOf(ENTRY_FIELD);
@@ -165,18 +161,18 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     for (;;) {
       const pending = (await this.commands.xpending(this.keys.stream, this.keys.group, 'IDLE', this.config.telemetry.claimIdleMs, '-', '+', READ_COUNT)) as [string, string, number, number][];
       if (pending.length === 0) return;
-      const exhausted = pending.filter(([, , , deliveries]) => deliveries >= this.config.telemetry.maxDeliveries).map(([id]) => id);
+      const exhausted = new Set(pending.filter(([, , , deliveries]) => deliveries >= this.config.telemetry.maxDeliveries).map(([id]) => id));
       for (const id of exhausted) {
         const [entry] = (await this.commands.xrange(this.keys.stream, id, id)) as StreamEntry[];
         await this.deadLetter(id, entry?.[1] ?? [], `delivered ${this.config.telemetry.maxDeliveries} times without being stored`);
       }
-      const retry = pending.filter(([id]) => !exhausted.includes(id)).map(([id]) => id);
+      const retry = pending.filter(([id]) => !exhausted.has(id)).map(([id]) => id);
       if (retry.length > 0) {
         const claimed = (await this.commands.xclaim(this.keys.stream, this.keys.group, this.name, this.config.telemetry.claimIdleMs, ...retry)) as StreamEntry[];
         const present = claimed.filter((entry) => entry && entry[1]);
         if (present.length) {
           this.logger.log(`Took over ${present.length} telemetry entr${present.length === 1 ? 'y' : 'ies'} left pending by another consumer`);
-          await this.process(present);
+          await this.write(this.parseBatch(present));
         }
       }
       if (pending.length < READ_COUNT) return;

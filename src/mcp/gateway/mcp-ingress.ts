@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/auth/api-keys.service';
 import { RateLimitedError } from '../../platform/auth/auth.errors';
 import { originPolicyProblem } from '../../platform/auth/origin-policy';
 import { AppError } from '../../platform/errors/app-error';
-import { toErrorResponse } from '../../platform/errors/app-exception.filter';
+import { toErrorResponse, writeErrorResponse } from '../../platform/errors/app-exception.filter';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import { requestIdOf } from '../../platform/logging/logging.module';
 import { HttpDrain } from '../../platform/shutdown/http-drain';
@@ -94,7 +94,7 @@ export class McpIngress {
     if (body.statusCode >= 500) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
     else this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
     if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    writeErrorResponse(res, body);
   }
 }
 

@@ -1,4 +1,3 @@
-import { isUUID } from 'class-validator';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Client as MinioClient } from 'minio';
@@ -15,6 +14,7 @@ import { Dataset } from './dataset.entity';
 import { DatasetLocation, parseDatasetUri } from './dataset-location';
 import { DatasetProfiler } from './dataset-profile';
 import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
+import { byIdOrName } from '../resource-name';
 
 
 /** Registers datasets (by URI or upload), profiles them and hands workers a local file to read. */
@@ -68,7 +68,7 @@ export class DatasetsService {
 
   /** By id or by name; 404 otherwise. */
   async get(idOrName: string): Promise<Dataset> {
-    const found = await this.datasets.findOne({ where: isUUID(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
+    const found = await this.datasets.findOne({ where: byIdOrName(idOrName) });
     if (!found) throw new NotFoundError('dataset', idOrName);
     return found;
   }
@@ -87,7 +87,7 @@ export class DatasetsService {
       const cached = await stat(path).catch(() => null);
       if (!cached) await rename(await this.download(location, `cache-${randomUUID()}`), path);
     }
-    const { sha256 } = await hashFile(path).catch(() => {
+    const sha256 = await sha256OfFile(path).catch(() => {
       throw new DatasetChangedError(dataset, 'the file is gone');
     });
     if (sha256 !== dataset.sha256) throw new DatasetChangedError(dataset, `its sha256 is now ${sha256}`);
@@ -147,12 +147,8 @@ const nameTaken = (name: string) => new ConflictError('DATASET_NAME_TAKEN', `A d
 
 const stem = (path: string) => basename(path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'dataset';
 
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

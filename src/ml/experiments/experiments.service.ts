@@ -8,6 +8,7 @@ import { Experiment } from './experiment.entity';
 import { latestMetricSql, parseRunFilter, parseRunOrder, runConditionsSql } from './run-filter';
 import { RunMetric } from './run-metric.entity';
 import { Run, RunStatus } from './run.entity';
+import { byIdOrName } from '../resource-name';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -46,7 +47,7 @@ export class ExperimentsService {
   }
 
   async get(idOrName: string): Promise<Experiment> {
-    const found = await this.experiments.findOne({ where: isUUID(idOrName) ? [{ id: idOrName }, { name: idOrName }] : { name: idOrName } });
+    const found = await this.experiments.findOne({ where: byIdOrName(idOrName) });
     if (!found) throw new NotFoundError('experiment', idOrName);
     return found;
   }
@@ -77,8 +78,7 @@ export class ExperimentsService {
   }
 
   async getRun(id: string): Promise<RunView> {
-    const run = isUUID(id) ? await this.runs.findOneBy({ id }) : null;
-    if (!run) throw new NotFoundError('run', id);
+    const run = await this.requireRun(id);
     return { ...run, metrics: (await this.latestMetrics([run.id])).get(run.id) ?? {} };
   }
 
@@ -110,7 +110,7 @@ export class ExperimentsService {
   /** Appends points; a point without a step gets the next step of its key. */
   async logMetrics(runId: string, points: MetricPoint[]): Promise<void> {
     if (!points.length) return;
-    if (!(await this.runs.exist({ where: { id: runId } }))) throw new NotFoundError('run', runId);
+    await this.requireRun(runId);
     const keys = [...new Set(points.filter((p) => p.step === undefined).map((p) => p.key))];
     const nextStep = new Map<string, number>();
     if (keys.length) {
@@ -126,13 +126,13 @@ export class ExperimentsService {
   }
 
   async metricHistory(runId: string, key: string): Promise<{ step: number; value: number; time: Date }[]> {
-    await this.getRun(runId);
+    await this.requireRun(runId);
     const rows = await this.metrics.find({ where: { runId, key }, order: { step: 'ASC', seq: 'ASC' } });
     return rows.map((r) => ({ step: r.step, value: r.value, time: r.time }));
   }
 
   async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = []): Promise<void> {
-    const run = await this.getRun(runId);
+    const run = await this.requireRun(runId);
     await this.runs.update({ id: runId }, { status, endedAt: new Date(), artifacts: [...run.artifacts, ...artifacts] });
   }
 
@@ -159,7 +159,10 @@ export class ExperimentsService {
   /** Params and latest metrics of the chosen runs side by side: key → run id → value. */
   async compare(runIds: string[]): Promise<{ runs: RunView[]; params: Record<string, Record<string, string | null>>; metrics: Record<string, Record<string, number | null>> }> {
     if (runIds.length < 2) throw new ValidationFailedError([{ field: 'ids', reason: 'name at least two runs to compare' }]);
-    const runs = await Promise.all(runIds.map((id) => this.getRun(id)));
+    for (const id of runIds) if (!isUUID(id)) throw new NotFoundError('run', id);
+    const runs = await this.views(runIds);
+    const missing = runIds.find((id) => !runs.some((run) => run.id === id));
+    if (missing) throw new NotFoundError('run', missing);
     const table = <T>(pick: (run: RunView) => Record<string, T>) => {
       const keys = [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
       return Object.fromEntries(keys.map((k) => [k, Object.fromEntries(runs.map((r) => [r.id, pick(r)[k] ?? null]))]));
@@ -167,11 +170,21 @@ export class ExperimentsService {
     return { runs, params: table((r) => r.params), metrics: table((r) => r.metrics) };
   }
 
+  private async requireRun(id: string): Promise<Run> {
+    const run = isUUID(id) ? await this.runs.findOneBy({ id }) : null;
+    if (!run) throw new NotFoundError('run', id);
+    return run;
+  }
+
+  /** The runs that exist among `ids`, in that order, with their latest metrics. */
   private async views(ids: string[]): Promise<RunView[]> {
     if (!ids.length) return [];
     const runs = new Map((await this.runs.findBy({ id: In(ids) })).map((r) => [r.id, r]));
     const latest = await this.latestMetrics(ids);
-    return ids.map((id) => ({ ...runs.get(id)!, metrics: latest.get(id) ?? {} }));
+    return ids.flatMap((id) => {
+      const run = runs.get(id);
+      return run ? [{ ...run, metrics: latest.get(id) ?? {} }] : [];
+    });
   }
 
   private async latestMetrics(runIds: string[]): Promise<Map<string, Record<string, number>>> {

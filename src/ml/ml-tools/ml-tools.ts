@@ -161,12 +161,7 @@ export class MlTools implements OnModuleInit {
         },
         call: () =>
           answer(async () => ({
-            models: await Promise.all(
-              (await this.models.list()).map(async (m) => {
-                const view = await this.models.get(m.name);
-                return { name: m.name, description: m.description, versions: view.versions.length, production: view.versions.find((v) => v.stage === 'Production')?.version ?? null, aliases: view.aliases };
-              }),
-            ),
+            models: (await this.models.overview()).map(({ model, ...summary }) => ({ name: model.name, description: model.description, ...summary })),
           })),
       },
       {

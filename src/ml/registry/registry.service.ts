@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
@@ -45,8 +45,7 @@ export class RegistryService {
   }
 
   async get(name: string): Promise<ModelView> {
-    const model = await this.models.findOneBy({ name });
-    if (!model) throw new NotFoundError('model', name);
+    const model = await this.modelNamed(name);
     const versions = await this.versions.find({ where: { modelId: model.id }, order: { version: 'DESC' } });
     const aliases = await this.aliases.findBy({ modelId: model.id });
     return { ...model, versions, aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])) };
@@ -128,8 +127,7 @@ export class RegistryService {
     const archiveExisting = options.archiveExisting ?? true;
     const result = await this.dataSource.transaction(async (manager) => {
       const model = await this.lockModel(manager, name);
-      const version = await manager.findOneBy(ModelVersion, { modelId: model.id, version: versionNumber });
-      if (!version) throw new NotFoundError('model version', `${name}/${versionNumber}`, 'MODEL_VERSION_NOT_FOUND');
+      const version = await this.versionOf(manager, model, versionNumber);
       const problem = stageTransitionProblem(version.stage, stage);
       if (problem) throw conflict('INVALID_STAGE_TRANSITION', `Version ${versionNumber} of "${name}" cannot move to ${stage}: ${problem}`, { from: version.stage, to: stage });
       const archived: number[] = [];
@@ -161,8 +159,7 @@ export class RegistryService {
     if (problem) throw conflict('ALIAS_CLASH', `Alias "${alias}" cannot be used: ${problem}`, { alias });
     await this.dataSource.transaction(async (manager) => {
       const model = await this.lockModel(manager, name);
-      const version = await manager.findOneBy(ModelVersion, { modelId: model.id, version: versionNumber });
-      if (!version) throw new NotFoundError('model version', `${name}/${versionNumber}`, 'MODEL_VERSION_NOT_FOUND');
+      const version = await this.versionOf(manager, model, versionNumber);
       if (version.stage === 'Archived') throw conflict('ALIAS_CLASH', `Version ${versionNumber} of "${name}" is Archived; an alias must point at a live version (promote it again first)`, { alias, version: versionNumber });
       const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
       if (previous?.version === versionNumber) return;
@@ -185,9 +182,37 @@ export class RegistryService {
   }
 
   async historyOf(name: string): Promise<ModelHistoryEntry[]> {
+    const model = await this.modelNamed(name);
+    return this.history.find({ where: { modelId: model.id }, order: { seq: 'ASC' } });
+  }
+
+  /** Every model with its number of versions, the version in Production and its aliases, in three queries. */
+  async overview(): Promise<{ model: RegisteredModel; versions: number; production: number | null; aliases: Record<string, number> }[]> {
+    const models = await this.list();
+    if (!models.length) return [];
+    const ids = models.map((m) => m.id);
+    const [versions, aliases] = await Promise.all([this.versions.find({ where: { modelId: In(ids) }, select: { modelId: true, version: true, stage: true } }), this.aliases.findBy({ modelId: In(ids) })]);
+    return models.map((model) => {
+      const own = versions.filter((v) => v.modelId === model.id);
+      return {
+        model,
+        versions: own.length,
+        production: own.find((v) => v.stage === 'Production')?.version ?? null,
+        aliases: Object.fromEntries(aliases.filter((a) => a.modelId === model.id).map((a) => [a.alias, a.version])),
+      };
+    });
+  }
+
+  private async modelNamed(name: string): Promise<RegisteredModel> {
     const model = await this.models.findOneBy({ name });
     if (!model) throw new NotFoundError('model', name);
-    return this.history.find({ where: { modelId: model.id }, order: { seq: 'ASC' } });
+    return model;
+  }
+
+  private async versionOf(manager: EntityManager, model: RegisteredModel, versionNumber: number): Promise<ModelVersion> {
+    const version = await manager.findOneBy(ModelVersion, { modelId: model.id, version: versionNumber });
+    if (!version) throw new NotFoundError('model version', `${model.name}/${versionNumber}`, 'MODEL_VERSION_NOT_FOUND');
+    return version;
   }
 
   private async lockModel(manager: EntityManager, name: string): Promise<RegisteredModel> {

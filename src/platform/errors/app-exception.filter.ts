@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { ErrorResponseDto } from './error-response.dto';
@@ -16,6 +17,11 @@ const HTTP_CODES: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
+
+/** Writes an error body on a plain Node response (for routes served outside Nest). */
+export function writeErrorResponse(res: ServerResponse, body: ErrorResponseDto): void {
+  res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
 
 /** Maps any thrown value to `{statusCode, code, message, details?, requestId}`. */
 export function toErrorResponse(exception: unknown, requestId: string): ErrorResponseDto {

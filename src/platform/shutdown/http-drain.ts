@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { ShutdownCoordinator } from './shutdown-coordinator';
 import { ShuttingDownError } from '../errors/app-error';
-import { toErrorResponse } from '../errors/app-exception.filter';
+import { toErrorResponse, writeErrorResponse } from '../errors/app-exception.filter';
 import { requestIdOf } from '../logging/logging.module';
 
 /** Paths that keep answering while the hub drains, so probes can watch readiness turn 503. */
@@ -39,8 +39,7 @@ export class HttpDrain {
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.coordinator.isShuttingDown && !PROBE_PATH.test(req.url ?? '')) {
       res.setHeader('Connection', 'close');
-      const body = toErrorResponse(new ShuttingDownError(), requestIdOf(req, res));
-      res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+      writeErrorResponse(res, toErrorResponse(new ShuttingDownError(), requestIdOf(req, res)));
       return false;
     }
     this.inFlight++;
