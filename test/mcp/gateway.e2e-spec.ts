@@ -45,7 +45,8 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
         },
         profiles: { reader: { servers: ['everything', 'memory'], tools: { include: ['everything__get-*', 'memory__read_*'], exclude: ['everything__get-env'] } } },
       }),
-      { ready: ['everything', 'remote', 'memory'] },
+      // the test adds a stdio server over REST
+      { ready: ['everything', 'remote', 'memory'], env: { ALLOW_REST_STDIO_SERVERS: 'true' } },
     );
     ({ hub, api, dir } = fixture);
   });

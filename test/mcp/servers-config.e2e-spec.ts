@@ -33,7 +33,7 @@ describe('servers configuration: dependencies, hot reload, REST-managed servers'
       legacy: { url: legacy.url },
     };
     await writeServers(`// comments are fine here\n${JSON.stringify({ mcpServers: servers }, null, 2)}`);
-    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, REDIS_KEY_PREFIX: `test-config-${process.pid}:` });
+    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, REDIS_KEY_PREFIX: `test-config-${process.pid}:`, ALLOW_REST_STDIO_SERVERS: 'true' });
     api = new HubApi(hub);
     events = new SseRecorder();
     await events.open(hub.url('/api/events?types=mcp.'));

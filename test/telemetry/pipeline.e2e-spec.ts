@@ -25,7 +25,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
 
   beforeAll(async () => {
     prefix = `test-telemetry-${process.pid}:`;
-    fixture = await HubFixture.start('telemetry', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500', TELEMETRY_ROLLUP_INTERVAL_MS: '300' } });
+    fixture = await HubFixture.start('telemetry', { mcpServers: {} }, { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CLAIM_IDLE_MS: '500', TELEMETRY_ROLLUP_INTERVAL_MS: '300', ALLOW_REST_STDIO_SERVERS: 'true' } });
     redis = new Redis('redis://127.0.0.1:6379');
   });
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { ConfigStatusDto } from '../servers-config/config-status.dto';
 import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
@@ -7,6 +7,7 @@ import { ServersConfigService } from '../servers-config/servers-config.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { LogsQueryDto, ServerListDto, ServerLogsDto, ServerViewDto } from './server.dto';
 import { ServersService } from './servers.service';
+import { RestStdioGuard } from './rest-stdio.guard';
 
 @ApiTags('servers')
 @Controller('servers')
@@ -36,6 +37,8 @@ export class ServersController {
   @ApiCreatedResponse({ type: ServerViewDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid field, unknown dependency or dependency cycle' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The name exists already, in the API or in the config file (the file wins)' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A stdio server (command) while AUTH_MODE=none and ALLOW_REST_STDIO_SERVERS is not true' })
+  @UseGuards(RestStdioGuard)
   create(@Body() dto: CreateServerDto): Promise<ServerViewDto> {
     return this.servers.create(dto) as unknown as Promise<ServerViewDto>;
   }
@@ -54,6 +57,8 @@ export class ServersController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The server comes from the config file' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A command while AUTH_MODE=none and ALLOW_REST_STDIO_SERVERS is not true' })
+  @UseGuards(RestStdioGuard)
   update(@Param('name') name: string, @Body() dto: ServerEntryDto): Promise<ServerViewDto> {
     return this.servers.update(name, dto) as unknown as Promise<ServerViewDto>;
   }

@@ -6,12 +6,14 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyAuthorizer } from './api-key-authorizer';
+import { RequestOriginMiddleware } from './request-origin.middleware';
+import { KeyChangeChannel } from './key-change-channel';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, ApiKeyAuthorizer, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService, ApiKeyAuthorizer],
+  providers: [ApiKeysService, KeyChangeChannel, ApiKeyAuthorizer, RequestOriginMiddleware, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeysService, ApiKeyAuthorizer, RequestOriginMiddleware],
 })
 export class AuthModule {}

@@ -17,11 +17,17 @@ function hostnameOf(value: string): string | undefined {
 }
 
 /**
- * DNS-rebinding protection for the MCP endpoints. A browser Origin must be a loopback origin or one of
- * MCP_ALLOWED_ORIGINS; the Host header must be a loopback name or one of MCP_ALLOWED_HOSTS (when the
- * hub listens on loopback, or when MCP_ALLOWED_HOSTS is set). Anything else gets 403.
+ * DNS-rebinding and CSRF protection for every route (/api and /mcp alike). A browser Origin must be a
+ * loopback origin or one of MCP_ALLOWED_ORIGINS; the Host header must be a loopback name or one of
+ * MCP_ALLOWED_HOSTS (when the hub listens on loopback, or when MCP_ALLOWED_HOSTS is set). Anything
+ * else gets 403. `checkHost: false` skips the Host rule (health probes).
  */
-export function originPolicyProblem(config: AppConfig, origin: string | undefined, host: string | undefined): string | undefined {
+export function originPolicyProblem(
+  config: AppConfig,
+  origin: string | undefined,
+  host: string | undefined,
+  { checkHost = true }: { checkHost?: boolean } = {},
+): string | undefined {
   const { allowedOrigins, allowedHosts } = config.mcpOrigins;
   if (origin !== undefined && origin !== 'null') {
     const originHost = hostnameOf(origin);
@@ -30,8 +36,7 @@ export function originPolicyProblem(config: AppConfig, origin: string | undefine
   } else if (origin === 'null') {
     return 'Origin null is not allowed';
   }
-  const checkHost = isLoopbackHost(config.http.host) || allowedHosts.length > 0;
-  if (checkHost) {
+  if (checkHost && (isLoopbackHost(config.http.host) || allowedHosts.length > 0)) {
     const name = host ? hostnameOf(host) : undefined;
     if (!name || !(isLoopbackHost(name) || allowedHosts.includes(name))) return `Host ${host ?? '(none)'} is not allowed (add it to MCP_ALLOWED_HOSTS)`;
   }

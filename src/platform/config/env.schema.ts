@@ -173,11 +173,16 @@ export class EnvironmentVariables {
   @IsBoolean()
   ALLOW_INSECURE_BIND!: boolean;
 
-  @EnvVar({ default: '', expected: 'comma-separated origins such as https://app.example.com', description: 'Browser origins allowed on /mcp besides loopback ones (DNS-rebinding protection; others get 403)' })
+  @EnvVar({ default: 'false', expected: 'true or false', description: 'With AUTH_MODE=none, allow adding or changing stdio servers (a command the hub runs) over REST; with AUTH_MODE=api-key an admin key may always' })
+  @ToBoolean()
+  @IsBoolean()
+  ALLOW_REST_STDIO_SERVERS!: boolean;
+
+  @EnvVar({ default: '', expected: 'comma-separated origins such as https://app.example.com', description: 'Browser origins allowed on every route (/api, /mcp, /sse) besides loopback ones (DNS-rebinding and CSRF protection; others get 403)' })
   @IsString()
   MCP_ALLOWED_ORIGINS!: string;
 
-  @EnvVar({ default: '', expected: 'comma-separated host names such as hub.example.com', description: 'Host headers accepted on /mcp besides loopback names when the hub is reached by name' })
+  @EnvVar({ default: '', expected: 'comma-separated host names such as hub.example.com', description: 'Host headers accepted on every route besides loopback names when the hub is reached by name (health probes accept any Host)' })
   @IsString()
   MCP_ALLOWED_HOSTS!: string;
 
@@ -187,6 +192,13 @@ export class EnvironmentVariables {
   @Max(1000000)
   @IsInt()
   RATE_LIMIT_PER_MINUTE!: number;
+
+  @EnvVar({ default: '60', expected: 'an integer from 0 to 1000000 (0 turns it off)', description: 'Unknown API keys per minute allowed from one client address (AUTH_MODE=api-key); more get 429 without a database lookup' })
+  @ToInteger()
+  @Min(0)
+  @Max(1000000)
+  @IsInt()
+  AUTH_FAILURES_PER_MINUTE!: number;
 
   @EnvVar({ default: 'true', expected: 'true or false', description: 'Run a telemetry consumer (Redis Stream → PostgreSQL) inside the hub; workers always run one' })
   @ToBoolean()

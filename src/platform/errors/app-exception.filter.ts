@@ -23,8 +23,34 @@ export function writeErrorResponse(res: ServerResponse, body: ErrorResponseDto):
   res.writeHead(body.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
+/** Codes for the errors body-parser and raw-body raise while reading a request body (http-errors with a `type`). */
+const BODY_ERROR_CODES: Record<string, string> = {
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'entity.parse.failed': 'INVALID_JSON',
+  'entity.verify.failed': 'INVALID_BODY',
+  'encoding.unsupported': 'UNSUPPORTED_CONTENT_ENCODING',
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+  'request.aborted': 'REQUEST_ABORTED',
+  'request.size.invalid': 'BAD_CONTENT_LENGTH',
+  'stream.encoding.set': 'BAD_REQUEST',
+  'parameters.too.many': 'BAD_REQUEST',
+};
+
+/** A client error raised while reading the body: it carries its own 4xx status and a message safe to show. */
+function bodyReadError(exception: unknown): { status: number; type?: string; message: string } | undefined {
+  if (!(exception instanceof Error) || exception instanceof HttpException) return undefined;
+  const { status, expose, type } = exception as Error & { status?: unknown; expose?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return undefined;
+  return { status, type: typeof type === 'string' ? type : undefined, message: exception.message };
+}
+
 /** Maps any thrown value to `{statusCode, code, message, details?, requestId}`. */
 export function toErrorResponse(exception: unknown, requestId: string): ErrorResponseDto {
+  const bodyError = bodyReadError(exception);
+  if (bodyError) {
+    const code = (bodyError.type && BODY_ERROR_CODES[bodyError.type]) || HTTP_CODES[bodyError.status] || `HTTP_${bodyError.status}`;
+    return { statusCode: bodyError.status, code, message: bodyError.message, requestId };
+  }
   if (exception instanceof AppError) {
     return { statusCode: exception.status, code: exception.code, message: exception.message, details: exception.details, requestId };
   }

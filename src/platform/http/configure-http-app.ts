@@ -5,7 +5,16 @@ import { Logger } from 'nestjs-pino';
 import { AppExceptionFilter } from '../errors/app-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { HttpDrain } from '../shutdown/http-drain';
+import { RequestOriginMiddleware } from '../auth/request-origin.middleware';
 import { setupSwagger } from './swagger';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from './json-depth';
+
+const BODY_LIMIT = '10mb';
+
+/** body-parser's verify hook: a 400 before the body is parsed and walked by validation. */
+function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
+  if (jsonNestsDeeperThan(body)) throw Object.assign(new Error(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, expose: true, type: 'entity.verify.failed' });
+}
 
 /** Global behaviour of the HTTP app: logger, /api prefix, drain gate, validation, error bodies, Swagger. */
 export function configureHttpApp(app: NestExpressApplication, extraApiPaths: OpenAPIObject['paths'] = {}): void {
@@ -14,9 +23,10 @@ export function configureHttpApp(app: NestExpressApplication, extraApiPaths: Ope
   app.disable('x-powered-by');
   // API responses are not cached by clients; hashing every body for an ETag is wasted work
   app.set('etag', false);
-  app.useBodyParser('json', { limit: '10mb' });
-  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.use(app.get(HttpDrain).middleware);
+  app.use(app.get(RequestOriginMiddleware).middleware);
+  app.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
+  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupSwagger(app, extraApiPaths);

@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import { writeErrorResponse } from '../errors/app-exception.filter';
+import { requestIdOf } from '../logging/logging.module';
+import { originPolicyProblem } from './origin-policy';
+
+/** Health probes are reached by whatever name an orchestrator uses: only their Origin is checked. */
+const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Body types a browser may send cross-site without a preflight (a form or a no-cors fetch). */
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
+/** The one route that takes a file upload. */
+const UPLOAD_PATH = /^\/api\/ml\/datasets\/?(\?|$)/;
+
+/**
+ * DNS-rebinding and CSRF protection for every route Express serves (the MCP endpoints apply the same
+ * origin policy in McpIngress). A foreign Origin or Host gets 403; a state-changing request with a
+ * body must be JSON (or multipart where a route takes an upload), since only those cannot be sent
+ * cross-site by a plain HTML form without the Origin check seeing them.
+ */
+@Injectable()
+export class RequestOriginMiddleware {
+  private readonly logger = new Logger('RequestOrigin');
+
+  constructor(private readonly config: AppConfig) {}
+
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const url = req.originalUrl ?? req.url;
+    const problem = originPolicyProblem(this.config, req.headers.origin, req.headers.host, { checkHost: !PROBE_PATH.test(url) });
+    if (problem) return this.refuse(req, res, 403, 'FORBIDDEN_ORIGIN', `Forbidden: ${problem}`);
+    const typeProblem = SAFE_METHODS.has(req.method) ? undefined : bodyTypeProblem(req.headers, UPLOAD_PATH.test(url));
+    if (typeProblem) return this.refuse(req, res, 415, 'UNSUPPORTED_MEDIA_TYPE', typeProblem);
+    next();
+  };
+
+  private refuse(req: Request, res: Response, status: number, code: string, message: string): void {
+    this.logger.warn(`${req.method} ${req.originalUrl} refused (${status}): ${message}`);
+    writeErrorResponse(res, { statusCode: status, code, message, requestId: requestIdOf(req, res) });
+  }
+}
+
+/** Why a state-changing request with these headers is refused for its body type, or undefined. */
+export function bodyTypeProblem(headers: Request['headers'], uploadRoute: boolean): string | undefined {
+  const type = headers['content-type'];
+  const length = headers['content-length'];
+  const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (type === undefined) return hasBody ? 'A request body needs Content-Type: application/json' : undefined;
+  if (JSON_TYPE.test(type) || (uploadRoute && MULTIPART_TYPE.test(type))) return undefined;
+  return `Content-Type ${type.slice(0, 100)} is not accepted here; send application/json${uploadRoute ? ' or multipart/form-data' : ''}`;
+}

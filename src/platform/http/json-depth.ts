@@ -1,0 +1,26 @@
+/** Deepest nesting a JSON body may have; deeper ones are refused before anything walks them recursively. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when the JSON text nests objects/arrays deeper than `max`. One pass over the bytes, skipping
+ * string contents, so it costs far less than the parse it guards.
+ */
+export function jsonNestsDeeperThan(text: Buffer | string, max = MAX_JSON_DEPTH): boolean {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped character
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x7d || byte === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}

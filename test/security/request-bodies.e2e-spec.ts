@@ -1,0 +1,44 @@
+import { HubFixture } from '../support/hub-fixture';
+import { rawRequest } from '../support/raw-http';
+
+/** Bodies a client gets wrong are its error (4xx naming the problem), never the hub's 500. */
+describe('request bodies: encoding, charset, size and depth are client errors', () => {
+  let fixture: HubFixture;
+  const post = (headers: Record<string, string>, body: string | Buffer) => rawRequest(fixture.hub.port, 'POST', '/api/ml/experiments', { headers: { 'content-type': 'application/json', ...headers }, body });
+
+  beforeAll(async () => {
+    fixture = await HubFixture.start('request-bodies', { mcpServers: {} });
+  });
+
+  afterAll(() => fixture?.stop());
+
+  it('415 for an unknown Content-Encoding or charset', async () => {
+    const encoding = await post({ 'content-encoding': 'bogus' }, '{"name":"x"}');
+    expect([encoding.status, encoding.json.code]).toEqual([415, 'UNSUPPORTED_CONTENT_ENCODING']);
+    const charset = await post({ 'content-type': 'application/json; charset=klingon' }, '{"name":"x"}');
+    expect([charset.status, charset.json.code]).toEqual([415, 'UNSUPPORTED_CHARSET']);
+  });
+
+  it('413 for a body over 10 MB', async () => {
+    const response = await post({}, `{"name":"${'a'.repeat(11 * 1024 * 1024)}"}`);
+    expect([response.status, response.json.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it('400 for JSON nested deeper than 64 levels, before validation walks it', async () => {
+    for (const body of [`{"name":"x","tags":${'['.repeat(50000)}${']'.repeat(50000)}}`, `{"name":"x","tags":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`]) {
+      const response = await post({}, body);
+      expect([response.status, response.json.code]).toEqual([400, 'INVALID_BODY']);
+      expect(response.json.message).toContain('deeper than 64');
+    }
+  });
+
+  it('400 for JSON that does not parse, with no stack trace in the answer', async () => {
+    const response = await post({}, '{"name":');
+    expect([response.status, response.json.code]).toEqual([400, 'BAD_REQUEST']);
+    expect(response.text).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('the hub is still healthy', async () => {
+    expect((await fixture.api.get('/api/health')).status).toBe(200);
+  });
+});
