@@ -28,13 +28,16 @@ import { ProgressRelay } from './progress-relay';
 import { NameMap } from './tool-naming';
 import { uriTemplatePattern } from './uri-template';
 import { ProfileFilter } from '../servers-config/profile';
-import { HubToolRegistry, jsonToolResult } from '../hub-tools/hub-tool-registry';
+import { HubToolRegistry, actorOf, jsonToolResult, mayCall } from '../hub-tools/hub-tool-registry';
+import type { Principal } from '../../platform/auth/api-keys.service';
 import { ToolEmbeddings } from './tool-embeddings.service';
 import type { SessionServer } from './session-server';
 import type { ToolCallContext, ToolCallHandler } from './direct-tool-calls';
 
 interface Scope {
   profile?: ProfileFilter;
+  /** The session's API key (AUTH_MODE=api-key): hub tools check their scope against it. */
+  principal?: Principal;
   /** Exposed names are computed over every available tool, so a tool has the same name with or without a profile. */
   toolNames: () => NameMap;
 }
@@ -60,7 +63,7 @@ export class AggregateServerFactory {
   ) {}
 
   /** With a profile, only its servers and the tools its globs allow are visible and callable. */
-  create(profile?: ProfileFilter): SessionServer {
+  create(profile?: ProfileFilter, principal?: Principal): SessionServer {
     const offered = this.capabilities(profile);
     const server = new Server(
       { name: 'mcp-hub', title: 'MCP Hub', version: HUB_VERSION },
@@ -74,6 +77,7 @@ export class AggregateServerFactory {
     const visibleServer = (server: string) => !profile || profile.allowsServer(server);
     const scope: Scope = {
       profile,
+      principal,
       toolNames: () => this.toolNames(separator),
     };
     const promptNames = () => new NameMap(this.catalog.prompts().filter((p) => p.available && visibleServer(p.serverName)).map((p) => ({ server: p.serverName, name: p.name })), separator);
@@ -196,7 +200,7 @@ export class AggregateServerFactory {
   }
 
   private visibleHubTools(scope: Scope) {
-    return this.hubTools.list().filter((t) => !scope.profile || scope.profile.allowsTool(t.group, t.definition.name));
+    return this.hubTools.list().filter((t) => mayCall(t, scope.principal) && (!scope.profile || scope.profile.allowsTool(t.group, t.definition.name)));
   }
 
   private visibleTools(scope: Scope) {
@@ -211,8 +215,12 @@ export class AggregateServerFactory {
     if (name.startsWith(META_TOOL_PREFIX)) return this.callMetaTool(name, args, extra, scope);
     const hubTool = this.hubTools.get(name);
     if (hubTool && (!scope.profile || scope.profile.allowsTool(hubTool.group, name))) {
+      if (!mayCall(hubTool, scope.principal)) {
+        const message = `${name} needs the "${hubTool.scope}" scope (as its REST route does); the key "${scope.principal!.name}" has ${scope.principal!.scopes.join(', ')}`;
+        return jsonToolResult({ error: 'INSUFFICIENT_SCOPE', message }, true);
+      }
       try {
-        return await hubTool.call(args, { signal: extra.signal, sessionId: extra.sessionId });
+        return await hubTool.call(args, { signal: extra.signal, sessionId: extra.sessionId, actor: actorOf(scope.principal) });
       } catch (error) {
         throw toMcpError(error);
       }

@@ -45,7 +45,7 @@ export class McpEndpoints {
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) return writeJsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
 
-    const session = this.createSessionServer(scope);
+    const session = this.createSessionServer(scope, principal);
     const id = this.sessions.newId();
     const transport = new HubStreamableTransport(id, new BoundedEventStore(), () => this.sessions.remove(id, 'the client ended the session'));
     await this.connect(id, scope, 'streamable-http', session, transport, keyId);
@@ -56,7 +56,7 @@ export class McpEndpoints {
   async legacyStream(res: ServerResponse, principal?: Principal): Promise<void> {
     const scope = this.effectiveScope({ kind: 'aggregate' }, principal);
     const transport = new SSEServerTransport('/messages', res);
-    await this.connect(transport.sessionId, scope, 'sse', this.createSessionServer(scope), transport, principal?.keyId);
+    await this.connect(transport.sessionId, scope, 'sse', this.createSessionServer(scope, principal), transport, principal?.keyId);
   }
 
   async legacyMessage(sessionId: string | null, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
@@ -73,12 +73,12 @@ export class McpEndpoints {
     throw new ForbiddenError('PROFILE_BOUND_KEY', `This key is bound to profile "${bound}"; use /mcp or /mcp/profiles/${bound}`);
   }
 
-  private createSessionServer(scope: SessionScope): SessionServer {
+  private createSessionServer(scope: SessionScope, principal: Principal | undefined): SessionServer {
     if (scope.kind === 'server') return this.proxies.create(scope.server);
-    if (scope.kind === 'aggregate') return this.aggregate.create();
+    if (scope.kind === 'aggregate') return this.aggregate.create(undefined, principal);
     const profile = this.serversConfig.profile(scope.profile);
     if (!profile) throw new NotFoundError('profile', scope.profile, 'PROFILE_NOT_FOUND');
-    return this.aggregate.create(new ProfileFilter(profile));
+    return this.aggregate.create(new ProfileFilter(profile), principal);
   }
 
   private async connect(

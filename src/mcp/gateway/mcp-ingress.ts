@@ -53,7 +53,7 @@ export class McpIngress {
         this.logger.warn(`${req.method} ${req.url} refused: ${problem}`);
         return writeJsonRpcError(res, 403, -32000, `Forbidden: ${problem}`);
       }
-      const principal = this.authorizer.enabled ? await this.authorizer.authorize(req.headers, { scope: 'mcp', profileAware: true }) : undefined;
+      const principal = this.authorizer.enabled ? await this.authorizer.authorize(req.headers, { scope: 'mcp', profileAware: true }, req.socket.remoteAddress) : undefined;
       const body = req.method === 'POST' ? await this.readBody(req) : undefined;
       if (body === INVALID_JSON) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON');
       await this.dispatch(route, req, res, body, principal);

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Scope } from '../../platform/auth/api-key.entity';
+import type { Principal } from '../../platform/auth/api-keys.service';
+export { actorOf } from '../../platform/auth/api-keys.service';
 
 export interface HubToolContext {
   signal: AbortSignal;
   sessionId?: string;
+  /** Who calls, for audit trails: `key:<name>` with API keys, `anonymous` without (as on REST). */
+  actor: string;
 }
 
 /**
@@ -13,6 +18,8 @@ export interface HubToolContext {
  */
 export interface HubTool {
   group: string;
+  /** The scope the REST route doing the same thing needs (`read` for reads, `admin` for changes). */
+  scope: Scope;
   definition: Tool;
   call(args: Record<string, unknown>, context: HubToolContext): Promise<CallToolResult>;
 }
@@ -36,6 +43,11 @@ export class HubToolRegistry {
   get(name: string): HubTool | undefined {
     return this.tools.get(name);
   }
+}
+
+/** Whether this caller (undefined without API keys) may call the tool. */
+export function mayCall(tool: HubTool, principal: Principal | undefined): boolean {
+  return !principal || principal.scopes.includes('admin') || principal.scopes.includes(tool.scope);
 }
 
 /** A tool result carrying JSON both as text (for every client) and as structured content. */

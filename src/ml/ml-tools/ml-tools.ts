@@ -65,6 +65,7 @@ export class MlTools implements OnModuleInit {
     return [
       {
         group: 'ml',
+        scope: 'read',
         definition: {
           name: 'ml__list_datasets',
           title: 'List datasets',
@@ -79,6 +80,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'admin',
         definition: {
           name: 'ml__train',
           title: 'Train a model',
@@ -113,6 +115,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'read',
         definition: {
           name: 'ml__job_status',
           title: 'Training job status',
@@ -130,6 +133,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'read',
         definition: {
           name: 'ml__list_jobs',
           title: 'List training jobs',
@@ -141,6 +145,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'admin',
         definition: {
           name: 'ml__cancel_job',
           title: 'Cancel a training job',
@@ -152,6 +157,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'read',
         definition: {
           name: 'ml__list_models',
           title: 'List registered models',
@@ -166,6 +172,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'read',
         definition: {
           name: 'ml__get_model',
           title: 'Get a registered model',
@@ -177,6 +184,7 @@ export class MlTools implements OnModuleInit {
       },
       {
         group: 'ml',
+        scope: 'admin',
         definition: {
           name: 'ml__promote_model',
           title: 'Move a model version to a stage',
@@ -192,12 +200,13 @@ export class MlTools implements OnModuleInit {
             const stage = stageOf(String(args.stage ?? ''));
             if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGES.join(', ')}` }]);
             if (!Number.isInteger(args.version)) throw new ValidationFailedError([{ field: 'version', reason: 'must be a version number' }]);
-            const version = await this.models.transition(String(args.name ?? ''), args.version as number, stage, { reason: typeof args.reason === 'string' ? args.reason : undefined, archiveExisting: args.archiveExisting !== false }, `mcp:${context.sessionId ?? 'session'}`);
+            const version = await this.models.transition(String(args.name ?? ''), args.version as number, stage, { reason: typeof args.reason === 'string' ? args.reason : undefined, archiveExisting: args.archiveExisting !== false }, context.actor);
             return { name: args.name, version: version.version, stage: version.stage };
           }),
       },
       {
         group: 'ml',
+        scope: 'read',
         definition: {
           name: 'ml__compare_runs',
           title: 'Compare experiment runs',

@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put
 import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
+import { actorOf } from '../../platform/auth/api-keys.service';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CreateModelDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
 import { STAGES } from './registry.entities';
 import { RegistryService } from './registry.service';
 
-const actorOf = (req: AuthenticatedRequest) => (req.principal ? `key:${req.principal.name}` : 'anonymous');
 
 const VERSION_EXAMPLE = {
   version: 3,
@@ -49,7 +49,7 @@ export class RegistryController {
   @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed, or is already registered' })
   register(@Param('name') name: string, @Body() dto: RegisterVersionDto, @Req() req: AuthenticatedRequest) {
-    return this.registry.registerFromJob(name, dto.jobId, actorOf(req), dto.description);
+    return this.registry.registerFromJob(name, dto.jobId, actorOf(req.principal), dto.description);
   }
 
   @Get(':name/versions/:ref')
@@ -78,7 +78,7 @@ export class RegistryController {
   transition(@Param('name') name: string, @Param('version', ParseIntPipe) version: number, @Body() dto: TransitionDto, @Req() req: AuthenticatedRequest) {
     const stage = stageOf(dto.stage);
     if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGES.join(', ')}` }]);
-    return this.registry.transition(name, version, stage, dto, actorOf(req));
+    return this.registry.transition(name, version, stage, dto, actorOf(req.principal));
   }
 
   @Put(':name/aliases/:alias')
@@ -86,14 +86,14 @@ export class RegistryController {
   @ApiOkResponse({ schema: { example: { champion: 3, challenger: 4 } } })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A reserved alias, or an Archived version' })
   setAlias(@Param('name') name: string, @Param('alias') alias: string, @Body() dto: SetAliasDto, @Req() req: AuthenticatedRequest) {
-    return this.registry.setAlias(name, alias, dto.version, actorOf(req), dto.reason);
+    return this.registry.setAlias(name, alias, dto.version, actorOf(req.principal), dto.reason);
   }
 
   @Delete(':name/aliases/:alias')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an alias' })
   async removeAlias(@Param('name') name: string, @Param('alias') alias: string, @Req() req: AuthenticatedRequest): Promise<void> {
-    await this.registry.removeAlias(name, alias, actorOf(req));
+    await this.registry.removeAlias(name, alias, actorOf(req.principal));
   }
 
   @Get(':name/history')

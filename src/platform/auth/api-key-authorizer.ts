@@ -27,24 +27,36 @@ function secretOf(headers: IncomingHttpHeaders): string | undefined {
 @Injectable()
 export class ApiKeyAuthorizer {
   private readonly limiter: RateLimiter;
+  /** Failed key lookups per client address: guessing keys must not cost a database query each time. */
+  private readonly failures: RateLimiter;
 
   constructor(
     private readonly config: AppConfig,
     private readonly keys: ApiKeysService,
   ) {
     this.limiter = new RateLimiter(config.auth.rateLimitPerMinute);
+    this.failures = new RateLimiter(config.auth.failuresPerMinute);
   }
 
   get enabled(): boolean {
     return this.config.auth.mode !== 'none';
   }
 
-  /** The key's principal; throws 401, 403 or 429 (RateLimitedError carries Retry-After). */
-  async authorize(headers: IncomingHttpHeaders, rule: AccessRule): Promise<Principal> {
+  /**
+   * The key's principal; throws 401, 403 or 429 (RateLimitedError carries Retry-After). `client` is
+   * the caller's address: after too many unknown keys from it, it gets 429 without a lookup.
+   */
+  async authorize(headers: IncomingHttpHeaders, rule: AccessRule, client = 'unknown'): Promise<Principal> {
     const secret = secretOf(headers);
     if (!secret) throw new UnauthenticatedError();
+    // keys verified a moment ago still pass: users behind one proxy share an address with a guesser
+    const blockedFor = this.keys.cached(secret) ? 0 : this.failures.check(client);
+    if (blockedFor > 0) throw new RateLimitedError(blockedFor, `Too many invalid API keys from ${client}; retry in ${blockedFor} s`);
     const principal = await this.keys.verify(secret);
-    if (!principal) throw new UnauthenticatedError('The API key is not valid (unknown or deleted)');
+    if (!principal) {
+      this.failures.take(client);
+      throw new UnauthenticatedError('The API key is not valid (unknown or deleted)');
+    }
 
     const allowed = principal.scopes.includes('admin') || principal.scopes.includes(rule.scope);
     if (!allowed) throw new ForbiddenError('INSUFFICIENT_SCOPE', `This route needs the "${rule.scope}" scope; the key "${principal.name}" has ${principal.scopes.join(', ')}`);

@@ -29,7 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const scope: Scope = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? (req.method === 'GET' ? 'read' : 'admin');
     try {
-      req.principal = await this.authorizer.authorize(req.headers, { scope, profileAware: false });
+      req.principal = await this.authorizer.authorize(req.headers, { scope, profileAware: false }, req.socket.remoteAddress);
     } catch (error) {
       if (error instanceof RateLimitedError) context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(error.retryAfterSeconds));
       throw error;

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { NotFoundError } from '../errors/app-error';
 import { ApiKey, Scope } from './api-key.entity';
+import { KeyChangeChannel } from './key-change-channel';
 
 export const KEY_PREFIX = 'mcphub_';
 const CACHE_MS = 10_000;
@@ -18,28 +19,42 @@ export interface Principal {
   profile: string | null;
 }
 
-/** Creates, lists, deletes and verifies API keys. Verified keys are cached for a few seconds. */
+/** A new key record and its secret (the record holds only the secret's hash). */
+export function newApiKey(name: string, scopes: Scope[], profile: string | null): { key: ApiKey; secret: string } {
+  const secret = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const key = Object.assign(new ApiKey(), {
+    id: uuidv7(),
+    name,
+    prefix: secret.slice(0, KEY_PREFIX.length + 6),
+    secretHash: hashSecret(secret),
+    scopes: [...new Set(scopes)],
+    profile,
+    createdAt: new Date(),
+    lastUsedAt: null,
+  });
+  return { key, secret };
+}
+
+/** The audit trail's name for a caller: `key:<name>` with API keys, `anonymous` without. */
+export const actorOf = (principal: Principal | undefined) => (principal ? `key:${principal.name}` : 'anonymous');
+
+/** Creates, lists, deletes and verifies API keys. Verified keys are cached for a few seconds, and forgotten on every instance when a key is deleted. */
 @Injectable()
 export class ApiKeysService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly changes: KeyChangeChannel,
+  ) {
+    changes.onChange(() => this.cache.clear());
+  }
 
   /** Returns the record and the secret, which is never stored or shown again. */
   async create(name: string, scopes: Scope[], profile: string | null): Promise<{ key: ApiKey; secret: string }> {
-    const secret = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const key = this.keys.create({
-      id: uuidv7(),
-      name,
-      prefix: secret.slice(0, KEY_PREFIX.length + 6),
-      secretHash: hashSecret(secret),
-      scopes: [...new Set(scopes)],
-      profile,
-      createdAt: new Date(),
-      lastUsedAt: null,
-    });
-    await this.keys.insert(key);
-    return { key, secret };
+    const created = newApiKey(name, scopes, profile);
+    await this.keys.insert(created.key);
+    return created;
   }
 
   list(): Promise<ApiKey[]> {
@@ -49,13 +64,19 @@ export class ApiKeysService {
   async delete(id: string): Promise<void> {
     const result = await this.keys.delete({ id });
     if (!result.affected) throw new NotFoundError('API key', id, 'API_KEY_NOT_FOUND');
-    this.cache.clear();
+    await this.changes.publish();
+  }
+
+  /** The principal when this secret was verified a moment ago; undefined when that takes a lookup. */
+  cached(secret: string): Principal | null | undefined {
+    const cached = this.cache.get(hashSecret(secret));
+    return cached && cached.until > Date.now() ? cached.principal : undefined;
   }
 
   async verify(secret: string): Promise<Principal | null> {
+    const cached = this.cached(secret);
+    if (cached !== undefined) return cached;
     const hash = hashSecret(secret);
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.principal;
     const key = await this.keys.findOneBy({ secretHash: hash });
     const principal = key ? { keyId: key.id, name: key.name, scopes: key.scopes, profile: key.profile } : null;
     if (this.cache.size > 10_000) this.cache.clear();

@@ -22,7 +22,10 @@ export class ForbiddenError extends AppError {
 export class RateLimitedError extends AppError {
   readonly status = HttpStatus.TOO_MANY_REQUESTS;
   readonly code = 'RATE_LIMITED';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests for this API key; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many requests for this API key; retry in ${retryAfterSeconds} s`,
+  ) {
+    super(message, { retryAfterSeconds });
   }
 }

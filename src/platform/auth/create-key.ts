@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { migrate } from '../database/migrate';
 import { ApiKey, SCOPES, Scope } from './api-key.entity';
-import { ApiKeysService } from './api-keys.service';
+import { newApiKey } from './api-keys.service';
 
 /** `npm run keys:create -- --name admin --scopes admin`: the first key, written straight to the database. */
 async function main(): Promise<void> {
@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   await migrate(config, () => undefined);
   const dataSource = await new DataSource({ ...dataSourceOptions(config), entities: [ApiKey], logging: ['error'] }).initialize();
   try {
-    const { key, secret } = await new ApiKeysService(dataSource.getRepository(ApiKey)).create(options.name, scopes as Scope[], options.profile ?? null);
+    const { key, secret } = newApiKey(options.name, scopes as Scope[], options.profile ?? null);
+    await dataSource.getRepository(ApiKey).insert(key);
     process.stderr.write(`Created API key "${key.name}" (${key.id}) with scopes ${key.scopes.join(', ')}${key.profile ? `, bound to profile ${key.profile}` : ''}.\nStore the secret now; it is not shown again:\n`);
     process.stdout.write(`${secret}\n`);
   } finally {

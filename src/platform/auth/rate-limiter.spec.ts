@@ -16,3 +16,25 @@ describe('RateLimiter', () => {
     for (let i = 0; i < 1000; i++) expect(limiter.take('k')).toBe(0);
   });
 });
+
+describe('RateLimiter.check and its bound', () => {
+  it('check tells without taking', () => {
+    const limiter = new RateLimiter(2);
+    const t0 = 5_000_000;
+    expect(limiter.check('k', t0)).toBe(0);
+    expect(limiter.check('k', t0)).toBe(0);
+    expect(limiter.take('k', t0)).toBe(0);
+    expect(limiter.take('k', t0)).toBe(0);
+    expect(limiter.check('k', t0)).toBe(30);
+  });
+
+  it('keeps at most maxKeys buckets, forgetting the least recently used', () => {
+    const limiter = new RateLimiter(1, 3);
+    const t0 = 5_000_000;
+    for (const key of ['a', 'b', 'c']) expect(limiter.take(key, t0)).toBe(0);
+    expect(limiter.take('a', t0)).toBe(60);
+    limiter.take('d', t0); // evicts b, the least recently used
+    expect(limiter.take('b', t0)).toBe(0);
+    expect(limiter.take('a', t0)).toBe(60);
+  });
+});
