@@ -23,7 +23,7 @@ const DETAILS_EXAMPLE = {
   mongodb: { status: 'disabled', required: false },
   qdrant: { status: 'disabled', required: false },
   s3: { status: 'disabled', required: false },
-  telemetry: { status: 'up', required: false, latencyMs: 0.9, lag: 0, pending: 0, deadLetters: 0, consumers: 1, streamLength: 1200 },
+  telemetry: { status: 'up', required: false, latencyMs: 0.9, lag: 0, pending: 0, deadLetters: 0, consumers: 1, streamLength: 1200, lastReadAgeMs: 412 },
 };
 
 export class HealthReportDto {

@@ -14,8 +14,9 @@ export class AnomalyService implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.subscribe((event) => {
-      const data = event.data as { server?: string; tool?: string; durationMs?: number; outcome?: string };
-      if (!data.server || typeof data.durationMs !== 'number') return;
+      const data = event.data as { server?: string; tool?: string; durationMs?: number; outcome?: string; known?: boolean };
+      // a baseline per name a caller made up would grow without bound
+      if (!data.server || typeof data.durationMs !== 'number' || data.known !== true) return;
       const failed = data.outcome !== 'ok' && data.outcome !== 'invalid_arguments';
       for (const key of [`${data.server}/${data.tool}`, data.server]) {
         for (const anomaly of this.detector.observe(key, data.durationMs, failed)) {

@@ -7,6 +7,7 @@ import { HubInstanceService } from '../platform/instance/hub-instance.service';
 import { InstanceRole } from '../platform/instance/instance-role';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
+import { ConsumerHealth } from './consumer-health';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
 import { TelemetryStats } from './telemetry-stats.service';
@@ -21,6 +22,15 @@ const READ_COUNT = 5000;
 const BLOCK_MS = 1000;
 /** After a small batch, wait this long so the next one is bigger: fewer transactions at moderate rates. */
 const GATHER_MS = 100;
+/** Pause after a failed read or write before the next try. */
+const RETRY_MS = 500;
+/** While a failure lasts, it is logged again this often (not on every retry). */
+const REPEAT_LOG_MS = 30_000;
+
+type ReadReply = [string, StreamEntry[]][] | null;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isNoGroup = (error: unknown) => String((error as Error)?.message).startsWith('NOGROUP');
 
 interface ParsedBatch {
   good: TelemetryEnvelope[];
@@ -35,6 +45,8 @@ const NO_DEFAULTS = { id: '', time: '' };
  * one transaction and acknowledges only after the commit. Entries another consumer left pending for
  * TELEMETRY_CLAIM_IDLE_MS are taken over; one delivered TELEMETRY_MAX_DELIVERIES times, or that is not
  * a valid event, goes to the dead-letter stream. Runs in the worker always, in the hub when enabled.
+ * When Redis comes back without its data (NOGROUP) the group and stream are created again, from the
+ * start of whatever the stream holds by then; `health` tells /api/health whether reads and writes work.
  */
 @Injectable()
 export class TelemetryConsumer implements OnApplicationBootstrap {
@@ -46,6 +58,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   private running = false;
   private loop?: Promise<void>;
   private claimTimer?: NodeJS.Timeout;
+  private lastFailureLog = 0;
+  readonly health = new ConsumerHealth();
   stored = 0;
   deadLettered = 0;
 
@@ -71,18 +85,24 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     if (!this.enabled) return;
     this.commands = this.redis.streamCommands;
     this.blocking = this.redis.createBlockingConnection();
-    try {
-      await this.commands.xgroup('CREATE', this.keys.stream, this.keys.group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
-    }
+    await this.ensureGroup();
     this.running = true;
+    this.health.started();
     const claimEvery = Math.max(100, Math.min(15_000, Math.floor(this.config.telemetry.claimIdleMs / 2)));
-    this.claimTimer = setInterval(() => void this.claimAbandoned().catch((e: Error) => this.logger.warn(`Claiming pending entries failed: ${e.message}`)), claimEvery);
+    this.claimTimer = setInterval(() => void this.claimAbandoned().catch((e: Error) => !isNoGroup(e) && this.logger.warn(`Claiming pending entries failed: ${e.message}`)), claimEvery);
     this.claimTimer.unref();
     await this.claimAbandoned();
     this.loop = this.readLoop();
     this.logger.log(`Consumer ${this.name} reads ${this.keys.stream}`);
+  }
+
+  /** Creates the group (and the stream) unless it exists; new groups start at the beginning of the stream. */
+  private async ensureGroup(): Promise<void> {
+    try {
+      await this.commands!.xgroup('CREATE', this.keys.stream, this.keys.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
   }
 
   /**
@@ -90,30 +110,69 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
    * entries are acknowledged only after their own commit, so overlapping loses nothing.
    */
   private async readLoop(): Promise<void> {
-    let writing: Promise<void> = Promise.resolve();
+    let writing: Promise<boolean> = Promise.resolve(true);
     while (this.running) {
-      try {
-        const reply = (await this.blocking!.xreadgroup('GROUP', this.keys.group, this.name, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.stream, '>')) as
-          | [string, StreamEntry[]][]
-          | null;
-        if (reply) {
-          const entries = reply[0][1];
-          const batch = this.parseBatch(entries);
-          await writing;
-          writing = this.write(batch);
-          writing.catch(() => undefined);
-          if (entries.length < READ_COUNT / 10 && this.running) await new Promise((r) => setTimeout(r, GATHER_MS));
-        } else {
-          await writing;
-        }
-      } catch (error) {
-        if (!this.running) return;
-        this.logger.warn(`Reading ${this.keys.stream} failed: ${describeError(error)}; retrying`);
-        writing = Promise.resolve();
-        await new Promise((r) => setTimeout(r, 500));
+      const reply = await this.read();
+      if (reply === undefined) continue;
+      if (reply) {
+        const entries = reply[0][1];
+        const batch = this.parseBatch(entries);
+        if (!(await writing)) await sleep(RETRY_MS);
+        writing = this.storeBatch(batch);
+        if (entries.length < READ_COUNT / 10 && this.running) await sleep(GATHER_MS);
+      } else if (!(await writing)) {
+        await sleep(RETRY_MS);
+        writing = Promise.resolve(true);
       }
     }
-    await writing.catch(() => undefined);
+    await writing;
+  }
+
+  /** The next batch, null when none came within BLOCK_MS, undefined when the read failed. */
+  private async read(): Promise<ReadReply | undefined> {
+    try {
+      const reply = (await this.blocking!.xreadgroup('GROUP', this.keys.group, this.name, 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.stream, '>')) as ReadReply;
+      const failedFor = this.health.readFailingForMs();
+      if (failedFor !== undefined) this.logger.log(`Reading ${this.keys.stream} again after ${failedFor} ms of failures`);
+      this.health.readSucceeded();
+      return reply;
+    } catch (error) {
+      if (!this.running) return undefined;
+      const first = this.health.readFailed(describeError(error));
+      if (isNoGroup(error)) {
+        this.logger.warn(`Consumer group ${this.keys.group} of ${this.keys.stream} is gone (Redis restarted without its data?); creating it again`);
+        try {
+          await this.ensureGroup();
+          return undefined;
+        } catch (createError) {
+          this.health.readFailed(`${describeError(error)}; creating the group failed: ${describeError(createError)}`);
+        }
+      } else {
+        this.logFailure(first, `Reading ${this.keys.stream} failed: ${describeError(error)}; retrying every ${RETRY_MS} ms`);
+      }
+      await sleep(RETRY_MS);
+      return undefined;
+    }
+  }
+
+  /** Writes a batch; false when that failed (its entries stay pending and are claimed again later). */
+  private async storeBatch(batch: ParsedBatch): Promise<boolean> {
+    const failingFor = this.health.writeFailingForMs();
+    try {
+      await this.write(batch);
+      if (failingFor !== undefined) this.logger.log(`Storing telemetry again after ${failingFor} ms of failures`);
+      return true;
+    } catch (error) {
+      if (!this.running) return false;
+      this.logFailure(failingFor === undefined, `Storing ${batch.good.length} telemetry event(s) failed: ${describeError(error)}; they stay pending and are retried after TELEMETRY_CLAIM_IDLE_MS`);
+      return false;
+    }
+  }
+
+  private logFailure(first: boolean, message: string): void {
+    if (!first && Date.now() - this.lastFailureLog < REPEAT_LOG_MS) return;
+    this.lastFailureLog = Date.now();
+    this.logger.warn(message);
   }
 
   /** Splits entries into valid envelopes and invalid ones. */
@@ -133,10 +192,17 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /** Writes valid entries in one transaction, then acknowledges them; invalid ones go to the dead-letter stream. */
   private async write(batch: ParsedBatch): Promise<void> {
-    for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
-    if (batch.good.length === 0) return;
-    this.stored += await this.store.insert(batch.good);
-    await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
+    try {
+      for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
+      if (batch.good.length > 0) {
+        this.stored += await this.store.insert(batch.good);
+        await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
+      }
+      this.health.writeSucceeded();
+    } catch (error) {
+      this.health.writeFailed(describeError(error));
+      throw error;
+    }
   }
 
   /** An entry without id or time gets them from its stream id, so every delivery of it is the same row. */

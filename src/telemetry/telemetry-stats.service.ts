@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../platform/config/app-config';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { telemetryKeys } from './telemetry-stream';
-import { HealthContributions } from '../platform/stores/dependency-probe';
 
 export interface StreamState {
   length: number;
@@ -37,40 +36,31 @@ export class TelemetryStats {
     config: AppConfig,
     connections: RedisConnections,
     @InjectDataSource() private readonly dataSource: DataSource,
-    health: HealthContributions,
   ) {
     this.redis = connections.streamCommands;
     this.keys = telemetryKeys(config);
-    const backlogLimit = Math.floor(config.telemetry.streamMaxLen / 2);
-    health.add({
-      name: 'telemetry',
-      check: async () => {
-        const state = await this.stream();
-        const backlog = Math.max(state.lag ?? 0, state.pending);
-        const healthy = backlog < backlogLimit;
-        return {
-          healthy,
-          ...(healthy ? {} : { reason: `${backlog} events wait to be stored, past half of TELEMETRY_STREAM_MAXLEN; start more consumers (npm run worker)` }),
-          detail: { lag: state.lag, pending: state.pending, deadLetters: state.deadLetters, consumers: state.consumers, streamLength: state.length },
-        };
-      },
-    });
   }
 
   async stream(): Promise<StreamState> {
+    return (await this.streamAndGroup()).state;
+  }
+
+  /** The stream's state, and whether the consumer group exists (Redis restarted empty loses it). */
+  async streamAndGroup(): Promise<{ state: StreamState; groupExists: boolean }> {
     const [length, deadLetters, groups] = await Promise.all([
       this.redis.xlen(this.keys.stream),
       this.redis.xlen(this.keys.deadLetter),
       (this.redis.xinfo('GROUPS', this.keys.stream) as Promise<unknown[][]>).catch(() => [] as unknown[][]),
     ]);
     const group = groups.map((fields) => Object.fromEntries(chunk(fields))).find((g) => g.name === this.keys.group);
-    return {
+    const state = {
       length,
       pending: Number(group?.pending ?? 0),
       lag: group?.lag === undefined || group?.lag === null ? null : Number(group.lag),
       deadLetters,
       consumers: Number(group?.consumers ?? 0),
     };
+    return { state, groupExists: group !== undefined };
   }
 
   async window(windowSeconds: number) {

@@ -36,8 +36,10 @@ export class ToolCallService {
     const started = performance.now();
     let outcome: ToolCallOutcome = 'error';
     let error: string | undefined;
+    let known = false;
     try {
       const tool = this.catalog.tool(server, toolName);
+      known = tool !== undefined;
       if (!tool) throw new NotFoundError('tool', `${server}/${toolName}`, 'TOOL_NOT_FOUND');
       const problems = this.validator.validate(tool.inputSchema, args);
       if (problems.length > 0) {
@@ -67,7 +69,8 @@ export class ToolCallService {
     } finally {
       this.events.publish(
         'mcp.tool.call',
-        { server, tool: toolName, caller: options.caller ?? 'rest', durationMs: Math.round((performance.now() - started) * 1000) / 1000, outcome, ...(error ? { error } : {}) },
+        // known: the catalog holds this tool; otherwise server and tool are whatever the caller sent
+        { server, tool: toolName, known, caller: options.caller ?? 'rest', durationMs: Math.round((performance.now() - started) * 1000) / 1000, outcome, ...(error ? { error } : {}) },
         `${server}/${toolName}`,
       );
     }

@@ -44,6 +44,7 @@ export class AppConfig {
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; allowRestStdioServers: boolean; rateLimitPerMinute: number; failuresPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
   readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
+  readonly metrics: { maxSeries: number };
   readonly modelWebhooks: { urls: string[]; secret: string };
   readonly embeddings?: { url: string; model: string; apiKey?: string };
   readonly debugRoutes: boolean;
@@ -103,6 +104,7 @@ export class AppConfig {
       retentionDays: env.TELEMETRY_RETENTION_DAYS,
       rollupIntervalMs: env.TELEMETRY_ROLLUP_INTERVAL_MS,
     };
+    this.metrics = { maxSeries: env.METRICS_MAX_SERIES };
     this.modelWebhooks = { urls: list(env.MODEL_WEBHOOK_URLS), secret: env.MODEL_WEBHOOK_SECRET };
     if (env.EMBEDDING_URL) this.embeddings = { url: env.EMBEDDING_URL.replace(/\/+$/, ''), model: env.EMBEDDING_MODEL, apiKey: env.EMBEDDING_API_KEY };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;

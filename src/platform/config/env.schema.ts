@@ -240,6 +240,13 @@ export class EnvironmentVariables {
   @IsInt()
   TELEMETRY_ROLLUP_INTERVAL_MS!: number;
 
+  @EnvVar({ default: '2000', expected: 'an integer from 10 to 1000000', description: 'Label sets (series) each /metrics metric may hold; new ones past it are counted under the label value other' })
+  @ToInteger()
+  @Min(10)
+  @Max(1000000)
+  @IsInt()
+  METRICS_MAX_SERIES!: number;
+
   @EnvVar({ default: './data', expected: 'a directory path', description: 'Datasets: local:// URIs must resolve inside this directory; uploads are stored under it' })
   @IsString()
   @IsNotEmpty()

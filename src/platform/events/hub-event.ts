@@ -1,6 +1,8 @@
 /**
  * What features publish on the in-process bus. `type` follows the telemetry event types
  * (mcp.server.state, mcp.tool.call, ...); `subject` names the thing it is about (a server, a tool).
+ * Names in `data` may come from a caller: `mcp.tool.call` carries `known: true` only when the catalog
+ * holds that server's tool, so subscribers that key memory by name (metrics, anomalies) can skip the rest.
  */
 export interface HubEvent<T extends Record<string, unknown> = Record<string, unknown>> {
   type: string;

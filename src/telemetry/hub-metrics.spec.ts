@@ -1,0 +1,59 @@
+import type { AppConfig } from '../platform/config/app-config';
+import { EventBus } from '../platform/events/event-bus';
+import { HubMetrics } from './hub-metrics';
+
+const SERIES = /^mcp_hub_tool_call_duration_seconds_count\{(.*)\} \d+$/gm;
+
+async function metricsWith(maxSeries: number) {
+  const bus = new EventBus();
+  const metrics = new HubMetrics(bus, { metrics: { maxSeries } } as AppConfig);
+  metrics.onModuleInit();
+  const text = async () => {
+    await bus.delivered();
+    return metrics.registry.metrics();
+  };
+  const series = async () => [...(await text()).matchAll(SERIES)].map((m) => m[1]);
+  return { bus, text, series };
+}
+
+describe('HubMetrics: label values callers choose', () => {
+  it('labels calls to tools the catalog holds by server and tool, and every other call as unknown', async () => {
+    const { bus, series } = await metricsWith(100);
+    bus.publish('mcp.tool.call', { server: 'everything', tool: 'echo', known: true, outcome: 'ok', durationMs: 2 });
+    for (let i = 0; i < 500; i++) bus.publish('mcp.tool.call', { server: `guess-${i}`, tool: `t${i}\n<script>`, known: false, outcome: 'error', durationMs: 0.1 });
+    bus.publish('mcp.tool.call', { server: 'no-flag', tool: 'x', outcome: 'error', durationMs: 0.1 });
+    expect((await series()).sort()).toEqual(['server="everything",tool="echo",outcome="ok"', 'server="unknown",tool="unknown",outcome="error"']);
+  });
+
+  it('holds at most METRICS_MAX_SERIES label sets per metric plus one other, whatever the catalog holds', async () => {
+    const { bus, series, text } = await metricsWith(10);
+    for (let i = 0; i < 300; i++) bus.publish('mcp.tool.call', { server: 'big', tool: `tool-${i}`, known: true, outcome: 'ok', durationMs: 1 });
+    const all = await series();
+    expect(all).toHaveLength(11);
+    expect(all).toContain('server="other",tool="other",outcome="other"');
+    expect(await text()).toMatch(/^mcp_hub_tool_call_duration_seconds_count\{server="other",tool="other",outcome="other"\} 290$/m);
+  });
+
+  it('keeps control characters and very long names out of every label', async () => {
+    const { bus, text } = await metricsWith(100);
+    bus.publish('mcp.server.state', { server: `evil\nmcp_hub_fake 1\r\n${'x'.repeat(5000)}`, to: 'failed\u202e' });
+    bus.publish('debug.a\nb', {});
+    const body = await text();
+    const line = body.split('\n').find((l) => l.startsWith('mcp_hub_server_state_changes_total{'))!;
+    expect(line).toMatch(/^mcp_hub_server_state_changes_total\{server="evilmcp_hub_fake 1x+…",state="failed"\} 1$/);
+    expect(line.length).toBeLessThan(300);
+    expect(body).not.toMatch(/^mcp_hub_fake/m);
+    expect(body).toMatch(/^mcp_hub_events_total\{type="debug\.ab"\} 1$/m);
+  });
+
+  it('bounds the event-type and server-state counters too', async () => {
+    const { bus, text } = await metricsWith(10);
+    for (let i = 0; i < 100; i++) {
+      bus.publish(`debug.burst-${i}`, {});
+      bus.publish('mcp.server.state', { server: `s${i}`, to: 'connected' });
+    }
+    const body = await text();
+    expect(body.match(/^mcp_hub_events_total\{/gm)).toHaveLength(11);
+    expect(body.match(/^mcp_hub_server_state_changes_total\{/gm)).toHaveLength(11);
+  });
+});
