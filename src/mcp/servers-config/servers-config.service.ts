@@ -3,8 +3,6 @@ import { FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
@@ -13,7 +11,7 @@ import { ConfigStatusDto } from './config-status.dto';
 import { dependencyProblems } from './dependency-graph';
 import { ServerDefinition } from './server-definition';
 import { toServerDefinition } from './server-entry';
-import { ServerRecord } from './server-record.entity';
+import { ServerRecords } from './server-records.repository';
 import { ServersConfigError, parseServersFile } from './servers-file';
 import { Profile } from './profile';
 
@@ -36,7 +34,7 @@ export class ServersConfigService implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectRepository(ServerRecord) private readonly records: Repository<ServerRecord>,
+    private readonly records: ServerRecords,
     private readonly manager: UpstreamManager,
     private readonly events: EventBus,
     coordinator: ShutdownCoordinator,
@@ -141,7 +139,7 @@ export class ServersConfigService implements OnApplicationBootstrap {
   }
 
   private async readApiServers(): Promise<ServerDefinition[]> {
-    const records = await this.records.find({ order: { name: 'ASC' } });
+    const records = await this.records.all();
     return records.flatMap((record) => {
       const { definition, problems } = toServerDefinition(record.name, record.entry, 'api', process.env);
       if (problems.length) this.logger.error(`API server ${record.name} is invalid and was skipped: ${problems.join('; ')}`);
