@@ -1,5 +1,6 @@
 import { CountingProxy } from '../support/counting-proxy';
 import { HubFixture } from '../support/hub-fixture';
+import { jsonOf } from '../support/http';
 import { EVERYTHING_BIN, EverythingHttpServer } from '../support/mcp-servers';
 import { queryDatabase } from '../support/test-database';
 
@@ -29,6 +30,9 @@ describe('servers: create races, field limits, unavailable servers, catalog befo
     await http?.stop();
   });
 
+  const call = (server: string, tool: string, body: object) =>
+    fetch(fixture.hub.url(`/api/tools/${server}/${tool}/call`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
   it('creates a name once when 8 requests race for it: one 201, seven 409, and the stored entry is the winner', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 8 }, (_, i) => fixture.api.send('POST', '/api/servers', { name: 'raced', command: 'mcp-hub-none', args: [`attempt-${i}`], disabled: true })),
@@ -40,5 +44,44 @@ describe('servers: create races, field limits, unavailable servers, catalog befo
     const rows = await queryDatabase<{ name: string }>(fixture.databaseUrl, `SELECT name FROM mcp_hub.mcp_servers WHERE name = 'raced'`);
     expect(rows).toHaveLength(1);
     expect((await fixture.api.server('raced')).config.transport.args).toEqual(winner.config.transport.args);
+  });
+
+  it('rejects oversized or malformed server fields with 400 naming the field, and logs none of them', async () => {
+    const huge = 'c'.repeat(2 * 1024 * 1024);
+    const stdio = { name: 'too-big', command: 'mcp-hub-none', disabled: true };
+    const remote = { name: 'too-big', url: 'http://127.0.0.1:9/mcp', disabled: true };
+    const cases: [string, object][] = [
+      ['cwd', { ...stdio, cwd: huge }],
+      ['command', { ...stdio, command: 'x'.repeat(5000) }],
+      ['command', { ...stdio, command: 'node\u0000' }],
+      ['args', { ...stdio, args: Array.from({ length: 300 }, (_, i) => `a${i}`) }],
+      ['args', { ...stdio, args: ['a'.repeat(20_000)] }],
+      ['env', { ...stdio, env: { ['K'.repeat(300)]: 'v' } }],
+      ['env', { ...stdio, env: { 'BAD=KEY': 'v' } }],
+      ['env', { ...stdio, env: { TOKEN: 'v'.repeat(40_000) } }],
+      ['env', { ...stdio, env: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`K${i}`, 'v'])) }],
+      ['url', { ...remote, url: `http://127.0.0.1:9/${'p'.repeat(5000)}` }],
+      ['headers', { ...remote, headers: { 'X-A': 'a\r\nInjected: 1' } }],
+      ['headers', { ...remote, headers: { 'bad header': 'v' } }],
+      ['headers', { ...remote, headers: { 'X-Long': 'h'.repeat(20_000) } }],
+      ['dependsOn', { ...stdio, dependsOn: Array.from({ length: 200 }, (_, i) => `s${i}`) }],
+    ];
+    for (const [field, body] of cases) {
+      const response = await fixture.api.send('POST', '/api/servers', body);
+      expect({ field, status: response.status, code: response.body.code }).toEqual({ field, status: 400, code: 'VALIDATION_FAILED' });
+      expect(response.body.details.map((d: { field: string }) => d.field)).toContain(field);
+      expect(JSON.stringify(response.body).length).toBeLessThan(2000);
+    }
+    expect((await fixture.api.get('/api/servers/too-big')).status).toBe(404);
+    expect(fixture.hub.output).not.toContain('c'.repeat(1000));
+  });
+
+  it('reads timeoutMs only as an integer: true, "5000" and [5] are 400, not 1 ms or 5 ms', async () => {
+    for (const timeoutMs of [true, '5000', [5], 0.5]) {
+      const response = await call('everything', 'echo', { arguments: { message: 'hi' }, timeoutMs });
+      const body = await jsonOf(response);
+      expect({ timeoutMs, status: response.status, fields: [...new Set(body.details?.map((d: { field: string }) => d.field))] }).toEqual({ timeoutMs, status: 400, fields: ['timeoutMs'] });
+    }
+    expect((await call('everything', 'echo', { arguments: { message: 'hi' }, timeoutMs: 5000 })).status).toBe(200);
   });
 });
