@@ -1,6 +1,7 @@
 import { CountingProxy } from '../support/counting-proxy';
 import { HubFixture } from '../support/hub-fixture';
-import { jsonOf } from '../support/http';
+import { sleep } from '../support/hub-process';
+import { Json, jsonOf } from '../support/http';
 import { EVERYTHING_BIN, EverythingHttpServer } from '../support/mcp-servers';
 import { queryDatabase } from '../support/test-database';
 
@@ -83,5 +84,42 @@ describe('servers: create races, field limits, unavailable servers, catalog befo
       expect({ timeoutMs, status: response.status, fields: [...new Set(body.details?.map((d: { field: string }) => d.field))] }).toEqual({ timeoutMs, status: 400, fields: ['timeoutMs'] });
     }
     expect((await call('everything', 'echo', { arguments: { message: 'hi' }, timeoutMs: 5000 })).status).toBe(200);
+  });
+
+  it('answers 503 naming the server and its state, with Retry-After, for tools of a server that is not connected', async () => {
+    await fixture.api.waitForState('crashes', 'failed');
+    const crashed = await call('crashes', 'anything', { arguments: {} });
+    const body = await jsonOf(crashed);
+    expect(crashed.status).toBe(503);
+    expect(body).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { server: 'crashes', state: 'failed' } });
+    expect(body.message).toMatch(/"crashes" is failed/);
+    expect(Number(crashed.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    expect((await fixture.api.send('POST', '/api/servers/everything/stop')).status).toBe(200);
+    const stopped = await call('everything', 'echo', { arguments: { message: 'hi' } });
+    expect(stopped.status).toBe(503);
+    expect(await jsonOf(stopped)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { server: 'everything', state: 'stopped' } });
+    expect(Number(stopped.headers.get('retry-after'))).toBeGreaterThan(0);
+    await fixture.api.send('POST', '/api/servers/everything/start');
+    await fixture.api.waitForState('everything', 'connected');
+
+    const unknown = await call('no-such-server', 'echo', { arguments: {} });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('reports a server connected only once its catalog is stored, so a tool call made right then succeeds', async () => {
+    proxy.delay('tools/list', 1500);
+    expect((await fixture.api.send('POST', '/api/servers', { name: 'slow-catalog', url: proxy.url, type: 'streamable-http' })).status).toBe(201);
+    let server: Json;
+    for (;;) {
+      server = await fixture.api.server('slow-catalog');
+      if (server.state === 'connected') break;
+      expect(server.state).toMatch(/^(stopped|connecting)$/);
+      await sleep(10);
+    }
+    const sum = await fixture.api.callTool('slow-catalog', 'get-sum', { a: 1, b: 2 });
+    expect(sum.status).toBe(200);
+    expect(server.catalog.tools).toBeGreaterThan(0);
+    expect(proxy.count('tools/list')).toBeGreaterThan(0);
   });
 });

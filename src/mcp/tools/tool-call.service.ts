@@ -37,6 +37,9 @@ export class ToolCallService {
     let outcome: ToolCallOutcome = 'error';
     let error: string | undefined;
     try {
+      if (!this.upstreams.has(server)) throw new NotFoundError('tool', `${server}/${toolName}`, 'TOOL_NOT_FOUND');
+      // a server that is not connected answers 503 even when its catalog is unknown (it never connected)
+      this.upstreams.client(server);
       const tool = this.catalog.tool(server, toolName);
       if (!tool) throw new NotFoundError('tool', `${server}/${toolName}`, 'TOOL_NOT_FOUND');
       const problems = this.validator.validate(tool.inputSchema, args);

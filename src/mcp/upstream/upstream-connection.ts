@@ -20,7 +20,8 @@ const MAX_RECORDED_ATTEMPTS = 50;
 
 export interface ConnectionHooks {
   onState(status: ServerStatus, previous: ServerState): void;
-  onConnected(client: Client): void;
+  /** Reads and stores the server's catalog; the server is reported connected once it resolves. */
+  onConnected(client: Client): Promise<void>;
   onDisconnected(): void;
   onListChanged(): void;
   /** Every notification the upstream sends (list changes, log messages, resource updates, ...). */
@@ -67,6 +68,11 @@ export class UpstreamConnection {
   /** The SDK client while connected (or degraded), else undefined. */
   get connectedClient(): Client | undefined {
     return this.status.state === 'connected' || this.status.state === 'degraded' ? this.client : undefined;
+  }
+
+  /** The SDK client from the end of the handshake on, including while its catalog is read. */
+  get currentClient(): Client | undefined {
+    return this.client;
   }
 
   start(): void {
@@ -133,7 +139,7 @@ export class UpstreamConnection {
         await client.close().catch(() => undefined);
         return;
       }
-      this.onConnected(client, kind, transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined, generation);
+      await this.onConnected(client, kind, transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined, generation);
       return;
     }
     throw lastError;
@@ -151,7 +157,11 @@ export class UpstreamConnection {
     return client;
   }
 
-  private onConnected(client: Client, kind: TransportKind, pid: number | undefined, generation: number): void {
+  /**
+   * The handshake is done: the catalog is read and stored before the server is reported connected,
+   * so a caller that sees `connected` finds its tools (a call before that gets 503, not 404).
+   */
+  private async onConnected(client: Client, kind: TransportKind, pid: number | undefined, generation: number): Promise<void> {
     this.client = client;
     this.status.transport = kind;
     this.status.pid = pid;
@@ -159,9 +169,12 @@ export class UpstreamConnection {
     const info = client.getServerVersion();
     this.status.serverInfo = info ? { name: info.name, version: info.version } : undefined;
     client.onclose = () => this.onClosed(client, generation);
-    this.setState('connected', `connected over ${kind}${pid ? ` (pid ${pid})` : ''}`);
+    const over = `over ${kind}${pid ? ` (pid ${pid})` : ''}`;
+    this.setState('connecting', `initialized ${over}; reading its catalog`);
+    await this.hooks.onConnected(client);
+    if (generation !== this.generation || client !== this.client) return;
+    this.setState('connected', `connected ${over}`);
     this.startPings(client, generation);
-    this.hooks.onConnected(client);
   }
 
   /** The transport closed by itself: the process exited or the stream was lost. Reconnect. */

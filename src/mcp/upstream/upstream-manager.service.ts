@@ -7,7 +7,7 @@ import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinato
 import { CatalogService } from '../catalog/catalog.service';
 import { ServerDefinition, definitionFingerprint } from '../servers-config/server-definition';
 import { topologicalOrder } from '../servers-config/dependency-graph';
-import { ServerState, ServerStatus } from './server-state';
+import { ServerState, ServerStatus, retryAfterSeconds } from './server-state';
 import { UpstreamConnection } from './upstream-connection';
 import { UpstreamUnavailableError } from './upstream.errors';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -88,13 +88,17 @@ export class UpstreamManager {
     return { lines: connection.stderr.tail(limit), dropped: connection.stderr.dropped };
   }
 
-  /** The connected SDK client of a server; 404 when unknown, 503 when not connected. */
+  has(name: string): boolean {
+    return this.connections.has(name);
+  }
+
+  /** The connected SDK client of a server; 404 when unknown, 503 (with Retry-After) when not connected. */
   client(name: string): Client {
     const connection = this.connection(name);
     const client = connection.connectedClient;
     if (!client) {
       const status = connection.snapshot();
-      throw new UpstreamUnavailableError(name, status.state, status.reason);
+      throw new UpstreamUnavailableError(name, status.state, status.reason, retryAfterSeconds(status));
     }
     return client;
   }
@@ -186,7 +190,7 @@ export class UpstreamManager {
         );
         if (previous !== status.state) this.reconsiderDependents(name);
       },
-      onConnected: (client: Client) => void this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
+      onConnected: (client: Client) => this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
       onDisconnected: () => void this.catalog.setAvailable(name, false),
       onListChanged: () => this.scheduleRefresh(name),
       onNotification: (notification: Notification) => this.notificationListeners.forEach((listener) => listener(name, notification)),
@@ -206,7 +210,8 @@ export class UpstreamManager {
       setTimeout(() => {
         this.refreshTimers.delete(name);
         const connection = this.connections.get(name);
-        const client = connection?.connectedClient;
+        // also while the first catalog read runs: a change it may have missed is read after it
+        const client = connection?.currentClient;
         if (client) void this.catalog.sync(name, client, connection.definition.timeouts.requestMs);
       }, 100),
     );

@@ -1,13 +1,18 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../../platform/errors/app-error';
 
-/** The server exists but is not connected right now. */
+/** The server exists but is not connected right now; Retry-After says when asking again makes sense. */
 export class UpstreamUnavailableError extends AppError {
   readonly status = HttpStatus.SERVICE_UNAVAILABLE;
   readonly code = 'UPSTREAM_UNAVAILABLE';
 
-  constructor(server: string, state: string, reason: string) {
-    super(`MCP server "${server}" is ${state}: ${reason}`, { server, state, reason });
+  constructor(
+    server: string,
+    state: string,
+    reason: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`MCP server "${server}" is ${state}: ${reason}`, { server, state, reason, retryAfterSeconds });
   }
 }
 
