@@ -122,4 +122,26 @@ describe('servers: create races, field limits, unavailable servers, catalog befo
     expect(server.catalog.tools).toBeGreaterThan(0);
     expect(proxy.count('tools/list')).toBeGreaterThan(0);
   });
+
+  it('answers a result over MCP_UPSTREAM_MAX_MESSAGE_BYTES with 502 naming its size and the limit, and keeps the connection', async () => {
+    const before = await fixture.api.waitForState('everything', 'connected');
+    const big = await call('everything', 'echo', { arguments: { message: 'x'.repeat(1_200_000) } });
+    const body = await jsonOf(big);
+    expect(big.status).toBe(502);
+    expect(body.code).toBe('UPSTREAM_RESULT_TOO_LARGE');
+    expect(body.details).toMatchObject({ server: 'everything', limitBytes: MAX_MESSAGE_BYTES });
+    expect(body.details.bytes).toBeGreaterThan(1_200_000);
+    expect(body.message).toContain(`${body.details.bytes} bytes`);
+    expect(body.message).toContain(`${MAX_MESSAGE_BYTES} bytes`);
+    expect(body.message).toContain('MCP_UPSTREAM_MAX_MESSAGE_BYTES');
+
+    const after = await fixture.api.server('everything');
+    expect({ state: after.state, pid: after.pid, since: after.since }).toEqual({ state: 'connected', pid: before.pid, since: before.since });
+    const small = await fixture.api.callTool('everything', 'echo', { message: 'still here' });
+    expect(small.body.content[0].text).toBe('Echo: still here');
+    const underLimit = await fixture.api.callTool('everything', 'echo', { message: 'y'.repeat(900_000) });
+    expect(underLimit.status).toBe(200);
+    expect(underLimit.body.content[0].text).toHaveLength(900_006);
+    expect(fixture.hub.logs.some((l) => l.context === 'Upstream:everything' && /over the limit of 1048576 bytes/.test(l.msg))).toBe(true);
+  });
 });

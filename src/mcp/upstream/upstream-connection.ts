@@ -11,6 +11,7 @@ import { describeError } from '../../platform/errors/describe-error';
 import { HUB_VERSION } from '../../platform/version';
 import { ServerDefinition } from '../servers-config/server-definition';
 import { backoffDelay } from './backoff';
+import { OversizedMessage } from './bounded-line-reader';
 import { LineRingBuffer } from './ring-buffer';
 import { ConnectAttempt, ServerState, ServerStatus } from './server-state';
 import { TransportKind, createTransport, transportKinds } from './upstream-transport';
@@ -45,6 +46,7 @@ export class UpstreamConnection {
   constructor(
     readonly definition: ServerDefinition,
     private readonly hooks: ConnectionHooks,
+    private readonly limits: { maxMessageBytes: number },
   ) {
     this.logger = new Logger(`Upstream:${definition.name}`);
     this.status = {
@@ -126,7 +128,7 @@ export class UpstreamConnection {
     let lastError: unknown;
     for (const kind of transportKinds(this.definition)) {
       const client = this.newClient();
-      const transport = createTransport(this.definition, kind);
+      const transport = createTransport(this.definition, kind, { maxMessageBytes: this.limits.maxMessageBytes, onOversized: (message) => this.onOversized(message) });
       if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.stderr.write(chunk.toString('utf8')));
       try {
         await client.connect(transport, { timeout: this.definition.timeouts.connectMs });
@@ -175,6 +177,11 @@ export class UpstreamConnection {
     if (generation !== this.generation || client !== this.client) return;
     this.setState('connected', `connected ${over}`);
     this.startPings(client, generation);
+  }
+
+  private onOversized({ bytes, limitBytes, requestId }: OversizedMessage): void {
+    const what = requestId === undefined ? 'a message that answers no request of the hub' : `its answer to request ${requestId}`;
+    this.logger.warn(`dropped ${what}: ${bytes} bytes is over the limit of ${limitBytes} bytes (MCP_UPSTREAM_MAX_MESSAGE_BYTES); the connection stays`);
   }
 
   /** The transport closed by itself: the process exited or the stream was lost. Reconnect. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
@@ -40,6 +41,7 @@ export class UpstreamManager {
   constructor(
     private readonly catalog: CatalogService,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
     coordinator: ShutdownCoordinator,
   ) {
     coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
@@ -65,7 +67,8 @@ export class UpstreamManager {
     if (this.firstApply) await this.forgetUnconfigured(next);
 
     const fresh = [...result.added, ...result.changed];
-    for (const name of fresh) this.connections.set(name, new UpstreamConnection(next.get(name)!, this.hooksFor(name)));
+    const limits = { maxMessageBytes: this.config.mcp.upstreamMaxMessageBytes };
+    for (const name of fresh) this.connections.set(name, new UpstreamConnection(next.get(name)!, this.hooksFor(name), limits));
     const order = topologicalOrder([...this.connections.values()].map((c) => c.definition));
     for (const name of order) if (fresh.includes(name)) this.startWhenReady(name);
     return result;

@@ -3,12 +3,14 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { AppError } from '../../platform/errors/app-error';
 import { describeError } from '../../platform/errors/describe-error';
-import { UpstreamError, UpstreamTimeoutError } from './upstream.errors';
+import { MessageTooLarge } from './bounded-line-reader';
+import { UpstreamError, UpstreamResultTooLargeError, UpstreamTimeoutError } from './upstream.errors';
 
 /** Turns what an SDK request threw into the hub's error: a timeout is 504, anything the upstream said is 502. */
 export function toUpstreamError(server: string, timeoutMs: number, error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return new UpstreamTimeoutError(server, timeoutMs);
+  if (error instanceof McpError && error.data instanceof MessageTooLarge) return new UpstreamResultTooLargeError(server, error.data.bytes, error.data.limitBytes);
   if (error instanceof McpError) return new UpstreamError(server, error.message.replace(/^MCP error -?\d+: /, ''), error.code);
   return new UpstreamError(server, describeError(error));
 }

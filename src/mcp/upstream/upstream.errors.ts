@@ -34,3 +34,16 @@ export class UpstreamTimeoutError extends AppError {
     super(`MCP server "${server}" did not answer within ${timeoutMs} ms`, { server, timeoutMs });
   }
 }
+
+/** The upstream's answer was larger than MCP_UPSTREAM_MAX_MESSAGE_BYTES; it was dropped, the connection stays. */
+export class UpstreamResultTooLargeError extends AppError {
+  readonly status = HttpStatus.BAD_GATEWAY;
+  readonly code = 'UPSTREAM_RESULT_TOO_LARGE';
+
+  constructor(server: string, bytes: number, limitBytes: number) {
+    super(
+      `MCP server "${server}" answered with ${bytes} bytes, over the limit of ${limitBytes} bytes (MCP_UPSTREAM_MAX_MESSAGE_BYTES); ask for less, or raise the limit`,
+      { server, bytes, limitBytes },
+    );
+  }
+}

@@ -164,6 +164,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   MCP_LAZY_TOOLS!: boolean;
 
+  @EnvVar({ default: '10485760', expected: 'an integer from 65536 to 536870912 (bytes)', description: 'Largest message a stdio upstream may send (one JSON-RPC line); a bigger result fails that call with 502 naming its size, the connection stays' })
+  @ToInteger()
+  @Min(65536)
+  @Max(536870912)
+  @IsInt()
+  MCP_UPSTREAM_MAX_MESSAGE_BYTES!: number;
+
   @EnvVar({ default: 'none', expected: 'none or api-key', description: 'api-key: every /api and /mcp request needs an API key (Authorization: Bearer <key> or X-API-Key); health routes stay open' })
   @IsIn(['none', 'api-key'])
   AUTH_MODE!: 'none' | 'api-key';
