@@ -34,7 +34,7 @@ export class ServersService {
       throw new ConflictError('SERVER_DEFINED_IN_FILE', `Server "${name}" is defined in the config file, which wins over the API; pick another name or edit the file`, { name });
     }
     // a quick answer for the common case; the insert below is what settles a race
-    if (await this.records.find(name)) throw serverExists(name);
+    if (await this.records.exists(name)) throw serverExists(name);
     this.check(name, entry);
     await this.records.insert(name, stripUndefined(entry));
     await this.config.reload(`server ${name} added over the API`);
@@ -53,15 +53,20 @@ export class ServersService {
   }
 
   async remove(name: string): Promise<void> {
-    await this.apiEntry(name, 'removed');
+    this.assertNotFileServer(name, 'removed');
+    if (!(await this.records.exists(name))) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
     await this.records.delete(name);
     await this.config.reload(`server ${name} removed over the API`);
   }
 
-  private async apiEntry(name: string, action: string): Promise<Record<string, unknown>> {
+  private assertNotFileServer(name: string, action: string): void {
     if (this.config.isFileServer(name)) {
       throw new ConflictError('SERVER_DEFINED_IN_FILE', `Server "${name}" comes from the config file and can only be ${action} there`, { name });
     }
+  }
+
+  private async apiEntry(name: string, action: string): Promise<Record<string, unknown>> {
+    this.assertNotFileServer(name, action);
     const entry = await this.records.find(name);
     if (!entry) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
     return entry;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
@@ -65,7 +66,8 @@ export class ToolCallService {
       if (outcome !== 'invalid_arguments') {
         outcome = options.signal?.aborted ? 'cancelled' : code === 'UPSTREAM_TIMEOUT' ? 'timeout' : code === 'UPSTREAM_UNAVAILABLE' ? 'unavailable' : 'error';
       }
-      error = (e as Error).message;
+      // the call's event is stored in telemetry: an upstream's message may quote a credential
+      error = maskSecrets((e as Error).message);
       throw e;
     } finally {
       this.events.publish(

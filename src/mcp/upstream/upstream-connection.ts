@@ -8,6 +8,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '../../platform/errors/describe-error';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { HUB_VERSION } from '../../platform/version';
 import { ServerDefinition } from '../servers-config/server-definition';
 import { backoffDelay } from './backoff';
@@ -17,6 +18,9 @@ import { ConnectAttempt, ServerState, ServerStatus } from './server-state';
 import { TransportKind, createTransport, transportKinds } from './upstream-transport';
 
 const STDERR_LINES = 500;
+
+/** An error as shown in states, attempts, logs and events: fetch errors quote URLs with their credentials. */
+const describe = (error: unknown) => maskSecrets(describeError(error));
 const MAX_RECORDED_ATTEMPTS = 50;
 
 export interface ConnectionHooks {
@@ -111,7 +115,7 @@ export class UpstreamConnection {
         return;
       } catch (error) {
         if (generation !== this.generation) return;
-        record.error = describeError(error);
+        record.error = describe(error);
         this.status.lastError = record.error;
         if (attempt === maxAttempts) {
           this.setState('failed', `gave up after ${maxAttempts} attempt(s): ${record.error}`);
@@ -214,7 +218,7 @@ export class UpstreamConnection {
       } catch (error) {
         if (generation !== this.generation) return;
         const failures = ++this.status.consecutivePingFailures;
-        this.status.lastError = `ping: ${describeError(error)}`;
+        this.status.lastError = `ping: ${describe(error)}`;
         if (failures >= failureThreshold) {
           this.logger.warn(`${failures} ping(s) failed in a row; reconnecting`);
           this.generation++;
@@ -225,7 +229,7 @@ export class UpstreamConnection {
           await stale?.close().catch(() => undefined);
           void this.connectLoop(this.generation, `reconnecting after ${failures} failed pings`);
         } else {
-          this.setState('degraded', `ping failed ${failures} of ${failureThreshold} allowed: ${describeError(error)}`);
+          this.setState('degraded', `ping failed ${failures} of ${failureThreshold} allowed: ${describe(error)}`);
         }
       } finally {
         inFlight = false;
@@ -245,7 +249,7 @@ export class UpstreamConnection {
     this.client = undefined;
     if (client) {
       this.hooks.onDisconnected();
-      await client.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
+      await client.close().catch((error: Error) => this.logger.warn(`close failed: ${describe(error)}`));
     }
     this.status.pid = undefined;
   }

@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { CatalogService } from '../catalog/catalog.service';
@@ -88,7 +89,8 @@ export class UpstreamManager {
 
   stderr(name: string, limit?: number) {
     const connection = this.connection(name);
-    return { lines: connection.stderr.tail(limit), dropped: connection.stderr.dropped };
+    // a server may print its own credentials; they are masked as everywhere the hub shows text
+    return { lines: connection.stderr.tail(limit).map(({ at, line }) => ({ at, line: maskSecrets(line) })), dropped: connection.stderr.dropped };
   }
 
   has(name: string): boolean {

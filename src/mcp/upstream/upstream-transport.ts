@@ -34,8 +34,22 @@ export function createTransport(definition: ServerDefinition, kind: TransportKin
       options.onOversized,
     );
   }
-  const url = new URL(transport.url);
-  const requestInit = { headers: transport.headers };
+  const { url, headers } = withCredentialsAsHeader(new URL(transport.url), transport.headers);
+  const requestInit = { headers };
   if (kind === 'sse') return new SSEClientTransport(url, { requestInit });
   return new StreamableHTTPClientTransport(url, { requestInit });
+}
+
+/**
+ * fetch refuses a URL with `user:pass@` (and its error quotes the URL, password and all): the
+ * credentials go in an Authorization: Basic header instead, as curl sends them, unless one is given.
+ */
+export function withCredentialsAsHeader(url: URL, headers: Record<string, string>): { url: URL; headers: Record<string, string> } {
+  if (!url.username && !url.password) return { url, headers };
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return { url: bare, headers };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { url: bare, headers: { ...headers, Authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` } };
 }
