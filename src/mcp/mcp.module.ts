@@ -7,6 +7,7 @@ import { EventsController } from './events/events.controller';
 import { PromptsController } from './prompts/prompts.controller';
 import { ResourcesController } from './resources/resources.controller';
 import { ServerRecord } from './servers-config/server-record.entity';
+import { ServerRecords } from './servers-config/server-records.repository';
 import { ServersConfigService } from './servers-config/servers-config.service';
 import { ServersController } from './servers/servers.controller';
 import { ServersService } from './servers/servers.service';
@@ -30,6 +31,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     CatalogRepository,
     CatalogService,
     UpstreamManager,
+    ServerRecords,
     ServersConfigService,
     ServersService,
     ToolCallService,

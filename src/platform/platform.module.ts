@@ -12,6 +12,7 @@ import { InstanceModule } from './instance/instance.module';
 import { InstanceRole } from './instance/instance-role';
 import { EventsModule } from './events/events.module';
 import { AuthModule } from './auth/auth.module';
+import { SecretsModule } from './secrets/secrets.module';
 
 /** Everything a feature stands on, shared by the HTTP hub and the worker. */
 @Module({})
@@ -24,6 +25,7 @@ export class PlatformModule {
         LoggingModule,
         ShutdownModule,
         EventsModule,
+        SecretsModule,
         DatabaseModule,
         RedisModule,
         StoresModule.forRoot(config),

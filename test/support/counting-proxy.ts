@@ -10,6 +10,7 @@ export class CountingProxy {
   private server?: Server;
   private held: (() => void)[] = [];
   private paused = false;
+  private readonly delays = new Map<string, number>();
   port = 0;
 
   constructor(private readonly target: URL) {}
@@ -28,6 +29,11 @@ export class CountingProxy {
     this.held.splice(0).forEach((release) => release());
   }
 
+  /** Holds each request carrying `method` for `ms` before forwarding it (an upstream slow to answer it). */
+  delay(method: string, ms: number): void {
+    this.delays.set(method, ms);
+  }
+
   count(method: string): number {
     return this.methods.filter((m) => m === method).length;
   }
@@ -37,7 +43,12 @@ export class CountingProxy {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => (this.paused ? this.held.push(forward) : forward()));
+      req.on('end', () => {
+        const delay = this.delayOf(Buffer.concat(chunks));
+        if (this.paused) this.held.push(forward);
+        else if (delay > 0) setTimeout(forward, delay);
+        else forward();
+      });
       const forward = () => {
         const body = Buffer.concat(chunks);
         try {
@@ -59,6 +70,12 @@ export class CountingProxy {
       };
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  private delayOf(body: Buffer): number {
+    if (this.delays.size === 0) return 0;
+    const text = body.toString('utf8');
+    return Math.max(0, ...[...this.delays].filter(([method]) => text.includes(`"method":"${method}"`)).map(([, ms]) => ms));
   }
 
   async stop(): Promise<void> {

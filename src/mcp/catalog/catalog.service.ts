@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { EventBus } from '../../platform/events/event-bus';
 import { describeError } from '../../platform/errors/describe-error';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { CatalogPrompt, CatalogResource, CatalogResourceTemplate, CatalogTool } from './catalog.entities';
 import { CatalogRepository, StoredCatalog } from './catalog.repository';
 import { fetchServerCatalog } from './server-catalog';
@@ -51,7 +52,7 @@ export class CatalogService implements OnModuleInit {
         this.view.set(serverName, stored);
         this.publish(serverName, 'synced');
       } catch (error) {
-        this.logger.warn(`Could not read the catalog of ${serverName}: ${describeError(error)}`);
+        this.logger.warn(`Could not read the catalog of ${serverName}: ${maskSecrets(describeError(error))}`);
       }
     });
   }

@@ -1,9 +1,53 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested, IsNotEmpty } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidateNested,
+} from 'class-validator';
+import { StringMapConstraint, StringMapRules } from './string-map.constraint';
 
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const SERVER_NAME_RULE = 'letters, digits, "_" and "-", starting with a letter or digit, at most 64 characters';
+
+/** Bounds of the entry's fields: generous for real configurations, small enough that nothing huge is stored, spawned or logged. */
+export const SERVER_ENTRY_LIMITS = {
+  commandLength: 4096,
+  cwdLength: 4096,
+  args: 256,
+  argLength: 16384,
+  urlLength: 2048,
+  dependsOn: 64,
+} as const;
+const NO_NUL = /^[^\0]*$/;
+const ENV_RULES: StringMapRules = {
+  maxEntries: 200,
+  maxKeyLength: 256,
+  maxValueLength: 32768,
+  key: { pattern: /^[^=\0]+$/, rule: 'a non-empty name without "=" or NUL' },
+  forbidden: { pattern: /\0/, rule: 'NUL' },
+};
+const HEADER_RULES: StringMapRules = {
+  maxEntries: 64,
+  maxKeyLength: 256,
+  maxValueLength: 8192,
+  key: { pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, rule: 'an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)' },
+  forbidden: { pattern: /[\0\r\n]/, rule: 'NUL, CR or LF' },
+};
 
 export class TimeoutsDto {
   @ApiPropertyOptional({ example: 30000, description: 'Time allowed for connect + initialize' })
@@ -83,34 +127,48 @@ export class ServerEntryDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @MaxLength(SERVER_ENTRY_LIMITS.commandLength)
+  @Matches(NO_NUL, { message: 'command must not contain NUL' })
   command?: string;
 
-  @ApiPropertyOptional({ example: ['-y', '@modelcontextprotocol/server-memory'], type: [String] })
+  @ApiPropertyOptional({ example: ['-y', '@modelcontextprotocol/server-memory'], type: [String], maxItems: SERVER_ENTRY_LIMITS.args })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(SERVER_ENTRY_LIMITS.args)
   @IsString({ each: true })
+  @MaxLength(SERVER_ENTRY_LIMITS.argLength, { each: true })
+  @Matches(NO_NUL, { each: true, message: 'args must not contain NUL' })
   args?: string[];
 
-  @ApiPropertyOptional({ example: { MEMORY_FILE_PATH: '/var/lib/memory.json' }, description: 'Extra environment; ${VAR} and ${env:VAR} are replaced' })
+  @ApiPropertyOptional({
+    example: { MEMORY_FILE_PATH: '/var/lib/memory.json' },
+    description: `Extra environment; \${VAR} and \${env:VAR} are replaced. At most ${ENV_RULES.maxEntries} entries, values up to ${ENV_RULES.maxValueLength} characters`,
+  })
   @IsOptional()
-  @IsObject()
+  @Validate(StringMapConstraint, [ENV_RULES])
   env?: Record<string, string>;
 
   @ApiPropertyOptional({ example: '/srv/tools' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
+  @MaxLength(SERVER_ENTRY_LIMITS.cwdLength)
+  @Matches(NO_NUL, { message: 'cwd must not contain NUL' })
   cwd?: string;
 
   @ApiPropertyOptional({ example: 'https://mcp.example.com/mcp', description: 'Remote servers: Streamable HTTP or SSE endpoint' })
   @IsOptional()
   @IsString()
+  @MaxLength(SERVER_ENTRY_LIMITS.urlLength)
   @Matches(/^https?:\/\/\S+$/, { message: 'url must be an http:// or https:// URL' })
   url?: string;
 
-  @ApiPropertyOptional({ example: { Authorization: 'Bearer ${env:UPSTREAM_TOKEN}' } })
+  @ApiPropertyOptional({
+    example: { Authorization: 'Bearer ${env:UPSTREAM_TOKEN}' },
+    description: `At most ${HEADER_RULES.maxEntries} headers, values up to ${HEADER_RULES.maxValueLength} characters without CR or LF`,
+  })
   @IsOptional()
-  @IsObject()
+  @Validate(StringMapConstraint, [HEADER_RULES])
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ enum: ['stdio', 'streamable-http', 'http', 'sse'], example: 'streamable-http', description: 'Remote default: Streamable HTTP, falling back to SSE' })
@@ -126,8 +184,10 @@ export class ServerEntryDto {
   @ApiPropertyOptional({ example: ['database'], type: [String], description: 'Servers that must be connected first' })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(SERVER_ENTRY_LIMITS.dependsOn)
   @ArrayUnique()
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   dependsOn?: string[];
 
   @ApiPropertyOptional({ type: TimeoutsDto })

@@ -17,7 +17,7 @@ export interface EntryResult {
  */
 export function toServerDefinition(name: string, raw: unknown, source: ServerDefinition['source'], env: NodeJS.ProcessEnv): EntryResult {
   const problems: string[] = [];
-  if (!SERVER_NAME_PATTERN.test(name)) problems.push(`name: "${name}" must be ${SERVER_NAME_RULE}`);
+  if (!SERVER_NAME_PATTERN.test(name)) problems.push(`name: ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} must be ${SERVER_NAME_RULE}`);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [...problems, 'entry must be an object'] };
 
   const entry = structuredClone(raw) as Record<string, unknown>;
@@ -33,8 +33,8 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
     const map = entry[field];
     if (map && typeof map === 'object' && !Array.isArray(map)) {
       for (const [key, value] of Object.entries(map)) {
-        if (typeof value !== 'string') problems.push(`${field}.${key}: must be a string`);
-        else (map as Record<string, string>)[key] = resolve(`${field}.${key}`, value) as string;
+        // a non-string value is reported by the entry's validation
+        if (typeof value === 'string') (map as Record<string, string>)[key] = resolve(`${field}.${key}`, value) as string;
       }
     }
   }

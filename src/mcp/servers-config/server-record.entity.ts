@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** A server added over the REST API; `entry` is the mcpServers entry as given (placeholders unresolved). */
+/**
+ * A server added over the REST API: the mcpServers entry as given (placeholders unresolved). With
+ * SECRETS_ENCRYPTION_KEY set, its secret-bearing fields are not in `entry` but sealed in `encryptedFields`.
+ */
 @Entity({ name: 'mcp_servers' })
 export class ServerRecord {
   @PrimaryColumn('text')
@@ -8,6 +11,9 @@ export class ServerRecord {
 
   @Column('jsonb')
   entry!: Record<string, unknown>;
+
+  @Column('text', { nullable: true })
+  encryptedFields!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

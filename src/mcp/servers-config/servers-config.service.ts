@@ -3,17 +3,16 @@ import { FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ConfigStatusDto } from './config-status.dto';
 import { dependencyProblems } from './dependency-graph';
 import { ServerDefinition } from './server-definition';
 import { toServerDefinition } from './server-entry';
-import { ServerRecord } from './server-record.entity';
+import { ServerRecords } from './server-records.repository';
 import { ServersConfigError, parseServersFile } from './servers-file';
 import { Profile } from './profile';
 
@@ -36,7 +35,7 @@ export class ServersConfigService implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectRepository(ServerRecord) private readonly records: Repository<ServerRecord>,
+    private readonly records: ServerRecords,
     private readonly manager: UpstreamManager,
     private readonly events: EventBus,
     coordinator: ShutdownCoordinator,
@@ -47,6 +46,8 @@ export class ServersConfigService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const sealed = await this.records.sealPlaintext();
+    if (sealed.length > 0) this.logger.log(`Encrypted the secret fields of ${sealed.length} API server(s) stored before SECRETS_ENCRYPTION_KEY was set: ${sealed.join(', ')}`);
     await this.reload('boot');
     if (this.config.mcp.watchConfig) this.startWatching();
   }
@@ -133,7 +134,8 @@ export class ServersConfigService implements OnApplicationBootstrap {
     }
   }
 
-  private rejectFile(problems: string[], trigger: string): void {
+  private rejectFile(found: string[], trigger: string): void {
+    const problems = found.map(maskSecrets);
     Object.assign(this.status, { ok: false, problems });
     const keeping = this.fileDefinitions.length ? `keeping the last good configuration (${this.fileDefinitions.length} servers)` : 'no servers from the file until it is fixed';
     this.logger.error(`Invalid ${this.path} (${trigger}); ${keeping}:\n  ${problems.join('\n  ')}`);
@@ -141,10 +143,13 @@ export class ServersConfigService implements OnApplicationBootstrap {
   }
 
   private async readApiServers(): Promise<ServerDefinition[]> {
-    const records = await this.records.find({ order: { name: 'ASC' } });
-    return records.flatMap((record) => {
+    const { servers, unreadable } = await this.records.all();
+    for (const { name, reason } of unreadable) {
+      this.logger.error(`API server ${name} was skipped: ${reason}; start the hub with the SECRETS_ENCRYPTION_KEY it was stored with, or delete it and add it again`);
+    }
+    return servers.flatMap((record) => {
       const { definition, problems } = toServerDefinition(record.name, record.entry, 'api', process.env);
-      if (problems.length) this.logger.error(`API server ${record.name} is invalid and was skipped: ${problems.join('; ')}`);
+      if (problems.length) this.logger.error(`API server ${record.name} is invalid and was skipped: ${maskSecrets(problems.join('; '))}`);
       return definition ? [definition] : [];
     });
   }

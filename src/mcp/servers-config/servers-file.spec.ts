@@ -63,6 +63,22 @@ describe('parseServersFile', () => {
     );
   });
 
+  it('bounds every field, naming it, also after placeholders are replaced', () => {
+    const file = JSON.stringify({
+      mcpServers: {
+        big: { command: 'x', cwd: '${HUGE}', args: ['a'.repeat(20_000)], env: { 'A=B': 'v', GOOD: 1 } },
+        hdr: { url: 'https://h/mcp', headers: { 'X-A': 'a\r\nInjected: 1' } },
+      },
+    });
+    const problems = problemsOf(file, { HUGE: 'c'.repeat(5000) });
+    expect(problems).toEqual([
+      'mcpServers.big.args: each value in args must be shorter than or equal to 16384 characters',
+      'mcpServers.big.env: env key "A=B" must be a non-empty name without "=" or NUL',
+      'mcpServers.big.cwd: cwd must be shorter than or equal to 4096 characters',
+      'mcpServers.hdr.headers: headers "X-A" must not contain NUL, CR or LF',
+    ]);
+  });
+
   it('rejects cycles and unknown dependencies by name', () => {
     expect(problemsOf('{"mcpServers": {"a": {"command": "x", "dependsOn": ["b"]}, "b": {"command": "y", "dependsOn": ["a"]}}}')).toEqual([
       'dependency cycle: a → b → a',

@@ -1,15 +1,19 @@
+import { maskArgs, maskSecrets, maskUrl, maskValues } from '../../platform/secrets/secret-mask';
 import { ServerDefinition } from '../servers-config/server-definition';
 import { ServerStatus } from '../upstream/server-state';
 
-export const MASK = '********';
-
-/** A definition safe to show: env and header values masked (they often hold tokens). */
+/**
+ * A definition safe to show: env and header values masked (they often hold tokens), credentials in
+ * the URL (user info, token query parameters) and in arguments (`--token=...`, `--api-key VALUE`).
+ */
 export function maskedDefinition(definition: ServerDefinition): ServerDefinition {
   const transport = definition.transport;
-  const mask = (map: Record<string, string>) => Object.fromEntries(Object.keys(map).map((key) => [key, MASK]));
   return {
     ...definition,
-    transport: transport.kind === 'stdio' ? { ...transport, env: mask(transport.env) } : { ...transport, headers: mask(transport.headers) },
+    transport:
+      transport.kind === 'stdio'
+        ? { ...transport, command: maskSecrets(transport.command), args: maskArgs(transport.args), env: maskValues(transport.env) }
+        : { ...transport, url: maskUrl(transport.url), headers: maskValues(transport.headers) },
   };
 }
 

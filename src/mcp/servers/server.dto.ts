@@ -75,7 +75,7 @@ export class ServerViewDto {
   @ApiProperty({ example: 0 })
   consecutivePingFailures!: number;
 
-  @ApiProperty({ description: 'Normalised configuration; env and header values are masked', example: STATUS_EXAMPLE.config })
+  @ApiProperty({ description: 'Normalised configuration; env and header values, URL credentials and token query parameters, and credential arguments (--token=..., --api-key VALUE) are masked', example: STATUS_EXAMPLE.config })
   config!: Record<string, unknown>;
 
   @ApiProperty({ example: STATUS_EXAMPLE.catalog })

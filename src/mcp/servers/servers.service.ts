@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { CatalogService } from '../catalog/catalog.service';
-import { ServerRecord } from '../servers-config/server-record.entity';
+import { ServerRecords, serverExists } from '../servers-config/server-records.repository';
 import { ServersConfigService } from '../servers-config/servers-config.service';
 import { toServerDefinition } from '../servers-config/server-entry';
 import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
@@ -14,7 +12,7 @@ import { ServerView, maskedDefinition } from './server-view';
 @Injectable()
 export class ServersService {
   constructor(
-    @InjectRepository(ServerRecord) private readonly records: Repository<ServerRecord>,
+    private readonly records: ServerRecords,
     private readonly config: ServersConfigService,
     private readonly upstreams: UpstreamManager,
     private readonly catalog: CatalogService,
@@ -35,38 +33,43 @@ export class ServersService {
     if (this.config.isFileServer(name)) {
       throw new ConflictError('SERVER_DEFINED_IN_FILE', `Server "${name}" is defined in the config file, which wins over the API; pick another name or edit the file`, { name });
     }
-    if (await this.records.existsBy({ name })) throw new ConflictError('SERVER_EXISTS', `Server "${name}" already exists; PATCH /api/servers/${name} changes it`, { name });
+    // a quick answer for the common case; the insert below is what settles a race
+    if (await this.records.exists(name)) throw serverExists(name);
     this.check(name, entry);
-    await this.records.save(this.records.create({ name, entry: stripUndefined(entry) }));
+    await this.records.insert(name, stripUndefined(entry));
     await this.config.reload(`server ${name} added over the API`);
     return this.view(name);
   }
 
   async update(name: string, patch: ServerEntryDto): Promise<ServerView> {
-    const record = await this.apiRecord(name, 'changed');
-    const entry = { ...record.entry, ...stripUndefined(patch) };
+    const stored = await this.apiEntry(name, 'changed');
+    const entry = { ...stored, ...stripUndefined(patch) };
     if (patch.url !== undefined) delete entry.command;
     if (patch.command !== undefined) delete entry.url;
     this.check(name, entry);
-    record.entry = entry;
-    await this.records.save(record);
+    await this.records.update(name, entry);
     await this.config.reload(`server ${name} changed over the API`);
     return this.view(name);
   }
 
   async remove(name: string): Promise<void> {
-    await this.apiRecord(name, 'removed');
-    await this.records.delete({ name });
+    this.assertNotFileServer(name, 'removed');
+    if (!(await this.records.exists(name))) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
+    await this.records.delete(name);
     await this.config.reload(`server ${name} removed over the API`);
   }
 
-  private async apiRecord(name: string, action: string): Promise<ServerRecord> {
+  private assertNotFileServer(name: string, action: string): void {
     if (this.config.isFileServer(name)) {
       throw new ConflictError('SERVER_DEFINED_IN_FILE', `Server "${name}" comes from the config file and can only be ${action} there`, { name });
     }
-    const record = await this.records.findOneBy({ name });
-    if (!record) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
-    return record;
+  }
+
+  private async apiEntry(name: string, action: string): Promise<Record<string, unknown>> {
+    this.assertNotFileServer(name, action);
+    const entry = await this.records.find(name);
+    if (!entry) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
+    return entry;
   }
 
   private check(name: string, entry: object): void {

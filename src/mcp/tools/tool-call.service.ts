@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
@@ -38,6 +39,9 @@ export class ToolCallService {
     let error: string | undefined;
     let known = false;
     try {
+      if (!this.upstreams.has(server)) throw new NotFoundError('tool', `${server}/${toolName}`, 'TOOL_NOT_FOUND');
+      // a server that is not connected answers 503 even when its catalog is unknown (it never connected)
+      this.upstreams.client(server);
       const tool = this.catalog.tool(server, toolName);
       known = tool !== undefined;
       if (!tool) throw new NotFoundError('tool', `${server}/${toolName}`, 'TOOL_NOT_FOUND');
@@ -64,7 +68,8 @@ export class ToolCallService {
       if (outcome !== 'invalid_arguments') {
         outcome = options.signal?.aborted ? 'cancelled' : code === 'UPSTREAM_TIMEOUT' ? 'timeout' : code === 'UPSTREAM_UNAVAILABLE' ? 'unavailable' : 'error';
       }
-      error = (e as Error).message;
+      // the call's event is stored in telemetry: an upstream's message may quote a credential
+      error = maskSecrets((e as Error).message);
       throw e;
     } finally {
       this.events.publish(

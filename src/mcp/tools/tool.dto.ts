@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ToolDto {
@@ -57,8 +57,8 @@ export class CallToolDto {
   arguments?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 10000, description: "Time limit of this call; default: the server's timeouts.requestMs" })
+  // no type conversion: a JSON body carries numbers, and true or "5000" must not become 1 ms or 5 s
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(3600000)

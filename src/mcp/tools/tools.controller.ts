@@ -48,8 +48,11 @@ export class ToolsController {
   @ApiOkResponse({ type: CallToolResultDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'An argument does not match the schema (nothing was sent upstream)' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The server is not connected' })
-  @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The upstream answered with an error; its message is included' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The server is not connected (yet): the body names its state, Retry-After says when to ask again' })
+  @ApiBadGatewayResponse({
+    type: ErrorResponseDto,
+    description: 'The upstream answered with an error (its message is included), or with a result over MCP_UPSTREAM_MAX_MESSAGE_BYTES (UPSTREAM_RESULT_TOO_LARGE, with its size)',
+  })
   @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'The upstream did not answer in time' })
   call(@Param('server') server: string, @Param('tool') tool: string, @Body() body: CallToolDto): Promise<CallToolResultDto> {
     return this.calls.call(server, tool, body.arguments ?? {}, { timeoutMs: body.timeoutMs }) as Promise<CallToolResultDto>;

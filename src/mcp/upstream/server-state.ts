@@ -22,3 +22,18 @@ export interface ServerStatus {
   serverInfo?: { name: string; version: string };
   consecutivePingFailures: number;
 }
+
+/** Seconds until a request to a server in this state may succeed: the next attempt, a moment, or a while for one an operator must start. */
+export function retryAfterSeconds(status: ServerStatus, now = Date.now()): number {
+  switch (status.state) {
+    case 'backoff': {
+      const delay = status.attempts.at(-1)?.nextDelayMs ?? 1000;
+      return Math.max(1, Math.ceil((Date.parse(status.since) + delay - now) / 1000));
+    }
+    case 'connecting':
+    case 'waiting':
+      return 2;
+    default:
+      return 30;
+  }
+}

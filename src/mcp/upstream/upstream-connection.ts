@@ -8,19 +8,25 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '../../platform/errors/describe-error';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { HUB_VERSION } from '../../platform/version';
 import { ServerDefinition } from '../servers-config/server-definition';
 import { backoffDelay } from './backoff';
+import { OversizedMessage } from './bounded-line-reader';
 import { LineRingBuffer } from './ring-buffer';
 import { ConnectAttempt, ServerState, ServerStatus } from './server-state';
 import { TransportKind, createTransport, transportKinds } from './upstream-transport';
 
 const STDERR_LINES = 500;
+
+/** An error as shown in states, attempts, logs and events: fetch errors quote URLs with their credentials. */
+const describe = (error: unknown) => maskSecrets(describeError(error));
 const MAX_RECORDED_ATTEMPTS = 50;
 
 export interface ConnectionHooks {
   onState(status: ServerStatus, previous: ServerState): void;
-  onConnected(client: Client): void;
+  /** Reads and stores the server's catalog; the server is reported connected once it resolves. */
+  onConnected(client: Client): Promise<void>;
   onDisconnected(): void;
   onListChanged(): void;
   /** Every notification the upstream sends (list changes, log messages, resource updates, ...). */
@@ -44,6 +50,7 @@ export class UpstreamConnection {
   constructor(
     readonly definition: ServerDefinition,
     private readonly hooks: ConnectionHooks,
+    private readonly limits: { maxMessageBytes: number },
   ) {
     this.logger = new Logger(`Upstream:${definition.name}`);
     this.status = {
@@ -67,6 +74,11 @@ export class UpstreamConnection {
   /** The SDK client while connected (or degraded), else undefined. */
   get connectedClient(): Client | undefined {
     return this.status.state === 'connected' || this.status.state === 'degraded' ? this.client : undefined;
+  }
+
+  /** The SDK client from the end of the handshake on, including while its catalog is read. */
+  get currentClient(): Client | undefined {
+    return this.client;
   }
 
   start(): void {
@@ -103,7 +115,7 @@ export class UpstreamConnection {
         return;
       } catch (error) {
         if (generation !== this.generation) return;
-        record.error = describeError(error);
+        record.error = describe(error);
         this.status.lastError = record.error;
         if (attempt === maxAttempts) {
           this.setState('failed', `gave up after ${maxAttempts} attempt(s): ${record.error}`);
@@ -120,7 +132,7 @@ export class UpstreamConnection {
     let lastError: unknown;
     for (const kind of transportKinds(this.definition)) {
       const client = this.newClient();
-      const transport = createTransport(this.definition, kind);
+      const transport = createTransport(this.definition, kind, { maxMessageBytes: this.limits.maxMessageBytes, onOversized: (message) => this.onOversized(message) });
       if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.stderr.write(chunk.toString('utf8')));
       try {
         await client.connect(transport, { timeout: this.definition.timeouts.connectMs });
@@ -133,7 +145,7 @@ export class UpstreamConnection {
         await client.close().catch(() => undefined);
         return;
       }
-      this.onConnected(client, kind, transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined, generation);
+      await this.onConnected(client, kind, transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined, generation);
       return;
     }
     throw lastError;
@@ -151,7 +163,11 @@ export class UpstreamConnection {
     return client;
   }
 
-  private onConnected(client: Client, kind: TransportKind, pid: number | undefined, generation: number): void {
+  /**
+   * The handshake is done: the catalog is read and stored before the server is reported connected,
+   * so a caller that sees `connected` finds its tools (a call before that gets 503, not 404).
+   */
+  private async onConnected(client: Client, kind: TransportKind, pid: number | undefined, generation: number): Promise<void> {
     this.client = client;
     this.status.transport = kind;
     this.status.pid = pid;
@@ -159,9 +175,17 @@ export class UpstreamConnection {
     const info = client.getServerVersion();
     this.status.serverInfo = info ? { name: info.name, version: info.version } : undefined;
     client.onclose = () => this.onClosed(client, generation);
-    this.setState('connected', `connected over ${kind}${pid ? ` (pid ${pid})` : ''}`);
+    const over = `over ${kind}${pid ? ` (pid ${pid})` : ''}`;
+    this.setState('connecting', `initialized ${over}; reading its catalog`);
+    await this.hooks.onConnected(client);
+    if (generation !== this.generation || client !== this.client) return;
+    this.setState('connected', `connected ${over}`);
     this.startPings(client, generation);
-    this.hooks.onConnected(client);
+  }
+
+  private onOversized({ bytes, limitBytes, requestId }: OversizedMessage): void {
+    const what = requestId === undefined ? 'a message that answers no request of the hub' : `its answer to request ${requestId}`;
+    this.logger.warn(`dropped ${what}: ${bytes} bytes is over the limit of ${limitBytes} bytes (MCP_UPSTREAM_MAX_MESSAGE_BYTES); the connection stays`);
   }
 
   /** The transport closed by itself: the process exited or the stream was lost. Reconnect. */
@@ -194,7 +218,7 @@ export class UpstreamConnection {
       } catch (error) {
         if (generation !== this.generation) return;
         const failures = ++this.status.consecutivePingFailures;
-        this.status.lastError = `ping: ${describeError(error)}`;
+        this.status.lastError = `ping: ${describe(error)}`;
         if (failures >= failureThreshold) {
           this.logger.warn(`${failures} ping(s) failed in a row; reconnecting`);
           this.generation++;
@@ -205,7 +229,7 @@ export class UpstreamConnection {
           await stale?.close().catch(() => undefined);
           void this.connectLoop(this.generation, `reconnecting after ${failures} failed pings`);
         } else {
-          this.setState('degraded', `ping failed ${failures} of ${failureThreshold} allowed: ${describeError(error)}`);
+          this.setState('degraded', `ping failed ${failures} of ${failureThreshold} allowed: ${describe(error)}`);
         }
       } finally {
         inFlight = false;
@@ -225,7 +249,7 @@ export class UpstreamConnection {
     this.client = undefined;
     if (client) {
       this.hooks.onDisconnected();
-      await client.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
+      await client.close().catch((error: Error) => this.logger.warn(`close failed: ${describe(error)}`));
     }
     this.status.pid = undefined;
   }

@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { NotFoundError } from '../../platform/errors/app-error';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { CatalogService } from '../catalog/catalog.service';
 import { ServerDefinition, definitionFingerprint } from '../servers-config/server-definition';
 import { topologicalOrder } from '../servers-config/dependency-graph';
-import { ServerState, ServerStatus } from './server-state';
+import { ServerState, ServerStatus, retryAfterSeconds } from './server-state';
 import { UpstreamConnection } from './upstream-connection';
 import { UpstreamUnavailableError } from './upstream.errors';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -40,6 +42,7 @@ export class UpstreamManager {
   constructor(
     private readonly catalog: CatalogService,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
     coordinator: ShutdownCoordinator,
   ) {
     coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
@@ -65,7 +68,8 @@ export class UpstreamManager {
     if (this.firstApply) await this.forgetUnconfigured(next);
 
     const fresh = [...result.added, ...result.changed];
-    for (const name of fresh) this.connections.set(name, new UpstreamConnection(next.get(name)!, this.hooksFor(name)));
+    const limits = { maxMessageBytes: this.config.mcp.upstreamMaxMessageBytes };
+    for (const name of fresh) this.connections.set(name, new UpstreamConnection(next.get(name)!, this.hooksFor(name), limits));
     const order = topologicalOrder([...this.connections.values()].map((c) => c.definition));
     for (const name of order) if (fresh.includes(name)) this.startWhenReady(name);
     return result;
@@ -85,16 +89,21 @@ export class UpstreamManager {
 
   stderr(name: string, limit?: number) {
     const connection = this.connection(name);
-    return { lines: connection.stderr.tail(limit), dropped: connection.stderr.dropped };
+    // a server may print its own credentials; they are masked as everywhere the hub shows text
+    return { lines: connection.stderr.tail(limit).map(({ at, line }) => ({ at, line: maskSecrets(line) })), dropped: connection.stderr.dropped };
   }
 
-  /** The connected SDK client of a server; 404 when unknown, 503 when not connected. */
+  has(name: string): boolean {
+    return this.connections.has(name);
+  }
+
+  /** The connected SDK client of a server; 404 when unknown, 503 (with Retry-After) when not connected. */
   client(name: string): Client {
     const connection = this.connection(name);
     const client = connection.connectedClient;
     if (!client) {
       const status = connection.snapshot();
-      throw new UpstreamUnavailableError(name, status.state, status.reason);
+      throw new UpstreamUnavailableError(name, status.state, status.reason, retryAfterSeconds(status));
     }
     return client;
   }
@@ -186,7 +195,7 @@ export class UpstreamManager {
         );
         if (previous !== status.state) this.reconsiderDependents(name);
       },
-      onConnected: (client: Client) => void this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
+      onConnected: (client: Client) => this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
       onDisconnected: () => void this.catalog.setAvailable(name, false),
       onListChanged: () => this.scheduleRefresh(name),
       onNotification: (notification: Notification) => this.notificationListeners.forEach((listener) => listener(name, notification)),
@@ -206,7 +215,8 @@ export class UpstreamManager {
       setTimeout(() => {
         this.refreshTimers.delete(name);
         const connection = this.connections.get(name);
-        const client = connection?.connectedClient;
+        // also while the first catalog read runs: a change it may have missed is read after it
+        const client = connection?.currentClient;
         if (client) void this.catalog.sync(name, client, connection.definition.timeouts.requestMs);
       }, 100),
     );

@@ -3,14 +3,17 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { AppError } from '../../platform/errors/app-error';
 import { describeError } from '../../platform/errors/describe-error';
-import { UpstreamError, UpstreamTimeoutError } from './upstream.errors';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
+import { MessageTooLarge } from './bounded-line-reader';
+import { UpstreamError, UpstreamResultTooLargeError, UpstreamTimeoutError } from './upstream.errors';
 
 /** Turns what an SDK request threw into the hub's error: a timeout is 504, anything the upstream said is 502. */
 export function toUpstreamError(server: string, timeoutMs: number, error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return new UpstreamTimeoutError(server, timeoutMs);
-  if (error instanceof McpError) return new UpstreamError(server, error.message.replace(/^MCP error -?\d+: /, ''), error.code);
-  return new UpstreamError(server, describeError(error));
+  if (error instanceof McpError && error.data instanceof MessageTooLarge) return new UpstreamResultTooLargeError(server, error.data.bytes, error.data.limitBytes);
+  if (error instanceof McpError) return new UpstreamError(server, maskSecrets(error.message.replace(/^MCP error -?\d+: /, '')), error.code);
+  return new UpstreamError(server, maskSecrets(describeError(error)));
 }
 
 /** Runs one request against a connected upstream with a time limit, mapping failures to hub errors. */

@@ -1,13 +1,18 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../../platform/errors/app-error';
 
-/** The server exists but is not connected right now. */
+/** The server exists but is not connected right now; Retry-After says when asking again makes sense. */
 export class UpstreamUnavailableError extends AppError {
   readonly status = HttpStatus.SERVICE_UNAVAILABLE;
   readonly code = 'UPSTREAM_UNAVAILABLE';
 
-  constructor(server: string, state: string, reason: string) {
-    super(`MCP server "${server}" is ${state}: ${reason}`, { server, state, reason });
+  constructor(
+    server: string,
+    state: string,
+    reason: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`MCP server "${server}" is ${state}: ${reason}`, { server, state, reason, retryAfterSeconds });
   }
 }
 
@@ -27,5 +32,18 @@ export class UpstreamTimeoutError extends AppError {
 
   constructor(server: string, timeoutMs: number) {
     super(`MCP server "${server}" did not answer within ${timeoutMs} ms`, { server, timeoutMs });
+  }
+}
+
+/** The upstream's answer was larger than MCP_UPSTREAM_MAX_MESSAGE_BYTES; it was dropped, the connection stays. */
+export class UpstreamResultTooLargeError extends AppError {
+  readonly status = HttpStatus.BAD_GATEWAY;
+  readonly code = 'UPSTREAM_RESULT_TOO_LARGE';
+
+  constructor(server: string, bytes: number, limitBytes: number) {
+    super(
+      `MCP server "${server}" answered with ${bytes} bytes, over the limit of ${limitBytes} bytes (MCP_UPSTREAM_MAX_MESSAGE_BYTES); ask for less, or raise the limit`,
+      { server, bytes, limitBytes },
+    );
   }
 }

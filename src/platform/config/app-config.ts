@@ -40,7 +40,8 @@ export class AppConfig {
   };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
-  readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
+  readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean; upstreamMaxMessageBytes: number };
+  readonly secrets: { encryptionKey?: string };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; allowRestStdioServers: boolean; rateLimitPerMinute: number; failuresPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
   readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
@@ -92,7 +93,9 @@ export class AppConfig {
       toolSeparator: env.MCP_TOOL_SEPARATOR,
       sessionIdleMs: env.MCP_SESSION_IDLE_MS,
       lazyTools: env.MCP_LAZY_TOOLS,
+      upstreamMaxMessageBytes: env.MCP_UPSTREAM_MAX_MESSAGE_BYTES,
     };
+    this.secrets = { encryptionKey: env.SECRETS_ENCRYPTION_KEY };
     this.auth = { mode: env.AUTH_MODE, allowInsecureBind: env.ALLOW_INSECURE_BIND, allowRestStdioServers: env.ALLOW_REST_STDIO_SERVERS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, failuresPerMinute: env.AUTH_FAILURES_PER_MINUTE };
     const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
     this.mcpOrigins = { allowedOrigins: list(env.MCP_ALLOWED_ORIGINS), allowedHosts: list(env.MCP_ALLOWED_HOSTS) };

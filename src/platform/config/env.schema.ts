@@ -2,6 +2,7 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsBoolean, IsString, Max, Min, Val
 import { EnvVar } from './env-var.decorator';
 import { ToBoolean, ToInteger } from './transforms';
 import { UrlProtocolConstraint } from './url-protocol.constraint';
+import { SECRETS_KEY_PATTERN } from '../secrets/secret-cipher';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -163,6 +164,18 @@ export class EnvironmentVariables {
   @ToBoolean()
   @IsBoolean()
   MCP_LAZY_TOOLS!: boolean;
+
+  @EnvVar({ default: '10485760', expected: 'an integer from 65536 to 536870912 (bytes)', description: 'Largest message a stdio upstream may send (one JSON-RPC line); a bigger result fails that call with 502 naming its size, the connection stays' })
+  @ToInteger()
+  @Min(65536)
+  @Max(536870912)
+  @IsInt()
+  MCP_UPSTREAM_MAX_MESSAGE_BYTES!: number;
+
+  @EnvVar({ expected: '32 bytes as 64 hex digits or base64 (openssl rand -base64 32)', description: 'Encrypts secret-bearing fields of servers added over the API (args, env, url, headers) in PostgreSQL with AES-256-GCM; stored in plain text when unset' })
+  @IsOptional()
+  @Matches(SECRETS_KEY_PATTERN, { message: 'SECRETS_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64' })
+  SECRETS_ENCRYPTION_KEY?: string;
 
   @EnvVar({ default: 'none', expected: 'none or api-key', description: 'api-key: every /api and /mcp request needs an API key (Authorization: Bearer <key> or X-API-Key); health routes stay open' })
   @IsIn(['none', 'api-key'])

@@ -39,6 +39,23 @@ describe('loadConfig', () => {
     expect(lines.find((l) => l.includes('REDIS_URL'))).toContain('redis://');
   });
 
+  it('never prints a secret it rejects: key-like variables masked whole, passwords in URLs masked', () => {
+    let error: unknown;
+    try {
+      loadConfig({ SECRETS_ENCRYPTION_KEY: 'too-short-but-secret', DATABASE_URL: 'mysql://hub:db-password@127.0.0.1/hub' });
+    } catch (e) {
+      error = e;
+    }
+    const message = (error as ConfigError).message;
+    expect(message).toContain('SECRETS_ENCRYPTION_KEY="********"');
+    expect(message).toContain('DATABASE_URL="mysql://hub:********@127.0.0.1/hub"');
+    expect(message).not.toMatch(/too-short-but-secret|db-password/);
+    expect(loadConfig({ SECRETS_ENCRYPTION_KEY: 'a'.repeat(64), MCP_UPSTREAM_MAX_MESSAGE_BYTES: '1048576' })).toMatchObject({
+      secrets: { encryptionKey: 'a'.repeat(64) },
+      mcp: { upstreamMaxMessageBytes: 1048576 },
+    });
+  });
+
   it('turns optional stores on only when configured', () => {
     const config = loadConfig({
       MONGODB_URI: 'mongodb://127.0.0.1:27017/hub',

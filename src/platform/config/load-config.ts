@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig } from './app-config';
 import { EnvironmentVariables } from './env.schema';
 import { envVarSpecs } from './env-var.decorator';
+import { MASK, isSecretName, maskSecrets } from '../secrets/secret-mask';
 
 export interface ConfigProblem {
   variable: string;
@@ -42,7 +43,8 @@ function toProblem(error: ValidationError, raw: Record<string, string>): ConfigP
   const messages = Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${error.property}\\s+`), ''));
   return {
     variable: error.property,
-    value: raw[error.property],
+    // the message is printed and logged: a bad key or password must not appear in it
+    value: raw[error.property] === undefined ? undefined : isSecretName(error.property) ? MASK : maskSecrets(raw[error.property]),
     problem: messages.join(', '),
     expected: ENV_VARIABLES.get(error.property)?.expected ?? 'a valid value',
   };

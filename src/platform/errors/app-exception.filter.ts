@@ -82,6 +82,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: body.requestId }, `Unhandled error on ${request.method} ${request.url}`);
     }
     if (response.headersSent) return;
+    const retryAfter = exception instanceof AppError ? (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.status(body.statusCode).json(body);
   }
 }
