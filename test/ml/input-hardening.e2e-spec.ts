@@ -82,4 +82,15 @@ describe('ML input hardening', () => {
       expect(listed.flatMap((d) => d.columns.map((c) => c.name))).not.toContain('secret_column');
     });
   });
+
+  describe('create races', () => {
+    it.each(['experiments', 'models'])('8 parallel creates of one name in %s: exactly one 201, the rest 409', async (kind) => {
+      for (let round = 0; round < 3; round++) {
+        const name = `race-${kind}-${round}`;
+        const responses = await Promise.all(Array.from({ length: 8 }, () => send('POST', `/api/ml/${kind}`, { name })));
+        expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+        expect(responses.filter((r) => r.status === 409).every((r) => r.body.message.includes(name))).toBe(true);
+      }
+    });
+  });
 });

@@ -15,6 +15,7 @@ import { DatasetFileError, openInsideDataDir } from './dataset-file';
 import { DatasetProfiler } from './dataset-profile';
 import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
 import { byIdOrName } from '../resource-name';
+import { isUniqueViolation } from '../unique-violation';
 
 
 /** Registers datasets (by URI or upload), profiles them and hands workers a local file to read. */
@@ -119,7 +120,7 @@ export class DatasetsService {
     try {
       return await this.datasets.save(dataset);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw nameTaken(name);
+      if (isUniqueViolation(error)) throw nameTaken(name);
       throw error;
     }
   }

@@ -9,6 +9,7 @@ import { latestMetricSql, parseRunFilter, parseRunOrder, runConditionsSql } from
 import { RunMetric } from './run-metric.entity';
 import { Run, RunStatus } from './run.entity';
 import { byIdOrName } from '../resource-name';
+import { isUniqueViolation } from '../unique-violation';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -31,9 +32,16 @@ export class ExperimentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** The unique index decides between concurrent creates of one name: one wins, the others get a 409. */
   async create(name: string, description?: string): Promise<Experiment> {
-    if (await this.experiments.exist({ where: { name } })) throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists`, { name });
-    return this.experiments.save(this.experiments.create({ id: uuidv7(), name, description: description ?? null, createdAt: new Date() }));
+    const experiment = this.experiments.create({ id: uuidv7(), name, description: description ?? null, createdAt: new Date() });
+    try {
+      await this.experiments.insert(experiment);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists`, { name });
+      throw error;
+    }
+    return experiment;
   }
 
   /** The experiment of that name, created when missing (training jobs name theirs). */

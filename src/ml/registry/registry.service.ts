@@ -10,6 +10,7 @@ import { ModelArtifacts } from '../training/model-artifacts';
 import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelSignature, ModelVersion, RegisteredModel, Stage } from './registry.entities';
 import { aliasProblem, stageTransitionProblem } from './stage-rules';
+import { isUniqueViolation } from '../unique-violation';
 
 export type ModelView = RegisteredModel & { versions: ModelVersion[]; aliases: Record<string, number> };
 
@@ -34,10 +35,17 @@ export class RegistryService {
     private readonly modelArtifacts: ModelArtifacts,
   ) {}
 
+  /** The unique index decides between concurrent creates of one name: one wins, the others get a 409. */
   async createModel(name: string, description: string | undefined, tags: Record<string, string> = {}): Promise<RegisteredModel> {
-    if (await this.models.exist({ where: { name } })) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
     const now = new Date();
-    return this.models.save(this.models.create({ id: uuidv7(), name, description: description ?? null, tags, createdAt: now, updatedAt: now }));
+    const model = this.models.create({ id: uuidv7(), name, description: description ?? null, tags, createdAt: now, updatedAt: now });
+    try {
+      await this.models.insert(model);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
+      throw error;
+    }
+    return model;
   }
 
   list(): Promise<RegisteredModel[]> {
