@@ -6,15 +6,22 @@ import { join } from 'node:path';
 import { Json } from '../support/http';
 import { HubFixture } from '../support/hub-fixture';
 import { ROOT } from '../support/hub-process';
+import { submitJob, waitForJob } from '../support/ml';
 
 /** Client errors on the ML and telemetry routes answer 4xx naming the field, never a 500. */
 describe('ML input hardening', () => {
   let fixture: HubFixture;
   let root: string;
   let dataDir: string;
+  let runId: string;
+  let jobId: string;
 
   const get = (path: string) => fixture.api.get(path);
   const send = (method: string, path: string, body?: unknown) => fixture.api.send(method, path, body);
+  const fieldsOf = (response: { body: Json }) => (Array.isArray(response.body?.details) ? (response.body.details as { field: string }[]).map((d) => d.field) : []);
+  const expectFieldError = (response: { status: number; body: Json }, field: string) => {
+    expect({ status: response.status, fields: fieldsOf(response) }).toEqual({ status: 400, fields: expect.arrayContaining([field]) });
+  };
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ml-hardening-'));
@@ -23,6 +30,12 @@ describe('ML input hardening', () => {
     await copyFile(join(ROOT, 'data', 'sample.csv'), join(dataDir, 'iris.csv'));
     fixture = await HubFixture.start('ml-hardening', { mcpServers: {} }, { env: { DATA_DIR: dataDir, ARTIFACTS_DIR: join(root, 'artifacts') } });
     expect((await send('POST', '/api/ml/datasets', { uri: `local://${join(dataDir, 'iris.csv')}`, name: 'iris' })).status).toBe(201);
+    const job = await waitForJob(fixture.api, (await submitJob(fixture.api, { adapter: 'node', algorithm: 'cart', dataset: 'iris', target: 'species' })).id);
+    expect(job.status).toBe('succeeded');
+    jobId = job.id;
+    expect((await send('POST', '/api/ml/models/iris-model/versions', { jobId })).status).toBe(201);
+    expect((await send('POST', '/api/ml/experiments', { name: 'hardening' })).status).toBe(201);
+    runId = (await send('POST', '/api/ml/experiments/hardening/runs', {})).body.id;
   });
 
   afterAll(async () => {
@@ -91,6 +104,42 @@ describe('ML input hardening', () => {
         expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
         expect(responses.filter((r) => r.status === 409).every((r) => r.body.message.includes(name))).toBe(true);
       }
+    });
+  });
+
+  describe('path parameters', () => {
+    const bad = ['a%0D%0Ab', '..%2F..%2Fetc%2Fpasswd', 'a'.repeat(5000), 'mod%C3%A8le', '-starts-with-dash'];
+
+    it.each(bad.map((b) => [b.slice(0, 30), b]))('%s is a 400 naming the parameter wherever a name is one', async (_, name) => {
+      expectFieldError(await get(`/api/ml/models/${name}`), 'name');
+      expectFieldError(await get(`/api/ml/models/${name}/history`), 'name');
+      expectFieldError(await get(`/api/ml/models/${name}/versions/latest`), 'name');
+      expectFieldError(await get(`/api/ml/models/${name}/versions/1/artifact`), 'name');
+      expectFieldError(await send('POST', `/api/ml/models/${name}/versions`, { jobId }), 'name');
+      expectFieldError(await send('POST', `/api/ml/models/${name}/versions/1/stage`, { stage: 'Staging' }), 'name');
+      expectFieldError(await send('PUT', `/api/ml/models/${name}/aliases/champion`, { version: 1 }), 'name');
+      expectFieldError(await send('DELETE', `/api/ml/models/iris-model/aliases/${name}`), 'alias');
+      expectFieldError(await get(`/api/ml/models/iris-model/versions/${name}`), 'ref');
+      expectFieldError(await get(`/api/ml/experiments/${name}`), 'idOrName');
+      expectFieldError(await get(`/api/ml/experiments/${name}/runs`), 'idOrName');
+      expectFieldError(await send('POST', `/api/ml/experiments/${name}/runs`, {}), 'idOrName');
+      expectFieldError(await get(`/api/ml/datasets/${name}`), 'idOrName');
+    });
+
+    it('metric keys in the path follow the metric-key rule', async () => {
+      for (const key of ['a%0D%0Ab', 'k'.repeat(5000), 'mod%C3%A8le', 'a%20b']) expectFieldError(await get(`/api/ml/runs/${runId}/metrics/${key}`), 'key');
+      expect((await get(`/api/ml/runs/${runId}/metrics/val%2Floss`)).status).toBe(200);
+    });
+
+    it('valid names, ids, refs and the download header still work', async () => {
+      const experiment = (await get('/api/ml/experiments/hardening')).body;
+      expect((await get(`/api/ml/experiments/${experiment.id}`)).body.name).toBe('hardening');
+      expect((await get('/api/ml/models/iris-model/versions/latest')).body.version).toBe(1);
+      const response = await fetch(fixture.hub.url('/api/ml/models/iris-model/versions/1/artifact'));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toBe('attachment; filename="iris-model-v1-model.json"');
+      expect(response.headers.get('content-type')).toContain('application/json');
+      expect((await get('/api/ml/models')).body.map((m: { name: string }) => m.name)).not.toContain('a\r\nb');
     });
   });
 });

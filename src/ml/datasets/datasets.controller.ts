@@ -5,6 +5,7 @@ import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { DatasetDto, RegisterDatasetDto } from './dataset.dto';
 import { DatasetsService } from './datasets.service';
+import { IdOrNameParamsDto } from '../resource-name';
 
 @ApiTags('ml')
 @Controller('ml/datasets')
@@ -44,8 +45,9 @@ export class DatasetsController {
   @Get(':idOrName')
   @ApiOperation({ summary: 'One dataset with its inferred schema' })
   @ApiOkResponse({ type: DatasetDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'idOrName breaks the resource-name rule' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Param('idOrName') idOrName: string): Promise<DatasetDto> {
+  get(@Param() { idOrName }: IdOrNameParamsDto): Promise<DatasetDto> {
     return this.datasets.get(idOrName);
   }
 }

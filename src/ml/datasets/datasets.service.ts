@@ -14,7 +14,7 @@ import { DatasetLocation, parseDatasetUri } from './dataset-location';
 import { DatasetFileError, openInsideDataDir } from './dataset-file';
 import { DatasetProfiler } from './dataset-profile';
 import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
-import { byIdOrName } from '../resource-name';
+import { byIdOrName, isResourceName, resourceNameFrom } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
 
 
@@ -69,7 +69,7 @@ export class DatasetsService {
 
   /** By id or by name; 404 otherwise. */
   async get(idOrName: string): Promise<Dataset> {
-    const found = await this.datasets.findOne({ where: byIdOrName(idOrName) });
+    const found = isResourceName(idOrName) ? await this.datasets.findOne({ where: byIdOrName(idOrName) }) : null;
     if (!found) throw new NotFoundError('dataset', idOrName);
     return found;
   }
@@ -153,7 +153,7 @@ export class DatasetChangedError extends ConflictError {
 
 const nameTaken = (name: string) => new ConflictError('DATASET_NAME_TAKEN', `A dataset named "${name}" already exists; choose another name`, { name });
 
-const stem = (path: string) => basename(path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'dataset';
+const stem = (path: string) => resourceNameFrom(basename(path).replace(/\.[^.]*$/, '')) ?? 'dataset';
 
 async function sha256Of(handle: FileHandle): Promise<string> {
   const hash = createHash('sha256');

@@ -1,8 +1,10 @@
-import { IsResourceName } from '../resource-name';
+import { IdParamsDto, IsResourceName } from '../resource-name';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
+export const METRIC_KEY = /^[A-Za-z0-9_.\-/]{1,128}$/;
+const METRIC_KEY_RULE = 'key must be 1-128 letters, digits, ".", "_", "-" or "/"';
 
 export class CreateExperimentDto {
   @ApiProperty({ example: 'iris-baselines' })
@@ -53,7 +55,7 @@ export class SetTagsDto {
 
 export class MetricPointDto {
   @ApiProperty({ example: 'loss' })
-  @Matches(/^[A-Za-z0-9_.\-/]{1,128}$/, { message: 'key must be 1-128 letters, digits, ".", "_", "-" or "/"' })
+  @Matches(METRIC_KEY, { message: METRIC_KEY_RULE })
   key!: string;
 
   @ApiProperty({ example: 0.231 })
@@ -109,4 +111,10 @@ export class CompareRunsQueryDto {
   @ApiProperty({ example: '0193a…,0193b…', description: 'Comma-separated run ids (2 or more)' })
   @IsString()
   ids!: string;
+}
+
+export class RunMetricParamsDto extends IdParamsDto {
+  @ApiProperty({ example: 'loss' })
+  @Matches(METRIC_KEY, { message: METRIC_KEY_RULE })
+  key!: string;
 }

@@ -8,7 +8,7 @@ import { Experiment } from './experiment.entity';
 import { latestMetricSql, parseRunFilter, parseRunOrder, runConditionsSql } from './run-filter';
 import { RunMetric } from './run-metric.entity';
 import { Run, RunStatus } from './run.entity';
-import { byIdOrName } from '../resource-name';
+import { byIdOrName, isResourceName } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
 
 export const DEFAULT_EXPERIMENT = 'Default';
@@ -55,7 +55,7 @@ export class ExperimentsService {
   }
 
   async get(idOrName: string): Promise<Experiment> {
-    const found = await this.experiments.findOne({ where: byIdOrName(idOrName) });
+    const found = isResourceName(idOrName) ? await this.experiments.findOne({ where: byIdOrName(idOrName) }) : null;
     if (!found) throw new NotFoundError('experiment', idOrName);
     return found;
   }
