@@ -107,6 +107,85 @@ describe('ML input hardening', () => {
     });
   });
 
+  describe('strings PostgreSQL cannot store (NUL, unpaired surrogates)', () => {
+    it('answer 400 naming the field, in bodies, nested objects, keys, queries and path parameters', async () => {
+      expectFieldError(await send('POST', '/api/ml/experiments', { name: 'nul-1', description: 'a\u0000b' }), 'description');
+      expectFieldError(await send('POST', '/api/ml/models', { name: 'nul-model', tags: { team: 'x\u0000' } }), 'tags.team');
+      expectFieldError(await send('POST', '/api/ml/models', { name: 'nul-model', tags: { team: 'lone \ud800 surrogate' } }), 'tags.team');
+      expectFieldError(await send('POST', '/api/ml/experiments/hardening/runs', { params: { k: 'v\u0000' } }), 'params.k');
+      expectFieldError(await send('POST', `/api/ml/runs/${runId}/params`, { params: { 'a\u0000b': 1 } }), 'params');
+      expectFieldError(await send('PATCH', `/api/ml/runs/${runId}/tags`, { tags: { t: ['\u0000'] } }), 'tags.t.0');
+      expectFieldError(await send('PUT', '/api/ml/models/iris-model/aliases/champion', { version: 1, reason: 'why\u0000' }), 'reason');
+      expectFieldError(await send('POST', '/api/ml/models/iris-model/versions/1/stage', { stage: 'Staging', reason: '\u0000' }), 'reason');
+      expectFieldError(await send('POST', '/api/ml/training-jobs', { adapter: 'node', algorithm: 'cart', dataset: 'iris\u0000', target: 'species' }), 'dataset');
+      expectFieldError(await send('POST', '/api/ml/datasets', { uri: 's3://bucket/key\u0000.csv' }), 'uri');
+      expectFieldError(await get(`/api/ml/experiments/hardening/runs?filter=${encodeURIComponent('params.k = a\u0000')}`), 'filter');
+      expectFieldError(await get('/api/ml/datasets/iris%00'), 'idOrName');
+      expectFieldError(await get(`/api/ml/runs/${runId}/metrics/loss%00`), 'key');
+      // nothing of the above was stored
+      expect((await get('/api/ml/experiments/nul-1')).status).toBe(404);
+      expect((await get(`/api/ml/runs/${runId}`)).body).toMatchObject({ params: {}, tags: {} });
+    });
+  });
+
+  describe('run search', () => {
+    it('compares params numerically only where they are numbers: others do not match, no 500', async () => {
+      await send('POST', '/api/ml/experiments', { name: 'mixed-params' });
+      const ids: Record<string, string> = {};
+      for (const k of ['abc', '5', '0.5', '1e400', '']) ids[k] = (await send('POST', '/api/ml/experiments/mixed-params/runs', { params: { k } })).body.id;
+      const search = async (filter: string) => {
+        const response = await get(`/api/ml/experiments/mixed-params/runs?filter=${encodeURIComponent(filter)}`);
+        expect(response.status).toBe(200);
+        return (response.body as { id: string }[]).map((r) => r.id).sort();
+      };
+      expect(await search('params.k > 1')).toEqual([ids['5'], ids['1e400']].sort());
+      expect(await search('params.k <= 1')).toEqual([ids['0.5']]);
+      expect(await search('params.k = abc')).toEqual([ids.abc]);
+      expect(await search('params.k > 1e308')).toEqual([ids['1e400']]);
+    });
+  });
+
+  describe('numbers out of range', () => {
+    it('answer 400 naming the field (1e308, 20 digits), or are stored when the column holds them', async () => {
+      expectFieldError(await send('POST', `/api/ml/runs/${runId}/metrics`, { metrics: [{ key: 'loss', value: 1, step: 1e20 }] }), 'metrics.0.step');
+      expectFieldError(await get(`/api/ml/training-jobs/${jobId}/logs?after=1e308`), 'after');
+      expectFieldError(await get(`/api/ml/training-jobs/${jobId}/logs?after=12345678901234567890`), 'after');
+      expectFieldError(await send('PUT', '/api/ml/models/iris-model/aliases/champion', { version: 1e20 }), 'version');
+      const raw = await fetch(fixture.hub.url('/api/ml/models/iris-model/aliases/champion'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"version": 12345678901234567890}' });
+      expectFieldError({ status: raw.status, body: await raw.json() }, 'version');
+      expectFieldError(await send('POST', '/api/ml/models/iris-model/versions/99999999999999999999/stage', { stage: 'Staging' }), 'version');
+      expectFieldError(await send('POST', '/api/ml/models/iris-model/versions/1e308/stage', { stage: 'Staging' }), 'version');
+      expect((await send('POST', `/api/ml/runs/${runId}/metrics`, { metrics: [{ key: 'big', value: 1e308, step: 2147483647 }] })).status).toBe(204);
+      expect((await get(`/api/ml/runs/${runId}/metrics/big`)).body).toEqual([expect.objectContaining({ step: 2147483647, value: 1e308 })]);
+      expect((await get(`/api/ml/training-jobs/${jobId}/logs?after=9007199254740991`)).body).toEqual([]);
+    });
+  });
+
+  describe('lookups by a caller-chosen key', () => {
+    it('"__proto__", "constructor" and friends are unknown algorithms, not a 500', async () => {
+      for (const algorithm of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+        const response = await send('POST', '/api/ml/training-jobs', { adapter: 'node', algorithm, dataset: 'iris', target: 'species' });
+        expectFieldError(response, 'algorithm');
+        expect(response.body.details[0].reason).toContain('is not an algorithm of the node adapter');
+      }
+    });
+
+    it('params named like Object.prototype members are ordinary write-once params', async () => {
+      const run = (await send('POST', '/api/ml/experiments/hardening/runs', {})).body.id as string;
+      const logged = await send('POST', `/api/ml/runs/${run}/params`, { params: { toString: 'a', valueOf: 'b', hasOwnProperty: 'c' } });
+      expect(logged.status).toBe(200);
+      expect(logged.body.params).toEqual({ toString: 'a', valueOf: 'b', hasOwnProperty: 'c' });
+      expect((await send('POST', `/api/ml/runs/${run}/params`, { params: { toString: 'a' } })).status).toBe(200);
+      expect((await send('POST', `/api/ml/runs/${run}/params`, { params: { toString: 'changed' } })).status).toBe(409);
+      const created = await send('POST', '/api/ml/experiments/hardening/runs', { params: { hasOwnProperty: 1 }, tags: { valueOf: 'x' } });
+      expect(created.status).toBe(201);
+      expect((await send('PATCH', `/api/ml/runs/${created.body.id}/tags`, { tags: { toString: 'y' } })).body.tags).toEqual({ valueOf: 'x', toString: 'y' });
+      expect((await get(`/api/ml/runs/${created.body.id}`)).body).toMatchObject({ params: { hasOwnProperty: '1' }, tags: { valueOf: 'x', toString: 'y' } });
+      const model = await send('POST', '/api/ml/models', { name: 'proto-tags', tags: { hasOwnProperty: 'x' } });
+      expect(model.body).toMatchObject({ name: 'proto-tags', tags: { hasOwnProperty: 'x' } });
+    });
+  });
+
   describe('path parameters', () => {
     const bad = ['a%0D%0Ab', '..%2F..%2Fetc%2Fpasswd', 'a'.repeat(5000), 'mod%C3%A8le', '-starts-with-dash'];
 

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, StreamableFile, UsePipes } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
+import { StorableTextPipe } from '../storable-text.pipe';
 import { CreateModelDto, ModelAliasParamsDto, ModelNameParamsDto, ModelRefParamsDto, ModelVersionParamsDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
 import { STAGES } from './registry.entities';
 import { RegistryService } from './registry.service';
@@ -20,6 +21,7 @@ const VERSION_EXAMPLE = {
 
 @ApiTags('ml')
 @Controller('ml/models')
+@UsePipes(StorableTextPipe)
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path parameter or field that breaks its rule, named in details' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown model, version or alias' })
 export class RegistryController {
@@ -68,7 +70,10 @@ export class RegistryController {
     const { version, body, fileName } = await this.registry.artifact(name, ref);
     res.setHeader('X-Artifact-Sha256', version.artifactSha256);
     res.setHeader('X-Model-Version', String(version.version));
-    return new StreamableFile(body, { type: fileName.endsWith('.json') ? 'application/json' : 'application/octet-stream', disposition: `attachment; filename="${name}-v${version.version}-${fileName}"` });
+    // Express quotes the name and adds an RFC 6266 filename* for anything beyond printable ASCII
+    res.attachment(`${name}-v${version.version}-${fileName}`);
+    res.setHeader('Content-Type', fileName.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    return new StreamableFile(body);
   }
 
   @Post(':name/versions/:version/stage')

@@ -1,4 +1,5 @@
 import { IsResourceName } from '../resource-name';
+import { keepAsSent } from '../keep-as-sent';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -27,6 +28,7 @@ export class CreateModelDto {
   @ApiPropertyOptional({ example: { team: 'botany' } })
   @IsOptional()
   @IsObject()
+  @keepAsSent()
   tags?: Record<string, string>;
 }
 
@@ -63,6 +65,7 @@ export class SetAliasDto {
   @ApiProperty({ example: 3 })
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version!: number;
 
   @ApiPropertyOptional({ example: 'new champion after the A/B test' })

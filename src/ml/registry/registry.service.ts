@@ -66,7 +66,7 @@ export class RegistryService {
   async resolve(name: string, ref: string): Promise<ModelVersion> {
     const model = await this.get(name);
     const byNumber = /^\d+$/.test(ref) ? model.versions.find((v) => v.version === Number(ref)) : undefined;
-    const aliased = model.aliases[ref] !== undefined ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
+    const aliased = Object.hasOwn(model.aliases, ref) ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
     const staged = model.versions.find((v) => v.stage.toLowerCase() === ref.toLowerCase() && v.stage !== 'None');
     const found = byNumber ?? aliased ?? (ref === 'latest' ? model.versions[0] : staged);
     if (!found) throw new NotFoundError('model version', `${name}/${ref}`, 'MODEL_VERSION_NOT_FOUND');
