@@ -145,6 +145,26 @@ describe('ML input hardening', () => {
     });
   });
 
+  describe('telemetry cursors', () => {
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+    it('a crafted cursor is a 400 naming the cursor; a well-formed one pages', async () => {
+      const id = '019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b';
+      for (const crafted of [
+        ['not a time', 'mcp-hub', id],
+        ['+275760-09-13T00:00:00.001Z', 'mcp-hub', id],
+        ['2026-01-01T00:00:00.000Z', 'mcp-hub', 'not-a-uuid'],
+        ['2026-01-01T00:00:00.000Z', 'mcp\u0000hub', id],
+        ['2026-01-01T00:00:00.000Z', 'x'.repeat(5000), id],
+      ]) {
+        expectFieldError(await get(`/api/telemetry/events?cursor=${cursor(crafted)}`), 'cursor');
+      }
+      expectFieldError(await get('/api/telemetry/events?cursor=%00'), 'cursor');
+      const page = await get(`/api/telemetry/events?cursor=${cursor(['2026-01-01T00:00:00.000Z', 'mcp-hub', id])}`);
+      expect(page.status).toBe(200);
+    });
+  });
+
   describe('numbers out of range', () => {
     it('answer 400 naming the field (1e308, 20 digits), or are stored when the column holds them', async () => {
       expectFieldError(await send('POST', `/api/ml/runs/${runId}/metrics`, { metrics: [{ key: 'loss', value: 1, step: 1e20 }] }), 'metrics.0.step');
