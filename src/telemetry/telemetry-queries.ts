@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '../platform/errors/app-error';
 import { EventsPageDto, EventsQueryDto, RollupsQueryDto } from './telemetry-query.dto';
@@ -14,16 +15,25 @@ interface Row {
   data: unknown;
 }
 
-const encodeCursor = (row: Row) => Buffer.from(JSON.stringify([row.time.toISOString(), row.source, row.id])).toString('base64url');
+export const encodeCursor = (row: Pick<Row, 'time' | 'source' | 'id'>) => Buffer.from(JSON.stringify([row.time.toISOString(), row.source, row.id])).toString('base64url');
 
-function decodeCursor(cursor: string): [string, string, string] {
+/** The time format encodeCursor writes (toISOString of a stored event), so every decoded time is one PostgreSQL accepts. */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A cursor's parts, checked so that a crafted one is a 400 naming the cursor rather than a database error. */
+export function decodeCursor(cursor: string): [Date, string, string] {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')) return value as [string, string, string];
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     // reported below
   }
-  throw new ValidationFailedError([{ field: 'cursor', reason: 'is not a cursor this endpoint returned' }]);
+  if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')) {
+    const [time, source, id] = value as [string, string, string];
+    const at = new Date(time);
+    if (CURSOR_TIME.test(time) && !Number.isNaN(at.getTime()) && !source.includes('\u0000') && isUUID(id)) return [at, source, id];
+  }
+  throw new ValidationFailedError([{ field: 'cursor', reason: 'is not a cursor this endpoint returned; pass nextCursor of the previous page unchanged' }]);
 }
 
 /** Read side of the stored telemetry: filtered pages (newest first, keyset cursor) and aggregates. */
@@ -60,7 +70,7 @@ export class TelemetryQueries {
     if (query.to) add('time < ?', new Date(query.to));
     if (query.cursor) {
       const [time, source, id] = decodeCursor(query.cursor);
-      params.push(new Date(time), source, id);
+      params.push(time, source, id);
       where.push(`(time, source, id) < ($${params.length - 2}, $${params.length - 1}, $${params.length}::uuid)`);
     }
     const limit = query.limit ?? 100;

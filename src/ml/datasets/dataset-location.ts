@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 
@@ -31,9 +31,19 @@ export function parseDatasetUri(uri: string, dataDir: string): DatasetLocation {
 
 /** True when path (symlinks followed where they exist) lies inside dir. */
 export function isInside(path: string, dir: string): boolean {
-  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
-  const base = real(dir);
-  const target = real(path);
-  const rel = relative(base, target);
+  // a name swapped while it is resolved may fail to resolve; the check on the opened file (dataset-file.ts) is the one that counts
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return isWithin(real(path), real(dir));
+}
+
+/** True when the absolute path lies below dir, comparing the names as given (no symlinks followed). */
+export function isWithin(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }

@@ -1,13 +1,16 @@
-import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors, UsePipes } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { DatasetDto, RegisterDatasetDto } from './dataset.dto';
 import { DatasetsService } from './datasets.service';
+import { IdOrNameParamsDto } from '../resource-name';
+import { StorableTextPipe } from '../storable-text.pipe';
 
 @ApiTags('ml')
 @Controller('ml/datasets')
+@UsePipes(StorableTextPipe)
 export class DatasetsController {
   constructor(private readonly datasets: DatasetsService) {}
 
@@ -44,8 +47,9 @@ export class DatasetsController {
   @Get(':idOrName')
   @ApiOperation({ summary: 'One dataset with its inferred schema' })
   @ApiOkResponse({ type: DatasetDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'idOrName breaks the resource-name rule' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Param('idOrName') idOrName: string): Promise<DatasetDto> {
+  get(@Param() { idOrName }: IdOrNameParamsDto): Promise<DatasetDto> {
     return this.datasets.get(idOrName);
   }
 }

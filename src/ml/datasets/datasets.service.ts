@@ -2,8 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Client as MinioClient } from 'minio';
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { FileHandle, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -12,9 +11,11 @@ import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationFai
 import { S3_CLIENT } from '../../platform/stores/store-tokens';
 import { Dataset } from './dataset.entity';
 import { DatasetLocation, parseDatasetUri } from './dataset-location';
+import { DatasetFileError, openInsideDataDir } from './dataset-file';
 import { DatasetProfiler } from './dataset-profile';
 import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
-import { byIdOrName } from '../resource-name';
+import { byIdOrName, isResourceName, resourceNameFrom } from '../resource-name';
+import { isUniqueViolation } from '../unique-violation';
 
 
 /** Registers datasets (by URI or upload), profiles them and hands workers a local file to read. */
@@ -68,7 +69,7 @@ export class DatasetsService {
 
   /** By id or by name; 404 otherwise. */
   async get(idOrName: string): Promise<Dataset> {
-    const found = await this.datasets.findOne({ where: byIdOrName(idOrName) });
+    const found = isResourceName(idOrName) ? await this.datasets.findOne({ where: byIdOrName(idOrName) }) : null;
     if (!found) throw new NotFoundError('dataset', idOrName);
     return found;
   }
@@ -87,32 +88,39 @@ export class DatasetsService {
       const cached = await stat(path).catch(() => null);
       if (!cached) await rename(await this.download(location, `cache-${randomUUID()}`), path);
     }
-    const sha256 = await sha256OfFile(path).catch(() => {
-      throw new DatasetChangedError(dataset, 'the file is gone');
+    const { handle } = await openInsideDataDir(path, this.config.datasets.dir).catch((error: unknown) => {
+      if (error instanceof DatasetFileError) throw new DatasetChangedError(dataset, error.problems[0].reason);
+      throw error;
     });
-    if (sha256 !== dataset.sha256) throw new DatasetChangedError(dataset, `its sha256 is now ${sha256}`);
+    try {
+      const sha256 = await sha256Of(handle);
+      if (sha256 !== dataset.sha256) throw new DatasetChangedError(dataset, `its sha256 is now ${sha256}`);
+    } finally {
+      await handle.close();
+    }
     return path;
   }
 
+  /** Hash, profile and parse read one handle, opened once and checked to lie inside DATA_DIR. */
   private async save(name: string, uri: string, format: DatasetFormat, path: string): Promise<Dataset> {
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw new ValidationFailedError([{ field: 'uri', reason: `no file at ${path}` }]);
+    const { handle, size } = await openInsideDataDir(path, this.config.datasets.dir);
     const profiler = new DatasetProfiler();
     const hash = createHash('sha256');
     try {
-      for await (const row of readRows(path, format, (chunk) => hash.update(chunk))) profiler.add(row);
+      for await (const row of readRows(handle, format, (chunk) => hash.update(chunk))) profiler.add(row);
     } catch (error) {
       if (error instanceof TableFormatError) throw new ValidationFailedError([{ field: 'file', reason: error.message }]);
       throw error;
+    } finally {
+      await handle.close();
     }
     if (profiler.rowCount === 0) throw new ValidationFailedError([{ field: 'file', reason: 'holds no data rows' }]);
     const sha256 = hash.digest('hex');
-    const size = info.size;
     const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: size, sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date() });
     try {
       return await this.datasets.save(dataset);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw nameTaken(name);
+      if (isUniqueViolation(error)) throw nameTaken(name);
       throw error;
     }
   }
@@ -145,10 +153,10 @@ export class DatasetChangedError extends ConflictError {
 
 const nameTaken = (name: string) => new ConflictError('DATASET_NAME_TAKEN', `A dataset named "${name}" already exists; choose another name`, { name });
 
-const stem = (path: string) => basename(path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'dataset';
+const stem = (path: string) => resourceNameFrom(basename(path).replace(/\.[^.]*$/, '')) ?? 'dataset';
 
-async function sha256OfFile(path: string): Promise<string> {
+async function sha256Of(handle: FileHandle): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream';
 
 export type DatasetFormat = 'csv' | 'jsonl';
 export type RawValue = string | number | boolean | null;
@@ -9,21 +11,32 @@ export type RawRow = Record<string, RawValue>;
 export class TableFormatError extends Error {}
 
 /**
- * Rows of a CSV (header line first) or JSON Lines file, streamed. CSV values stay strings.
- * `onBytes` sees every chunk read, so a caller can hash the file in the same pass.
+ * Rows of a CSV (header line first) or JSON Lines file, streamed from a path or from an open handle
+ * (read from its start; the caller closes it). CSV values stay strings. `onBytes` sees every chunk
+ * read, so a caller can hash the file in the same pass.
  */
-export async function* readRows(path: string, format: DatasetFormat, onBytes?: (chunk: Buffer) => void): AsyncGenerator<RawRow> {
-  const source = createReadStream(path);
+export async function* readRows(file: string | FileHandle, format: DatasetFormat, onBytes?: (chunk: Buffer) => void): AsyncGenerator<RawRow> {
+  const source = typeof file === 'string' ? createReadStream(file) : file.createReadStream({ start: 0, autoClose: false });
   if (onBytes) source.on('data', (chunk) => onBytes(chunk as Buffer));
-  if (format === 'csv') {
-    const parser = source.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }));
-    try {
-      for await (const row of parser) yield row as RawRow;
-    } catch (error) {
-      throw new TableFormatError(`CSV: ${(error as Error).message}`);
-    }
-    return;
+  try {
+    yield* format === 'csv' ? csvRows(source) : jsonLines(source);
+  } finally {
+    source.destroy();
   }
+}
+
+async function* csvRows(source: NodeJS.ReadableStream): AsyncGenerator<RawRow> {
+  // pipeline, not pipe: a read error reaches the parser (and so the caller) instead of leaving it waiting
+  const parser = pipeline(source, parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }), () => undefined);
+  try {
+    for await (const row of parser) yield row as RawRow;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall) throw error; // the file could not be read: not a format problem
+    throw new TableFormatError(`CSV: ${(error as Error).message}`);
+  }
+}
+
+async function* jsonLines(source: NodeJS.ReadableStream): AsyncGenerator<RawRow> {
   const lines = createInterface({ input: source, crlfDelay: Infinity });
   let number = 0;
   for await (const line of lines) {

@@ -1,8 +1,14 @@
-import { IsResourceName } from '../resource-name';
+import { IdParamsDto, IsResourceName } from '../resource-name';
+import { keepAsSent } from '../keep-as-sent';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
+export const METRIC_KEY = /^[A-Za-z0-9_.\-/]{1,128}$/;
+const METRIC_KEY_RULE = 'key must be 1-128 letters, digits, ".", "_", "-" or "/"';
+
+/** Metric steps live in an integer column. */
+const MAX_STEP = 2_147_483_647;
 
 export class CreateExperimentDto {
   @ApiProperty({ example: 'iris-baselines' })
@@ -26,11 +32,13 @@ export class CreateRunDto {
   @ApiPropertyOptional({ example: { n_estimators: 200 } })
   @IsOptional()
   @IsObject()
+  @keepAsSent()
   params?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: { team: 'vision' } })
   @IsOptional()
   @IsObject()
+  @keepAsSent()
   tags?: Record<string, string>;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Parent run (e.g. a hyper-parameter search)' })
@@ -42,18 +50,20 @@ export class CreateRunDto {
 export class LogParamsDto {
   @ApiProperty({ example: { learning_rate: 0.01 }, description: 'Write-once: a key already set to another value is a 409' })
   @IsObject()
+  @keepAsSent()
   params!: Record<string, unknown>;
 }
 
 export class SetTagsDto {
   @ApiProperty({ example: { reviewed: 'yes' } })
   @IsObject()
+  @keepAsSent()
   tags!: Record<string, string>;
 }
 
 export class MetricPointDto {
   @ApiProperty({ example: 'loss' })
-  @Matches(/^[A-Za-z0-9_.\-/]{1,128}$/, { message: 'key must be 1-128 letters, digits, ".", "_", "-" or "/"' })
+  @Matches(METRIC_KEY, { message: METRIC_KEY_RULE })
   key!: string;
 
   @ApiProperty({ example: 0.231 })
@@ -64,6 +74,7 @@ export class MetricPointDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_STEP)
   step?: number;
 }
 
@@ -109,4 +120,10 @@ export class CompareRunsQueryDto {
   @ApiProperty({ example: '0193a…,0193b…', description: 'Comma-separated run ids (2 or more)' })
   @IsString()
   ids!: string;
+}
+
+export class RunMetricParamsDto extends IdParamsDto {
+  @ApiProperty({ example: 'loss' })
+  @Matches(METRIC_KEY, { message: METRIC_KEY_RULE })
+  key!: string;
 }

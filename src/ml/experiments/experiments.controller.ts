@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UsePipes } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
-import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
+import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
+import { StorableTextPipe } from '../storable-text.pipe';
+import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunMetricParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
 
 const RUN_EXAMPLE = {
@@ -17,6 +19,8 @@ const RUN_EXAMPLE = {
 
 @ApiTags('ml')
 @Controller('ml')
+@UsePipes(StorableTextPipe)
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path parameter or field that breaks its rule, named in details' })
 @ApiNotFoundResponse({ type: ErrorResponseDto })
 export class ExperimentsController {
   constructor(private readonly experiments: ExperimentsService) {}
@@ -36,7 +40,7 @@ export class ExperimentsController {
 
   @Get('experiments/:idOrName')
   @ApiOperation({ summary: 'One experiment' })
-  get(@Param('idOrName') idOrName: string) {
+  get(@Param() { idOrName }: IdOrNameParamsDto) {
     return this.experiments.get(idOrName);
   }
 
@@ -44,13 +48,13 @@ export class ExperimentsController {
   @ApiOperation({ summary: 'Search the runs of an experiment: filter on params, tags and metrics, order by a metric' })
   @ApiOkResponse({ schema: { example: [RUN_EXAMPLE] } })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A filter or order it cannot read' })
-  runs(@Param('idOrName') idOrName: string, @Query() query: SearchRunsQueryDto) {
+  runs(@Param() { idOrName }: IdOrNameParamsDto, @Query() query: SearchRunsQueryDto) {
     return this.experiments.searchRuns(idOrName, query);
   }
 
   @Post('experiments/:idOrName/runs')
   @ApiOperation({ summary: 'Start a run by hand (training jobs create theirs)' })
-  createRun(@Param('idOrName') idOrName: string, @Body() dto: CreateRunDto) {
+  createRun(@Param() { idOrName }: IdOrNameParamsDto, @Body() dto: CreateRunDto) {
     return this.experiments.createRun(idOrName, dto);
   }
 
@@ -64,7 +68,7 @@ export class ExperimentsController {
   @Get('runs/:id')
   @ApiOperation({ summary: 'One run with its params, tags, artifacts and latest metrics' })
   @ApiOkResponse({ schema: { example: RUN_EXAMPLE } })
-  run(@Param('id', new ParseUUIDPipe()) id: string) {
+  run(@Param() { id }: IdParamsDto) {
     return this.experiments.getRun(id);
   }
 
@@ -72,34 +76,34 @@ export class ExperimentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log params (write-once)' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A key is already set to another value' })
-  params(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: LogParamsDto) {
+  params(@Param() { id }: IdParamsDto, @Body() dto: LogParamsDto) {
     return this.experiments.logParams(id, dto.params);
   }
 
   @Patch('runs/:id/tags')
   @ApiOperation({ summary: 'Set tags (they may change)' })
-  tags(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetTagsDto) {
+  tags(@Param() { id }: IdParamsDto, @Body() dto: SetTagsDto) {
     return this.experiments.setTags(id, dto.tags);
   }
 
   @Post('runs/:id/metrics')
   @HttpCode(204)
   @ApiOperation({ summary: 'Append metric points (key, value, step)' })
-  async metrics(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: LogMetricsDto): Promise<void> {
+  async metrics(@Param() { id }: IdParamsDto, @Body() dto: LogMetricsDto): Promise<void> {
     await this.experiments.logMetrics(id, dto.metrics);
   }
 
   @Get('runs/:id/metrics/:key')
   @ApiOperation({ summary: "A metric's full history, by step" })
   @ApiOkResponse({ schema: { example: [{ step: 1, value: 0.82, time: '2026-11-25T18:00:00Z' }, { step: 2, value: 0.41, time: '2026-11-25T18:00:01Z' }] } })
-  history(@Param('id', new ParseUUIDPipe()) id: string, @Param('key') key: string) {
+  history(@Param() { id, key }: RunMetricParamsDto) {
     return this.experiments.metricHistory(id, key);
   }
 
   @Post('runs/:id/finish')
   @HttpCode(204)
   @ApiOperation({ summary: 'End a run by hand' })
-  async finish(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: FinishRunDto): Promise<void> {
+  async finish(@Param() { id }: IdParamsDto, @Body() dto: FinishRunDto): Promise<void> {
     await this.experiments.finishRun(id, dto.status);
   }
 }

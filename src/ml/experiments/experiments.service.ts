@@ -8,7 +8,8 @@ import { Experiment } from './experiment.entity';
 import { latestMetricSql, parseRunFilter, parseRunOrder, runConditionsSql } from './run-filter';
 import { RunMetric } from './run-metric.entity';
 import { Run, RunStatus } from './run.entity';
-import { byIdOrName } from '../resource-name';
+import { byIdOrName, isResourceName } from '../resource-name';
+import { isUniqueViolation } from '../unique-violation';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -31,9 +32,16 @@ export class ExperimentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** The unique index decides between concurrent creates of one name: one wins, the others get a 409. */
   async create(name: string, description?: string): Promise<Experiment> {
-    if (await this.experiments.exist({ where: { name } })) throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists`, { name });
-    return this.experiments.save(this.experiments.create({ id: uuidv7(), name, description: description ?? null, createdAt: new Date() }));
+    const experiment = this.experiments.create({ id: uuidv7(), name, description: description ?? null, createdAt: new Date() });
+    try {
+      await this.experiments.insert(experiment);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists`, { name });
+      throw error;
+    }
+    return experiment;
   }
 
   /** The experiment of that name, created when missing (training jobs name theirs). */
@@ -47,7 +55,7 @@ export class ExperimentsService {
   }
 
   async get(idOrName: string): Promise<Experiment> {
-    const found = await this.experiments.findOne({ where: byIdOrName(idOrName) });
+    const found = isResourceName(idOrName) ? await this.experiments.findOne({ where: byIdOrName(idOrName) }) : null;
     if (!found) throw new NotFoundError('experiment', idOrName);
     return found;
   }
@@ -55,22 +63,24 @@ export class ExperimentsService {
   async createRun(experiment: string, options: { name?: string; params?: Record<string, unknown>; tags?: Record<string, string>; parentRunId?: string; datasetSha256?: string; trainingJobId?: string } = {}): Promise<Run> {
     const target = await this.get(experiment);
     if (options.parentRunId) await this.getRun(options.parentRunId);
-    return this.runs.save(
-      this.runs.create({
-        id: uuidv7(),
-        experimentId: target.id,
-        name: options.name ?? null,
-        status: 'running',
-        params: stringify(options.params ?? {}),
-        tags: options.tags ?? {},
-        artifacts: [],
-        datasetSha256: options.datasetSha256 ?? null,
-        parentRunId: options.parentRunId ?? null,
-        trainingJobId: options.trainingJobId ?? null,
-        createdAt: new Date(),
-        endedAt: null,
-      }),
-    );
+    // insert and update, not save: save's change detection calls methods on the jsonb values, and a
+    // caller's param may be named "hasOwnProperty" or "valueOf"
+    const run = this.runs.create({
+      id: uuidv7(),
+      experimentId: target.id,
+      name: options.name ?? null,
+      status: 'running',
+      params: stringify(options.params ?? {}),
+      tags: options.tags ?? {},
+      artifacts: [],
+      datasetSha256: options.datasetSha256 ?? null,
+      parentRunId: options.parentRunId ?? null,
+      trainingJobId: options.trainingJobId ?? null,
+      createdAt: new Date(),
+      endedAt: null,
+    });
+    await this.runs.insert(run);
+    return run;
   }
 
   async deleteRun(id: string): Promise<void> {
@@ -92,12 +102,13 @@ export class ExperimentsService {
     return this.dataSource.transaction(async (manager) => {
       const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
       if (!run) throw new NotFoundError('run', runId);
-      const clashes = Object.entries(values).filter(([k, v]) => k in run.params && run.params[k] !== v);
+      const clashes = Object.entries(values).filter(([k, v]) => Object.hasOwn(run.params, k) && run.params[k] !== v);
       if (clashes.length) {
         throw new ConflictError('PARAM_ALREADY_SET', `Params are write-once; already set: ${clashes.map(([k]) => `${k}=${run.params[k]}`).join(', ')}`, { params: Object.fromEntries(clashes.map(([k]) => [k, run.params[k]])) });
       }
       run.params = { ...run.params, ...values };
-      return manager.save(run);
+      await manager.update(Run, { id: run.id }, { params: run.params });
+      return run;
     });
   }
 

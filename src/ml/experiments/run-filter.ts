@@ -16,9 +16,17 @@ export interface RunOrder {
 const CLAUSE = /^(params|tags|metrics)\.([A-Za-z0-9_.-]+)\s*(!=|>=|<=|=|>|<)\s*(.+)$/;
 
 /**
+ * Decimal text that PostgreSQL casts to numeric without error. Digits and exponent are bounded (200 digits: its regex counts stop at 255) so
+ * the cast cannot overflow; the same rule (in SQL) guards the stored side of a comparison.
+ */
+const NUMERIC_TEXT = '^[[:space:]]*[-+]?([0-9]{1,200}([.][0-9]{0,200})?|[.][0-9]{1,200})([eE][-+]?[0-9]{1,4})?[[:space:]]*$';
+const NUMERIC_TEXT_JS = new RegExp(NUMERIC_TEXT.replaceAll('[[:space:]]', '\\s'));
+const isNumericText = (value: string) => NUMERIC_TEXT_JS.test(value);
+
+/**
  * Parses `metrics.accuracy >= 0.9 and params.adapter = sklearn and tags.team = "vision"`: clauses
- * joined by `and`; params and tags compare as text (numbers as numbers when both sides are), metrics
- * by their latest value.
+ * joined by `and`; params and tags compare as text, except <, <=, >, >= with a number, which compare
+ * as numbers and match only runs whose value is a number; metrics by their latest value.
  */
 export function parseRunFilter(filter: string | undefined): RunCondition[] {
   if (!filter?.trim()) return [];
@@ -52,8 +60,10 @@ export function runConditionsSql(conditions: RunCondition[], offset: number): { 
   for (const c of conditions) {
     if (c.kind === 'metrics') {
       sql.push(`(${latestMetricSql(next(c.key))}) ${c.op} ${next(Number(c.value))}`);
-    } else if (Number.isFinite(Number(c.value)) && c.op !== '=' && c.op !== '!=') {
-      sql.push(`(r.${c.kind} ->> ${next(c.key)})::double precision ${c.op} ${next(Number(c.value))}`);
+    } else if (isNumericText(c.value) && c.op !== '=' && c.op !== '!=') {
+      // a CASE, not an AND: PostgreSQL may evaluate AND operands in any order, so the cast could see "abc"
+      const value = `(r.${c.kind} ->> ${next(c.key)})`;
+      sql.push(`CASE WHEN ${value} ~ '${NUMERIC_TEXT}' THEN ${value}::numeric END ${c.op} ${next(c.value)}::numeric`);
     } else {
       sql.push(`(r.${c.kind} ->> ${next(c.key)}) ${c.op === '=' ? '=' : c.op === '!=' ? 'IS DISTINCT FROM' : c.op} ${next(c.value)}`);
     }

@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, StreamableFile, UsePipes } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { actorOf } from '../../platform/auth/api-keys.service';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
-import { CreateModelDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
+import { StorableTextPipe } from '../storable-text.pipe';
+import { CreateModelDto, ModelAliasParamsDto, ModelNameParamsDto, ModelRefParamsDto, ModelVersionParamsDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
 import { STAGES } from './registry.entities';
 import { RegistryService } from './registry.service';
 
@@ -20,6 +21,8 @@ const VERSION_EXAMPLE = {
 
 @ApiTags('ml')
 @Controller('ml/models')
+@UsePipes(StorableTextPipe)
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path parameter or field that breaks its rule, named in details' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown model, version or alias' })
 export class RegistryController {
   constructor(private readonly registry: RegistryService) {}
@@ -40,7 +43,7 @@ export class RegistryController {
   @Get(':name')
   @ApiOperation({ summary: 'A model with its versions (newest first) and aliases' })
   @ApiOkResponse({ schema: { example: { name: 'iris-classifier', aliases: { champion: 3 }, versions: [VERSION_EXAMPLE] } } })
-  get(@Param('name') name: string) {
+  get(@Param() { name }: ModelNameParamsDto) {
     return this.registry.get(name);
   }
 
@@ -48,14 +51,14 @@ export class RegistryController {
   @ApiOperation({ summary: 'Register a succeeded training job as the next version; the signature comes from the dataset schema' })
   @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed, or is already registered' })
-  register(@Param('name') name: string, @Body() dto: RegisterVersionDto, @Req() req: AuthenticatedRequest) {
+  register(@Param() { name }: ModelNameParamsDto, @Body() dto: RegisterVersionDto, @Req() req: AuthenticatedRequest) {
     return this.registry.registerFromJob(name, dto.jobId, actorOf(req.principal), dto.description);
   }
 
   @Get(':name/versions/:ref')
   @ApiOperation({ summary: 'One version by number, alias (champion), stage (production) or latest' })
   @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
-  version(@Param('name') name: string, @Param('ref') ref: string) {
+  version(@Param() { name, ref }: ModelRefParamsDto) {
     return this.registry.resolve(name, ref);
   }
 
@@ -63,11 +66,14 @@ export class RegistryController {
   @ApiOperation({ summary: "Download a version's model file (checksum verified on read; X-Artifact-Sha256 carries it)" })
   @ApiProduces('application/octet-stream', 'application/json')
   @ApiOkResponse({ description: 'The model file: model.pkl (sklearn), model.pt (torch) or model.json (node)' })
-  async artifact(@Param('name') name: string, @Param('ref') ref: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async artifact(@Param() { name, ref }: ModelRefParamsDto, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const { version, body, fileName } = await this.registry.artifact(name, ref);
     res.setHeader('X-Artifact-Sha256', version.artifactSha256);
     res.setHeader('X-Model-Version', String(version.version));
-    return new StreamableFile(body, { type: fileName.endsWith('.json') ? 'application/json' : 'application/octet-stream', disposition: `attachment; filename="${name}-v${version.version}-${fileName}"` });
+    // Express quotes the name and adds an RFC 6266 filename* for anything beyond printable ASCII
+    res.attachment(`${name}-v${version.version}-${fileName}`);
+    res.setHeader('Content-Type', fileName.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    return new StreamableFile(body);
   }
 
   @Post(':name/versions/:version/stage')
@@ -75,7 +81,7 @@ export class RegistryController {
   @ApiOperation({ summary: 'Move a version to None, Staging, Production or Archived; to Production archives the previous one atomically; rollback = promote an earlier version' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Invalid transition, or Production occupied with archiveExisting=false' })
-  transition(@Param('name') name: string, @Param('version', ParseIntPipe) version: number, @Body() dto: TransitionDto, @Req() req: AuthenticatedRequest) {
+  transition(@Param() { name, version }: ModelVersionParamsDto, @Body() dto: TransitionDto, @Req() req: AuthenticatedRequest) {
     const stage = stageOf(dto.stage);
     if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGES.join(', ')}` }]);
     return this.registry.transition(name, version, stage, dto, actorOf(req.principal));
@@ -85,21 +91,21 @@ export class RegistryController {
   @ApiOperation({ summary: 'Point an alias at a version (moving it)' })
   @ApiOkResponse({ schema: { example: { champion: 3, challenger: 4 } } })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A reserved alias, or an Archived version' })
-  setAlias(@Param('name') name: string, @Param('alias') alias: string, @Body() dto: SetAliasDto, @Req() req: AuthenticatedRequest) {
+  setAlias(@Param() { name, alias }: ModelAliasParamsDto, @Body() dto: SetAliasDto, @Req() req: AuthenticatedRequest) {
     return this.registry.setAlias(name, alias, dto.version, actorOf(req.principal), dto.reason);
   }
 
   @Delete(':name/aliases/:alias')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an alias' })
-  async removeAlias(@Param('name') name: string, @Param('alias') alias: string, @Req() req: AuthenticatedRequest): Promise<void> {
+  async removeAlias(@Param() { name, alias }: ModelAliasParamsDto, @Req() req: AuthenticatedRequest): Promise<void> {
     await this.registry.removeAlias(name, alias, actorOf(req.principal));
   }
 
   @Get(':name/history')
   @ApiOperation({ summary: 'The audit trail: versions created, stage transitions, alias moves — who, when, from, to, why' })
   @ApiOkResponse({ schema: { example: [{ seq: '7', version: 3, action: 'stage_transition', fromValue: 'Staging', toValue: 'Production', actor: 'key:release-bot', reason: 'beats v2', time: '2026-11-25T18:00:00Z' }] } })
-  history(@Param('name') name: string) {
+  history(@Param() { name }: ModelNameParamsDto) {
     return this.registry.historyOf(name);
   }
 }

@@ -1,7 +1,18 @@
 import { IsResourceName } from '../resource-name';
+import { keepAsSent } from '../keep-as-sent';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { STAGES } from './registry.entities';
+
+/** Version numbers live in an integer column. */
+export const MAX_VERSION = 2_147_483_647;
+
+export const ALIAS = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+export const ALIAS_RULE = '1-64 letters, digits, "_" or "-", starting with a letter';
+
+/** A version reference: a number, an alias, a stage name or "latest". */
+const VERSION_REF = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export class CreateModelDto {
   @ApiProperty({ example: 'iris-classifier' })
@@ -17,6 +28,7 @@ export class CreateModelDto {
   @ApiPropertyOptional({ example: { team: 'botany' } })
   @IsOptional()
   @IsObject()
+  @keepAsSent()
   tags?: Record<string, string>;
 }
 
@@ -53,6 +65,7 @@ export class SetAliasDto {
   @ApiProperty({ example: 3 })
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version!: number;
 
   @ApiPropertyOptional({ example: 'new champion after the A/B test' })
@@ -60,6 +73,34 @@ export class SetAliasDto {
   @IsString()
   @MaxLength(2000)
   reason?: string;
+}
+
+export class ModelNameParamsDto {
+  @ApiProperty({ example: 'iris-classifier' })
+  @IsResourceName()
+  name!: string;
+}
+
+export class ModelVersionParamsDto extends ModelNameParamsDto {
+  @ApiProperty({ example: 3 })
+  // decimal digits only: Number() would also read "0x10", " 1" or "1e3"
+  @Transform(({ value }) => (typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'version must be a version number (1, 2, ...)' })
+  @Min(1)
+  @Max(MAX_VERSION)
+  version!: number;
+}
+
+export class ModelRefParamsDto extends ModelNameParamsDto {
+  @ApiProperty({ example: 'champion', description: 'Version number, alias, stage (production) or latest' })
+  @Matches(VERSION_REF, { message: 'ref must be a version number, an alias, a stage or latest (1-64 letters, digits, "_" or "-")' })
+  ref!: string;
+}
+
+export class ModelAliasParamsDto extends ModelNameParamsDto {
+  @ApiProperty({ example: 'champion' })
+  @Matches(ALIAS, { message: `alias must be ${ALIAS_RULE}` })
+  alias!: string;
 }
 
 export const stageOf = (value: string) => STAGES.find((s) => s.toLowerCase() === value.toLowerCase());

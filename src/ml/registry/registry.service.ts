@@ -10,6 +10,9 @@ import { ModelArtifacts } from '../training/model-artifacts';
 import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelSignature, ModelVersion, RegisteredModel, Stage } from './registry.entities';
 import { aliasProblem, stageTransitionProblem } from './stage-rules';
+import { ALIAS, ALIAS_RULE } from './registry.dto';
+import { isResourceName, RESOURCE_NAME_RULE } from '../resource-name';
+import { isUniqueViolation } from '../unique-violation';
 
 export type ModelView = RegisteredModel & { versions: ModelVersion[]; aliases: Record<string, number> };
 
@@ -34,10 +37,18 @@ export class RegistryService {
     private readonly modelArtifacts: ModelArtifacts,
   ) {}
 
+  /** The unique index decides between concurrent creates of one name: one wins, the others get a 409. */
   async createModel(name: string, description: string | undefined, tags: Record<string, string> = {}): Promise<RegisteredModel> {
-    if (await this.models.exist({ where: { name } })) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
+    assertModelName(name);
     const now = new Date();
-    return this.models.save(this.models.create({ id: uuidv7(), name, description: description ?? null, tags, createdAt: now, updatedAt: now }));
+    const model = this.models.create({ id: uuidv7(), name, description: description ?? null, tags, createdAt: now, updatedAt: now });
+    try {
+      await this.models.insert(model);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
+      throw error;
+    }
+    return model;
   }
 
   list(): Promise<RegisteredModel[]> {
@@ -55,7 +66,7 @@ export class RegistryService {
   async resolve(name: string, ref: string): Promise<ModelVersion> {
     const model = await this.get(name);
     const byNumber = /^\d+$/.test(ref) ? model.versions.find((v) => v.version === Number(ref)) : undefined;
-    const aliased = model.aliases[ref] !== undefined ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
+    const aliased = Object.hasOwn(model.aliases, ref) ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
     const staged = model.versions.find((v) => v.stage.toLowerCase() === ref.toLowerCase() && v.stage !== 'None');
     const found = byNumber ?? aliased ?? (ref === 'latest' ? model.versions[0] : staged);
     if (!found) throw new NotFoundError('model version', `${name}/${ref}`, 'MODEL_VERSION_NOT_FOUND');
@@ -71,6 +82,7 @@ export class RegistryService {
 
   /** A new version from a succeeded training job; the model is created when missing. */
   async registerFromJob(name: string, jobId: string, actor: string, description?: string): Promise<ModelVersion> {
+    assertModelName(name);
     const job = await this.jobs.findOneBy({ id: jobId });
     if (!job) throw new NotFoundError('training job', jobId);
     if (job.status !== 'succeeded' || !job.artifact) throw conflict('JOB_NOT_SUCCEEDED', `Training job ${jobId} is ${job.status}; only a succeeded job can be registered`, { status: job.status });
@@ -154,7 +166,7 @@ export class RegistryService {
 
   /** Points an alias at a version, moving it from wherever it was. */
   async setAlias(name: string, alias: string, versionNumber: number, actor: string, reason?: string): Promise<Record<string, number>> {
-    if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(alias)) throw new ValidationFailedError([{ field: 'alias', reason: 'must be 1-64 letters, digits, "_" or "-", starting with a letter' }]);
+    if (!ALIAS.test(alias)) throw new ValidationFailedError([{ field: 'alias', reason: `must be ${ALIAS_RULE}` }]);
     const problem = aliasProblem(alias);
     if (problem) throw conflict('ALIAS_CLASH', `Alias "${alias}" cannot be used: ${problem}`, { alias });
     await this.dataSource.transaction(async (manager) => {
@@ -204,7 +216,7 @@ export class RegistryService {
   }
 
   private async modelNamed(name: string): Promise<RegisteredModel> {
-    const model = await this.models.findOneBy({ name });
+    const model = isResourceName(name) ? await this.models.findOneBy({ name }) : null;
     if (!model) throw new NotFoundError('model', name);
     return model;
   }
@@ -216,7 +228,7 @@ export class RegistryService {
   }
 
   private async lockModel(manager: EntityManager, name: string): Promise<RegisteredModel> {
-    const model = await manager.findOne(RegisteredModel, { where: { name }, lock: { mode: 'pessimistic_write' } });
+    const model = isResourceName(name) ? await manager.findOne(RegisteredModel, { where: { name }, lock: { mode: 'pessimistic_write' } }) : null;
     if (!model) throw new NotFoundError('model', name);
     return model;
   }
@@ -224,4 +236,9 @@ export class RegistryService {
   private audit(manager: EntityManager, modelId: string, version: number | null, action: string, fromValue: string | null, toValue: string | null, actor: string, reason: string | null) {
     return manager.insert(ModelHistoryEntry, { modelId, version, action, fromValue, toValue, actor, reason, time: new Date() });
   }
+}
+
+/** Names arrive from MCP tools as well as REST; a name that breaks the rule is refused before it reaches the database. */
+function assertModelName(name: string): void {
+  if (!isResourceName(name)) throw new ValidationFailedError([{ field: 'name', reason: `must be ${RESOURCE_NAME_RULE}` }]);
 }

@@ -1,4 +1,5 @@
 import { IsResourceName } from '../resource-name';
+import { keepAsSent } from '../keep-as-sent';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
@@ -56,6 +57,7 @@ export class SubmitTrainingJobDto {
   @ApiPropertyOptional({ example: { n_estimators: 200, max_depth: 5 }, description: "Checked against the algorithm's schema (GET /api/ml/adapters)" })
   @IsOptional()
   @IsObject()
+  @keepAsSent()
   hyperparameters?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: ValidationSpecDto, example: { holdout: 0.2 } })
@@ -112,6 +114,7 @@ export class JobLogsQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @ApiPropertyOptional({ example: 500, description: '1-5000, default 1000' })

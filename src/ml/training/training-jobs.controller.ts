@@ -1,11 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { JobLogsQueryDto, ListTrainingJobsQueryDto, SubmitTrainingJobDto, TrainingJobDto, TrainingJobLogDto } from './training-job.dto';
 import { TrainingJobsService } from './training-jobs.service';
+import { IdParamsDto } from '../resource-name';
+import { StorableTextPipe } from '../storable-text.pipe';
 
 @ApiTags('ml')
 @Controller('ml/training-jobs')
+@UsePipes(StorableTextPipe)
 export class TrainingJobsController {
   constructor(private readonly jobs: TrainingJobsService) {}
 
@@ -33,7 +36,7 @@ export class TrainingJobsController {
   @ApiOperation({ summary: 'One training job: status, progress, attempts, error, metrics, artifact' })
   @ApiOkResponse({ type: TrainingJobDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<TrainingJobDto> {
+  get(@Param() { id }: IdParamsDto): Promise<TrainingJobDto> {
     return this.jobs.get(id);
   }
 
@@ -41,7 +44,7 @@ export class TrainingJobsController {
   @ApiOperation({ summary: "A job's log lines in order; pass after=<last seq> to follow" })
   @ApiOkResponse({ type: [TrainingJobLogDto] })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  logs(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: JobLogsQueryDto): Promise<TrainingJobLogDto[]> {
+  logs(@Param() { id }: IdParamsDto, @Query() query: JobLogsQueryDto): Promise<TrainingJobLogDto[]> {
     return this.jobs.logLines(id, query.after, query.limit);
   }
 
@@ -51,7 +54,7 @@ export class TrainingJobsController {
   @ApiOkResponse({ type: TrainingJobDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job already finished' })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<TrainingJobDto> {
+  cancel(@Param() { id }: IdParamsDto): Promise<TrainingJobDto> {
     return this.jobs.cancel(id);
   }
 }

@@ -42,7 +42,8 @@ export class TrainingJobsService {
 
   async submit(dto: SubmitTrainingJobDto): Promise<TrainingJob> {
     const adapter = ADAPTER_CATALOG[dto.adapter];
-    const algorithm = adapter.algorithms[dto.algorithm];
+    // own keys only: "__proto__", "constructor" or "toString" would otherwise find Object.prototype's members
+    const algorithm = Object.hasOwn(adapter.algorithms, dto.algorithm) ? adapter.algorithms[dto.algorithm] : undefined;
     if (!algorithm) throw new ValidationFailedError([{ field: 'algorithm', reason: `"${dto.algorithm}" is not an algorithm of the ${dto.adapter} adapter; choose one of ${Object.keys(adapter.algorithms).join(', ')}` }]);
     const dataset = await this.datasets.get(dto.dataset).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new ValidationFailedError([{ field: 'dataset', reason: `no dataset with id or name "${dto.dataset}"; register it with POST /api/ml/datasets` }]);
