@@ -30,7 +30,7 @@ describe('secrets of upstream servers: masked wherever shown, encrypted at rest 
   let deadPort: number;
   const restart = async (env: Record<string, string>) => {
     await hub.stop();
-    hub = await HubProcess.start({ DATABASE_URL: fixture.databaseUrl, MCP_SERVERS_CONFIG: fixture.serversFile, REDIS_KEY_PREFIX: `test-secrets-${process.pid}:`, ...env });
+    hub = await HubProcess.start({ DATABASE_URL: fixture.databaseUrl, MCP_SERVERS_CONFIG: fixture.serversFile, REDIS_KEY_PREFIX: `test-secrets-${process.pid}:`, ALLOW_REST_STDIO_SERVERS: 'true', ...env });
     api = new HubApi(hub);
   };
 
@@ -38,7 +38,7 @@ describe('secrets of upstream servers: masked wherever shown, encrypted at rest 
     http = await EverythingHttpServer.create();
     await http.start();
     deadPort = await freePort();
-    fixture = await HubFixture.start('secrets', { mcpServers: {} });
+    fixture = await HubFixture.start('secrets', { mcpServers: {} }, { env: { ALLOW_REST_STDIO_SERVERS: 'true' } });
     hub = fixture.hub;
     api = fixture.api;
   });

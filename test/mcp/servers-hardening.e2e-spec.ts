@@ -21,7 +21,7 @@ describe('servers: create races, field limits, unavailable servers, catalog befo
     fixture = await HubFixture.start(
       'hardening',
       { mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] }, crashes: CRASH } },
-      { env: { MCP_UPSTREAM_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) }, ready: ['everything'] },
+      { env: { MCP_UPSTREAM_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), ALLOW_REST_STDIO_SERVERS: 'true' }, ready: ['everything'] },
     );
   });
 

@@ -38,6 +38,18 @@ describe('request bodies: encoding, charset, size and depth are client errors', 
     expect(response.text).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('400 naming the field for tags that are null, not strings, or hold a NUL', async () => {
+    for (const tags of [null, { team: 1 }, { team: 'a\u0000b' }]) {
+      const response = await rawRequest(fixture.hub.port, 'POST', '/api/ml/models', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'tagged', tags }) });
+      expect([response.status, String(response.json.details?.[0]?.field).split('.')[0]]).toEqual([400, 'tags']);
+    }
+  });
+
+  it('400 naming the field for a NUL anywhere a service would store it, on every route', async () => {
+    const response = await rawRequest(fixture.hub.port, 'GET', '/api/telemetry/events?type=a%00', {});
+    expect([response.status, response.json.details?.[0]?.field]).toEqual([400, 'type']);
+  });
+
   it('the hub is still healthy', async () => {
     expect((await fixture.api.get('/api/health')).status).toBe(200);
   });

@@ -53,7 +53,7 @@ export function mcpOpenApiPaths(): OpenAPIObject['paths'] {
       get: {
         tags: ['mcp'],
         summary: 'Legacy HTTP+SSE transport (protocol 2024-11-05): opens the event stream; its first event names the /messages URL to POST to',
-        responses: { '200': { description: 'text/event-stream' }, ...errors },
+        responses: { '200': { description: 'An endless event stream', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: endpoint\ndata: /messages?sessionId=6f1c…\n\n' } } } }, ...errors },
       },
     },
     '/messages': {

@@ -19,7 +19,7 @@ import {
   Validate,
   ValidateNested,
 } from 'class-validator';
-import { StringMapConstraint, StringMapRules } from './string-map.constraint';
+import { StringMapConstraint, StringMapRules } from '../../platform/validation/string-map.constraint';
 
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const SERVER_NAME_RULE = 'letters, digits, "_" and "-", starting with a letter or digit, at most 64 characters';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
@@ -6,11 +6,9 @@ import { ValidationFailedError } from '../../platform/errors/app-error';
 import { DatasetDto, RegisterDatasetDto } from './dataset.dto';
 import { DatasetsService } from './datasets.service';
 import { IdOrNameParamsDto } from '../resource-name';
-import { StorableTextPipe } from '../storable-text.pipe';
 
 @ApiTags('ml')
 @Controller('ml/datasets')
-@UsePipes(StorableTextPipe)
 export class DatasetsController {
   constructor(private readonly datasets: DatasetsService) {}
 

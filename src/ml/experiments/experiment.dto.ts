@@ -1,8 +1,9 @@
+import { StringMapConstraint, TAG_RULES } from '../../platform/validation/string-map.constraint';
 import { IdParamsDto, IsResourceName } from '../resource-name';
 import { keepAsSent } from '../keep-as-sent';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, Validate, ValidateIf } from 'class-validator';
 
 export const METRIC_KEY = /^[A-Za-z0-9_.\-/]{1,128}$/;
 const METRIC_KEY_RULE = 'key must be 1-128 letters, digits, ".", "_", "-" or "/"';
@@ -36,8 +37,9 @@ export class CreateRunDto {
   params?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: { team: 'vision' } })
-  @IsOptional()
-  @IsObject()
+  // null is not "no tags": the column is NOT NULL, so only an absent field is optional
+  @ValidateIf((_dto, value) => value !== undefined)
+  @Validate(StringMapConstraint, [TAG_RULES])
   @keepAsSent()
   tags?: Record<string, string>;
 
@@ -56,7 +58,7 @@ export class LogParamsDto {
 
 export class SetTagsDto {
   @ApiProperty({ example: { reviewed: 'yes' } })
-  @IsObject()
+  @Validate(StringMapConstraint, [TAG_RULES])
   @keepAsSent()
   tags!: Record<string, string>;
 }

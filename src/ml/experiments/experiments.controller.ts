@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
-import { StorableTextPipe } from '../storable-text.pipe';
 import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunMetricParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
 
@@ -19,7 +18,6 @@ const RUN_EXAMPLE = {
 
 @ApiTags('ml')
 @Controller('ml')
-@UsePipes(StorableTextPipe)
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path parameter or field that breaks its rule, named in details' })
 @ApiNotFoundResponse({ type: ErrorResponseDto })
 export class ExperimentsController {

@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, StreamableFile, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { actorOf } from '../../platform/auth/api-keys.service';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
-import { StorableTextPipe } from '../storable-text.pipe';
 import { CreateModelDto, ModelAliasParamsDto, ModelNameParamsDto, ModelRefParamsDto, ModelVersionParamsDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
 import { STAGES } from './registry.entities';
 import { RegistryService } from './registry.service';
@@ -21,7 +20,6 @@ const VERSION_EXAMPLE = {
 
 @ApiTags('ml')
 @Controller('ml/models')
-@UsePipes(StorableTextPipe)
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path parameter or field that breaks its rule, named in details' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown model, version or alias' })
 export class RegistryController {

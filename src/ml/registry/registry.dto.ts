@@ -1,8 +1,9 @@
+import { StringMapConstraint, TAG_RULES } from '../../platform/validation/string-map.constraint';
 import { IsResourceName } from '../resource-name';
 import { keepAsSent } from '../keep-as-sent';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, Validate, ValidateIf } from 'class-validator';
 import { STAGES } from './registry.entities';
 
 /** Version numbers live in an integer column. */
@@ -26,8 +27,9 @@ export class CreateModelDto {
   description?: string;
 
   @ApiPropertyOptional({ example: { team: 'botany' } })
-  @IsOptional()
-  @IsObject()
+  // null is not "no tags": the column is NOT NULL, so only an absent field is optional
+  @ValidateIf((_dto, value) => value !== undefined)
+  @Validate(StringMapConstraint, [TAG_RULES])
   @keepAsSent()
   tags?: Record<string, string>;
 }

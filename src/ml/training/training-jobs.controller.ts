@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { JobLogsQueryDto, ListTrainingJobsQueryDto, SubmitTrainingJobDto, TrainingJobDto, TrainingJobLogDto } from './training-job.dto';
 import { TrainingJobsService } from './training-jobs.service';
 import { IdParamsDto } from '../resource-name';
-import { StorableTextPipe } from '../storable-text.pipe';
 
 @ApiTags('ml')
 @Controller('ml/training-jobs')
-@UsePipes(StorableTextPipe)
 export class TrainingJobsController {
   constructor(private readonly jobs: TrainingJobsService) {}
 

@@ -8,6 +8,7 @@ import { HttpDrain } from '../shutdown/http-drain';
 import { RequestOriginMiddleware } from '../auth/request-origin.middleware';
 import { setupSwagger } from './swagger';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from './json-depth';
+import { StorableTextPipe } from './storable-text.pipe';
 
 const BODY_LIMIT = '10mb';
 
@@ -27,7 +28,7 @@ export function configureHttpApp(app: NestExpressApplication, extraApiPaths: Ope
   app.use(app.get(RequestOriginMiddleware).middleware);
   app.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter());
   setupSwagger(app, extraApiPaths);
 }

@@ -1,4 +1,4 @@
-import { ValidationFailedError } from '../platform/errors/app-error';
+import { ValidationFailedError } from '../errors/app-error';
 import { findUnstorableText, StorableTextPipe } from './storable-text.pipe';
 
 describe('findUnstorableText', () => {

@@ -38,3 +38,14 @@ export class StringMapConstraint implements ValidatorConstraintInterface {
     return `${args.property} ${stringMapProblem(args.value, args.constraints[0] as StringMapRules)}`;
   }
 }
+
+/** Tags of runs, experiments and models: short names, text values. */
+export const TAG_RULES: StringMapRules = {
+  maxEntries: 100,
+  maxKeyLength: 250,
+  maxValueLength: 5000,
+  // eslint-disable-next-line no-control-regex
+  key: { pattern: /^[^\u0000-\u001f]+$/, rule: 'non-empty text without control characters' },
+  // eslint-disable-next-line no-control-regex
+  forbidden: { pattern: /\u0000/, rule: 'a NUL character' },
+};

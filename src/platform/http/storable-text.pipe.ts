@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { FieldProblem, ValidationFailedError } from '../platform/errors/app-error';
+import { FieldProblem, ValidationFailedError } from '../errors/app-error';
 
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
