@@ -38,3 +38,13 @@ describe('RateLimiter.check and its bound', () => {
     expect(limiter.take('a', t0)).toBe(60);
   });
 });
+
+describe('RateLimiter across a minute boundary', () => {
+  it('refuses a second full burst right after the first, even when the two straddle a minute boundary', () => {
+    const limiter = new RateLimiter(60);
+    const boundary = 60_000 * 1000;
+    for (let i = 0; i < 60; i++) expect(limiter.take('k', boundary - 10)).toBe(0);
+    const second = Array.from({ length: 60 }, () => limiter.take('k', boundary + 10));
+    expect(second.filter((retry) => retry === 0).length).toBeLessThanOrEqual(1);
+  });
+});
