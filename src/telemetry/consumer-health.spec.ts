@@ -7,9 +7,11 @@ function clocked(staleMs = 30_000) {
 }
 
 describe('ConsumerHealth', () => {
-  it('is down until the consumer starts, and up while reads succeed', () => {
+  it('is up while the consumer starts, down when it is late to start, and up while reads succeed', () => {
     const { health, advance } = clocked();
-    expect(health.report()).toMatchObject({ healthy: false, reason: 'the telemetry consumer has not started', lastReadAgeMs: null });
+    expect(health.report()).toEqual({ healthy: true, lastReadAgeMs: null });
+    advance(30_001);
+    expect(health.report()).toMatchObject({ healthy: false, reason: 'the telemetry consumer has not started after 30001 ms', lastReadAgeMs: null });
     health.started();
     expect(health.report()).toEqual({ healthy: true, lastReadAgeMs: null });
     advance(200);

@@ -21,6 +21,7 @@ export interface ConsumerHealthReport {
  * stored batch clears the write failure.
  */
 export class ConsumerHealth {
+  private readonly createdAt: number;
   private startedAt?: number;
   private lastReadAt?: number;
   private readFailure?: Failure;
@@ -29,7 +30,9 @@ export class ConsumerHealth {
   constructor(
     private readonly staleMs = CONSUMER_STALE_MS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.createdAt = now();
+  }
 
   started(): void {
     this.startedAt = this.now();
@@ -74,7 +77,11 @@ export class ConsumerHealth {
     const lastReadAgeMs = this.lastReadAt === undefined ? null : now - this.lastReadAt;
     const failure = this.readFailure ?? this.writeFailure;
     const base = { lastReadAgeMs, ...(failure ? { lastError: failure.message } : {}) };
-    if (this.startedAt === undefined) return { healthy: false, reason: 'the telemetry consumer has not started', ...base };
+    // a hub that has just booted is starting, not broken: probes see it up until it is late
+    if (this.startedAt === undefined) {
+      const waited = now - this.createdAt;
+      return waited > this.staleMs ? { healthy: false, reason: `the telemetry consumer has not started after ${waited} ms`, ...base } : { healthy: true, ...base };
+    }
     if (this.readFailure) return { healthy: false, reason: `the telemetry consumer cannot read the stream for ${now - this.readFailure.since} ms: ${this.readFailure.message}`, ...base };
     if (this.writeFailure) return { healthy: false, reason: `the telemetry consumer cannot store events for ${now - this.writeFailure.since} ms: ${this.writeFailure.message}`, ...base };
     const idle = now - (this.lastReadAt ?? this.startedAt);

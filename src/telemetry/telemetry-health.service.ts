@@ -7,8 +7,8 @@ import { telemetryKeys } from './telemetry-stream';
 
 /**
  * The `telemetry` entry of /api/health: down when events wait past half of TELEMETRY_STREAM_MAXLEN,
- * when the stream holds events but no consumer group (Redis lost it), or when the consumer of this
- * process cannot read the stream or store what it read.
+ * when the consumer of this process cannot read the stream or store what it read, or, in a process
+ * without a consumer, when the stream holds events but no consumer group (Redis lost it).
  */
 @Injectable()
 export class TelemetryHealth {
@@ -24,7 +24,8 @@ export class TelemetryHealth {
         const reason =
           local && !local.healthy
             ? local.reason
-            : !groupExists && state.length > 0
+            : // a consumer of this process creates a missing group itself (its read failure shows above)
+              !local && !groupExists && state.length > 0
               ? `the stream holds ${state.length} events but no consumer group ${group}; no consumer stores them (start one: npm run worker)`
               : backlog >= backlogLimit
                 ? `${backlog} events wait to be stored, past half of TELEMETRY_STREAM_MAXLEN; start more consumers (npm run worker)`

@@ -12,6 +12,10 @@ import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
 
 const BATCH_WINDOW_MS = 20;
 const BATCH_SIZE = 500;
+/** Bus events kept while Redis is away; past it the oldest go, so an outage costs events, not the process. */
+export const MAX_BUFFERED_EVENTS = 100_000;
+/** Batches written at once; while Redis is away they wait in ioredis's queue, the rest here under the bound above. */
+const MAX_WRITES_IN_FLIGHT = 4;
 
 /**
  * Puts envelopes on the telemetry stream (XADD, approximately trimmed). Events of the in-process bus
@@ -26,6 +30,8 @@ export class TelemetryProducer implements OnModuleInit {
   private buffer: TelemetryEnvelope[] = [];
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** Events dropped since Redis last took a write. */
+  private dropped = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly source: string;
 
@@ -63,23 +69,49 @@ export class TelemetryProducer implements OnModuleInit {
   private enqueue(envelope: TelemetryEnvelope | undefined): void {
     if (!envelope) return;
     this.buffer.push(envelope);
+    if (this.buffer.length > MAX_BUFFERED_EVENTS) this.dropOldest();
     if (this.stopped) return;
-    if (this.buffer.length >= BATCH_SIZE) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), BATCH_WINDOW_MS);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.buffer.length === 0) return;
+    if (this.buffer.length >= BATCH_SIZE) this.flushIfRoom();
+    else this.timer ??= setTimeout(() => this.flushIfRoom(), BATCH_WINDOW_MS);
+  }
+
+  /** A finished write schedules the next, so events wait here rather than in an ever longer Redis queue. */
+  private flushIfRoom(): void {
+    this.timer = undefined;
+    if (this.inFlight.size < MAX_WRITES_IN_FLIGHT) void this.flush();
+  }
+
+  private dropOldest(): void {
+    const excess = this.buffer.length - MAX_BUFFERED_EVENTS;
+    this.buffer.splice(0, excess);
+    if (this.dropped === 0) this.logger.error(`Redis has been unreachable for ${MAX_BUFFERED_EVENTS} telemetry events; dropping the oldest from now on`);
+    this.dropped += excess;
   }
 
   private flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.buffer.splice(0);
-    const write = this.publish(batch).catch((error: Error) => {
-      this.buffer.unshift(...batch);
-      this.logger.warn(`Could not write ${batch.length} telemetry event(s) to Redis, keeping them for the next try: ${error.message}`);
-      if (!this.stopped) this.timer = setTimeout(() => void this.flush(), 1000);
+    const write = this.publish(batch).then(() => {
+      if (this.dropped > 0) this.logger.warn(`Telemetry reaches Redis again; ${this.dropped} event(s) were dropped while it was away`);
+      this.dropped = 0;
+      // after the finally below has freed this write's slot
+      if (!this.stopped) setImmediate(() => this.scheduleFlush());
     });
-    this.inFlight.add(write);
-    void write.finally(() => this.inFlight.delete(write));
-    return write;
+    const retried = write.catch((error: Error) => {
+      this.buffer.unshift(...batch);
+      if (this.buffer.length > MAX_BUFFERED_EVENTS) this.dropOldest();
+      this.logger.warn(`Could not write ${batch.length} telemetry event(s) to Redis, keeping them for the next try: ${error.message}`);
+      if (!this.stopped) this.timer = setTimeout(() => this.flushIfRoom(), 1000);
+    });
+    this.inFlight.add(retried);
+    void retried.finally(() => this.inFlight.delete(retried));
+    return retried;
   }
 
   private async stopAndFlush(): Promise<void> {
