@@ -40,7 +40,19 @@ export class AppConfig {
   };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
-  readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean };
+  readonly mcp: {
+    serversConfigPath: string;
+    watchConfig: boolean;
+    toolSeparator: string;
+    sessionIdleMs: number;
+    sessionUnusedMs: number;
+    maxSessions: number;
+    maxSessionsPerClient: number;
+    eventStoreMaxBytes: number;
+    eventStoreTotalBytes: number;
+    requestTimeoutMs: number;
+    lazyTools: boolean;
+  };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; rateLimitPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
   readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
@@ -90,6 +102,12 @@ export class AppConfig {
       watchConfig: env.MCP_SERVERS_WATCH,
       toolSeparator: env.MCP_TOOL_SEPARATOR,
       sessionIdleMs: env.MCP_SESSION_IDLE_MS,
+      sessionUnusedMs: env.MCP_SESSION_UNUSED_MS,
+      maxSessions: env.MCP_MAX_SESSIONS,
+      maxSessionsPerClient: env.MCP_MAX_SESSIONS_PER_CLIENT,
+      eventStoreMaxBytes: env.MCP_EVENT_STORE_MAX_BYTES,
+      eventStoreTotalBytes: env.MCP_EVENT_STORE_TOTAL_BYTES,
+      requestTimeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
       lazyTools: env.MCP_LAZY_TOOLS,
     };
     this.auth = { mode: env.AUTH_MODE, allowInsecureBind: env.ALLOW_INSECURE_BIND, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE };
