@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { InitializeRequest, JSONRPCMessage, RequestId, SUPPORTED_PROTOCOL_VERSIONS, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, InitializeRequest, JSONRPCMessage, RequestId, SUPPORTED_PROTOCOL_VERSIONS, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { isJsonRpcEnvelope, isRequest, responseIdOf } from './json-rpc-shape';
 
 /** The first protocol revision whose clients understand priming events and can resume POST streams. */
@@ -68,6 +68,7 @@ export class HubStreamableTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.closed) return;
     const answered = responseIdOf(message);
     const related = answered ?? options?.relatedRequestId;
     const streamId = related === undefined ? STANDALONE : this.requestStreams.get(related);
@@ -95,8 +96,12 @@ export class HubStreamableTransport implements Transport {
     }
   }
 
+  /** Requests still waiting get a ConnectionClosed error rather than an empty response; then every stream ends. */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const id of [...this.requestStreams.keys()]) {
+      await this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: 'Connection closed: the session ended before this request was answered' } });
+    }
     this.closed = true;
     for (const stream of this.streams.values()) if (stream.res && !stream.res.writableEnded) stream.res.end();
     this.streams.clear();
@@ -113,7 +118,7 @@ export class HubStreamableTransport implements Transport {
       return writeJsonRpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const raw = Array.isArray(body) ? body : [body];
-    // the protocol layer validates each message against its method's schema; here only the envelope
+    // McpEndpoints refused messages the SDK would drop (json-rpc-shape.ts) and the protocol layer validates params; here only the envelope
     if (raw.length === 0 || !raw.every(isJsonRpcEnvelope)) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
     const messages = raw as JSONRPCMessage[];
 
@@ -129,6 +134,10 @@ export class HubStreamableTransport implements Transport {
     }
 
     const requests = messages.filter(isRequest);
+    const ids = new Set(requests.map((r) => r.id));
+    if (ids.size < requests.length || requests.some((r) => this.requestStreams.has(r.id))) {
+      return writeJsonRpcError(res, 400, -32600, 'Invalid Request: a request id is already in use by a request that is not answered yet');
+    }
     if (requests.length === 0) {
       res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
       this.dispatch(messages, req);

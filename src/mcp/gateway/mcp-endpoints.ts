@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { AppConfig } from '../../platform/config/app-config';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import type { Principal } from '../../platform/auth/api-keys.service';
 import { ForbiddenError } from '../../platform/auth/auth.errors';
@@ -11,7 +12,9 @@ import { ProfileFilter } from '../servers-config/profile';
 import { AggregateServerFactory } from './aggregate-server.factory';
 import { BoundedEventStore } from './bounded-event-store';
 import { HubStreamableTransport } from './hub-streamable-transport';
+import { MessageProblem, bodyProblems, isValidRequestId } from './json-rpc-shape';
 import { McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
+import { PendingRequests } from './pending-requests';
 import { ProxyServerFactory } from './proxy-server.factory';
 import { serveToolCallsDirectly } from './direct-tool-calls';
 import type { SessionServer } from './session-server';
@@ -21,11 +24,13 @@ const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === des
 /**
  * What the MCP endpoints do once a request is admitted (McpIngress): Streamable HTTP sessions on
  * `/mcp`, `/mcp/servers/:name` and `/mcp/profiles/:profile`, and the legacy `/sse` + `/messages`.
- * Throws AppErrors (404 profile, 403 profile-bound key) for the ingress to answer.
+ * A message the SDK would drop unanswered is refused here with its JSON-RPC error. Throws AppErrors
+ * (404 profile, 403 profile-bound key) for the ingress to answer.
  */
 @Injectable()
 export class McpEndpoints {
   constructor(
+    private readonly config: AppConfig,
     private readonly sessions: McpSessions,
     private readonly aggregate: AggregateServerFactory,
     private readonly proxies: ProxyServerFactory,
@@ -35,6 +40,7 @@ export class McpEndpoints {
   async streamable(req: IncomingMessage, res: ServerResponse, body: unknown, requested: SessionScope, principal?: Principal): Promise<void> {
     const scope = this.effectiveScope(requested, principal);
     const keyId = principal?.keyId;
+    if (body !== undefined && refusedAsInvalid(res, body)) return;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string' && sessionId) {
       const session = this.sessions.get(sessionId);
@@ -43,7 +49,7 @@ export class McpEndpoints {
       }
       return (session.transport as HubStreamableTransport).handleRequest(req, res, body);
     }
-    if (req.method !== 'POST' || !isInitializeRequest(body)) return writeJsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+    if (req.method !== 'POST' || !isInitializeRequest(body)) return refuseSessionless(res, body);
 
     const session = this.createSessionServer(scope);
     const id = this.sessions.newId();
@@ -62,6 +68,7 @@ export class McpEndpoints {
   async legacyMessage(sessionId: string | null, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
     const session = sessionId ? this.sessions.get(sessionId) : undefined;
     if (!session || session.transportKind !== 'sse' || session.keyId !== principal?.keyId) return writeJsonRpcError(res, 404, -32001, 'Session not found');
+    if (body !== undefined && refusedAsInvalid(res, body)) return;
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, body);
   }
 
@@ -81,6 +88,7 @@ export class McpEndpoints {
     return this.aggregate.create(new ProfileFilter(profile));
   }
 
+  /** Connects the session's server, then watches its requests so each gets an answer. */
   private async connect(
     id: string,
     scope: SessionScope,
@@ -90,9 +98,35 @@ export class McpEndpoints {
     keyId: string | undefined,
   ): Promise<void> {
     const now = Date.now();
-    this.sessions.add({ id, scope, transportKind, server, transport, keyId, createdAt: now, lastActivity: now });
+    const requests = new PendingRequests(this.config.mcp.requestTimeoutMs);
+    this.sessions.add({ id, scope, transportKind, server, transport, keyId, requests, createdAt: now, lastActivity: now });
     server.onclose = () => this.sessions.remove(id, 'the transport closed');
     await server.connect(transport);
     serveToolCallsDirectly(transport, callTool);
+    requests.watch(transport);
   }
 }
+
+/** Answers 400 with the JSON-RPC error of every message the SDK would drop unanswered (one object, or an array for a batch); false when there is none. */
+function refusedAsInvalid(res: ServerResponse, body: unknown): boolean {
+  const problems = bodyProblems(body);
+  if (problems.length === 0) return false;
+  writeProblems(res, problems, Array.isArray(body));
+  return true;
+}
+
+/** A request without a session id that is not a valid initialize: its params are wrong, or it needs a session. */
+function refuseSessionless(res: ServerResponse, body: unknown): void {
+  const message = body as { method?: unknown; id?: unknown } | undefined;
+  if (message?.method === 'initialize' && isValidRequestId(message.id)) {
+    return writeProblems(res, [{ id: message.id, code: -32602, message: 'Invalid params: initialize needs protocolVersion (a string), capabilities (an object) and clientInfo (with name and version)' }], false);
+  }
+  writeJsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+}
+
+function writeProblems(res: ServerResponse, problems: MessageProblem[], batch: boolean): void {
+  const errors = problems.map(({ id, code, message }) => ({ jsonrpc: '2.0', id, error: { code, message } }));
+  const payload = JSON.stringify(batch ? errors : errors[0]);
+  res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
+}
+

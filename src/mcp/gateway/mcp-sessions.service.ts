@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, Notification } from '@modelcontextprotocol/sdk/types.js';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
+import type { PendingRequests } from './pending-requests';
 
 /** What a session is connected to: the aggregate `/mcp`, or one upstream through `/mcp/servers/:name`. */
 export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: string } | { kind: 'profile'; profile: string };
@@ -14,11 +15,13 @@ export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: str
 export interface McpSession {
   id: string;
   scope: SessionScope;
-  transportKind: 'streamable-http' | 'sse' | 'stdio';
+  transportKind: 'streamable-http' | 'sse';
   server: Server;
   transport: Transport;
   /** The API key that opened it; only that key may use it. */
   keyId?: string;
+  /** Its requests that are not answered yet. */
+  requests: PendingRequests;
   createdAt: number;
   lastActivity: number;
 }
@@ -83,6 +86,7 @@ export class McpSessions implements OnModuleInit {
 
   private async close(session: McpSession, reason: string): Promise<void> {
     this.remove(session.id, reason);
+    session.requests.answerAll(ErrorCode.ConnectionClosed, `Connection closed: ${reason}`);
     await session.server.close().catch((error: Error) => this.logger.warn(`Closing session ${session.id} failed: ${error.message}`));
   }
 
