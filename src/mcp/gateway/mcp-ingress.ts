@@ -4,7 +4,6 @@ import getRawBody from 'raw-body';
 import { AppConfig } from '../../platform/config/app-config';
 import { ApiKeyAuthorizer } from '../../platform/auth/api-key-authorizer';
 import type { Principal } from '../../platform/auth/api-keys.service';
-import { RateLimitedError } from '../../platform/auth/auth.errors';
 import { originPolicyProblem } from '../../platform/auth/origin-policy';
 import { AppError } from '../../platform/errors/app-error';
 import { toErrorResponse, writeErrorResponse } from '../../platform/errors/app-exception.filter';
@@ -67,7 +66,7 @@ export class McpIngress {
       case 'streamable':
         return this.endpoints.streamable(req, res, body, route.scope, principal);
       case 'legacy-stream':
-        return this.endpoints.legacyStream(res, principal);
+        return this.endpoints.legacyStream(req, res, principal);
       case 'legacy-message':
         return this.endpoints.legacyMessage(route.sessionId, req, res, body, principal);
     }
@@ -93,7 +92,8 @@ export class McpIngress {
     const body = errorBody(error, requestIdOf(req, res));
     if (body.statusCode >= 500) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
     else this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
-    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (error instanceof AppError && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     writeErrorResponse(res, body);
   }
 }
