@@ -31,11 +31,15 @@ export interface McpSession {
   used: boolean;
 }
 
+/** Time shutdown keeps for closing connections after the MCP requests in flight were answered. */
+const CLOSE_MARGIN_MS = 1000;
+
 /**
  * Every open MCP client session, within MCP_MAX_SESSIONS and MCP_MAX_SESSIONS_PER_CLIENT: idle ones
  * expire (unused ones sooner), catalog changes become list_changed notifications on aggregate
  * sessions, upstream notifications reach proxy sessions of that upstream (and log messages every
- * aggregate session), and all sessions close in the `ingress` phase.
+ * aggregate session). In the `ingress` phase of shutdown, the requests in flight are answered first
+ * (up to the drain timeout), then every session closes.
  */
 @Injectable()
 export class McpSessions implements OnModuleInit {
@@ -102,10 +106,28 @@ export class McpSessions implements OnModuleInit {
     this.events.publish('mcp.session', { session: id, change: 'closed', reason, transport: session.transportKind, durationMs: Date.now() - session.createdAt }, id);
   }
 
+  /** Shutdown: lets the requests in flight get their answers (new requests are refused by HttpDrain meanwhile), then closes every session. */
   async closeAll(reason: string): Promise<void> {
     clearInterval(this.sweeper);
     clearTimeout(this.pendingListChanged);
+    await this.settle(Math.max(0, this.config.shutdown.drainTimeoutMs - CLOSE_MARGIN_MS));
     await Promise.all([...this.sessions.values()].map((session) => this.close(session, reason)));
+  }
+
+  private async settle(graceMs: number): Promise<void> {
+    const waiting = () => [...this.sessions.values()].reduce((count, session) => count + session.requests.size, 0);
+    const inFlight = waiting();
+    if (inFlight === 0) return;
+    this.logger.log(`Waiting up to ${graceMs} ms for ${inFlight} MCP request(s) in flight to be answered`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.sessions.values()].map((session) => session.requests.settled())),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    const left = waiting();
+    if (left > 0) this.logger.warn(`${left} MCP request(s) still unanswered after ${graceMs} ms; they are answered with an error`);
+    else this.logger.log('Every MCP request in flight was answered');
   }
 
   private async close(session: McpSession, reason: string): Promise<void> {
