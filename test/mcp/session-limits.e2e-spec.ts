@@ -103,6 +103,10 @@ describe('bounded MCP sessions and replay buffers', () => {
     expect(legacy.status).toBe(503);
     expect(legacy.headers['retry-after']).toBeDefined();
 
+    // refusals come in floods: the first is logged, later ones summed up per sweep, none at error level
+    expect(hub.logs.filter((l) => l.msg.startsWith('New MCP session refused'))).toHaveLength(1);
+    expect(hub.logs.filter((l) => l.msg.includes('MCP_SESSION_LIMIT') || l.level >= 50)).toEqual([]);
+
     // a session that ends makes room again
     expect((await end(hub, '127.0.0.2', a1.session!)).status).toBe(200);
     const c2 = await open(hub, '127.0.0.4');

@@ -10,6 +10,7 @@ import { toErrorResponse, writeErrorResponse } from '../../platform/errors/app-e
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import { requestIdOf } from '../../platform/logging/logging.module';
 import { HttpDrain } from '../../platform/shutdown/http-drain';
+import { SessionLimitError } from './gateway.errors';
 import { McpEndpoints } from './mcp-endpoints';
 import { McpRoute, mcpRoute } from './mcp-routes';
 
@@ -90,8 +91,9 @@ export class McpIngress {
       return;
     }
     const body = errorBody(error, requestIdOf(req, res));
-    if (body.statusCode >= 500) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
-    else this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
+    // refusals at the session cap come in floods; McpSessions logs them summed up
+    if (body.statusCode >= 500 && !(error instanceof AppError)) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
+    else if (!(error instanceof SessionLimitError)) this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
     const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     if (error instanceof AppError && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     writeErrorResponse(res, body);

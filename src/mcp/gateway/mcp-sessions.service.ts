@@ -47,6 +47,8 @@ export class McpSessions implements OnModuleInit {
   private readonly sessions = new Map<string, McpSession>();
   private readonly perClient = new Map<string, number>();
   private readonly sweepMs: number;
+  /** New sessions refused at a cap since the last sweep. */
+  private refused = 0;
   private sweeper?: NodeJS.Timeout;
   private pendingListChanged?: NodeJS.Timeout;
 
@@ -75,8 +77,12 @@ export class McpSessions implements OnModuleInit {
   assertRoom(client: string): void {
     const { maxSessions, maxSessionsPerClient } = this.config.mcp;
     const retryAfter = Math.ceil(this.sweepMs / 1000);
-    if (this.sessions.size >= maxSessions) throw new SessionLimitError('hub', maxSessions, retryAfter);
-    if ((this.perClient.get(client) ?? 0) >= maxSessionsPerClient) throw new SessionLimitError('client', maxSessionsPerClient, retryAfter);
+    let refusal: SessionLimitError | undefined;
+    if (this.sessions.size >= maxSessions) refusal = new SessionLimitError('hub', maxSessions, retryAfter);
+    else if ((this.perClient.get(client) ?? 0) >= maxSessionsPerClient) refusal = new SessionLimitError('client', maxSessionsPerClient, retryAfter);
+    if (!refusal) return;
+    if (this.refused++ === 0) this.logger.warn(`New MCP session refused (${client}): ${refusal.message}`);
+    throw refusal;
   }
 
   add(session: McpSession): void {
@@ -153,6 +159,8 @@ export class McpSessions implements OnModuleInit {
       }
     }
     if (idle + unused > 0) this.logger.log(`Closed ${idle} idle MCP session(s) and ${unused} never used after initialize; ${this.sessions.size} open`);
+    if (this.refused > 1) this.logger.warn(`Refused ${this.refused} new MCP session(s) at the session caps in the last ${this.sweepMs} ms; ${this.sessions.size} open`);
+    this.refused = 0;
   }
 
   private scheduleListChanged(): void {
