@@ -13,6 +13,7 @@ export const HUB_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 export interface RunningProcess {
   port: number;
+  pid: number;
   dir: string;
   stop: () => Promise<void>;
 }
@@ -25,19 +26,20 @@ export async function everythingServersFile(): Promise<{ dir: string; file: stri
   return { dir, file };
 }
 
-/** The built hub on a free port with its own database, serving server-everything over stdio. */
-export async function startHub(extraArgs: string[] = []): Promise<RunningProcess> {
+/** The built hub on a free port with its own database, serving server-everything over stdio; `env` adds or overrides variables. */
+export async function startHub(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningProcess> {
   const { dir, file } = await everythingServersFile();
   const databaseUrl = freshDatabaseUrl();
   const port = await freePort();
   const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...extraArgs, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, NODE_ENV: 'production', AUTH_MODE: 'none' },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, NODE_ENV: 'production', AUTH_MODE: 'none', ...env },
     stdio: 'ignore',
   });
   await waitFor(`http://127.0.0.1:${port}/api/tools/everything/echo`, child);
   return {
     port,
+    pid: child.pid!,
     dir,
     stop: async () => {
       await stopChild(child);

@@ -1,7 +1,10 @@
-import { jsonOf } from '../support/http';
+import { Json, jsonOf } from '../support/http';
 import { SHUTDOWN_PHASES } from '../../src/platform/shutdown/shutdown-phase';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../support/test-database';
+import { HubFixture } from '../support/hub-fixture';
 import { HubProcess, LogLine, sleep } from '../support/hub-process';
+import { EVERYTHING_BIN } from '../support/mcp-servers';
+import { SseRecorder } from '../support/sse';
 
 const POOL_ENDED = 'Cannot use a pool after calling end on the pool';
 
@@ -22,6 +25,48 @@ function startSleepRequest(hub: HubProcess, seconds: number): Promise<Response> 
     body: JSON.stringify({ seconds }),
   });
 }
+
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const initialize = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+
+async function openMcpSession(url: string): Promise<string> {
+  const init = await fetch(url, { method: 'POST', headers: MCP_HEADERS, body: initialize });
+  await init.text();
+  const session = init.headers.get('mcp-session-id')!;
+  const headers = { ...MCP_HEADERS, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+  await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+  return session;
+}
+
+/** A slow tool call on a Streamable HTTP session: its answer (JSON, or the messages of its SSE stream) and, with a progress token, the progress seen so far. */
+function slowCall(url: string, session: string, id: number, tool: string, progressToken?: string) {
+  const messages: Json[] = [];
+  const headers = { ...MCP_HEADERS, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+  const params = { name: tool, arguments: { duration: 2, steps: 4 }, ...(progressToken ? { _meta: { progressToken } } : {}) };
+  const answer = (async () => {
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params }) });
+    if (!response.headers.get('content-type')?.includes('text/event-stream')) return { status: response.status, messages: [await response.text()] };
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return { status: response.status, messages };
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const data = /^data:(.*)$/m.exec(buffer.slice(0, end))?.[1].trim();
+        buffer = buffer.slice(end + 2);
+        if (data) messages.push(JSON.parse(data));
+      }
+    }
+  })();
+  const progressed = async () => {
+    for (let i = 0; i < 400 && !messages.some((m) => m.method === 'notifications/progress'); i++) await sleep(25);
+  };
+  return { answer, progressed };
+}
+
+const completed = expect.stringContaining('Long running operation completed');
 
 const phaseEvents = (logs: LogLine[]) =>
   logs.filter((l) => l.context === 'Shutdown' && /^Shutdown phase \w+ (started|finished|timed out)/.test(l.msg)).map((l) => l.msg.split(/:| in | after /)[0]);
@@ -65,6 +110,66 @@ describe('ordered shutdown on SIGTERM (built hub, real PostgreSQL)', () => {
       expect(instance.stopped_at).toBeInstanceOf(Date);
     } finally {
       await hub.stop();
+    }
+  });
+
+  it('lets MCP tool calls in flight get their real results, refuses new MCP sessions and requests with 503 and Retry-After meanwhile, and exits 0', async () => {
+    const fixture = await HubFixture.start('shutdown-mcp', { mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] } } }, { ready: ['everything'] });
+    const hub = fixture.hub;
+    const legacy = new SseRecorder();
+    try {
+      const aggregate = hub.url('/mcp');
+      const proxy = hub.url('/mcp/servers/everything');
+      const [onAggregate, onProxy] = [await openMcpSession(aggregate), await openMcpSession(proxy)];
+      await legacy.open(hub.url('/sse'));
+      const messages = hub.url(String((await legacy.waitFor((m) => m.event === 'endpoint')).data));
+      await fetch(messages, { method: 'POST', headers: MCP_HEADERS, body: initialize });
+      await legacy.waitFor((m) => m.data?.id === 0);
+
+      const plain = [1, 2, 3].map((id) => slowCall(aggregate, onAggregate, id, 'everything__trigger-long-running-operation'));
+      await fetch(messages, {
+        method: 'POST',
+        headers: MCP_HEADERS,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 31, method: 'tools/call', params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 2, steps: 4 }, _meta: { progressToken: 'legacy' } } }),
+      });
+      const streamed = [
+        ...[11, 12, 13].map((id) => slowCall(aggregate, onAggregate, id, 'everything__trigger-long-running-operation', `p${id}`)),
+        ...[21, 22].map((id) => slowCall(proxy, onProxy, id, 'trigger-long-running-operation', `p${id}`)),
+      ];
+      // every call is running upstream once its progress arrives (the plain ones were sent before them)
+      for (const call of streamed) await call.progressed();
+      await legacy.waitFor((m) => m.data?.method === 'notifications/progress');
+
+      hub.signal('SIGTERM');
+      await hub.waitForLog((l) => l.msg.startsWith('Shutdown phase ingress started'));
+      const newSession = await fetch(aggregate, { method: 'POST', headers: MCP_HEADERS, body: initialize });
+      const onOldSession = await fetch(aggregate, { method: 'POST', headers: { ...MCP_HEADERS, 'mcp-session-id': onAggregate }, body: JSON.stringify({ jsonrpc: '2.0', id: 40, method: 'ping' }) });
+
+      const plainAnswers = await Promise.all(plain.map((call) => call.answer));
+      const streamedAnswers = await Promise.all(streamed.map((call) => call.answer));
+      const legacyAnswer = await legacy.waitFor((m) => m.data?.id === 31);
+      const { code } = await hub.exited;
+
+      expect(newSession.status).toBe(503);
+      expect(newSession.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await jsonOf(newSession)).toMatchObject({ code: 'SHUTTING_DOWN' });
+      expect(onOldSession.status).toBe(503);
+      for (const [i, answer] of plainAnswers.entries()) {
+        expect(answer.status).toBe(200);
+        expect(JSON.parse(answer.messages[0])).toMatchObject({ id: i + 1, result: { content: [{ text: completed }] } });
+      }
+      for (const [i, answer] of streamedAnswers.entries()) {
+        expect(answer.status).toBe(200);
+        expect(answer.messages.at(-1)).toMatchObject({ id: [11, 12, 13, 21, 22][i], result: { content: [{ text: completed }] } });
+      }
+      expect(legacyAnswer.data).toMatchObject({ result: { content: [{ text: completed }] } });
+      expect(code).toBe(0);
+      expect(phaseEvents(hub.logs)).toEqual(SHUTDOWN_PHASES.flatMap((p) => [`Shutdown phase ${p} started`, `Shutdown phase ${p} finished`]));
+      expect(hub.logs.map((l) => l.msg)).toContain('Every MCP request in flight was answered');
+      expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
+    } finally {
+      await legacy.close();
+      await fixture.stop();
     }
   });
 

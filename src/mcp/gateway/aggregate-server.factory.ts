@@ -31,7 +31,7 @@ import { ProfileFilter } from '../servers-config/profile';
 import { HubToolRegistry, actorOf, jsonToolResult, mayCall } from '../hub-tools/hub-tool-registry';
 import type { Principal } from '../../platform/auth/api-keys.service';
 import { ToolEmbeddings } from './tool-embeddings.service';
-import type { SessionServer } from './session-server';
+import { SHARED_SCHEMA_VALIDATOR, type SessionServer } from './session-server';
 import type { ToolCallContext, ToolCallHandler } from './direct-tool-calls';
 
 interface Scope {
@@ -71,6 +71,7 @@ export class AggregateServerFactory {
         capabilities: offered,
         instructions:
           'This hub aggregates several MCP servers. Tools are named <server>__<tool>. Use hub__search_tools to find a tool and hub__call_tool to call any tool by its full name.',
+        jsonSchemaValidator: SHARED_SCHEMA_VALIDATOR,
       },
     );
     const separator = this.config.mcp.toolSeparator;

@@ -56,12 +56,17 @@ function errorResponse(id: RequestId, error: unknown): JSONRPCMessage {
  * keeps every other message. tools/call is the hub's hot path: this skips the SDK's per-request
  * schema parsing (the request twice, the result once — the upstream's result was parsed on arrival)
  * while keeping its behaviour: the same error responses, progress notifications related to the
- * request, and `notifications/cancelled` aborting the handler, after which no response is sent.
- * Call after `server.connect(transport)`.
+ * request, and `notifications/cancelled` or the transport closing aborting the handler, after which
+ * no response is sent. Call after `server.connect(transport)`.
  */
 export function serveToolCallsDirectly(transport: Transport, handler: ToolCallHandler): void {
   const running = new Map<RequestId, AbortController>();
   const sdk = transport.onmessage;
+  const closed = transport.onclose;
+  transport.onclose = () => {
+    for (const controller of running.values()) controller.abort('the session closed');
+    closed?.();
+  };
 
   const run = async (request: JSONRPCRequest): Promise<void> => {
     const id = request.id;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
-import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { InitializeRequest, JSONRPCMessage, RequestId, SUPPORTED_PROTOCOL_VERSIONS, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, InitializeRequest, JSONRPCMessage, RequestId, SUPPORTED_PROTOCOL_VERSIONS, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { BoundedEventStore, ReplayBudget } from './bounded-event-store';
 import { isJsonRpcEnvelope, isRequest, responseIdOf } from './json-rpc-shape';
 
 /** The first protocol revision whose clients understand priming events and can resume POST streams. */
@@ -24,7 +24,8 @@ interface ResponseStream {
  * Behaves as the MCP spec (2025-11-25) and the SDK transport do, with one difference: a POST whose
  * requests ask for no progress is answered with plain JSON, and only requests that want progress get
  * an SSE stream (event ids, priming event, resumption with Last-Event-ID). That saves the SSE and
- * priming round trip on the common case.
+ * priming round trip on the common case. The replay buffer is created with the first SSE event, so a
+ * session that never streams costs no buffer.
  */
 export class HubStreamableTransport implements Transport {
   onclose?: () => void;
@@ -34,13 +35,15 @@ export class HubStreamableTransport implements Transport {
 
   private readonly streams = new Map<string, ResponseStream>();
   private readonly requestStreams = new Map<RequestId, string>();
+  private events?: BoundedEventStore;
+  private standaloneOpened = false;
   private initialized = false;
   private closed = false;
   private protocolVersion = '2025-03-26';
 
   constructor(
     sessionId: string,
-    private readonly eventStore: EventStore,
+    private readonly replayBudget: ReplayBudget,
     private readonly onSessionClosed: () => void,
   ) {
     this.sessionId = sessionId;
@@ -68,11 +71,14 @@ export class HubStreamableTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.closed) return;
     const answered = responseIdOf(message);
     const related = answered ?? options?.relatedRequestId;
     const streamId = related === undefined ? STANDALONE : this.requestStreams.get(related);
     if (streamId === undefined) return;
     const stream = this.streams.get(streamId);
+    // a client that never opened the standalone stream has no event id to resume it from
+    if (streamId === STANDALONE && !stream && !this.standaloneOpened) return;
 
     if (stream?.json) {
       if (answered === undefined) return;
@@ -83,8 +89,9 @@ export class HubStreamableTransport implements Transport {
       return;
     }
 
-    const eventId = await this.eventStore.storeEvent(streamId, message);
-    if (stream?.res && !stream.res.writableEnded) stream.res.write(`id: ${eventId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+    const data = JSON.stringify(message);
+    const eventId = this.eventStore().store(streamId, data);
+    if (stream?.res && !stream.res.writableEnded) stream.res.write(`id: ${eventId}\nevent: message\ndata: ${data}\n\n`);
     if (stream && answered !== undefined) {
       stream.pending.delete(answered);
       this.requestStreams.delete(answered);
@@ -95,12 +102,17 @@ export class HubStreamableTransport implements Transport {
     }
   }
 
+  /** Requests still waiting get a ConnectionClosed error rather than an empty response; then every stream ends. */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const id of [...this.requestStreams.keys()]) {
+      await this.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: 'Connection closed: the session ended before this request was answered' } });
+    }
     this.closed = true;
     for (const stream of this.streams.values()) if (stream.res && !stream.res.writableEnded) stream.res.end();
     this.streams.clear();
     this.requestStreams.clear();
+    this.events?.clear();
     this.onclose?.();
   }
 
@@ -113,7 +125,7 @@ export class HubStreamableTransport implements Transport {
       return writeJsonRpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const raw = Array.isArray(body) ? body : [body];
-    // the protocol layer validates each message against its method's schema; here only the envelope
+    // McpEndpoints refused messages the SDK would drop (json-rpc-shape.ts) and the protocol layer validates params; here only the envelope
     if (raw.length === 0 || !raw.every(isJsonRpcEnvelope)) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
     const messages = raw as JSONRPCMessage[];
 
@@ -129,6 +141,10 @@ export class HubStreamableTransport implements Transport {
     }
 
     const requests = messages.filter(isRequest);
+    const ids = new Set(requests.map((r) => r.id));
+    if (ids.size < requests.length || requests.some((r) => this.requestStreams.has(r.id))) {
+      return writeJsonRpcError(res, 400, -32600, 'Invalid Request: a request id is already in use by a request that is not answered yet');
+    }
     if (requests.length === 0) {
       res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
       this.dispatch(messages, req);
@@ -142,7 +158,7 @@ export class HubStreamableTransport implements Transport {
 
     if (!stream.json) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId });
-      if (this.protocolVersion >= RESUMABLE_FROM) res.write(`id: ${await this.eventStore.storeEvent(stream.id, {} as JSONRPCMessage)}\ndata: \n\n`);
+      if (this.protocolVersion >= RESUMABLE_FROM) res.write(`id: ${this.eventStore().store(stream.id, '')}\ndata: \n\n`);
       res.on('close', () => {
         if (this.streams.get(stream.id)?.res === res) stream.res = undefined;
       });
@@ -162,14 +178,12 @@ export class HubStreamableTransport implements Transport {
     const lastEventId = req.headers['last-event-id'];
     const headers = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId };
     if (typeof lastEventId === 'string' && lastEventId) {
-      const streamId = await this.eventStore.getStreamIdForEventId?.(lastEventId);
+      const streamId = this.events?.streamIdOf(lastEventId);
       if (!streamId) return writeJsonRpcError(res, 400, -32000, 'Invalid event ID format');
       const existing = this.streams.get(streamId);
       if (existing?.res) return writeJsonRpcError(res, 409, -32000, 'Conflict: Stream already has an active connection');
       res.writeHead(200, headers);
-      await this.eventStore.replayEventsAfter(lastEventId, {
-        send: async (eventId, message) => void res.write(`id: ${eventId}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`),
-      });
+      this.events!.replayAfter(lastEventId, (eventId, data) => void res.write(`id: ${eventId}\nevent: message\ndata: ${data}\n\n`));
       if (existing) {
         existing.res = res;
         res.on('close', () => {
@@ -188,6 +202,7 @@ export class HubStreamableTransport implements Transport {
   }
 
   private attachStandalone(res: ServerResponse): void {
+    this.standaloneOpened = true;
     const stream: ResponseStream = { id: STANDALONE, res, json: false, pending: new Set(), collected: [] };
     this.streams.set(STANDALONE, stream);
     res.flushHeaders();
@@ -230,6 +245,11 @@ export class HubStreamableTransport implements Transport {
     const body = JSON.stringify(payload);
     // a known length lets Node send headers and body in one write instead of chunked framing
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'mcp-session-id': this.sessionId }).end(body);
+  }
+
+  private eventStore(): BoundedEventStore {
+    this.events ??= new BoundedEventStore(this.replayBudget);
+    return this.events;
   }
 
   private dropStream(stream: ResponseStream): void {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { AppConfig } from '../../platform/config/app-config';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import type { Principal } from '../../platform/auth/api-keys.service';
 import { ForbiddenError } from '../../platform/auth/auth.errors';
@@ -9,59 +10,84 @@ import { NotFoundError } from '../../platform/errors/app-error';
 import { ServersConfigService } from '../servers-config/servers-config.service';
 import { ProfileFilter } from '../servers-config/profile';
 import { AggregateServerFactory } from './aggregate-server.factory';
-import { BoundedEventStore } from './bounded-event-store';
+import { ReplayBudget } from './bounded-event-store';
 import { HubStreamableTransport } from './hub-streamable-transport';
+import { MessageProblem, bodyProblems, isValidRequestId } from './json-rpc-shape';
 import { McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
+import { PendingRequests } from './pending-requests';
 import { ProxyServerFactory } from './proxy-server.factory';
 import { serveToolCallsDirectly } from './direct-tool-calls';
 import type { SessionServer } from './session-server';
 
 const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === describeScope(b);
 
+const HANDSHAKE = new Set(['initialize', 'notifications/initialized']);
+
+/** Whether a request uses its session: anything but the messages of the initialize handshake. */
+function usesSession(method: string | undefined, body: unknown): boolean {
+  if (method !== 'POST') return true;
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => !HANDSHAKE.has((m as { method?: unknown } | null)?.method as string));
+}
+
+/** Who opens a session, for MCP_MAX_SESSIONS_PER_CLIENT: the API key, else the peer's IP address. */
+const clientOf = (req: IncomingMessage, principal?: Principal) => (principal?.keyId ? `key:${principal.keyId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`);
+
 /**
  * What the MCP endpoints do once a request is admitted (McpIngress): Streamable HTTP sessions on
  * `/mcp`, `/mcp/servers/:name` and `/mcp/profiles/:profile`, and the legacy `/sse` + `/messages`.
- * Throws AppErrors (404 profile, 403 profile-bound key) for the ingress to answer.
+ * A message the SDK would drop unanswered is refused here with its JSON-RPC error; a new session must
+ * fit the session caps. Throws AppErrors (404 profile, 403 profile-bound key, 503 session cap) for
+ * the ingress to answer.
  */
 @Injectable()
 export class McpEndpoints {
+  private readonly replayBudget: ReplayBudget;
+
   constructor(
+    private readonly config: AppConfig,
     private readonly sessions: McpSessions,
     private readonly aggregate: AggregateServerFactory,
     private readonly proxies: ProxyServerFactory,
     private readonly serversConfig: ServersConfigService,
-  ) {}
+  ) {
+    this.replayBudget = new ReplayBudget(config.mcp.eventStoreMaxBytes, config.mcp.eventStoreTotalBytes);
+  }
 
   async streamable(req: IncomingMessage, res: ServerResponse, body: unknown, requested: SessionScope, principal?: Principal): Promise<void> {
     const scope = this.effectiveScope(requested, principal);
     const keyId = principal?.keyId;
+    if (body !== undefined && refusedAsInvalid(res, body)) return;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string' && sessionId) {
-      const session = this.sessions.get(sessionId);
+      const session = this.sessions.get(sessionId, usesSession(req.method, body));
       if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope) || session.keyId !== keyId) {
         return writeJsonRpcError(res, 404, -32001, 'Session not found');
       }
       return (session.transport as HubStreamableTransport).handleRequest(req, res, body);
     }
-    if (req.method !== 'POST' || !isInitializeRequest(body)) return writeJsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+    if (req.method !== 'POST' || !isInitializeRequest(body)) return refuseSessionless(res, body);
 
+    this.sessions.assertRoom(clientOf(req, principal));
     const session = this.createSessionServer(scope, principal);
     const id = this.sessions.newId();
-    const transport = new HubStreamableTransport(id, new BoundedEventStore(), () => this.sessions.remove(id, 'the client ended the session'));
-    await this.connect(id, scope, 'streamable-http', session, transport, keyId);
+    const transport = new HubStreamableTransport(id, this.replayBudget, () => this.sessions.remove(id, 'the client ended the session'));
+    await this.connect(id, scope, 'streamable-http', session, transport, clientOf(req, principal), keyId);
     await transport.handleRequest(req, res, body);
   }
 
   /** Legacy HTTP+SSE (protocol 2024-11-05): the stream's first event names the /messages URL to POST to. */
-  async legacyStream(res: ServerResponse, principal?: Principal): Promise<void> {
+  async legacyStream(req: IncomingMessage, res: ServerResponse, principal?: Principal): Promise<void> {
     const scope = this.effectiveScope({ kind: 'aggregate' }, principal);
+    this.sessions.assertRoom(clientOf(req, principal));
     const transport = new SSEServerTransport('/messages', res);
-    await this.connect(transport.sessionId, scope, 'sse', this.createSessionServer(scope, principal), transport, principal?.keyId);
+    await this.connect(transport.sessionId, scope, 'sse', this.createSessionServer(scope, principal), transport, clientOf(req, principal), principal?.keyId);
   }
 
   async legacyMessage(sessionId: string | null, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
-    const session = sessionId ? this.sessions.get(sessionId) : undefined;
+    const session = sessionId ? this.sessions.get(sessionId, usesSession(req.method, body)) : undefined;
     if (!session || session.transportKind !== 'sse' || session.keyId !== principal?.keyId) return writeJsonRpcError(res, 404, -32001, 'Session not found');
+    if (body !== undefined && refusedAsInvalid(res, body)) return;
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, body);
   }
 
@@ -81,18 +107,50 @@ export class McpEndpoints {
     return this.aggregate.create(new ProfileFilter(profile), principal);
   }
 
+  /** Registers the session before connecting (so the session caps count it at once), then watches its requests. */
   private async connect(
     id: string,
     scope: SessionScope,
     transportKind: 'streamable-http' | 'sse',
     { server, callTool }: SessionServer,
     transport: HubStreamableTransport | SSEServerTransport,
+    client: string,
     keyId: string | undefined,
   ): Promise<void> {
     const now = Date.now();
-    this.sessions.add({ id, scope, transportKind, server, transport, keyId, createdAt: now, lastActivity: now });
+    const requests = new PendingRequests(this.config.mcp.requestTimeoutMs);
+    this.sessions.add({ id, scope, transportKind, server, transport, keyId, client, requests, createdAt: now, lastActivity: now, used: false });
     server.onclose = () => this.sessions.remove(id, 'the transport closed');
-    await server.connect(transport);
+    try {
+      await server.connect(transport);
+    } catch (error) {
+      this.sessions.remove(id, `connecting failed: ${(error as Error).message}`);
+      throw error;
+    }
     serveToolCallsDirectly(transport, callTool);
+    requests.watch(transport);
   }
+}
+
+/** Answers 400 with the JSON-RPC error of every message the SDK would drop unanswered (one object, or an array for a batch); false when there is none. */
+function refusedAsInvalid(res: ServerResponse, body: unknown): boolean {
+  const problems = bodyProblems(body);
+  if (problems.length === 0) return false;
+  writeProblems(res, problems, Array.isArray(body));
+  return true;
+}
+
+/** A request without a session id that is not a valid initialize: its params are wrong, or it needs a session. */
+function refuseSessionless(res: ServerResponse, body: unknown): void {
+  const message = body as { method?: unknown; id?: unknown } | undefined;
+  if (message?.method === 'initialize' && isValidRequestId(message.id)) {
+    return writeProblems(res, [{ id: message.id, code: -32602, message: 'Invalid params: initialize needs protocolVersion (a string), capabilities (an object) and clientInfo (with name and version)' }], false);
+  }
+  writeJsonRpcError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+}
+
+function writeProblems(res: ServerResponse, problems: MessageProblem[], batch: boolean): void {
+  const errors = problems.map(({ id, code, message }) => ({ jsonrpc: '2.0', id, error: { code, message } }));
+  const payload = JSON.stringify(batch ? errors : errors[0]);
+  res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }).end(payload);
 }

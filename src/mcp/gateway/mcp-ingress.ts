@@ -4,13 +4,13 @@ import getRawBody from 'raw-body';
 import { AppConfig } from '../../platform/config/app-config';
 import { ApiKeyAuthorizer } from '../../platform/auth/api-key-authorizer';
 import type { Principal } from '../../platform/auth/api-keys.service';
-import { RateLimitedError } from '../../platform/auth/auth.errors';
 import { originPolicyProblem } from '../../platform/auth/origin-policy';
 import { AppError } from '../../platform/errors/app-error';
 import { toErrorResponse, writeErrorResponse } from '../../platform/errors/app-exception.filter';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import { requestIdOf } from '../../platform/logging/logging.module';
 import { HttpDrain } from '../../platform/shutdown/http-drain';
+import { SessionLimitError } from './gateway.errors';
 import { McpEndpoints } from './mcp-endpoints';
 import { McpRoute, mcpRoute } from './mcp-routes';
 
@@ -67,7 +67,7 @@ export class McpIngress {
       case 'streamable':
         return this.endpoints.streamable(req, res, body, route.scope, principal);
       case 'legacy-stream':
-        return this.endpoints.legacyStream(res, principal);
+        return this.endpoints.legacyStream(req, res, principal);
       case 'legacy-message':
         return this.endpoints.legacyMessage(route.sessionId, req, res, body, principal);
     }
@@ -91,9 +91,11 @@ export class McpIngress {
       return;
     }
     const body = errorBody(error, requestIdOf(req, res));
-    if (body.statusCode >= 500) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
-    else this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
-    if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    // refusals at the session cap come in floods; McpSessions logs them summed up
+    if (body.statusCode >= 500 && !(error instanceof AppError)) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
+    else if (!(error instanceof SessionLimitError)) this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (error instanceof AppError && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     writeErrorResponse(res, body);
   }
 }

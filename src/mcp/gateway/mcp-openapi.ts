@@ -15,11 +15,12 @@ const INITIALIZE_EXAMPLE = {
 };
 
 const errors = {
-  '400': { description: 'Not a JSON-RPC message, no session, or an unsupported MCP-Protocol-Version' },
+  '400': { description: 'Not a JSON-RPC message, a message the MCP schema rejects (its JSON-RPC error: -32600 Invalid Request or -32602 Invalid params), no session, or an unsupported MCP-Protocol-Version' },
   '401': { description: 'API key missing or invalid (AUTH_MODE=api-key)' },
   '403': { description: 'Origin or Host not allowed, key without the mcp scope, or bound to another profile' },
   '404': { description: 'Unknown or expired Mcp-Session-Id' },
   '429': { description: 'Rate limit of the key reached (Retry-After)' },
+  '503': { description: 'The session caps are reached (MCP_SESSION_LIMIT: MCP_MAX_SESSIONS, MCP_MAX_SESSIONS_PER_CLIENT) or the hub is shutting down (Retry-After)' },
 };
 
 function streamable(summary: string, parameter?: { name: string; description: string; example: string }): OpenAPIObject['paths'][string] {

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, Notification } from '@modelcontextprotocol/sdk/types.js';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { SessionLimitError } from './gateway.errors';
+import type { PendingRequests } from './pending-requests';
 
 /** What a session is connected to: the aggregate `/mcp`, or one upstream through `/mcp/servers/:name`. */
 export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: string } | { kind: 'profile'; profile: string };
@@ -14,24 +16,39 @@ export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: str
 export interface McpSession {
   id: string;
   scope: SessionScope;
-  transportKind: 'streamable-http' | 'sse' | 'stdio';
+  transportKind: 'streamable-http' | 'sse';
   server: Server;
   transport: Transport;
   /** The API key that opened it; only that key may use it. */
   keyId?: string;
+  /** Who opened it, for MCP_MAX_SESSIONS_PER_CLIENT: `key:<id>` with API keys, else `ip:<address>`. */
+  client: string;
+  /** Its requests that are not answered yet. */
+  requests: PendingRequests;
   createdAt: number;
   lastActivity: number;
+  /** False until the client sends more than the initialize handshake; unused sessions expire after MCP_SESSION_UNUSED_MS. */
+  used: boolean;
 }
 
+/** Time shutdown keeps for closing connections after the MCP requests in flight were answered. */
+const CLOSE_MARGIN_MS = 1000;
+
 /**
- * Every open MCP client session: idle ones expire, catalog changes become list_changed notifications
- * on aggregate sessions, upstream notifications reach proxy sessions of that upstream (and log
- * messages every aggregate session), and all sessions close in the `ingress` phase.
+ * Every open MCP client session, within MCP_MAX_SESSIONS and MCP_MAX_SESSIONS_PER_CLIENT: idle ones
+ * expire (unused ones sooner), catalog changes become list_changed notifications on aggregate
+ * sessions, upstream notifications reach proxy sessions of that upstream (and log messages every
+ * aggregate session). In the `ingress` phase of shutdown, the requests in flight are answered first
+ * (up to the drain timeout), then every session closes.
  */
 @Injectable()
 export class McpSessions implements OnModuleInit {
   private readonly logger = new Logger('McpSessions');
   private readonly sessions = new Map<string, McpSession>();
+  private readonly perClient = new Map<string, number>();
+  private readonly sweepMs: number;
+  /** New sessions refused at a cap since the last sweep. */
+  private refused = 0;
   private sweeper?: NodeJS.Timeout;
   private pendingListChanged?: NodeJS.Timeout;
 
@@ -41,14 +58,14 @@ export class McpSessions implements OnModuleInit {
     private readonly upstreams: UpstreamManager,
     coordinator: ShutdownCoordinator,
   ) {
+    this.sweepMs = Math.min(config.mcp.sessionIdleMs, config.mcp.sessionUnusedMs, 60_000);
     coordinator.register({ phase: 'ingress', name: 'mcp-sessions', close: () => this.closeAll('the hub is shutting down') });
   }
 
   onModuleInit(): void {
     this.events.subscribe(() => this.scheduleListChanged(), ['mcp.catalog.changed']);
     this.upstreams.onNotification((server, notification) => this.forwardUpstreamNotification(server, notification));
-    const idleMs = this.config.mcp.sessionIdleMs;
-    this.sweeper = setInterval(() => this.expireIdle(idleMs), Math.min(idleMs, 60_000));
+    this.sweeper = setInterval(() => this.expire(), this.sweepMs);
     this.sweeper.unref();
   }
 
@@ -56,14 +73,31 @@ export class McpSessions implements OnModuleInit {
     return randomUUID();
   }
 
+  /** Throws SessionLimitError (503) when the hub or this client holds as many sessions as it may. */
+  assertRoom(client: string): void {
+    const { maxSessions, maxSessionsPerClient } = this.config.mcp;
+    const retryAfter = Math.ceil(this.sweepMs / 1000);
+    let refusal: SessionLimitError | undefined;
+    if (this.sessions.size >= maxSessions) refusal = new SessionLimitError('hub', maxSessions, retryAfter);
+    else if ((this.perClient.get(client) ?? 0) >= maxSessionsPerClient) refusal = new SessionLimitError('client', maxSessionsPerClient, retryAfter);
+    if (!refusal) return;
+    if (this.refused++ === 0) this.logger.warn(`New MCP session refused (${client}): ${refusal.message}`);
+    throw refusal;
+  }
+
   add(session: McpSession): void {
     this.sessions.set(session.id, session);
+    this.perClient.set(session.client, (this.perClient.get(session.client) ?? 0) + 1);
     this.events.publish('mcp.session', { session: session.id, change: 'opened', transport: session.transportKind, scope: describeScope(session.scope) }, session.id);
   }
 
-  get(id: string): McpSession | undefined {
+  /** The session, marked active (and used, unless the request is part of the initialize handshake). */
+  get(id: string, use = true): McpSession | undefined {
     const session = this.sessions.get(id);
-    if (session) session.lastActivity = Date.now();
+    if (session) {
+      session.lastActivity = Date.now();
+      if (use) session.used = true;
+    }
     return session;
   }
 
@@ -72,25 +106,61 @@ export class McpSessions implements OnModuleInit {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
+    const left = (this.perClient.get(session.client) ?? 1) - 1;
+    if (left > 0) this.perClient.set(session.client, left);
+    else this.perClient.delete(session.client);
     this.events.publish('mcp.session', { session: id, change: 'closed', reason, transport: session.transportKind, durationMs: Date.now() - session.createdAt }, id);
   }
 
+  /** Shutdown: lets the requests in flight get their answers (new requests are refused by HttpDrain meanwhile), then closes every session. */
   async closeAll(reason: string): Promise<void> {
     clearInterval(this.sweeper);
     clearTimeout(this.pendingListChanged);
+    await this.settle(Math.max(0, this.config.shutdown.drainTimeoutMs - CLOSE_MARGIN_MS));
     await Promise.all([...this.sessions.values()].map((session) => this.close(session, reason)));
+  }
+
+  private async settle(graceMs: number): Promise<void> {
+    const waiting = () => [...this.sessions.values()].reduce((count, session) => count + session.requests.size, 0);
+    const inFlight = waiting();
+    if (inFlight === 0) return;
+    this.logger.log(`Waiting up to ${graceMs} ms for ${inFlight} MCP request(s) in flight to be answered`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.sessions.values()].map((session) => session.requests.settled())),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    const left = waiting();
+    if (left > 0) this.logger.warn(`${left} MCP request(s) still unanswered after ${graceMs} ms; they are answered with an error`);
+    else this.logger.log('Every MCP request in flight was answered');
   }
 
   private async close(session: McpSession, reason: string): Promise<void> {
     this.remove(session.id, reason);
+    session.requests.answerAll(ErrorCode.ConnectionClosed, `Connection closed: ${reason}`);
     await session.server.close().catch((error: Error) => this.logger.warn(`Closing session ${session.id} failed: ${error.message}`));
   }
 
-  private expireIdle(idleMs: number): void {
-    const cutoff = Date.now() - idleMs;
+  /** Closes sessions idle for MCP_SESSION_IDLE_MS, and those never used after initialize for MCP_SESSION_UNUSED_MS; none waiting for an answer. */
+  private expire(): void {
+    const now = Date.now();
+    const { sessionIdleMs, sessionUnusedMs } = this.config.mcp;
+    let idle = 0;
+    let unused = 0;
     for (const session of this.sessions.values()) {
-      if (session.lastActivity < cutoff) void this.close(session, `idle for more than ${idleMs} ms`);
+      if (session.requests.size > 0) continue;
+      if (!session.used && session.createdAt < now - sessionUnusedMs) {
+        unused++;
+        void this.close(session, `unused for more than ${sessionUnusedMs} ms after initialize`);
+      } else if (session.lastActivity < now - sessionIdleMs) {
+        idle++;
+        void this.close(session, `idle for more than ${sessionIdleMs} ms`);
+      }
     }
+    if (idle + unused > 0) this.logger.log(`Closed ${idle} idle MCP session(s) and ${unused} never used after initialize; ${this.sessions.size} open`);
+    if (this.refused > 1) this.logger.warn(`Refused ${this.refused} new MCP session(s) at the session caps in the last ${this.sweepMs} ms; ${this.sessions.size} open`);
+    this.refused = 0;
   }
 
   private scheduleListChanged(): void {

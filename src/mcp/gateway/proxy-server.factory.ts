@@ -6,7 +6,7 @@ import { toMcpError } from './mcp-errors';
 import { RequestMeter } from './request-meter';
 import { ProgressRelay } from './progress-relay';
 import type { ToolCallContext } from './direct-tool-calls';
-import type { SessionServer } from './session-server';
+import { SHARED_SCHEMA_VALIDATOR, type SessionServer } from './session-server';
 
 type Context = Pick<ToolCallContext, 'signal' | 'sessionId' | '_meta' | 'sendNotification'>;
 
@@ -25,7 +25,7 @@ export class ProxyServerFactory {
   /** Throws (404/503) when the server is unknown or not connected. */
   create(name: string): SessionServer {
     const identity = this.upstreams.serverIdentity(name);
-    const server = new Server(identity.info ?? { name, version: 'unknown' }, { capabilities: identity.capabilities, instructions: identity.instructions });
+    const server = new Server(identity.info ?? { name, version: 'unknown' }, { capabilities: identity.capabilities, instructions: identity.instructions, jsonSchemaValidator: SHARED_SCHEMA_VALIDATOR });
 
     const forward = (request: Request, extra: Context): Promise<Result> => {
       const tool = request.method === 'tools/call' ? String((request.params as { name?: unknown })?.name) : undefined;

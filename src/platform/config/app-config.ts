@@ -40,7 +40,20 @@ export class AppConfig {
   };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
-  readonly mcp: { serversConfigPath: string; watchConfig: boolean; toolSeparator: string; sessionIdleMs: number; lazyTools: boolean; upstreamMaxMessageBytes: number };
+  readonly mcp: {
+    serversConfigPath: string;
+    watchConfig: boolean;
+    toolSeparator: string;
+    sessionIdleMs: number;
+    sessionUnusedMs: number;
+    maxSessions: number;
+    maxSessionsPerClient: number;
+    eventStoreMaxBytes: number;
+    eventStoreTotalBytes: number;
+    requestTimeoutMs: number;
+    lazyTools: boolean;
+    upstreamMaxMessageBytes: number;
+  };
   readonly secrets: { encryptionKey?: string };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; allowRestStdioServers: boolean; rateLimitPerMinute: number; failuresPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
@@ -92,6 +105,12 @@ export class AppConfig {
       watchConfig: env.MCP_SERVERS_WATCH,
       toolSeparator: env.MCP_TOOL_SEPARATOR,
       sessionIdleMs: env.MCP_SESSION_IDLE_MS,
+      sessionUnusedMs: env.MCP_SESSION_UNUSED_MS,
+      maxSessions: env.MCP_MAX_SESSIONS,
+      maxSessionsPerClient: env.MCP_MAX_SESSIONS_PER_CLIENT,
+      eventStoreMaxBytes: env.MCP_EVENT_STORE_MAX_BYTES,
+      eventStoreTotalBytes: env.MCP_EVENT_STORE_TOTAL_BYTES,
+      requestTimeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
       lazyTools: env.MCP_LAZY_TOOLS,
       upstreamMaxMessageBytes: env.MCP_UPSTREAM_MAX_MESSAGE_BYTES,
     };

@@ -160,6 +160,48 @@ export class EnvironmentVariables {
   @IsInt()
   MCP_SESSION_IDLE_MS!: number;
 
+  @EnvVar({ default: '120000', expected: 'an integer from 1000 to 86400000 (milliseconds)', description: 'MCP sessions that made no request after initialize (and opened no stream) are closed after this long' })
+  @ToInteger()
+  @Min(1000)
+  @Max(86400000)
+  @IsInt()
+  MCP_SESSION_UNUSED_MS!: number;
+
+  @EnvVar({ default: '10000', expected: 'an integer from 1 to 1000000', description: 'Open MCP sessions (Streamable HTTP and SSE) the hub holds at most; more get 503 with Retry-After' })
+  @ToInteger()
+  @Min(1)
+  @Max(1000000)
+  @IsInt()
+  MCP_MAX_SESSIONS!: number;
+
+  @EnvVar({ default: '1000', expected: 'an integer from 1 to 1000000', description: 'Open MCP sessions per API key (AUTH_MODE=api-key), else per client IP address; more get 503 with Retry-After' })
+  @ToInteger()
+  @Min(1)
+  @Max(1000000)
+  @IsInt()
+  MCP_MAX_SESSIONS_PER_CLIENT!: number;
+
+  @EnvVar({ default: '4194304', expected: 'an integer from 0 to 1073741824 (bytes)', description: 'Replay buffer of one MCP session (SSE events a client resumes with Last-Event-ID); the oldest events go first' })
+  @ToInteger()
+  @Min(0)
+  @Max(1073741824)
+  @IsInt()
+  MCP_EVENT_STORE_MAX_BYTES!: number;
+
+  @EnvVar({ default: '134217728', expected: 'an integer from 0 to 17179869184 (bytes)', description: 'Replay buffers of all MCP sessions together; events beyond it are sent but not kept for replay' })
+  @ToInteger()
+  @Min(0)
+  @Max(17179869184)
+  @IsInt()
+  MCP_EVENT_STORE_TOTAL_BYTES!: number;
+
+  @EnvVar({ default: '300000', expected: 'an integer from 1000 to 86400000 (milliseconds)', description: 'An MCP request the hub has had nothing to send for (no result, no progress) this long gets a RequestTimeout error; keep it above the timeouts.requestMs of servers' })
+  @ToInteger()
+  @Min(1000)
+  @Max(86400000)
+  @IsInt()
+  MCP_REQUEST_TIMEOUT_MS!: number;
+
   @EnvVar({ default: 'false', expected: 'true or false', description: 'Lazy mode: /mcp lists only the hub__ meta-tools (every tool stays callable through hub__call_tool)' })
   @ToBoolean()
   @IsBoolean()

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '../config/app-config';
 import { ShutdownCoordinator } from './shutdown-coordinator';
 import { ShuttingDownError } from '../errors/app-error';
 import { toErrorResponse, writeErrorResponse } from '../errors/app-exception.filter';
@@ -10,17 +11,23 @@ import { requestIdOf } from '../logging/logging.module';
 const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
 
 /**
- * The `ingress` participant: once shutdown begins, new requests (but health probes) get 503,
- * requests already running finish, then the HTTP server stops listening.
+ * The `ingress` participant: once shutdown begins, new requests (but health probes) get 503 with
+ * Retry-After, requests already running finish, then the HTTP server stops listening.
  */
 @Injectable()
 export class HttpDrain {
   private readonly logger = new Logger('HttpDrain');
+  private readonly retryAfter: string;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private server?: Server;
 
-  constructor(private readonly coordinator: ShutdownCoordinator) {
+  constructor(
+    private readonly coordinator: ShutdownCoordinator,
+    config: AppConfig,
+  ) {
+    // by then this instance is gone or another one has taken its place
+    this.retryAfter = String(Math.max(1, Math.ceil(config.shutdown.drainTimeoutMs / 1000)));
     coordinator.register({ phase: 'ingress', name: 'http-server', close: () => this.drain() });
   }
 
@@ -39,6 +46,7 @@ export class HttpDrain {
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.coordinator.isShuttingDown && !PROBE_PATH.test(req.url ?? '')) {
       res.setHeader('Connection', 'close');
+      res.setHeader('Retry-After', this.retryAfter);
       writeErrorResponse(res, toErrorResponse(new ShuttingDownError(), requestIdOf(req, res)));
       return false;
     }
