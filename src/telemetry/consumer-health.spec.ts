@@ -20,7 +20,7 @@ describe('ConsumerHealth', () => {
     expect(health.report()).toEqual({ healthy: true, lastReadAgeMs: 300 });
   });
 
-  it('is down from the first failed read, with its error, until a read succeeds again', () => {
+  it('is down once reads have failed for 2 s, with the error, until a read succeeds again', () => {
     const { health, advance } = clocked();
     health.started();
     health.readSucceeded();
@@ -29,10 +29,12 @@ describe('ConsumerHealth', () => {
     advance(1500);
     expect(health.readFailed('NOPERM this user has no permissions to run the xreadgroup command')).toBe(false);
     expect(health.readFailingForMs()).toBe(1500);
+    expect(health.report()).toMatchObject({ healthy: true, lastError: 'NOPERM this user has no permissions to run the xreadgroup command' });
+    advance(1000);
     expect(health.report()).toEqual({
       healthy: false,
-      reason: 'the telemetry consumer cannot read the stream for 1500 ms: NOPERM this user has no permissions to run the xreadgroup command',
-      lastReadAgeMs: 1600,
+      reason: 'the telemetry consumer cannot read the stream for 2500 ms: NOPERM this user has no permissions to run the xreadgroup command',
+      lastReadAgeMs: 2600,
       lastError: 'NOPERM this user has no permissions to run the xreadgroup command',
     });
     health.readSucceeded();
@@ -47,7 +49,9 @@ describe('ConsumerHealth', () => {
     health.writeFailed('connect ECONNREFUSED 127.0.0.1:5432');
     advance(700);
     health.readSucceeded();
-    expect(health.report()).toMatchObject({ healthy: false, reason: 'the telemetry consumer cannot store events for 700 ms: connect ECONNREFUSED 127.0.0.1:5432', lastError: 'connect ECONNREFUSED 127.0.0.1:5432' });
+    expect(health.report().healthy).toBe(true);
+    advance(2000);
+    expect(health.report()).toMatchObject({ healthy: false, reason: 'the telemetry consumer cannot store events for 2700 ms: connect ECONNREFUSED 127.0.0.1:5432', lastError: 'connect ECONNREFUSED 127.0.0.1:5432' });
     health.writeSucceeded();
     expect(health.report().healthy).toBe(true);
   });

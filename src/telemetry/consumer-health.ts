@@ -1,5 +1,7 @@
 /** A consumer that has not completed a read for this long is reported down (a read blocks for 1 s at most). */
 export const CONSUMER_STALE_MS = 30_000;
+/** A failure the next try fixes (a batch meeting a partition being attached at boot) is no outage. */
+export const FAILURE_GRACE_MS = 2_000;
 
 interface Failure {
   message: string;
@@ -82,8 +84,11 @@ export class ConsumerHealth {
       const waited = now - this.createdAt;
       return waited > this.staleMs ? { healthy: false, reason: `the telemetry consumer has not started after ${waited} ms`, ...base } : { healthy: true, ...base };
     }
-    if (this.readFailure) return { healthy: false, reason: `the telemetry consumer cannot read the stream for ${now - this.readFailure.since} ms: ${this.readFailure.message}`, ...base };
-    if (this.writeFailure) return { healthy: false, reason: `the telemetry consumer cannot store events for ${now - this.writeFailure.since} ms: ${this.writeFailure.message}`, ...base };
+    const failingFor = (failure?: Failure) => (failure && now - failure.since >= FAILURE_GRACE_MS ? now - failure.since : undefined);
+    const readFailingFor = failingFor(this.readFailure);
+    if (readFailingFor !== undefined) return { healthy: false, reason: `the telemetry consumer cannot read the stream for ${readFailingFor} ms: ${this.readFailure!.message}`, ...base };
+    const writeFailingFor = failingFor(this.writeFailure);
+    if (writeFailingFor !== undefined) return { healthy: false, reason: `the telemetry consumer cannot store events for ${writeFailingFor} ms: ${this.writeFailure!.message}`, ...base };
     const idle = now - (this.lastReadAt ?? this.startedAt);
     if (idle > this.staleMs) return { healthy: false, reason: `the telemetry consumer has not read the stream for ${idle} ms`, ...base };
     return { healthy: true, ...base };
