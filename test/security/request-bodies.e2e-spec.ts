@@ -50,6 +50,16 @@ describe('request bodies: encoding, charset, size and depth are client errors', 
     expect([response.status, response.json.details?.[0]?.field]).toEqual([400, 'type']);
   });
 
+  it('/mcp answers JSON nested too deep with a JSON-RPC error, and an unknown Content-Encoding as what it is', async () => {
+    const deep = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"x","version":"1"},"capabilities":{"experimental":${'{"a":'.repeat(20000)}1${'}'.repeat(20000)}}}}`;
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const response = await rawRequest(fixture.hub.port, 'POST', '/mcp', { headers, body: deep });
+    expect([response.status, response.json.error.code]).toEqual([400, -32600]);
+    expect(response.json.error.message).toContain('deeper than 64');
+    const huge = await rawRequest(fixture.hub.port, 'POST', '/mcp', { headers, body: `{"pad":"${'x'.repeat(11 * 1024 * 1024)}"}` });
+    expect([huge.status, huge.json.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
   it('the hub is still healthy', async () => {
     expect((await fixture.api.get('/api/health')).status).toBe(200);
   });

@@ -12,10 +12,12 @@ import { requestIdOf } from '../../platform/logging/logging.module';
 import { HttpDrain } from '../../platform/shutdown/http-drain';
 import { SessionLimitError } from './gateway.errors';
 import { McpEndpoints } from './mcp-endpoints';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../platform/http/json-depth';
 import { McpRoute, mcpRoute } from './mcp-routes';
 
 const BODY_LIMIT = '10mb';
 const INVALID_JSON = Symbol('invalid JSON');
+const TOO_DEEP = Symbol('JSON nested too deep');
 
 /**
  * The front door of the MCP endpoints, in front of the REST app on the same HTTP server: drain gate,
@@ -56,6 +58,7 @@ export class McpIngress {
       const principal = this.authorizer.enabled ? await this.authorizer.authorize(req.headers, { scope: 'mcp', profileAware: true }, req.socket.remoteAddress) : undefined;
       const body = req.method === 'POST' ? await this.readBody(req) : undefined;
       if (body === INVALID_JSON) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON');
+      if (body === TOO_DEEP) return writeJsonRpcError(res, 400, -32600, `Invalid Request: the JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
       await this.dispatch(route, req, res, body, principal);
     } catch (error) {
       this.fail(req, res, error);
@@ -73,10 +76,14 @@ export class McpIngress {
     }
   }
 
-  /** The parsed JSON body; undefined when it is not JSON (the transport answers 415), INVALID_JSON when it does not parse. */
+  /**
+   * The parsed JSON body; undefined when it is not JSON (the transport answers 415), INVALID_JSON when
+   * it does not parse, TOO_DEEP before a parse whose result validation would walk past the stack.
+   */
   private async readBody(req: IncomingMessage): Promise<unknown> {
     const raw = await getRawBody(req, { limit: BODY_LIMIT, length: req.headers['content-length'], encoding: 'utf8' });
     if (!(req.headers['content-type'] ?? '').includes('json')) return undefined;
+    if (jsonNestsDeeperThan(raw)) return TOO_DEEP;
     try {
       return JSON.parse(raw);
     } catch {
@@ -90,7 +97,7 @@ export class McpIngress {
       res.destroy();
       return;
     }
-    const body = errorBody(error, requestIdOf(req, res));
+    const body = toErrorResponse(error, requestIdOf(req, res));
     // refusals at the session cap come in floods; McpSessions logs them summed up
     if (body.statusCode >= 500 && !(error instanceof AppError)) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
     else if (!(error instanceof SessionLimitError)) this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
@@ -100,12 +107,3 @@ export class McpIngress {
   }
 }
 
-
-/** The hub's error body; raw-body's own errors (413 too large, 400 aborted or bad length) keep their status. */
-function errorBody(error: unknown, requestId: string) {
-  const status = (error as { status?: unknown }).status;
-  if (!(error instanceof AppError) && typeof status === 'number' && status >= 400 && status < 500) {
-    return { statusCode: status, code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: (error as Error).message, requestId };
-  }
-  return toErrorResponse(error, requestId);
-}
