@@ -31,10 +31,8 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
   }
 
   beforeAll(async () => {
-    http = await EverythingHttpServer.create();
-    await http.start();
-    proxy = new CountingProxy(new URL(http.url));
-    await proxy.start();
+    http = await EverythingHttpServer.started();
+    proxy = await CountingProxy.inFrontOf(http.url);
     fixture = await HubFixture.start(
       'gateway',
       (folder) => ({

@@ -14,10 +14,8 @@ describe('servers: create races, field limits, unavailable servers, catalog befo
   let proxy: CountingProxy;
 
   beforeAll(async () => {
-    http = await EverythingHttpServer.create();
-    await http.start();
-    proxy = new CountingProxy(new URL(http.url));
-    await proxy.start();
+    http = await EverythingHttpServer.started();
+    proxy = await CountingProxy.inFrontOf(http.url);
     fixture = await HubFixture.start(
       'hardening',
       { mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] }, crashes: CRASH } },

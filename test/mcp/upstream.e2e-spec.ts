@@ -23,12 +23,9 @@ describe('upstream MCP servers: connect, catalog, call, recover (real servers fr
   let deadPort: number;
 
   beforeAll(async () => {
-    http = await EverythingHttpServer.create();
-    await http.start();
-    proxy = new CountingProxy(new URL(http.url));
-    await proxy.start();
-    hangingProxy = new CountingProxy(new URL(http.url));
-    await hangingProxy.start();
+    http = await EverythingHttpServer.started();
+    proxy = await CountingProxy.inFrontOf(http.url);
+    hangingProxy = await CountingProxy.inFrontOf(http.url);
     deadPort = await freePort();
     fixture = await HubFixture.start('upstream', (dir) => ({
       mcpServers: {

@@ -15,6 +15,13 @@ export class CountingProxy {
 
   constructor(private readonly target: URL) {}
 
+  /** A started proxy in front of `upstream` (a server's MCP URL). */
+  static async inFrontOf(upstream: string): Promise<CountingProxy> {
+    const proxy = new CountingProxy(new URL(upstream));
+    await proxy.start();
+    return proxy;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}${this.target.pathname}`;
   }

@@ -20,6 +20,13 @@ export class EverythingHttpServer {
     return new EverythingHttpServer(await freePort(), mode);
   }
 
+  /** Created and started. */
+  static async started(mode: 'streamableHttp' | 'sse' = 'streamableHttp'): Promise<EverythingHttpServer> {
+    const server = await EverythingHttpServer.create(mode);
+    await server.start();
+    return server;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}/${this.mode === 'sse' ? 'sse' : 'mcp'}`;
   }

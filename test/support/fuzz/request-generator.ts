@@ -3,6 +3,7 @@
  * failure replays with the same FUZZ_SEED. It grows with the API by itself: new operations, parameters
  * and body schemas are picked up from /api-docs-json. Every value is local: URLs point at 127.0.0.1.
  */
+import { seededRandom } from '../../../src/ml/adapters/node/seeded-random';
 
 export interface FuzzRequest {
   method: string;
@@ -38,18 +39,6 @@ interface Operation {
 export interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, Schema> };
-}
-
-/** mulberry32: small, fast, good enough to pick mutations reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LOCAL_URL = 'http://127.0.0.1:9/mcp';
@@ -105,7 +94,7 @@ const NASTY_STRINGS = [
   'file:///etc/passwd',
 ];
 
-const NASTY_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 2, 123456789012345678901234567890, [], {}, [null], { __proto__: { polluted: true } }, 'x'.repeat(100_000)];
+const NASTY_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 2, 1.2345678901234568e29, [], {}, [null], { __proto__: { polluted: true } }, 'x'.repeat(100_000)];
 
 /** Path segments that are malformed as URLs (bad percent-encoding) or as names. */
 const NASTY_SEGMENTS = ['%ZZ', '%', '%00', '%0d%0a', '..', '.', '%2e%2e', encodeURIComponent('a/b'), 'a'.repeat(5000), encodeURIComponent('ünï 🙂'), '%E0%A4%A'];
@@ -143,7 +132,7 @@ export class RequestGenerator {
     let body: string | undefined = bodySchema ? JSON.stringify(this.valid(this.resolve(bodySchema), 0)) : undefined;
     let mutation = kind;
 
-    let url = path.replace(/\{([^}]+)\}/g, (_, name: string) => (kind === 'path' ? this.nastySegment() : encodeURIComponent(this.pick(['memory', 'fuzz', '1', 'latest', '00000000-0000-0000-0000-000000000000']))));
+    let url = path.replace(/\{[^}]+\}/g, () => (kind === 'path' ? this.nastySegment() : encodeURIComponent(this.pick(['memory', 'fuzz', '1', 'latest', '00000000-0000-0000-0000-000000000000']))));
     const query = new URLSearchParams();
     for (const param of params.filter((p) => p.in === 'query')) {
       if (kind === 'query') query.append(param.name, this.nastyString());
