@@ -81,6 +81,26 @@ describe('REST refuses foreign Host/Origin, form-style bodies and stdio servers 
   });
 });
 
+describe('servers added over REST cannot read the hub environment', () => {
+  let fixture: HubFixture;
+
+  beforeAll(async () => {
+    fixture = await HubFixture.start('rest-placeholders', { mcpServers: {} }, { env: { HUB_TEST_SECRET: 's3cr3t-value' } });
+  });
+
+  afterAll(() => fixture?.stop());
+
+  it('refuses ${VAR} placeholders in a URL or header of a server added over REST, and stores nothing', async () => {
+    const url = await fixture.api.send('POST', '/api/servers', { name: 'leak', url: 'http://127.0.0.1:9/${env:HUB_TEST_SECRET}', disabled: true });
+    expect(url.status).toBe(400);
+    expect(url.body.details[0].field).toBe('url');
+    expect(JSON.stringify(url.body)).not.toContain('s3cr3t-value');
+    const header = await fixture.api.send('POST', '/api/servers', { name: 'leak', url: 'http://127.0.0.1:9/mcp', headers: { authorization: 'Bearer ${HUB_TEST_SECRET}' }, disabled: true });
+    expect([header.status, header.body.details[0].field]).toEqual([400, 'headers.authorization']);
+    expect((await fixture.api.get('/api/servers/leak')).status).toBe(404);
+  });
+});
+
 describe('ALLOW_REST_STDIO_SERVERS=true lets a trusted loopback user add stdio servers without keys', () => {
   let fixture: HubFixture;
 

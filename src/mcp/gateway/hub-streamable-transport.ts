@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
+import { isJsonContentType } from '../../platform/http/content-type';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, InitializeRequest, JSONRPCMessage, RequestId, SUPPORTED_PROTOCOL_VERSIONS, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { BoundedEventStore, ReplayBudget } from './bounded-event-store';
@@ -121,7 +122,7 @@ export class HubStreamableTransport implements Transport {
     if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
       return writeJsonRpcError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
     }
-    if (!(req.headers['content-type'] ?? '').includes('application/json')) {
+    if (!isJsonContentType(req.headers['content-type'])) {
       return writeJsonRpcError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const raw = Array.isArray(body) ? body : [body];

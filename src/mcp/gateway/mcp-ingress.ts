@@ -13,6 +13,7 @@ import { HttpDrain } from '../../platform/shutdown/http-drain';
 import { SessionLimitError } from './gateway.errors';
 import { McpEndpoints } from './mcp-endpoints';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../platform/http/json-depth';
+import { isJsonContentType } from '../../platform/http/content-type';
 import { McpRoute, mcpRoute } from './mcp-routes';
 
 const BODY_LIMIT = '10mb';
@@ -82,7 +83,7 @@ export class McpIngress {
    */
   private async readBody(req: IncomingMessage): Promise<unknown> {
     const raw = await getRawBody(req, { limit: BODY_LIMIT, length: req.headers['content-length'], encoding: 'utf8' });
-    if (!(req.headers['content-type'] ?? '').includes('json')) return undefined;
+    if (!isJsonContentType(req.headers['content-type'])) return undefined;
     if (jsonNestsDeeperThan(raw)) return TOO_DEEP;
     try {
       return JSON.parse(raw);

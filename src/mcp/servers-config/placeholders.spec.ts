@@ -1,4 +1,4 @@
-import { resolvePlaceholders } from './placeholders';
+import { hasPlaceholder, resolvePlaceholders } from './placeholders';
 
 describe('resolvePlaceholders', () => {
   it('replaces ${VAR} and ${env:VAR}', () => {
@@ -11,5 +11,13 @@ describe('resolvePlaceholders', () => {
     const missing: string[] = [];
     expect(resolvePlaceholders('${A}-${env:B}-$HOME-${}', {}, (v) => missing.push(v))).toBe('--$HOME-${}');
     expect(missing).toEqual(['A', 'B']);
+  });
+});
+
+describe('hasPlaceholder', () => {
+  it('finds ${VAR} and ${env:VAR}, not plain dollars or braces', () => {
+    expect(hasPlaceholder('https://x/${env:SECRET}')).toBe(true);
+    expect(hasPlaceholder('Bearer ${TOKEN}')).toBe(true);
+    expect(hasPlaceholder('$HOME {x} $${')).toBe(false);
   });
 });

@@ -11,3 +11,8 @@ export function resolvePlaceholders(value: string, env: NodeJS.ProcessEnv, onMis
     return resolved;
   });
 }
+
+/** Whether the value holds a `${VAR}` or `${env:VAR}` placeholder. */
+export function hasPlaceholder(value: string): boolean {
+  return new RegExp(PLACEHOLDER.source).test(value);
+}

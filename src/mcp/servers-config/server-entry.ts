@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../../platform/errors/validation';
-import { resolvePlaceholders } from './placeholders';
+import { hasPlaceholder, resolvePlaceholders } from './placeholders';
 import { SERVER_DEFAULTS, ServerDefinition } from './server-definition';
 import { SERVER_NAME_PATTERN, SERVER_NAME_RULE, ServerEntryDto } from './server-entry.dto';
 
@@ -12,7 +12,8 @@ export interface EntryResult {
 }
 
 /**
- * Turns one raw `mcpServers` entry into a ServerDefinition: placeholders resolved from `env`,
+ * Turns one raw `mcpServers` entry into a ServerDefinition: placeholders resolved from `env` (for the
+ * servers file; an entry from the API that holds one is refused),
  * validated (unknown fields other clients add, like `autoApprove`, are ignored), defaults applied.
  */
 export function toServerDefinition(name: string, raw: unknown, source: ServerDefinition['source'], env: NodeJS.ProcessEnv): EntryResult {
@@ -23,10 +24,16 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
   const entry = structuredClone(raw) as Record<string, unknown>;
   // a disabled entry never runs, so a variable it mentions may be unset until it is enabled
   const disabled = entry.disabled === true;
-  const resolve = (field: string, value: unknown) =>
-    typeof value === 'string'
-      ? resolvePlaceholders(value, env, (variable) => disabled || problems.push(`${field}: environment variable ${variable} is not set`))
-      : value;
+  const resolve = (field: string, value: unknown) => {
+    if (typeof value !== 'string') return value;
+    // the hub's environment holds its own secrets (database password, encryption key): an API client
+    // must not get them put into a URL it chose, nor learn which variables exist
+    if (source === 'api') {
+      if (hasPlaceholder(value)) problems.push(`${field}: placeholders such as \${VAR} are expanded only in the servers file; write the value itself`);
+      return value;
+    }
+    return resolvePlaceholders(value, env, (variable) => disabled || problems.push(`${field}: environment variable ${variable} is not set`));
+  };
   for (const field of ['command', 'cwd', 'url'] as const) entry[field] = resolve(field, entry[field]);
   if (Array.isArray(entry.args)) entry.args = entry.args.map((arg, i) => resolve(`args[${i}]`, arg));
   for (const field of ['env', 'headers'] as const) {

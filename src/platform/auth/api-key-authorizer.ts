@@ -49,8 +49,8 @@ export class ApiKeyAuthorizer {
   async authorize(headers: IncomingHttpHeaders, rule: AccessRule, client = 'unknown'): Promise<Principal> {
     const secret = secretOf(headers);
     if (!secret) throw new UnauthenticatedError();
-    // keys verified a moment ago still pass: users behind one proxy share an address with a guesser
-    const blockedFor = this.keys.cached(secret) ? 0 : this.failures.check(client);
+    // a key that could be real is still looked up: users behind one proxy share an address with a guesser
+    const blockedFor = this.keys.cached(secret) || (await this.keys.hasKnownPrefix(secret)) ? 0 : this.failures.check(client);
     if (blockedFor > 0) throw new RateLimitedError(blockedFor, `Too many invalid API keys from ${client}; retry in ${blockedFor} s`);
     const principal = await this.keys.verify(secret);
     if (!principal) {

@@ -42,18 +42,27 @@ export const actorOf = (principal: Principal | undefined) => (principal ? `key:$
 @Injectable()
 export class ApiKeysService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  /** Bumped by every key change: a lookup that began before one must not refill the cache with what it read. */
+  private generation = 0;
+  /** The stored keys' prefixes, loaded on demand and forgotten with every key change. */
+  private prefixes?: Promise<Set<string>>;
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly changes: KeyChangeChannel,
   ) {
-    changes.onChange(() => this.cache.clear());
+    changes.onChange(() => {
+      this.generation++;
+      this.cache.clear();
+      this.prefixes = undefined;
+    });
   }
 
   /** Returns the record and the secret, which is never stored or shown again. */
   async create(name: string, scopes: Scope[], profile: string | null): Promise<{ key: ApiKey; secret: string }> {
     const created = newApiKey(name, scopes, profile);
     await this.keys.insert(created.key);
+    await this.changes.publish();
     return created;
   }
 
@@ -73,14 +82,27 @@ export class ApiKeysService {
     return cached && cached.until > Date.now() ? cached.principal : undefined;
   }
 
+  /** Whether the secret starts like a stored key: such a lookup is worth making even for a throttled address. */
+  async hasKnownPrefix(secret: string): Promise<boolean> {
+    this.prefixes ??= this.keys
+      .find({ select: { prefix: true } })
+      .then((keys) => new Set(keys.map((k) => k.prefix)))
+      .catch((error: unknown) => {
+        this.prefixes = undefined;
+        throw error;
+      });
+    return (await this.prefixes).has(secret.slice(0, KEY_PREFIX.length + 6));
+  }
+
   async verify(secret: string): Promise<Principal | null> {
     const cached = this.cached(secret);
     if (cached !== undefined) return cached;
     const hash = hashSecret(secret);
+    const generation = this.generation;
     const key = await this.keys.findOneBy({ secretHash: hash });
     const principal = key ? { keyId: key.id, name: key.name, scopes: key.scopes, profile: key.profile } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
+    if (generation === this.generation) this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
     if (key) void this.keys.update({ id: key.id }, { lastUsedAt: new Date() }).catch(() => undefined);
     return principal;
   }

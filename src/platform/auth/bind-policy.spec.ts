@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config';
-import { insecureBindProblem } from './bind-policy';
+import { insecureBindProblem, openHostWarning } from './bind-policy';
 import { isLoopbackHost } from './loopback';
 
 describe('bind policy', () => {
@@ -13,5 +13,12 @@ describe('bind policy', () => {
     expect(insecureBindProblem(loadConfig({ HOST: '0.0.0.0' }))).toMatch(/^Refusing to listen on 0\.0\.0\.0 without authentication/);
     expect(insecureBindProblem(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'api-key' }))).toBeUndefined();
     expect(insecureBindProblem(loadConfig({ HOST: '0.0.0.0', ALLOW_INSECURE_BIND: 'true' }))).toBeUndefined();
+  });
+
+  it('warns when a public bind without keys accepts any Host header', () => {
+    expect(openHostWarning(loadConfig({ HOST: '127.0.0.1' }))).toBeUndefined();
+    expect(openHostWarning(loadConfig({ HOST: '0.0.0.0', ALLOW_INSECURE_BIND: 'true' }))).toContain('MCP_ALLOWED_HOSTS');
+    expect(openHostWarning(loadConfig({ HOST: '0.0.0.0', ALLOW_INSECURE_BIND: 'true', MCP_ALLOWED_HOSTS: 'hub.example.com' }))).toBeUndefined();
+    expect(openHostWarning(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'api-key' }))).toBeUndefined();
   });
 });

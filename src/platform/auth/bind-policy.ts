@@ -9,3 +9,15 @@ export function insecureBindProblem(config: AppConfig): string | undefined {
     'Set AUTH_MODE=api-key (and create a key with `npm run keys:create`), bind HOST=127.0.0.1, or set ALLOW_INSECURE_BIND=true if a proxy in front of the hub authenticates.'
   );
 }
+
+/**
+ * Why this configuration leaves DNS rebinding open, or undefined: on a non-loopback address the Host
+ * header is checked only against MCP_ALLOWED_HOSTS, and without keys a rebound page could read GET routes.
+ */
+export function openHostWarning(config: AppConfig): string | undefined {
+  if (isLoopbackHost(config.http.host) || config.auth.mode !== 'none' || config.mcpOrigins.allowedHosts.length > 0) return undefined;
+  return (
+    `Listening on ${config.http.host} with AUTH_MODE=none and no MCP_ALLOWED_HOSTS: any Host header is accepted, so a DNS-rebound web page could read the API. ` +
+    'Set MCP_ALLOWED_HOSTS to the names the hub is reached by, or use AUTH_MODE=api-key.'
+  );
+}

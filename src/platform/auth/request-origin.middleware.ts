@@ -4,12 +4,11 @@ import { AppConfig } from '../config/app-config';
 import { writeErrorResponse } from '../errors/app-exception.filter';
 import { requestIdOf } from '../logging/logging.module';
 import { originPolicyProblem } from './origin-policy';
+import { isJsonContentType } from '../http/content-type';
 
 /** Health probes are reached by whatever name an orchestrator uses: only their Origin is checked. */
 const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Body types a browser may send cross-site without a preflight (a form or a no-cors fetch). */
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
 /** The one route that takes a file upload. */
 const UPLOAD_PATH = /^\/api\/ml\/datasets\/?(\?|$)/;
@@ -47,6 +46,6 @@ export function bodyTypeProblem(headers: Request['headers'], uploadRoute: boolea
   const length = headers['content-length'];
   const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
   if (type === undefined) return hasBody ? 'A request body needs Content-Type: application/json' : undefined;
-  if (JSON_TYPE.test(type) || (uploadRoute && MULTIPART_TYPE.test(type))) return undefined;
+  if (isJsonContentType(type) || (uploadRoute && MULTIPART_TYPE.test(type))) return undefined;
   return `Content-Type ${type.slice(0, 100)} is not accepted here; send application/json${uploadRoute ? ' or multipart/form-data' : ''}`;
 }

@@ -2,7 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { AppConfig } from '../config/app-config';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { preflight } from './preflight';
-import { insecureBindProblem } from '../auth/bind-policy';
+import { insecureBindProblem, openHostWarning } from '../auth/bind-policy';
 
 /** Reads .env (without overriding the environment), validates; prints every problem and exits 1 if invalid. */
 export function loadConfigOrExit(): AppConfig {
@@ -14,6 +14,8 @@ export function loadConfigOrExit(): AppConfig {
       process.stderr.write(`${bindProblem}\n`);
       process.exit(1);
     }
+    const hostWarning = openHostWarning(config);
+    if (hostWarning) process.stderr.write(`Warning: ${hostWarning}\n`);
     return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
