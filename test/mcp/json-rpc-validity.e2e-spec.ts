@@ -63,10 +63,14 @@ describe('every JSON-RPC request gets an answer or an error', () => {
       expect(answer.json).toMatchObject({ jsonrpc: '2.0', id, error: { code, message: expect.any(String) } });
     });
 
-    it('answers every invalid message of a batch, and the session keeps working', async () => {
-      const answer = await post(hub.url(path), `[${INVALID[0].body},${INVALID[3].body}]`, session);
+    it('answers every request of a batch it refuses, valid ones included, and the session keeps working', async () => {
+      const answer = await post(hub.url(path), `[${INVALID[0].body},{"jsonrpc":"2.0","id":12,"method":"ping"},${INVALID[3].body}]`, session);
       expect(answer.status).toBe(400);
-      expect(answer.json).toEqual([expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32600 }) }), expect.objectContaining({ id: 7, error: expect.objectContaining({ code: -32602 }) })]);
+      expect(answer.json).toEqual([
+        expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32600 }) }),
+        expect.objectContaining({ id: 12, error: expect.objectContaining({ code: -32600, message: expect.stringContaining('not processed') }) }),
+        expect.objectContaining({ id: 7, error: expect.objectContaining({ code: -32602 }) }),
+      ]);
       expect((await post(hub.url(path), '{"jsonrpc":"2.0","id":11,"method":"ping"}', session)).json).toEqual({ jsonrpc: '2.0', id: 11, result: {} });
     });
 

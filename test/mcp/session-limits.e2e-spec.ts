@@ -83,6 +83,16 @@ describe('bounded MCP sessions and replay buffers', () => {
 
   afterAll(() => fixture?.stop());
 
+  it('holds no slot for an initialize the transport refused (wrong Accept or Content-Type)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const refused = await send(hub, '127.0.0.9', 'POST', '/mcp', { body: INITIALIZE, headers: { accept: 'application/json' } });
+      expect([refused.status, refused.headers['mcp-session-id']]).toEqual([406, undefined]);
+    }
+    const opened = await open(hub, '127.0.0.9');
+    expect(opened.answer.status).toBe(200);
+    await end(hub, '127.0.0.9', opened.session!);
+  });
+
   it('caps sessions per client address and in total, answering 503 with Retry-After, on /mcp and /sse alike', async () => {
     const a1 = await open(hub, '127.0.0.2');
     const a2 = await open(hub, '127.0.0.2');

@@ -50,6 +50,11 @@ export class HubStreamableTransport implements Transport {
     this.sessionId = sessionId;
   }
 
+  /** False until an initialize request was accepted: a session whose first POST was refused never began. */
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
+
   async start(): Promise<void> {
     // requests arrive through handleRequest
   }

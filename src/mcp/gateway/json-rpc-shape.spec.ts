@@ -41,9 +41,12 @@ describe('messageProblem', () => {
 });
 
 describe('bodyProblems', () => {
-  it('lists the problems of every message of a batch, and refuses an empty batch', () => {
+  it('answers every request of a batch it refuses, the valid ones too, and refuses an empty batch', () => {
     expect(bodyProblems({ jsonrpc: '2.0', id: 1, method: 'ping' })).toEqual([]);
-    expect(bodyProblems([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'ping', x: 1 }, { jsonrpc: '2.0', id: 1.5, method: 'ping' }]).map((p) => p.id)).toEqual([2, null]);
+    expect(bodyProblems([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', method: 'notifications/initialized' }])).toEqual([]);
+    const problems = bodyProblems([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'ping', x: 1 }, { jsonrpc: '2.0', id: 1.5, method: 'ping' }, { jsonrpc: '2.0', method: 'notifications/initialized' }]);
+    expect(problems.map((p) => p.id)).toEqual([1, 2, null]);
+    expect(problems[0]).toEqual({ id: 1, code: -32600, message: 'Invalid Request: not processed, since message 1 of its batch is invalid' });
     expect(bodyProblems([])).toMatchObject([{ id: null, code: -32600 }]);
   });
 });

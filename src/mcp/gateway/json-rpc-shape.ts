@@ -92,5 +92,14 @@ export function bodyProblems(body: unknown): MessageProblem[] {
     return problem ? [problem] : [];
   }
   if (body.length === 0) return [invalid(null, 'an empty batch')];
-  return body.flatMap((message) => messageProblem(message) ?? []);
+  const problems = body.map((message) => messageProblem(message));
+  const first = problems.findIndex((problem) => problem !== undefined);
+  if (first < 0) return [];
+  // the batch is refused whole, so its valid requests are answered too: their callers wait for their ids
+  return body.flatMap((message, index) => {
+    const problem = problems[index];
+    if (problem) return [problem];
+    const { id, method } = message as { id?: unknown; method?: unknown };
+    return typeof method === 'string' && isValidRequestId(id) ? [invalid(id, `not processed, since message ${first} of its batch is invalid`)] : [];
+  });
 }

@@ -74,6 +74,11 @@ export class McpEndpoints {
     const transport = new HubStreamableTransport(id, this.replayBudget, () => this.sessions.remove(id, 'the client ended the session'));
     await this.connect(id, scope, 'streamable-http', session, transport, clientOf(req, principal), keyId);
     await transport.handleRequest(req, res, body);
+    // refused (wrong Accept or Content-Type): the client got no session id, so the slot is freed now
+    if (!transport.isInitialized) {
+      this.sessions.remove(id, 'its initialize was refused');
+      await session.server.close();
+    }
   }
 
   /** Legacy HTTP+SSE (protocol 2024-11-05): the stream's first event names the /messages URL to POST to. */
