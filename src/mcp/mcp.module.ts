@@ -18,6 +18,7 @@ import { AggregateServerFactory } from './gateway/aggregate-server.factory';
 import { McpEndpoints } from './gateway/mcp-endpoints';
 import { McpIngress } from './gateway/mcp-ingress';
 import { McpSessions } from './gateway/mcp-sessions.service';
+import { RevokedKeySessions } from './gateway/revoked-key-sessions';
 import { ToolEmbeddings } from './gateway/tool-embeddings.service';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
@@ -39,6 +40,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     AggregateServerFactory,
     ProxyServerFactory,
     McpSessions,
+    RevokedKeySessions,
     McpEndpoints,
     McpIngress,
     ToolEmbeddings,

@@ -220,8 +220,18 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     }
   }
 
-  /** Takes over entries pending longer than the claim time; those delivered too often go to the dead-letter stream. */
-  private async claimAbandoned(): Promise<void> {
+  private claiming?: Promise<void>;
+
+  /**
+   * Takes over entries pending longer than the claim time; those delivered too often go to the
+   * dead-letter stream. One run at a time: overlapping runs would dead-letter an entry twice.
+   */
+  private claimAbandoned(): Promise<void> {
+    this.claiming ??= this.claimOnce().finally(() => (this.claiming = undefined));
+    return this.claiming;
+  }
+
+  private async claimOnce(): Promise<void> {
     if (!this.commands) return;
     await this.warnOnBacklog();
     for (;;) {

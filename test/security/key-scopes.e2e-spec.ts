@@ -83,9 +83,10 @@ describe('API keys: one scope rule for REST and MCP tools, revocation across ins
     expect(history.find((h) => h.reason === 'over MCP')?.actor).toBe('key:bootstrap');
   });
 
-  it('a deleted key stops working on the other instance within about a second, though that instance had just verified it', async () => {
-    const key = await createKey('short-lived', ['read']);
+  it('a deleted key stops working on the other instance within about a second, though that instance had just verified it, and its MCP sessions close', async () => {
+    const key = await createKey('short-lived', ['read', 'mcp']);
     expect((await call(second, 'GET', '/api/servers', key.key)).status).toBe(200);
+    await mcpClient(second, key.key);
     expect((await call(first, 'DELETE', `/api/keys/${key.id}`, admin)).status).toBe(204);
     let status = 200;
     for (let i = 0; i < 20 && status === 200; i++) {
@@ -93,6 +94,8 @@ describe('API keys: one scope rule for REST and MCP tools, revocation across ins
       status = (await call(second, 'GET', '/api/servers', key.key)).status;
     }
     expect(status).toBe(401);
+    for (let i = 0; i < 20 && !second.logs.some((l) => l.msg === 'Closed 1 MCP session(s) of 1 deleted API key(s)'); i++) await sleep(100);
+    expect(second.logs.filter((l) => l.msg.startsWith('Closed 1 MCP session(s)'))).toHaveLength(1);
   });
 
   it('after too many unknown keys from one address, the next attempt gets 429 without a lookup', async () => {

@@ -97,7 +97,16 @@ export class HubStreamableTransport implements Transport {
 
     const data = JSON.stringify(message);
     const eventId = this.eventStore().store(streamId, data);
-    if (stream?.res && !stream.res.writableEnded) stream.res.write(`id: ${eventId}\nevent: message\ndata: ${data}\n\n`);
+    if (stream?.res && !stream.res.writableEnded) {
+      const event = `id: ${eventId}\nevent: message\ndata: ${data}\n\n`;
+      stream.res.write(event);
+      // a client that does not read would have Node buffer every event on its socket: once what waits
+      // before this event passes the replay cap, cut it off; it reconnects with Last-Event-ID
+      if (stream.res.writableLength - Buffer.byteLength(event) > this.replayBudget.sessionMaxBytes) {
+        stream.res.destroy();
+        stream.res = undefined;
+      }
+    }
     if (stream && answered !== undefined) {
       stream.pending.delete(answered);
       this.requestStreams.delete(answered);

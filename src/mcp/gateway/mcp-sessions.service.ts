@@ -112,6 +112,18 @@ export class McpSessions implements OnModuleInit {
     this.events.publish('mcp.session', { session: id, change: 'closed', reason, transport: session.transportKind, durationMs: Date.now() - session.createdAt }, id);
   }
 
+  /** Closes the sessions opened with one of these API keys (they were deleted); returns how many. */
+  closeForKeys(keyIds: ReadonlySet<string>, reason: string): number {
+    const doomed = [...this.sessions.values()].filter((session) => session.keyId !== undefined && keyIds.has(session.keyId));
+    for (const session of doomed) void this.close(session, reason);
+    return doomed.length;
+  }
+
+  /** The API keys open sessions belong to. */
+  sessionKeyIds(): Set<string> {
+    return new Set([...this.sessions.values()].flatMap((session) => (session.keyId ? [session.keyId] : [])));
+  }
+
   /** Shutdown: lets the requests in flight get their answers (new requests are refused by HttpDrain meanwhile), then closes every session. */
   async closeAll(reason: string): Promise<void> {
     clearInterval(this.sweeper);

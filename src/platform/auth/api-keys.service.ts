@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { NotFoundError } from '../errors/app-error';
 import { ApiKey, Scope } from './api-key.entity';
@@ -64,6 +64,12 @@ export class ApiKeysService {
     await this.keys.insert(created.key);
     await this.changes.publish();
     return created;
+  }
+
+  /** Which of these key ids still exist. */
+  async existing(ids: string[]): Promise<Set<string>> {
+    const keys = await this.keys.find({ select: { id: true }, where: { id: In(ids) } });
+    return new Set(keys.map((k) => k.id));
   }
 
   list(): Promise<ApiKey[]> {

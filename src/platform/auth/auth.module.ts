@@ -14,6 +14,6 @@ import { KeyChangeChannel } from './key-change-channel';
   imports: [TypeOrmModule.forFeature([ApiKey])],
   controllers: [ApiKeysController],
   providers: [ApiKeysService, KeyChangeChannel, ApiKeyAuthorizer, RequestOriginMiddleware, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService, ApiKeyAuthorizer, RequestOriginMiddleware],
+  exports: [ApiKeysService, KeyChangeChannel, ApiKeyAuthorizer, RequestOriginMiddleware],
 })
 export class AuthModule {}
