@@ -101,8 +101,20 @@ export class ServersConfigService implements OnApplicationBootstrap {
     this.status.apiServers = this.apiDefinitions.length;
     if (result.added.length + result.removed.length + result.changed.length > 0) {
       this.logger.log(`Applied configuration (${trigger}): added [${result.added}] removed [${result.removed}] changed [${result.changed}]`);
+      this.warnAboutCutOffCalls([...result.added, ...result.changed]);
     }
     this.events.publish('mcp.config.reloaded', { trigger, ok: this.status.ok, ...result });
+  }
+
+  /** MCP clients get -32001 after MCP_REQUEST_TIMEOUT_MS whatever a server allows: say so where a server allows more. */
+  private warnAboutCutOffCalls(names: string[]): void {
+    const deadline = this.config.mcp.requestTimeoutMs;
+    const longer = this.definitions().filter((d) => names.includes(d.name) && d.timeouts.requestMs > deadline);
+    if (longer.length === 0) return;
+    this.logger.warn(
+      `${longer.map((d) => `${d.name} (timeouts.requestMs ${d.timeouts.requestMs})`).join(', ')} allow(s) calls longer than MCP_REQUEST_TIMEOUT_MS (${deadline} ms); ` +
+        'over /mcp, calls that send no progress are cut off at that deadline: raise MCP_REQUEST_TIMEOUT_MS',
+    );
   }
 
   private async readFile(trigger: string): Promise<void> {
