@@ -9,6 +9,8 @@ import { HubInstanceService } from '../platform/instance/hub-instance.service';
 import { v7 as uuidv7 } from 'uuid';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
+import { DependencyUnavailableError } from '../platform/errors/app-error';
+import { DEPENDENCY_HINTS } from '../platform/dependency-hints';
 
 const BATCH_WINDOW_MS = 20;
 const BATCH_SIZE = 500;
@@ -26,6 +28,8 @@ const MAX_WRITES_IN_FLIGHT = 4;
 export class TelemetryProducer implements OnModuleInit {
   private readonly logger = new Logger('TelemetryProducer');
   private readonly redis: Redis;
+  /** REST ingest writes here: a client waiting on its answer gets 503 while Redis is away, not a hang. */
+  private readonly ingestRedis: Redis;
   private readonly keys: ReturnType<typeof telemetryKeys>;
   private buffer: TelemetryEnvelope[] = [];
   private timer?: NodeJS.Timeout;
@@ -43,6 +47,7 @@ export class TelemetryProducer implements OnModuleInit {
     coordinator: ShutdownCoordinator,
   ) {
     this.redis = redis.streamCommands;
+    this.ingestRedis = redis.createFailFastConnection();
     this.keys = telemetryKeys(config);
     this.source = `mcp-hub/${instance.id}`;
     coordinator.register({ phase: 'flush', name: 'telemetry-buffer', close: () => this.stopAndFlush() });
@@ -52,10 +57,18 @@ export class TelemetryProducer implements OnModuleInit {
     this.bus.subscribe((event) => this.enqueue(this.fromBus(event)));
   }
 
-  /** Writes the envelopes to the stream now; resolves once Redis has them. */
+  /** Writes the envelopes to the stream now; resolves once Redis has them, fails at once while Redis is away (503). */
   async publish(envelopes: TelemetryEnvelope[]): Promise<void> {
+    try {
+      await this.write(this.ingestRedis, envelopes);
+    } catch (error) {
+      throw new DependencyUnavailableError('redis', `The events were not accepted: Redis is unreachable (${(error as Error).message})`, DEPENDENCY_HINTS.redis, 5);
+    }
+  }
+
+  private async write(redis: Redis, envelopes: TelemetryEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const pipeline = redis.pipeline();
     for (const envelope of envelopes) pipeline.xadd(this.keys.stream, 'MAXLEN', '~', this.config.telemetry.streamMaxLen, '*', ENTRY_FIELD, JSON.stringify(envelope));
     const results = await pipeline.exec();
     const failed = results?.find(([error]) => error);
@@ -97,7 +110,7 @@ export class TelemetryProducer implements OnModuleInit {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.buffer.splice(0);
-    const write = this.publish(batch).then(() => {
+    const write = this.write(this.redis, batch).then(() => {
       if (this.dropped > 0) this.logger.warn(`Telemetry reaches Redis again; ${this.dropped} event(s) were dropped while it was away`);
       this.dropped = 0;
       // after the finally below has freed this write's slot

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { EventsPageDto, EventsQueryDto, RollupsQueryDto, StatsQueryDto } from './telemetry-query.dto';
 import { TelemetryQueries } from './telemetry-queries';
 import { TelemetryStats } from './telemetry-stats.service';
@@ -93,6 +93,7 @@ export class TelemetryController {
   @ApiBody({ schema: { oneOf: [{ $ref: '#/components/schemas/TelemetryEventDto' }, { type: 'array', items: { $ref: '#/components/schemas/TelemetryEventDto' }, maxItems: MAX_BATCH }] } })
   @ApiAcceptedResponse({ type: IngestResultDto, description: 'Accepted events are on the Redis stream; rejected ones are listed with index, field and reason' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not an event or a list of events, more than 1,000, or none valid' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis is unreachable: nothing was accepted; retry after Retry-After seconds' })
   async ingest(@Body() body: unknown): Promise<IngestResultDto> {
     const events = Array.isArray(body) ? body : [body];
     if (events.length === 0 || events.length > MAX_BATCH) {

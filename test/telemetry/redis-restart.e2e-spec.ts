@@ -29,7 +29,9 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
 class EventTraffic {
   phase: Phase = 'before';
   readonly accepted: Record<Phase, string[]> = { before: [], outage: [], after: [] };
+  /** Answers other than 202, and other than 503 (Redis unreachable: during the outage and until the hub has reconnected). */
   readonly failures: Record<Phase, number> = { before: 0, outage: 0, after: 0 };
+  readonly unavailable: Record<Phase, number> = { before: 0, outage: 0, after: 0 };
   private running = true;
   private readonly workers: Promise<void>[];
 
@@ -47,6 +49,7 @@ class EventTraffic {
       const events = Array.from({ length: this.batch }, () => ({ id: uuidv7(), source: 'test/redis-restart', type: 'ml.prediction', data: { phase } }));
       const response = await this.api.send('POST', '/api/telemetry/events', events).catch(() => ({ status: 0, body: undefined }));
       if (response.status === 202) this.accepted[phase].push(...(response.body.ids as string[]));
+      else if (response.status === 503) this.unavailable[phase]++;
       else this.failures[phase]++;
     }
   }
@@ -108,6 +111,25 @@ describe('telemetry when Redis restarts empty or refuses the consumer', () => {
     expect(health.telemetry.lastError).toBeUndefined();
     expect(health.telemetry.lastReadAgeMs).toEqual(expect.any(Number));
   }, 180_000);
+
+  it('answers ingest with 503 naming Redis while it is away, at once rather than when it returns, and accepts again after', async () => {
+    await server.stop();
+    await hub.waitForLog((l) => l.context === 'Redis' && /connection to 127\.0\.0\.1:\d+ lost/.test(l.msg));
+    try {
+      const response = await fetch(hub.url('/api/telemetry/events'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'test/redis-down', type: 'ml.prediction' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(await response.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', details: { dependency: 'redis' } });
+    } finally {
+      await server.start();
+    }
+    await waitFor(async () => (await api.send('POST', '/api/telemetry/events', { source: 'test/redis-back', type: 'ml.prediction' })).status, (s) => s === 202, 30_000, 'ingest never recovered');
+  });
 
   it('reports telemetry down while the consumer cannot read the stream, and stores what waited once it can', async () => {
     expect((await telemetryHealth()).telemetry.status).toBe('up');

@@ -62,6 +62,8 @@ export class DependencyUnavailableError extends AppError {
     readonly dependency: string,
     message: string,
     readonly hint?: string,
+    /** Sent as Retry-After when the dependency is expected back on its own. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message, { dependency, hint });
   }

@@ -40,6 +40,14 @@ export class RedisConnections {
     return this.unprefixedCommands;
   }
 
+  /**
+   * Unprefixed, and failing at once while Redis is away instead of queueing: for writes a caller is
+   * waiting on (REST ingest), which should get a 503 now rather than hang until Redis returns.
+   */
+  createFailFastConnection(): Redis {
+    return this.open('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  }
+
   /** For XREADGROUP BLOCK and similar: a dedicated, unprefixed connection nobody else queues commands behind. */
   createBlockingConnection(): Redis {
     return this.open('blocking', { maxRetriesPerRequest: null });
