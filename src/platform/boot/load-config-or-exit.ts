@@ -1,6 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { AppConfig } from '../config/app-config';
-import { ConfigError, loadConfig } from '../config/load-config';
+import { ConfigError, loadConfig, logsToTerminal } from '../config/load-config';
 import { preflight } from './preflight';
 import { insecureBindProblem, openHostWarning } from '../auth/bind-policy';
 
@@ -8,7 +8,7 @@ import { insecureBindProblem, openHostWarning } from '../auth/bind-policy';
 export function loadConfigOrExit(): AppConfig {
   loadDotenv({ quiet: true });
   try {
-    const config = loadConfig(process.env);
+    const config = loadConfig(process.env, logsToTerminal());
     const bindProblem = insecureBindProblem(config);
     if (bindProblem) {
       process.stderr.write(`${bindProblem}\n`);

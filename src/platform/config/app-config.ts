@@ -63,10 +63,11 @@ export class AppConfig {
   readonly embeddings?: { url: string; model: string; apiKey?: string };
   readonly debugRoutes: boolean;
 
-  constructor(env: EnvironmentVariables) {
+  /** `terminal`: the logs go to a person (stdout is a TTY and the pretty printer is installed), not to a collector. */
+  constructor(env: EnvironmentVariables, terminal = false) {
     this.env = env.NODE_ENV;
     this.http = { host: env.HOST, port: env.PORT };
-    this.log = { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty' };
+    this.log = { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' || terminal ? 'pretty' : 'json')) === 'pretty' };
     this.database = {
       url: env.DATABASE_URL,
       schema: DATABASE_SCHEMA,

@@ -33,7 +33,7 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL!: (typeof LOG_LEVELS)[number];
 
-  @EnvVar({ expected: 'json or pretty', description: 'Log format; unset means pretty when NODE_ENV=development, JSON otherwise' })
+  @EnvVar({ expected: 'json or pretty', description: 'Log format; unset means pretty on a terminal (stdout is a TTY) or with NODE_ENV=development, JSON otherwise' })
   @IsOptional()
   @IsIn(LOG_FORMATS)
   LOG_FORMAT?: (typeof LOG_FORMATS)[number];

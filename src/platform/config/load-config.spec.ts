@@ -86,3 +86,13 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('log format', () => {
+  it('is pretty on a terminal, JSON for a collector, and LOG_FORMAT decides when set', () => {
+    expect(loadConfig({}, true).log.pretty).toBe(true);
+    expect(loadConfig({}, false).log.pretty).toBe(false);
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).log.pretty).toBe(false);
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).log.pretty).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }, false).log.pretty).toBe(true);
+  });
+});

@@ -26,7 +26,18 @@ export class ConfigError extends Error {
 export const ENV_VARIABLES = envVarSpecs(EnvironmentVariables);
 
 /** Reads the hub's variables out of `source`, applies defaults, validates, and returns the typed config. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+/** Whether log lines go to a person's terminal, where JSON is hard to read (pino-pretty is a dev dependency). */
+export function logsToTerminal(): boolean {
+  if (process.stdout.isTTY !== true) return false;
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, terminal = false): AppConfig {
   const raw: Record<string, string> = {};
   for (const [name, spec] of ENV_VARIABLES) {
     const value = source[name];
@@ -36,7 +47,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigError(errors.map((error) => toProblem(error, raw)));
-  return new AppConfig(env);
+  return new AppConfig(env, terminal);
 }
 
 function toProblem(error: ValidationError, raw: Record<string, string>): ConfigProblem {
