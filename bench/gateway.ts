@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { freePort } from '../test/support/free-port';
+import { ensurePeerHub } from './bench-peer';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
 import { everythingServersFile, startHub, stopChild, waitFor } from './hub-runner';
 import { leanFetch } from './lean-fetch';
@@ -14,7 +15,7 @@ import { median, report, summary, timeTakingTurns } from './support';
 /**
  * server-everything's `echo` over stdio, reached four ways in the same run: directly with the SDK
  * client (the baseline), through this hub's /mcp (Streamable HTTP), through the npm package
- * `mcp-hub` (installed as mcp-hub-peer; its /mcp is the legacy SSE transport) as a peer, and through
+ * `mcp-hub` 4.2.1 (installed on first run into var/bench-peer; its /mcp is the legacy SSE transport) as a peer, and through
  * the forwarding floor (bench/forwarding-floor.ts: HTTP in, JSON lines to stdio, nothing else), which
  * shows what the extra process and HTTP hop alone cost on this machine.
  * Both hubs are also measured with a lean keep-alive HTTP client (bench/lean-fetch.ts) in place of
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   const floor = await startFloor();
   const peerFiles = await everythingServersFile();
   const peerPort = await freePort();
-  const peer = spawn(process.execPath, [join(ROOT, 'node_modules/mcp-hub-peer/dist/cli.js'), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });
+  const peer = spawn(process.execPath, [ensurePeerHub(ROOT), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });
   try {
     await waitFor(`http://127.0.0.1:${peerPort}/api/health`, peer);
     const subjects: Subject[] = [

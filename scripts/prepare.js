@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Brings a checkout up to date before start/test: installs npm dependencies when package-lock.json
 // changed (or node_modules is missing) and rebuilds dist/ when a source file is newer than the last build.
+// Before the tests (or with --python) it first makes sure Python has the training stack (scripts/python-stack.js),
+// so a machine without it stops here with the command to run instead of failing the training tests.
 // Plain Node with no dependencies, so it runs on a fresh clone. The database and its migrations are
 // prepared by the hub itself at boot (and by `npm run migration:run`).
 'use strict';
@@ -8,6 +10,7 @@ const { createHash } = require('node:crypto');
 const { existsSync, readFileSync, writeFileSync, statSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { ensurePythonStack } = require('./python-stack');
 
 const root = join(__dirname, '..');
 const lockHashFile = join(root, 'node_modules', '.mcp-hub-lock-hash');
@@ -28,6 +31,11 @@ function newestMtime(path) {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
   return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), stat.mtimeMs);
+}
+
+const TEST_SCRIPTS = ['pretest', 'pretest:e2e'];
+if (TEST_SCRIPTS.includes(process.env.npm_lifecycle_event) || process.argv.includes('--python')) {
+  console.log(`[prepare] Python training stack: ${ensurePythonStack()}`);
 }
 
 const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');

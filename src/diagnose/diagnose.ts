@@ -4,6 +4,7 @@ import { AppConfig } from '../platform/config/app-config';
 import { ConfigError, loadConfig } from '../platform/config/load-config';
 import { DiagnosticRow } from './diagnostic-check';
 import { checkMongo, checkPostgres, checkQdrant, checkRedis, checkS3 } from './dependency-checks';
+import { nodeRow } from './node-check';
 import { checkPython } from './python-checks';
 import { renderTable } from './render-table';
 
@@ -22,7 +23,7 @@ export async function runDiagnostics(config: AppConfig): Promise<DiagnosticRow[]
 
 async function main(): Promise<number> {
   loadDotenv({ quiet: true });
-  const node: DiagnosticRow = { check: 'Node.js', required: true, status: 'ok', version: process.versions.node };
+  const node = nodeRow();
   let config: AppConfig;
   try {
     config = loadConfig(process.env);

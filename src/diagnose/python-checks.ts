@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AppConfig } from '../platform/config/app-config';
 import { DEPENDENCY_HINTS } from '../platform/dependency-hints';
-import { DiagnosticRow, timedCheck } from './diagnostic-check';
+import { chooseInterpreter, describeTried } from '../platform/python/interpreter-choice';
+import { DiagnosticRow } from './diagnostic-check';
 
 const run = promisify(execFile);
 
@@ -16,7 +17,7 @@ export const PYTHON_MODULES = [
 
 const PROBE_SCRIPT = `
 import importlib, json, sys
-found = {}
+found = {"python": sys.version.split()[0]}
 for name in sys.argv[1:]:
     try:
         found[name] = getattr(importlib.import_module(name), "__version__", "unknown")
@@ -25,32 +26,52 @@ for name in sys.argv[1:]:
 print(json.dumps(found))
 `;
 
-/** python3 itself, then one row per ML module (missing modules are warnings: only training needs them). */
-export async function checkPython(config: AppConfig): Promise<DiagnosticRow[]> {
-  const bin = config.python.bin;
-  const interpreter = await timedCheck(`Python (${bin})`, false, DEPENDENCY_HINTS.python, async () => {
-    const { stdout, stderr } = await run(bin, ['--version'], { timeout: 5000 });
-    return { version: (stdout || stderr).trim().replace(/^Python\s+/, '') };
-  });
-  if (interpreter.status !== 'ok') {
-    return [interpreter, ...PYTHON_MODULES.map((m): DiagnosticRow => ({ check: `  python: ${m.module}`, required: false, status: 'missing', detail: 'no interpreter' }))];
-  }
+interface ProbedPython {
+  bin: string;
+  usable: boolean;
+  summary: string;
+  /** Python's version and each module's (null when missing); absent when the interpreter did not run. */
+  versions?: Record<string, string | null>;
+  error?: string;
+  latencyMs: number;
+}
+
+async function probe(bin: string): Promise<ProbedPython> {
   const started = performance.now();
-  let versions: Record<string, string | null> = {};
   try {
     const { stdout } = await run(bin, ['-c', PROBE_SCRIPT, ...PYTHON_MODULES.map((m) => m.module)], { timeout: 60000 });
-    versions = JSON.parse(stdout) as Record<string, string | null>;
+    const versions = JSON.parse(stdout) as Record<string, string | null>;
+    const missing = PYTHON_MODULES.filter((m) => !versions[m.module]).map((m) => m.module);
+    return { bin, usable: missing.length === 0, summary: missing.length ? `missing ${missing.join(', ')}` : `Python ${versions.python}`, versions, latencyMs: performance.now() - started };
   } catch (error) {
-    interpreter.status = 'warn';
-    interpreter.detail = `could not list modules: ${(error as Error).message}`;
+    const code = (error as NodeJS.ErrnoException).code;
+    return { bin, usable: false, summary: code === 'ENOENT' ? 'not found' : 'does not run', error: (error as Error).message, latencyMs: performance.now() - started };
   }
-  const latencyMs = performance.now() - started;
+}
+
+/**
+ * The interpreter the hub would use (PYTHON_BIN, or the first candidate with every module), then one row
+ * per ML module. Missing modules are warnings: only training needs them.
+ */
+export async function checkPython(config: AppConfig): Promise<DiagnosticRow[]> {
+  const { chosen, tried } = await chooseInterpreter(config.python.candidates, probe);
+  // With none usable, show the last one that ran (where apt-get installs): its modules say what to install.
+  const shown = chosen ?? [...tried].reverse().find((p) => p.versions) ?? tried[tried.length - 1];
+  const triedNote = `interpreter ${shown.bin}` + (config.python.bin ? ' (PYTHON_BIN)' : ` (PYTHON_BIN unset; tried ${describeTried(tried)})`);
+  const check = 'Python';
+  if (!shown.versions) {
+    return [
+      { check, required: false, status: 'fail', latencyMs: shown.latencyMs, detail: `${shown.error ?? shown.summary} [${triedNote}]`, hint: DEPENDENCY_HINTS.python },
+      ...PYTHON_MODULES.map((m): DiagnosticRow => ({ check: `  python: ${m.module}`, required: false, status: 'missing', detail: 'no interpreter' })),
+    ];
+  }
+  const versions = shown.versions;
   return [
-    interpreter,
+    { check, required: false, status: chosen ? 'ok' : 'warn', version: versions.python ?? undefined, latencyMs: shown.latencyMs, detail: triedNote },
     ...PYTHON_MODULES.map(({ module, debianPackage, pipPackage }): DiagnosticRow => {
       const version = versions[module];
       return version
-        ? { check: `  python: ${module}`, required: false, status: 'ok', version, latencyMs }
+        ? { check: `  python: ${module}`, required: false, status: 'ok', version }
         : { check: `  python: ${module}`, required: false, status: 'missing', hint: DEPENDENCY_HINTS.pythonModule(module, debianPackage, pipPackage) };
     }),
   ];

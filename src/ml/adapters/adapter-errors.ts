@@ -6,7 +6,8 @@ export class AdapterUnavailableError extends AppError {
   readonly status = HttpStatus.SERVICE_UNAVAILABLE;
   readonly code = 'ADAPTER_UNAVAILABLE';
 
-  constructor(adapter: string, missing: string[], hint: string) {
-    super(`The ${adapter} adapter cannot run here: missing ${missing.join(', ')}; ${hint}`, { adapter, missing, hint });
+  /** `tried`: the Python interpreters probed, each with what it lacked. */
+  constructor(adapter: string, missing: string[], hint: string, tried?: string[]) {
+    super(`The ${adapter} adapter cannot run here: missing ${missing.join(', ')}; ${hint}`, { adapter, missing, hint, ...(tried ? { tried } : {}) });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AppConfig } from '../../platform/config/app-config';
+import { chooseInterpreter, describeTried } from '../../platform/python/interpreter-choice';
 import { AdapterUnavailableError } from './adapter-errors';
 import { AdapterName } from './adapter-catalog';
 import { NODE_ADAPTER_ENTRY, PYTHON_PACKAGE_DIR } from './adapter-paths';
@@ -11,6 +12,17 @@ export interface RuntimeReport {
   versions: Record<string, string>;
   missing: string[];
   hint?: string;
+  /** Python adapters: the interpreter that runs them (absent when none can). */
+  interpreter?: string;
+  /** Python adapters: every interpreter probed, with what it lacked, e.g. "python3 (missing torch)". */
+  tried?: string[];
+}
+
+interface PythonProbe {
+  bin: string;
+  usable: boolean;
+  summary: string;
+  report: RuntimeReport;
 }
 
 const CACHE_MS = 30_000;
@@ -34,7 +46,13 @@ export class AdapterRuntimeService {
   /** Throws AdapterUnavailableError (503) naming what is missing and how to install it. */
   async assertAvailable(adapter: AdapterName): Promise<void> {
     const report = await this.check(adapter);
-    if (!report.available) throw new AdapterUnavailableError(adapter, report.missing, report.hint ?? '');
+    if (!report.available) throw new AdapterUnavailableError(adapter, report.missing, report.hint ?? '', report.tried);
+  }
+
+  /** The interpreter a Python adapter runs with: the probed one, else the first candidate (its failure then names the problem). */
+  async pythonFor(adapter: AdapterName): Promise<string> {
+    if (adapter === 'node') return this.config.python.candidates[0];
+    return (await this.check(adapter)).interpreter ?? this.config.python.candidates[0];
   }
 
   private checkNode(): RuntimeReport {
@@ -42,12 +60,26 @@ export class AdapterRuntimeService {
     return { available: false, versions: {}, missing: ['dist/src/ml/adapters/node/node-adapter.main.js'], hint: 'build the hub: npm run build' };
   }
 
-  private checkPython(adapter: 'sklearn' | 'torch'): Promise<RuntimeReport> {
-    const bin = this.config.python.bin;
+  /** PYTHON_BIN when set; otherwise the first candidate that has the adapter's modules. */
+  private async checkPython(adapter: 'sklearn' | 'torch'): Promise<RuntimeReport> {
+    const { chosen, tried } = await chooseInterpreter(this.config.python.candidates, async (bin): Promise<PythonProbe> => {
+      const report = await this.checkPythonBin(bin, adapter);
+      const summary = report.available ? `Python ${report.versions.python}` : report.missing.includes('python3') ? 'not found' : `missing ${report.missing.join(', ')}`;
+      return { bin, usable: report.available, summary, report };
+    });
+    const triedText = tried.map((probe) => `${probe.bin} (${probe.summary})`);
+    if (chosen) return { ...chosen.report, interpreter: chosen.bin, tried: triedText };
+    // The last interpreter that ran is the one apt-get installs into (/usr/bin/python3): report its gaps.
+    const closest = [...tried].reverse().find((probe) => !probe.report.missing.includes('python3')) ?? tried[tried.length - 1];
+    const how = this.config.python.bin ? `PYTHON_BIN=${this.config.python.bin}` : `PYTHON_BIN unset, tried ${describeTried(tried)}`;
+    return { ...closest.report, hint: `${closest.report.hint ?? ''} [${how}]`, tried: triedText };
+  }
+
+  private checkPythonBin(bin: string, adapter: 'sklearn' | 'torch'): Promise<RuntimeReport> {
     return new Promise((resolve) => {
       execFile(bin, ['-m', 'mcp_hub_adapter', '--check', adapter], { cwd: PYTHON_PACKAGE_DIR, timeout: 30_000, env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR } }, (error, stdout) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-          resolve({ available: false, versions: {}, missing: ['python3'], hint: `no Python interpreter at PYTHON_BIN=${bin}: install it (apt-get install python3) or set PYTHON_BIN` });
+          resolve({ available: false, versions: {}, missing: ['python3'], hint: `no Python interpreter at ${bin}: install it (apt-get install python3) or set PYTHON_BIN` });
           return;
         }
         try {

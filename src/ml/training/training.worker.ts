@@ -5,7 +5,9 @@ import { HubInstanceService } from '../../platform/instance/hub-instance.service
 import { InstanceRole } from '../../platform/instance/instance-role';
 import { RedisConnections } from '../../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
+import { AdapterName } from '../adapters/adapter-catalog';
 import { AdapterEvent } from '../adapters/adapter-protocol';
+import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
 import { DatasetChangedError, DatasetsService } from '../datasets/datasets.service';
 import { RegistryService } from '../registry/registry.service';
 import { JobCancellation } from './job-cancellation';
@@ -38,6 +40,7 @@ export class TrainingWorker implements OnModuleInit {
     private readonly artifacts: ModelArtifacts,
     private readonly cancellation: JobCancellation,
     private readonly registry: RegistryService,
+    private readonly runtimes: AdapterRuntimeService,
   ) {}
 
   get enabled(): boolean {
@@ -82,7 +85,7 @@ export class TrainingWorker implements OnModuleInit {
       if (error instanceof DatasetChangedError) return { kind: 'failed', errorKind: 'data', message: error.message };
       return { kind: 'failed', errorKind: 'infrastructure', message: `could not read the dataset: ${(error as Error).message}` };
     }
-    const run = new TrainingRun(job, dataset, datasetPath, this.config.python.bin);
+    const run = new TrainingRun(job, dataset, datasetPath, await this.runtimes.pythonFor(job.adapter as AdapterName));
     this.running.set(job.id, run);
     const unwatch = await this.cancellation.watch(job.id, () => run.stop('cancelled'));
     try {

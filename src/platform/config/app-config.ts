@@ -2,6 +2,9 @@ import { EnvironmentVariables } from './env.schema';
 
 export const DATABASE_SCHEMA = 'mcp_hub';
 
+/** Interpreters probed, in order, when PYTHON_BIN is unset (scripts/python-stack.js uses the same list). */
+export const PYTHON_CANDIDATES = ['python3', '/usr/bin/python3'] as const;
+
 export interface S3Config {
   endpoint: URL;
   accessKey: string;
@@ -27,7 +30,8 @@ export class AppConfig {
   readonly qdrant?: { url: string; apiKey?: string };
   readonly s3?: S3Config;
   readonly artifacts: { dir: string };
-  readonly python: { bin: string };
+  /** `bin` is PYTHON_BIN when set; `candidates` are the interpreters to probe, in order (PYTHON_BIN alone when set). */
+  readonly python: { bin?: string; candidates: string[] };
   readonly datasets: { dir: string; maxUploadBytes: number };
   readonly training: {
     workerEnabled: boolean;
@@ -88,7 +92,7 @@ export class AppConfig {
       };
     }
     this.artifacts = { dir: env.ARTIFACTS_DIR };
-    this.python = { bin: env.PYTHON_BIN };
+    this.python = { bin: env.PYTHON_BIN, candidates: env.PYTHON_BIN ? [env.PYTHON_BIN] : [...PYTHON_CANDIDATES] };
     this.datasets = { dir: env.DATA_DIR, maxUploadBytes: env.DATASET_MAX_UPLOAD_MB * 1024 * 1024 };
     this.training = {
       workerEnabled: env.TRAINING_WORKER_ENABLED,

@@ -113,10 +113,11 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   ARTIFACTS_DIR!: string;
 
-  @EnvVar({ default: 'python3', expected: 'a command name or path', description: 'Python interpreter for the ML adapter' })
+  @EnvVar({ expected: 'a command name or path', description: 'Python interpreter for the ML adapter; unset means the first of python3 (on PATH) and /usr/bin/python3 that has the modules' })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  PYTHON_BIN!: string;
+  PYTHON_BIN?: string;
 
   @EnvVar({ default: '8000', expected: 'an integer from 100 to 120000 (milliseconds)', description: 'How long boot waits for PostgreSQL and Redis before giving up' })
   @ToInteger()
