@@ -78,6 +78,10 @@ describe('OpenAPI document (built hub, real PostgreSQL and Redis)', () => {
     const codeOf = (path: string, method: string, status: number) => errors.find((e) => e.path === path && e.method === method && e.status === status)?.example.code;
     expect(codeOf('/api/servers/{name}', 'get', 404)).toBe('SERVER_NOT_FOUND');
     expect(codeOf('/api/ml/datasets', 'post', 409)).toBe('DATASET_NAME_TAKEN');
+    // class-level decorators share one response object among operations: each still shows its own
+    expect(codeOf('/api/ml/experiments/{idOrName}', 'get', 404)).toBe('EXPERIMENT_NOT_FOUND');
+    expect(codeOf('/api/ml/runs/{id}', 'get', 404)).toBe('RUN_NOT_FOUND');
+    expect(codeOf('/api/ml/training-jobs', 'post', 503)).toBe('ADAPTER_UNAVAILABLE');
     expect(codeOf('/api/keys', 'post', 401)).toBe('UNAUTHENTICATED');
     expect(codeOf('/api/tools/{server}/{tool}/call', 'post', 504)).toBe('UPSTREAM_TIMEOUT');
     // no longer one example copied everywhere
