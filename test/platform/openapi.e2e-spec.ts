@@ -77,7 +77,7 @@ describe('OpenAPI document (built hub, real PostgreSQL and Redis)', () => {
     // and a key given either way, as Swagger UI's Authorize sends it, is accepted
     const created = await run(process.execPath, [join(ROOT, 'dist/src/platform/auth/create-key.js'), '--name', 'swagger', '--scopes', 'read'], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl } });
     const key = created.stdout.trim();
-    for (const headers of [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }]) {
+    for (const headers of [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }] as Record<string, string>[]) {
       expect({ headers: Object.keys(headers), status: (await fetch(hub.url('/api/servers'), { headers })).status }).toEqual({ headers: Object.keys(headers), status: 200 });
     }
   });
