@@ -40,7 +40,7 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer; 503 from the moment shutdown begins' })
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A required dependency is down, or the hub is draining', schema: { example: { status: 'shutting_down', details: {} } } })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A required dependency is down, or the hub is draining', example: { status: 'shutting_down', details: {} } })
   async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
     if (this.shutdown.isShuttingDown) {
       res.status(HttpStatus.SERVICE_UNAVAILABLE);

@@ -18,17 +18,63 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
     for (const [name, value] of entries) expect({ name, value }).toEqual({ name, value: ENV_VARIABLES.get(name)?.default ?? '' });
   });
 
-  it('docker-compose.yml gives the hub the same variables and wires every store', () => {
-    const compose = parse(read('docker/docker-compose.yml'));
-    expect(Object.keys(compose.services).sort()).toEqual(['hub', 'minio', 'mongo', 'postgres', 'qdrant', 'redis']);
-    const hubEnv = compose.services.hub.environment as Record<string, string>;
-    expect(Object.keys(hubEnv).sort()).toEqual(schemaNames);
-    expect(hubEnv.DATABASE_URL).toContain('@postgres:5432/');
-    expect(hubEnv.REDIS_URL).toBe('redis://redis:6379');
-    expect(hubEnv.MONGODB_URI).toContain('mongo:27017');
-    expect(hubEnv.QDRANT_URL).toBe('http://qdrant:6333');
-    expect(hubEnv.S3_ENDPOINT).toBe('http://minio:9000');
-    expect(compose.services.hub.build.dockerfile).toBe('docker/Dockerfile');
+  type Service = {
+    image?: string;
+    build?: { dockerfile: string };
+    command?: string[];
+    environment?: Record<string, string>;
+    depends_on?: Record<string, { condition: string }>;
+    healthcheck?: { test?: string[]; disable?: boolean };
+  };
+  // merge: compose files may use YAML merge keys (<<), as docker compose does
+  const compose = () => parse(read('docker/docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+
+  /** A compose healthcheck, or the HEALTHCHECK of the Dockerfile it builds, unless disabled. */
+  const hasHealthcheck = (service: Service) => {
+    if (service.healthcheck?.disable) return false;
+    if (service.healthcheck?.test) return true;
+    return !!service.build && /^HEALTHCHECK /m.test(read(service.build.dockerfile));
+  };
+
+  it('docker-compose.yml parses and gives the hub and the worker the same variables, wired to every store', () => {
+    const { services } = compose();
+    expect(Object.keys(services).sort()).toEqual(['hub', 'minio', 'mongo', 'postgres', 'qdrant', 'redis', 'worker']);
+    for (const name of ['hub', 'worker']) {
+      const env = services[name].environment!;
+      expect({ name, variables: Object.keys(env).sort() }).toEqual({ name, variables: schemaNames });
+      expect(env.DATABASE_URL).toContain('@postgres:5432/');
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(env.MONGODB_URI).toContain('mongo:27017');
+      expect(env.QDRANT_URL).toBe('http://qdrant:6333');
+      expect(env.S3_ENDPOINT).toBe('http://minio:9000');
+      expect(services[name].build?.dockerfile).toBe('docker/Dockerfile');
+    }
+    // one place trains: the worker, not the hub as well
+    expect(services.worker.command).toEqual(['node', '--max-semi-space-size=4', 'dist/src/worker.js']);
+    expect(services.hub.environment!.TRAINING_WORKER_ENABLED).toBe('false');
+    // artifacts: S3 wins over GridFS when both are set, and the file says so
+    expect(read('docker/docker-compose.yml')).toMatch(/S3_ENDPOINT wins over MONGODB_URI/);
+  });
+
+  it('every dependency that has a healthcheck is waited for with service_healthy, and every store has one', () => {
+    const { services } = compose();
+    for (const store of ['postgres', 'redis', 'mongo', 'qdrant', 'minio']) expect({ store, healthcheck: hasHealthcheck(services[store]) }).toEqual({ store, healthcheck: true });
+    const edges = Object.entries(services).flatMap(([name, service]) => Object.entries(service.depends_on ?? {}).map(([on, { condition }]) => ({ name, on, condition })));
+    expect(edges.map((e) => `${e.name}->${e.on}`)).toEqual(expect.arrayContaining(['hub->postgres', 'hub->minio', 'worker->redis', 'worker->hub']));
+    for (const edge of edges) {
+      expect(Object.keys(services)).toContain(edge.on);
+      expect(edge).toEqual({ ...edge, condition: hasHealthcheck(services[edge.on]) ? 'service_healthy' : 'service_started' });
+    }
+  });
+
+  it('pulls only pinned images: a tag on every image, never latest, MinIO by dated release', () => {
+    const { services } = compose();
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) continue; // built here, not pulled
+      const tag = /:([^/:]+)$/.exec(service.image ?? '')?.[1];
+      expect({ name, tag }).toEqual({ name, tag: expect.not.stringMatching(/^(latest)?$/) });
+    }
+    expect(services.minio.image).toMatch(/:RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
   });
 
   it('one Node.js line everywhere: package.json engines, the npm-provided runtime and every Dockerfile stage', () => {

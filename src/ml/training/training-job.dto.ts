@@ -137,19 +137,19 @@ export class TrainingJobDto {
   @ApiProperty({ example: { n_estimators: 100 } }) hyperparameters!: Record<string, unknown>;
   @ApiProperty({ example: { holdout: 0.2 } }) validation!: Record<string, number>;
   @ApiProperty({ example: 42 }) seed!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) experiment!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) registerAs!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'iris-baseline' }) experiment!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'iris-classifier' }) registerAs!: string | null;
   @ApiProperty({ example: 3600000 }) timeoutMs!: number;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty({ example: 0.45, description: '0 to 1' }) progress!: number;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'training' }) stage!: string | null;
   @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'python adapter exited with code 1: ValueError: Input contains NaN', description: 'Why the job failed; null unless it failed' }) error!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, enum: ['data', 'infrastructure', 'timeout', 'cancelled'] }) errorKind!: string | null;
   @ApiPropertyOptional({ nullable: true, example: { accuracy: 0.97, f1_macro: 0.97 } }) metrics!: Record<string, number> | null;
   @ApiPropertyOptional({ nullable: true, example: { key: 'training/0193.../model.pkl', uri: 'file:///var/artifacts/training/0193.../model.pkl', sha256: '…', size: 181234, store: 'fs' } })
   artifact!: object | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) worker!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '0193a5c4-7b1e-7c2d-9f00-1a2b3c4d5e6f', description: 'Id of the hub instance (api or worker) that ran it' }) worker!: string | null;
   @ApiProperty() createdAt!: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;

@@ -18,6 +18,8 @@ import { TrainingJobsService } from './training-jobs.service';
 import { bullPrefix, TRAINING_QUEUE } from './training-queue';
 import { TrainingWorker } from './training.worker';
 
+const trainingQueue = BullModule.registerQueue({ name: TRAINING_QUEUE });
+
 @Module({
   imports: [
     TypeOrmModule.forFeature([TrainingJob, TrainingJobLog]),
@@ -25,13 +27,13 @@ import { TrainingWorker } from './training.worker';
       inject: [RedisConnections, AppConfig],
       useFactory: (redis: RedisConnections, config: AppConfig) => ({ connection: redis.createBullMqConnection(), prefix: bullPrefix(config.redis.keyPrefix) }),
     }),
-    BullModule.registerQueue({ name: TRAINING_QUEUE }),
+    trainingQueue,
     DatasetsModule,
     ExperimentsModule,
     RegistryModule,
   ],
   controllers: [TrainingJobsController, AdaptersController],
   providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, AdapterRuntimeService],
-  exports: [TrainingJobsService, AdapterRuntimeService],
+  exports: [TrainingJobsService, AdapterRuntimeService, trainingQueue],
 })
 export class TrainingModule {}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-/** The body of every error response. */
+/** The body of every error response. Each documented error response gets its own example (see http/error-examples.ts). */
 export class ErrorResponseDto {
   @ApiProperty({ example: 400 })
   statusCode!: number;
@@ -8,11 +8,11 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable error code' })
   code!: string;
 
-  @ApiProperty({ example: 'seconds: seconds must not be greater than 60' })
+  @ApiProperty({ example: 'name: name must match /^[a-z0-9][a-z0-9_-]*$/' })
   message!: string;
 
   @ApiPropertyOptional({
-    example: [{ field: 'seconds', reason: 'seconds must not be greater than 60' }],
+    example: [{ field: 'name', reason: 'name must match /^[a-z0-9][a-z0-9_-]*$/' }],
     description: 'Structured detail, e.g. one entry per invalid field',
   })
   details?: unknown;
