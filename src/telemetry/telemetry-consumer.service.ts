@@ -8,6 +8,7 @@ import { InstanceRole } from '../platform/instance/instance-role';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { ConsumerHealth } from './consumer-health';
+import { PartitionMaintenance } from './partition-maintenance.service';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
 import { TelemetryStats } from './telemetry-stats.service';
@@ -69,6 +70,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     private readonly redis: RedisConnections,
     private readonly role: InstanceRole,
     private readonly stats: TelemetryStats,
+    private readonly partitions: PartitionMaintenance,
     instance: HubInstanceService,
     coordinator: ShutdownCoordinator,
   ) {
@@ -83,6 +85,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
+    await this.partitions.ready();
     this.commands = this.redis.streamCommands;
     this.blocking = this.redis.createBlockingConnection();
     await this.ensureGroup();
