@@ -140,6 +140,19 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect([bad.status, bad.body.details?.[0]?.field]).toEqual([400, 'type']);
   });
 
+  it('removes consumers that hold nothing and stay idle from the group, so stream.consumers counts live ones', async () => {
+    const stream = `${prefix}telemetry:events`;
+    const consumerNames = async () => ((await redis.xinfo('CONSUMERS', stream, 'telemetry-writers')) as string[][]).map((fields) => fields[fields.indexOf('name') + 1]);
+    const live = await consumerNames();
+    expect(live).toHaveLength(1);
+    await redis.call('XGROUP', 'CREATECONSUMER', stream, 'telemetry-writers', 'gone-consumer');
+    expect((await fixture.api.get('/api/telemetry/stats')).body.stream.consumers).toBe(2);
+    for (let i = 0; i < 300 && (await consumerNames()).includes('gone-consumer'); i++) await sleep(100);
+    expect(await consumerNames()).toEqual(live);
+    expect((await fixture.api.get('/api/telemetry/stats')).body.stream.consumers).toBe(1);
+    expect(fixture.hub.logs.some((l) => l.msg.startsWith('Removed consumer gone-consumer from telemetry-writers'))).toBe(true);
+  });
+
   it('serves Prometheus metrics at /metrics', async () => {
     const response = await fetch(fixture.hub.url('/metrics'));
     expect(response.status).toBe(200);
