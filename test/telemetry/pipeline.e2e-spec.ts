@@ -1,4 +1,6 @@
 import Redis from 'ioredis';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { v7 as uuidv7 } from 'uuid';
 import { HubFixture } from '../support/hub-fixture';
 import { HubProcess, NodeProcess, sleep } from '../support/hub-process';
@@ -151,6 +153,24 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(await consumerNames()).toEqual(live);
     expect((await fixture.api.get('/api/telemetry/stats')).body.stream.consumers).toBe(1);
     expect(fixture.hub.logs.some((l) => l.msg.startsWith('Removed consumer gone-consumer from telemetry-writers'))).toBe(true);
+  });
+
+  it('records a hub tool that answers isError as tool_error, not ok', async () => {
+    const client = new Client({ name: 'telemetry-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(fixture.hub.url('/mcp'))));
+    try {
+      expect((await client.callTool({ name: 'ml__list_jobs', arguments: {} })).isError).toBeFalsy();
+      expect((await client.callTool({ name: 'ml__job_status', arguments: { id: uuidv7() } })).isError).toBe(true);
+    } finally {
+      await client.close();
+    }
+    const outcomes = `type = 'mcp.request' AND data->>'tool' IN ('ml__list_jobs', 'ml__job_status')`;
+    await waitForCount(fixture.databaseUrl, outcomes, (n) => n === 2);
+    const rows = await queryDatabase<{ tool: string; outcome: string }>(fixture.databaseUrl, `SELECT data->>'tool' AS tool, data->>'outcome' AS outcome FROM mcp_hub.telemetry_events WHERE ${outcomes} ORDER BY 1`);
+    expect(rows).toEqual([
+      { tool: 'ml__job_status', outcome: 'tool_error' },
+      { tool: 'ml__list_jobs', outcome: 'ok' },
+    ]);
   });
 
   it('serves Prometheus metrics at /metrics', async () => {
