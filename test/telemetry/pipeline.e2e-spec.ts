@@ -181,6 +181,13 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(text).toMatch(/^mcp_hub_process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^mcp_hub_events_total\{type="mcp\.server\.state"\} \d+/m);
     expect(text).toMatch(/^mcp_hub_server_state_changes_total\{server="nothing",state="failed"\} 1$/m);
+    // gauges read at scrape time: upstream servers by state (from the mcp module) and the telemetry pipeline
+    expect(text).toMatch(/^mcp_hub_upstream_servers\{state="failed"\} 1$/m);
+    expect(text).toMatch(/^mcp_hub_upstream_servers\{state="connected"\} 0$/m);
+    const deadLetters = await redis.xlen(`${prefix}telemetry:dead-letter`);
+    expect(text).toMatch(new RegExp(`^mcp_hub_telemetry_dead_letters ${deadLetters}$`, 'm'));
+    expect(text).toMatch(/^mcp_hub_telemetry_consumers 1$/m);
+    for (const gauge of ['mcp_hub_telemetry_lag', 'mcp_hub_telemetry_pending', 'mcp_hub_telemetry_stream_length']) expect(text).toMatch(new RegExp(`^${gauge} \\d+$`, 'm'));
   });
 
   it('moves a poison entry to the dead-letter stream and keeps the rest flowing', async () => {
