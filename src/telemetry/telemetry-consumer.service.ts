@@ -268,7 +268,14 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   /** Removes consumers that hold no pending entries and have been idle past the limit (see DEAD_CONSUMER_IDLE_MS). */
   private async deleteDeadConsumers(): Promise<void> {
     const limit = Math.max(DEAD_CONSUMER_IDLE_MS, this.config.telemetry.claimIdleMs);
-    const consumers = (await this.commands!.xinfo('CONSUMERS', this.keys.stream, this.keys.group)) as unknown[][];
+    let consumers: unknown[][];
+    try {
+      consumers = (await this.commands!.xinfo('CONSUMERS', this.keys.stream, this.keys.group)) as unknown[][];
+    } catch (error) {
+      // the stream or group is gone (Redis restarted empty): the read loop creates them again, nothing to delete
+      if (isNoGroup(error) || String((error as Error).message).includes('no such key')) return;
+      throw error;
+    }
     for (const fields of consumers) {
       const consumer = new Map<unknown, unknown>();
       for (let i = 0; i + 1 < fields.length; i += 2) consumer.set(fields[i], fields[i + 1]);
