@@ -14,6 +14,7 @@ import { ServersService } from './servers/servers.service';
 import { ToolCallService } from './tools/tool-call.service';
 import { ToolsController } from './tools/tools.controller';
 import { UpstreamManager } from './upstream/upstream-manager.service';
+import { UpstreamGauges } from './upstream/upstream-gauges';
 import { AggregateServerFactory } from './gateway/aggregate-server.factory';
 import { McpEndpoints } from './gateway/mcp-endpoints';
 import { McpIngress } from './gateway/mcp-ingress';
@@ -32,6 +33,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     CatalogRepository,
     CatalogService,
     UpstreamManager,
+    UpstreamGauges,
     ServerRecords,
     ServersConfigService,
     ServersService,

@@ -11,6 +11,7 @@ import { VectorsModule } from './vectors/vectors.module';
 import { InstanceModule } from './instance/instance.module';
 import { InstanceRole } from './instance/instance-role';
 import { EventsModule } from './events/events.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { AuthModule } from './auth/auth.module';
 import { SecretsModule } from './secrets/secrets.module';
 
@@ -25,6 +26,7 @@ export class PlatformModule {
         LoggingModule,
         ShutdownModule,
         EventsModule,
+        MetricsModule,
         SecretsModule,
         DatabaseModule,
         RedisModule,

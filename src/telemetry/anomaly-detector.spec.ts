@@ -19,6 +19,21 @@ describe('AnomalyDetector (EWMA baseline, z-score threshold)', () => {
     expect(anomaly.zScore).toBeGreaterThan(4);
   });
 
+  it('grades severity by how far past the baseline: info just past the threshold, then warn, then error', () => {
+    const warmed = () => {
+      const detector = new AnomalyDetector();
+      for (let i = 0; i < 100; i++) detector.observe('a', 10 + jitter(i), false);
+      return detector;
+    };
+    const { baseline, stdDev } = warmed().observe('a', 200, false)[0];
+    const graded = [5, 7, 12].map((z) => warmed().observe('a', baseline + z * stdDev, false)[0]);
+    expect(graded.map((a) => [Math.round(a.zScore), a.severity])).toEqual([
+      [5, 'info'],
+      [7, 'warn'],
+      [12, 'error'],
+    ]);
+  });
+
   it('flags a burst of failures as an error-rate anomaly', () => {
     const detector = new AnomalyDetector();
     for (let i = 0; i < 200; i++) detector.observe('s/t', 10 + jitter(i), i % 50 === 0);

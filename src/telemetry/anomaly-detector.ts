@@ -6,9 +6,14 @@ export interface AnomalyOptions {
   zThreshold: number;
   /** Observations a key needs before it can raise anomalies. */
   warmup: number;
+  /** z-scores from which an anomaly's severity is warn, then error (below warnZ it is info). */
+  warnZ: number;
+  errorZ: number;
 }
 
-export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = { alpha: 0.05, zThreshold: 4, warmup: 30 };
+export const DEFAULT_ANOMALY_OPTIONS: AnomalyOptions = { alpha: 0.05, zThreshold: 4, warmup: 30, warnZ: 6, errorZ: 10 };
+
+export type AnomalySeverity = 'info' | 'warn' | 'error';
 
 export interface Anomaly {
   key: string;
@@ -17,6 +22,8 @@ export interface Anomaly {
   baseline: number;
   stdDev: number;
   zScore: number;
+  /** How far past the baseline: info just past zThreshold, warn from warnZ, error from errorZ. */
+  severity: AnomalySeverity;
 }
 
 interface Baseline {
@@ -58,6 +65,10 @@ export class AnomalyDetector {
     return rate;
   }
 
+  private severity(zScore: number): AnomalySeverity {
+    return zScore >= this.options.errorZ ? 'error' : zScore >= this.options.warnZ ? 'warn' : 'info';
+  }
+
   private update(key: string, value: number, alpha = this.options.alpha): Omit<Anomaly, 'key' | 'metric'> | undefined {
     const baseline = this.baselines.get(key);
     if (!baseline) {
@@ -68,7 +79,7 @@ export class AnomalyDetector {
     const zScore = stdDev > 0 ? (value - baseline.mean) / stdDev : 0;
     const result =
       baseline.count >= this.options.warmup && zScore > this.options.zThreshold
-        ? { value, baseline: baseline.mean, stdDev, zScore: Math.round(zScore * 100) / 100 }
+        ? { value, baseline: baseline.mean, stdDev, zScore: Math.round(zScore * 100) / 100, severity: this.severity(zScore) }
         : undefined;
     const diff = value - baseline.mean;
     const increment = alpha * diff;

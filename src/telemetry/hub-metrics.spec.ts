@@ -1,13 +1,18 @@
 import type { AppConfig } from '../platform/config/app-config';
 import { EventBus } from '../platform/events/event-bus';
+import { GaugeSources } from '../platform/metrics/gauge-sources';
 import { HubMetrics } from './hub-metrics';
+import type { StreamState, TelemetryStats } from './telemetry-stats.service';
 
 const SERIES = /^mcp_hub_tool_call_duration_seconds_count\{(.*)\} \d+$/gm;
 
-async function metricsWith(maxSeries: number) {
+const STREAM: StreamState = { length: 120, pending: 3, lag: 7, deadLetters: 2, consumers: 1 };
+
+async function metricsWith(maxSeries: number, gauges = new GaugeSources(), stream: () => Promise<StreamState> = async () => STREAM) {
   const bus = new EventBus();
-  const metrics = new HubMetrics(bus, { metrics: { maxSeries } } as AppConfig);
+  const metrics = new HubMetrics(bus, { metrics: { maxSeries } } as AppConfig, gauges, { stream } as TelemetryStats);
   metrics.onModuleInit();
+  metrics.onApplicationBootstrap();
   const text = async () => {
     await bus.delivered();
     return metrics.registry.metrics();
@@ -55,5 +60,33 @@ describe('HubMetrics: label values callers choose', () => {
     const body = await text();
     expect(body.match(/^mcp_hub_events_total\{/gm)).toHaveLength(11);
     expect(body.match(/^mcp_hub_server_state_changes_total\{/gm)).toHaveLength(11);
+  });
+});
+
+describe('HubMetrics: gauges read at scrape time', () => {
+  it('shows the telemetry stream: length, lag, pending, dead letters and consumers', async () => {
+    const { text } = await metricsWith(100);
+    const body = await text();
+    for (const [name, value] of [['length', 120], ['lag', 7], ['pending', 3], ['dead_letters', 2], ['consumers', 1]] as const) {
+      const metric = name === 'length' ? 'mcp_hub_telemetry_stream_length' : `mcp_hub_telemetry_${name}`;
+      expect(body).toMatch(new RegExp(`^${metric} ${value}$`, 'm'));
+    }
+  });
+
+  it('shows the gauges features add, current at each scrape, and shows NaN for one whose read fails without failing the rest', async () => {
+    const gauges = new GaugeSources();
+    let connected = 2;
+    gauges.add({ name: 'mcp_hub_test_servers', help: 'Servers by state', labelNames: ['state'], read: () => [{ labels: { state: 'connected' }, value: connected }, { labels: { state: 'failed' }, value: 1 }] });
+    gauges.add({ name: 'mcp_hub_test_broken', help: 'Always fails', read: () => Promise.reject(new Error('queue unreachable')) });
+    const { text } = await metricsWith(100, gauges, () => Promise.reject(new Error('redis down')));
+    let body = await text();
+    expect(body).toMatch(/^mcp_hub_test_servers\{state="connected"\} 2$/m);
+    expect(body).toMatch(/^mcp_hub_test_servers\{state="failed"\} 1$/m);
+    expect(body).toMatch(/^mcp_hub_test_broken nan$/im);
+    expect(body).toMatch(/^mcp_hub_telemetry_lag nan$/im);
+    connected = 5;
+    body = await text();
+    expect(body).toMatch(/^mcp_hub_test_servers\{state="connected"\} 5$/m);
+    expect(() => gauges.add({ name: 'mcp_hub_test_servers', help: 'again', read: () => [] })).toThrow('added twice');
   });
 });

@@ -10,6 +10,7 @@ const EVERY_MS = 60 * 60 * 1000;
 export class PartitionMaintenance implements OnApplicationBootstrap {
   private readonly logger = new Logger('TelemetryPartitions');
   private timer?: NodeJS.Timeout;
+  private firstRun?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
@@ -19,8 +20,18 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
     coordinator.register({ phase: 'producers', name: 'telemetry-partition-schedule', close: () => clearInterval(this.timer) });
   }
 
+  /**
+   * Resolves once the boot-time run has created today's partitions. The consumer awaits it before its
+   * first write: a COPY routed to the default partition while a day's partition is being attached fails
+   * with "violates partition constraint".
+   */
+  ready(): Promise<void> {
+    this.firstRun ??= this.run();
+    return this.firstRun;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    await this.run();
+    await this.ready();
     this.timer = setInterval(() => void this.run().catch((e: Error) => this.logger.warn(`Partition maintenance failed: ${e.message}`)), EVERY_MS);
     this.timer.unref();
   }

@@ -8,6 +8,7 @@ import { InstanceRole } from '../platform/instance/instance-role';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { ConsumerHealth } from './consumer-health';
+import { PartitionMaintenance } from './partition-maintenance.service';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
 import { TelemetryStats } from './telemetry-stats.service';
@@ -24,6 +25,12 @@ const BLOCK_MS = 1000;
 const GATHER_MS = 100;
 /** Pause after a failed read or write before the next try. */
 const RETRY_MS = 500;
+/**
+ * A consumer of the group with nothing pending and idle this long (or TELEMETRY_CLAIM_IDLE_MS, if
+ * longer) is gone: it is deleted so the group's consumer count is the live ones. A live consumer reads
+ * at least every BLOCK_MS while it holds nothing, so it is never idle that long.
+ */
+const DEAD_CONSUMER_IDLE_MS = 5 * BLOCK_MS;
 /** While a failure lasts, it is logged again this often (not on every retry). */
 const REPEAT_LOG_MS = 30_000;
 
@@ -69,6 +76,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     private readonly redis: RedisConnections,
     private readonly role: InstanceRole,
     private readonly stats: TelemetryStats,
+    private readonly partitions: PartitionMaintenance,
     instance: HubInstanceService,
     coordinator: ShutdownCoordinator,
   ) {
@@ -83,6 +91,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
+    await this.partitions.ready();
     this.commands = this.redis.streamCommands;
     this.blocking = this.redis.createBlockingConnection();
     await this.ensureGroup();
@@ -234,6 +243,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   private async claimOnce(): Promise<void> {
     if (!this.commands) return;
     await this.warnOnBacklog();
+    await this.deleteDeadConsumers();
     for (;;) {
       const pending = (await this.commands.xpending(this.keys.stream, this.keys.group, 'IDLE', this.config.telemetry.claimIdleMs, '-', '+', READ_COUNT)) as [string, string, number, number][];
       if (pending.length === 0) return;
@@ -252,6 +262,28 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
         }
       }
       if (pending.length < READ_COUNT) return;
+    }
+  }
+
+  /** Removes consumers that hold no pending entries and have been idle past the limit (see DEAD_CONSUMER_IDLE_MS). */
+  private async deleteDeadConsumers(): Promise<void> {
+    const limit = Math.max(DEAD_CONSUMER_IDLE_MS, this.config.telemetry.claimIdleMs);
+    let consumers: unknown[][];
+    try {
+      consumers = (await this.commands!.xinfo('CONSUMERS', this.keys.stream, this.keys.group)) as unknown[][];
+    } catch (error) {
+      // the stream or group is gone (Redis restarted empty): the read loop creates them again, nothing to delete
+      if (isNoGroup(error) || String((error as Error).message).includes('no such key')) return;
+      throw error;
+    }
+    for (const fields of consumers) {
+      const consumer = new Map<unknown, unknown>();
+      for (let i = 0; i + 1 < fields.length; i += 2) consumer.set(fields[i], fields[i + 1]);
+      const name = String(consumer.get('name'));
+      if (name === this.name || Number(consumer.get('pending')) > 0 || Number(consumer.get('idle')) < limit) continue;
+      // DELCONSUMER would drop entries pending for it; it holds none, and a consumer reading again is re-created
+      await this.commands!.xgroup('DELCONSUMER', this.keys.stream, this.keys.group, name);
+      this.logger.log(`Removed consumer ${name} from ${this.keys.group}: nothing pending, idle ${consumer.get('idle')} ms`);
     }
   }
 

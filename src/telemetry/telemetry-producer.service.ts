@@ -145,11 +145,20 @@ export class TelemetryProducer implements OnModuleInit {
         source: this.source,
         type: event.type,
         ...(event.subject ? { subject: event.subject.slice(0, 500) } : {}),
-        severity: event.type.endsWith('.invalid') || (event.data as { outcome?: string }).outcome === 'error' ? 'warn' : 'info',
+        severity: busSeverity(event),
         data: event.data,
       },
       { id: uuidv7(), time: event.time },
     );
     return 'envelope' in result ? result.envelope : undefined;
   }
+}
+
+const SEVERITIES = new Set(['debug', 'info', 'warn', 'error']);
+
+/** An event that grades itself (data.severity, as telemetry.anomaly does) keeps that grade; otherwise failures are warn. */
+function busSeverity(event: HubEvent): TelemetryEnvelope['severity'] {
+  const data = event.data as { outcome?: unknown; severity?: unknown };
+  if (typeof data.severity === 'string' && SEVERITIES.has(data.severity)) return data.severity as TelemetryEnvelope['severity'];
+  return event.type.endsWith('.invalid') || data.outcome === 'error' ? 'warn' : 'info';
 }

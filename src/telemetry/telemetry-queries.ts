@@ -48,12 +48,12 @@ export class TelemetryQueries {
     const params: unknown[] = [from, to];
     let filter = '';
     if (query.type) {
-      params.push(query.type);
-      filter = ` AND type = $${params.length}`;
+      params.push(query.type.split(','));
+      filter = ` AND type = ANY($${params.length})`;
     }
-    const rows: { minute: Date; type: string; source: string; tool: string; events: number; errors: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null }[] =
-      await this.dataSource.query(`SELECT * FROM mcp_hub.telemetry_rollups WHERE minute >= $1 AND minute < $2${filter} ORDER BY minute, type, source, tool LIMIT 10000`, params);
-    return rows.map((r) => ({ minute: r.minute.toISOString(), type: r.type, source: r.source, tool: r.tool || null, events: r.events, errors: r.errors, p50Ms: r.p50_ms, p95Ms: r.p95_ms, p99Ms: r.p99_ms }));
+    const rows: { minute: Date; type: string; source: string; server: string; tool: string; events: number; errors: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null }[] =
+      await this.dataSource.query(`SELECT * FROM mcp_hub.telemetry_rollups WHERE minute >= $1 AND minute < $2${filter} ORDER BY minute, type, source, server, tool LIMIT 10000`, params);
+    return rows.map((r) => ({ minute: r.minute.toISOString(), type: r.type, source: r.source, server: r.server || null, tool: r.tool || null, events: r.events, errors: r.errors, p50Ms: r.p50_ms, p95Ms: r.p95_ms, p99Ms: r.p99_ms }));
   }
 
   async events(query: EventsQueryDto): Promise<EventsPageDto> {
@@ -63,7 +63,7 @@ export class TelemetryQueries {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (query.type) add('type = ?', query.type);
+    if (query.type) add('type = ANY(?)', query.type.split(','));
     if (query.source) add('source = ?', query.source);
     if (query.subject) add('subject = ?', query.subject);
     if (query.from) add('time >= ?', new Date(query.from));

@@ -1,13 +1,24 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEmpty, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** Every list in a telemetry query is one parameter holding comma-separated values (as /api/events does). */
+const TYPE_LIST = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*(,[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*)*$/;
+const TYPE_LIST_MESSAGE = 'type must be comma-separated event types such as mcp.tool.call,mcp.request';
+const TYPES_MESSAGE = 'types is not a parameter here; pass the event types as type=a,b (comma-separated)';
 
 export class EventsQueryDto {
-  @ApiPropertyOptional({ example: 'mcp.tool.call' })
+  @ApiPropertyOptional({ example: 'mcp.tool.call,mcp.request', description: 'Comma-separated event types (exact names); any of them matches' })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(1000)
+  @Matches(TYPE_LIST, { message: TYPE_LIST_MESSAGE })
   type?: string;
+
+  /** Named in the 400 so a caller used to /api/events' `types` learns this endpoint's parameter. */
+  @ApiHideProperty()
+  @IsEmpty({ message: TYPES_MESSAGE })
+  types?: never;
 
   @ApiPropertyOptional({ example: 'mcp-hub/019ab3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b' })
   @IsOptional()
@@ -98,9 +109,14 @@ export class RollupsQueryDto {
   @IsISO8601()
   to?: string;
 
-  @ApiPropertyOptional({ example: 'mcp.tool.call' })
+  @ApiPropertyOptional({ example: 'mcp.tool.call,mcp.request', description: 'Comma-separated event types (exact names); any of them matches' })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(1000)
+  @Matches(TYPE_LIST, { message: TYPE_LIST_MESSAGE })
   type?: string;
+
+  @ApiHideProperty()
+  @IsEmpty({ message: TYPES_MESSAGE })
+  types?: never;
 }

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../platform/config/app-config';
 import { RedisConnections } from '../platform/redis/redis-connections';
+import { IS_ERROR_SQL } from './telemetry-error';
 import { telemetryKeys } from './telemetry-stream';
 
 export interface StreamState {
@@ -92,7 +93,7 @@ export class TelemetryStats {
     return this.dataSource.query(
       `SELECT data->>'server' AS server, ${perTool ? `data->>'tool' AS tool,` : ''}
               count(*) AS calls,
-              count(*) FILTER (WHERE data->>'outcome' <> 'ok') AS errors,
+              count(*) FILTER (WHERE ${IS_ERROR_SQL}) AS errors,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p95,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p99

@@ -1,16 +1,28 @@
+import Redis from 'ioredis';
+import { v7 as uuidv7 } from 'uuid';
 import { jsonOf } from '../support/http';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../support/test-database';
 import { HubProcess } from '../support/hub-process';
 
 describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', () => {
   const databaseUrl = freshDatabaseUrl();
+  const prefix = `test-boot-${process.pid}:`;
+  const waitingIds = [uuidv7(), uuidv7(), uuidv7()];
   let hub: HubProcess;
+  let redis: Redis;
 
   beforeAll(async () => {
-    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: `test-boot-${process.pid}:`, DEBUG_ROUTES_ENABLED: 'true' });
+    // events already waiting in the stream: the consumer's first batch is written at once on boot
+    redis = new Redis('redis://127.0.0.1:6379');
+    const time = new Date().toISOString();
+    for (const id of waitingIds) await redis.xadd(`${prefix}telemetry:events`, '*', 'e', JSON.stringify({ id, source: 'test/boot', type: 'test.boot', time }));
+    hub = await HubProcess.start({ DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: prefix, DEBUG_ROUTES_ENABLED: 'true' });
   });
 
   afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
     await hub?.stop();
     await dropDatabase(databaseUrl);
   });
@@ -20,6 +32,22 @@ describe('hub boot (built hub as a child process, real PostgreSQL and Redis)', (
     expect(migrations.map((m) => m.name)).toContain('CreateHubInstances1764072000000');
     const instances = await queryDatabase<{ role: string; pid: number; stopped_at: Date | null }>(databaseUrl, 'SELECT role, pid, stopped_at FROM mcp_hub.hub_instances');
     expect(instances).toEqual([{ role: 'api', pid: hub.pid, stopped_at: null }]);
+  });
+
+  it('creates the telemetry partitions before the consumer starts, so the first batch is stored without a failed write', async () => {
+    const partitionsAt = hub.logs.findIndex((l) => l.context === 'TelemetryPartitions' && l.msg.startsWith('Partitions created'));
+    const consumerAt = hub.logs.findIndex((l) => l.context === 'TelemetryConsumer' && /^Consumer .* reads /.test(l.msg));
+    expect(partitionsAt).toBeGreaterThanOrEqual(0);
+    expect(consumerAt).toBeGreaterThan(partitionsAt);
+    let stored: { id: string }[] = [];
+    for (let i = 0; i < 100 && stored.length < waitingIds.length; i++) {
+      stored = await queryDatabase<{ id: string }>(databaseUrl, `SELECT id FROM mcp_hub.telemetry_events WHERE source = 'test/boot'`);
+      if (stored.length < waitingIds.length) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(stored.map((r) => r.id).sort()).toEqual([...waitingIds].sort());
+    expect(hub.logs.filter((l) => /violates partition constraint|Storing .* failed/.test(l.msg))).toEqual([]);
+    const health = await jsonOf(await fetch(hub.url('/api/health')));
+    expect(health.status).toBe('ok');
   });
 
   it('reports every dependency in /api/health: required ones up, unconfigured ones disabled', async () => {

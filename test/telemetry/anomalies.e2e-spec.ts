@@ -27,12 +27,17 @@ describe('anomaly detection on tool calls', () => {
     expect(live.data.data.value).toBeGreaterThan(900);
     expect(live.data.data.zScore).toBeGreaterThan(4);
 
-    let listed: { events: { subject: string; data: { metric: string } }[] } = { events: [] };
+    // graded by how far past the baseline: a 1 s call against a baseline of about a millisecond is far past errorZ
+    expect(live.data.data.severity).toBe('error');
+
+    let listed: { events: { subject: string; severity: string; data: { metric: string; severity: string } }[] } = { events: [] };
     for (let i = 0; i < 100 && !listed.events.some((e) => e.subject === 'everything'); i++) {
       listed = (await fixture.api.get('/api/telemetry/anomalies')).body;
       await sleep(100);
     }
-    expect(listed.events.find((e) => e.subject === 'everything')?.data.metric).toBe('latency');
+    const stored = listed.events.find((e) => e.subject === 'everything');
+    expect(stored?.data.metric).toBe('latency');
+    expect(stored?.severity).toBe(stored?.data.severity);
     expect(listed.events.every((e) => (e as unknown as { type: string }).type === 'telemetry.anomaly')).toBe(true);
   });
 });

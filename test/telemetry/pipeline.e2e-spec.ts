@@ -1,4 +1,6 @@
 import Redis from 'ioredis';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { v7 as uuidv7 } from 'uuid';
 import { HubFixture } from '../support/hub-fixture';
 import { HubProcess, NodeProcess, sleep } from '../support/hub-process';
@@ -90,8 +92,85 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p95,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY (data->>'durationMs')::float8) AS p99 FROM mcp_hub.telemetry_events WHERE source = 'test/rollup'`,
     );
-    expect(rollup).toEqual({ minute: minute.toISOString(), type: 'mcp.tool.call', source: 'test/rollup', tool: 'lookup', events: 6, errors: 1, p50Ms: expected.p50, p95Ms: expected.p95, p99Ms: expected.p99 });
+    expect(rollup).toEqual({ minute: minute.toISOString(), type: 'mcp.tool.call', source: 'test/rollup', server: 'r', tool: 'lookup', events: 6, errors: 1, p50Ms: expected.p50, p95Ms: expected.p95, p99Ms: expected.p99 });
     expect(expected.p50).toBe((15 + 16) / 2);
+  });
+
+  it('counts errors alike in rollups and stats (invalid_arguments included), per server and tool', async () => {
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000);
+    const calls = [
+      { server: 'cons-everything', outcome: 'ok' },
+      { server: 'cons-everything', outcome: 'ok' },
+      { server: 'cons-everything', outcome: 'invalid_arguments' },
+      { server: 'cons-nope', outcome: 'error' },
+    ];
+    const events = calls.map(({ server, outcome }, i) => ({
+      source: 'test/consistency',
+      type: 'mcp.tool.call',
+      time: new Date(minute.getTime() + i * 1000).toISOString(),
+      data: { server, tool: 'echo', durationMs: i + 1, outcome },
+    }));
+    expect((await fixture.api.send('POST', '/api/telemetry/events', events)).status).toBe(202);
+    type Rollup = { source: string; server: string; tool: string; events: number; errors: number };
+    let rows: Rollup[] = [];
+    for (let i = 0; i < 100 && rows.reduce((n, r) => n + r.events, 0) !== 4; i++) {
+      rows = ((await fixture.api.get(`/api/telemetry/rollups?type=mcp.tool.call,ml.prediction&from=${minute.toISOString()}`)).body as Rollup[]).filter((r) => r.source === 'test/consistency');
+      await sleep(100);
+    }
+    expect(rows.map(({ server, tool, events, errors }) => ({ server, tool, events, errors }))).toEqual([
+      { server: 'cons-everything', tool: 'echo', events: 3, errors: 1 },
+      { server: 'cons-nope', tool: 'echo', events: 1, errors: 1 },
+    ]);
+    const stats = (await fixture.api.get('/api/telemetry/stats?windowSeconds=3600')).body as { toolLatency: { server: string; tool: string; calls: number; errors: number }[] };
+    expect(stats.toolLatency.filter((t) => t.server.startsWith('cons-')).map(({ server, tool, calls, errors }) => ({ server, tool, events: calls, errors }))).toEqual(
+      rows.map(({ server, tool, events, errors }) => ({ server, tool, events, errors })),
+    );
+  });
+
+  it('takes a list of event types as one comma-separated type parameter, and names types as the wrong one', async () => {
+    const time = new Date(Date.now() - 30_000).toISOString();
+    const events = ['ml.prediction', 'ml.job.queued', 'ml.job.failed'].map((type) => ({ source: 'test/type-list', type, time }));
+    expect((await fixture.api.send('POST', '/api/telemetry/events', events)).status).toBe(202);
+    await waitForCount(fixture.databaseUrl, `source = 'test/type-list'`, (n) => n === 3);
+    const page = (await fixture.api.get('/api/telemetry/events?source=test/type-list&type=ml.prediction,ml.job.failed')).body as { events: { type: string }[] };
+    expect(page.events.map((e) => e.type).sort()).toEqual(['ml.job.failed', 'ml.prediction']);
+    for (const path of ['/api/telemetry/events?types=ml.prediction,ml.job.failed', '/api/telemetry/rollups?types=ml.prediction']) {
+      const wrong = await fixture.api.get(path);
+      expect([wrong.status, wrong.body.details]).toEqual([400, [{ field: 'types', reason: 'types is not a parameter here; pass the event types as type=a,b (comma-separated)' }]]);
+    }
+    const bad = await fixture.api.get('/api/telemetry/events?type=ml.prediction,,x');
+    expect([bad.status, bad.body.details?.[0]?.field]).toEqual([400, 'type']);
+  });
+
+  it('removes consumers that hold nothing and stay idle from the group, so stream.consumers counts live ones', async () => {
+    const stream = `${prefix}telemetry:events`;
+    const consumerNames = async () => ((await redis.xinfo('CONSUMERS', stream, 'telemetry-writers')) as string[][]).map((fields) => fields[fields.indexOf('name') + 1]);
+    const live = await consumerNames();
+    expect(live).toHaveLength(1);
+    await redis.call('XGROUP', 'CREATECONSUMER', stream, 'telemetry-writers', 'gone-consumer');
+    expect((await fixture.api.get('/api/telemetry/stats')).body.stream.consumers).toBe(2);
+    for (let i = 0; i < 300 && (await consumerNames()).includes('gone-consumer'); i++) await sleep(100);
+    expect(await consumerNames()).toEqual(live);
+    expect((await fixture.api.get('/api/telemetry/stats')).body.stream.consumers).toBe(1);
+    expect(fixture.hub.logs.some((l) => l.msg.startsWith('Removed consumer gone-consumer from telemetry-writers'))).toBe(true);
+  });
+
+  it('records a hub tool that answers isError as tool_error, not ok', async () => {
+    const client = new Client({ name: 'telemetry-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(fixture.hub.url('/mcp'))));
+    try {
+      expect((await client.callTool({ name: 'ml__list_jobs', arguments: {} })).isError).toBeFalsy();
+      expect((await client.callTool({ name: 'ml__job_status', arguments: { id: uuidv7() } })).isError).toBe(true);
+    } finally {
+      await client.close();
+    }
+    const outcomes = `type = 'mcp.request' AND data->>'tool' IN ('ml__list_jobs', 'ml__job_status')`;
+    await waitForCount(fixture.databaseUrl, outcomes, (n) => n === 2);
+    const rows = await queryDatabase<{ tool: string; outcome: string }>(fixture.databaseUrl, `SELECT data->>'tool' AS tool, data->>'outcome' AS outcome FROM mcp_hub.telemetry_events WHERE ${outcomes} ORDER BY 1`);
+    expect(rows).toEqual([
+      { tool: 'ml__job_status', outcome: 'tool_error' },
+      { tool: 'ml__list_jobs', outcome: 'ok' },
+    ]);
   });
 
   it('serves Prometheus metrics at /metrics', async () => {
@@ -102,6 +181,13 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(text).toMatch(/^mcp_hub_process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^mcp_hub_events_total\{type="mcp\.server\.state"\} \d+/m);
     expect(text).toMatch(/^mcp_hub_server_state_changes_total\{server="nothing",state="failed"\} 1$/m);
+    // gauges read at scrape time: upstream servers by state (from the mcp module) and the telemetry pipeline
+    expect(text).toMatch(/^mcp_hub_upstream_servers\{state="failed"\} 1$/m);
+    expect(text).toMatch(/^mcp_hub_upstream_servers\{state="connected"\} 0$/m);
+    const deadLetters = await redis.xlen(`${prefix}telemetry:dead-letter`);
+    expect(text).toMatch(new RegExp(`^mcp_hub_telemetry_dead_letters ${deadLetters}$`, 'm'));
+    expect(text).toMatch(/^mcp_hub_telemetry_consumers 1$/m);
+    for (const gauge of ['mcp_hub_telemetry_lag', 'mcp_hub_telemetry_pending', 'mcp_hub_telemetry_stream_length']) expect(text).toMatch(new RegExp(`^${gauge} \\d+$`, 'm'));
   });
 
   it('moves a poison entry to the dead-letter stream and keeps the rest flowing', async () => {

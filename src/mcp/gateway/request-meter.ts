@@ -11,7 +11,10 @@ export class RequestMeter {
     let outcome = 'ok';
     let error: string | undefined;
     try {
-      return await work();
+      const result = await work();
+      // a tool that answers with isError (hub tools turn domain errors into such results) did not succeed
+      if ((result as { isError?: unknown } | undefined)?.isError === true) outcome = 'tool_error';
+      return result;
     } catch (e) {
       outcome = 'error';
       error = (e as Error).message;
