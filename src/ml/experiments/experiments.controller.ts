@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
-import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunMetricParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
+import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
+import { RunArtifactsService } from './run-artifacts.service';
 
 const RUN_EXAMPLE = {
   id: '0193a2b4-…',
@@ -21,7 +23,10 @@ const RUN_EXAMPLE = {
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path parameter or field that breaks its rule, named in details' })
 @ApiNotFoundResponse({ type: ErrorResponseDto })
 export class ExperimentsController {
-  constructor(private readonly experiments: ExperimentsService) {}
+  constructor(
+    private readonly experiments: ExperimentsService,
+    private readonly artifacts: RunArtifactsService,
+  ) {}
 
   @Post('experiments')
   @ApiOperation({ summary: 'Create an experiment (names are unique)' })
@@ -68,6 +73,25 @@ export class ExperimentsController {
   @ApiOkResponse({ schema: { example: RUN_EXAMPLE } })
   run(@Param() { id }: IdParamsDto) {
     return this.experiments.getRun(id);
+  }
+
+  @Get('runs/:id/artifacts')
+  @ApiOperation({ summary: "List a run's files: a training job's model file and metadata.json, and files uploaded to the run" })
+  @ApiOkResponse({ schema: { example: [{ path: 'metadata.json', size: 1893, sha256: '5f0c…', contentType: 'application/json', createdAt: '2026-11-25T18:00:00Z' }, { path: 'model.json', size: 48213, sha256: '9a1e…', contentType: 'application/json', createdAt: '2026-11-25T18:00:00Z' }] } })
+  async artifactList(@Param() { id }: IdParamsDto) {
+    return this.artifacts.list(await this.experiments.getRun(id));
+  }
+
+  @Get('runs/:id/artifacts/:path')
+  @ApiOperation({ summary: "Download one of a run's files (checksum verified on read; X-Artifact-Sha256 carries it)" })
+  @ApiProduces('application/octet-stream', 'application/json')
+  @ApiOkResponse({ description: 'The file, e.g. metadata.json or model.pkl' })
+  async artifact(@Param() { id, path }: RunArtifactParamsDto, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const { meta, body } = await this.artifacts.get(await this.experiments.getRun(id), path);
+    res.setHeader('X-Artifact-Sha256', meta.sha256);
+    res.attachment(path);
+    res.setHeader('Content-Type', meta.contentType);
+    return new StreamableFile(body);
   }
 
   @Post('runs/:id/params')

@@ -8,8 +8,8 @@ import { toFieldProblems } from '../../platform/errors/validation';
 import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
 import { DatasetsService } from '../datasets/datasets.service';
 import { SubmitTrainingJobDto } from '../training/training-job.dto';
-import { JOB_STATUSES, TrainingJob } from '../training/training-job.entity';
-import { TrainingJobsService } from '../training/training-jobs.service';
+import { JOB_STATUSES } from '../training/training-job.entity';
+import { TrainingJobsService, TrainingJobView } from '../training/training-jobs.service';
 import { ExperimentsService } from '../experiments/experiments.service';
 import { STAGES } from '../registry/registry.entities';
 import { stageOf } from '../registry/registry.dto';
@@ -28,7 +28,7 @@ async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
   }
 }
 
-const jobSummary = (job: TrainingJob) => ({
+const jobSummary = (job: TrainingJobView) => ({
   id: job.id,
   status: job.status,
   adapter: job.adapter,
@@ -41,6 +41,8 @@ const jobSummary = (job: TrainingJob) => ({
   metrics: job.metrics,
   error: job.error,
   artifact: job.artifact?.uri ?? null,
+  runId: job.runId,
+  registeredVersions: job.registeredVersions,
   createdAt: job.createdAt,
   finishedAt: job.finishedAt,
 });

@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ARTIFACT_STORE, ArtifactMeta, ArtifactStore } from '../../platform/artifacts/artifact-store';
+import { NotFoundError } from '../../platform/errors/app-error';
+import { Run } from './run.entity';
+
+export interface RunArtifact {
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  createdAt: string;
+}
+
+/**
+ * The files of a run in the ArtifactStore: a training job's model and metadata.json live under
+ * training/<job id>/, files uploaded to a run under runs/<run id>/. Paths are relative to those.
+ */
+@Injectable()
+export class RunArtifactsService {
+  constructor(@Inject(ARTIFACT_STORE) private readonly store: ArtifactStore) {}
+
+  async list(run: Run): Promise<RunArtifact[]> {
+    const listed = await Promise.all(prefixesOf(run).map(async (prefix) => (await this.store.list(prefix)).map((meta) => view(prefix, meta))));
+    return listed.flat().sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** The file at `path`, checksum-verified by the store. */
+  async get(run: Run, path: string): Promise<{ meta: RunArtifact; key: string; body: Buffer }> {
+    for (const prefix of prefixesOf(run)) {
+      const meta = await this.store.stat(prefix + path);
+      if (meta) return { meta: view(prefix, meta), key: meta.key, body: await this.store.get(meta.key) };
+    }
+    throw new NotFoundError('run artifact', `${run.id}/${path}`, 'RUN_ARTIFACT_NOT_FOUND');
+  }
+}
+
+export const uploadPrefixOf = (runId: string) => `runs/${runId}/`;
+
+function prefixesOf(run: Run): string[] {
+  return [...(run.trainingJobId ? [`training/${run.trainingJobId}/`] : []), uploadPrefixOf(run.id)];
+}
+
+const view = (prefix: string, meta: ArtifactMeta): RunArtifact => ({ path: meta.key.slice(prefix.length), size: meta.size, sha256: meta.sha256, contentType: meta.contentType, createdAt: meta.createdAt });
