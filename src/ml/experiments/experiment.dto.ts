@@ -1,8 +1,9 @@
 import { StringMapConstraint, TAG_RULES } from '../../platform/validation/string-map.constraint';
 import { IdParamsDto, IsResourceName } from '../resource-name';
 import { keepAsSent } from '../keep-as-sent';
+import { LifecycleQueryDto } from '../lifecycle';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, Validate, ValidateIf } from 'class-validator';
 
 export const METRIC_KEY = /^[A-Za-z0-9_.\-/]{1,128}$/;
@@ -91,12 +92,14 @@ export class LogMetricsDto {
 }
 
 export class FinishRunDto {
-  @ApiProperty({ enum: ['finished', 'failed', 'killed'] })
+  @ApiPropertyOptional({ enum: ['finished', 'failed', 'killed'], default: 'finished', example: 'finished', description: 'Case-insensitive (FINISHED as in MLflow); default finished' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(['finished', 'failed', 'killed'])
-  status!: 'finished' | 'failed' | 'killed';
+  status?: 'finished' | 'failed' | 'killed';
 }
 
-export class SearchRunsQueryDto {
+export class SearchRunsQueryDto extends LifecycleQueryDto {
   @ApiPropertyOptional({ example: 'metrics.accuracy >= 0.9 and params.adapter = sklearn', description: '<params|tags|metrics>.<key> <op> <value> joined by "and"; metrics compare by their latest value' })
   @IsOptional()
   @IsString()

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
 import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
+import { LifecycleQueryDto } from '../lifecycle';
 import { RunArtifactsService } from './run-artifacts.service';
 
 const RUN_EXAMPLE = {
@@ -36,9 +37,26 @@ export class ExperimentsController {
   }
 
   @Get('experiments')
-  @ApiOperation({ summary: 'List experiments' })
-  list() {
-    return this.experiments.list();
+  @ApiOperation({ summary: 'List experiments: the active ones, or with lifecycle=deleted|all the soft-deleted ones too' })
+  @ApiOkResponse({ schema: { example: [{ id: '0193a2b0-…', name: 'iris-baselines', description: 'Every adapter on Iris', createdAt: '2026-11-25T18:00:00Z', deletedAt: null }] } })
+  list(@Query() query: LifecycleQueryDto) {
+    return this.experiments.list(query.lifecycle);
+  }
+
+  @Delete('experiments/:idOrName')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Soft-delete an experiment: hidden from the list, takes no new runs or jobs, restorable; its runs are kept' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The Default experiment cannot be deleted' })
+  async delete(@Param() { idOrName }: IdOrNameParamsDto): Promise<void> {
+    await this.experiments.delete(idOrName);
+  }
+
+  @Post('experiments/:idOrName/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Restore a soft-deleted experiment' })
+  @ApiOkResponse({ schema: { example: { id: '0193a2b0-…', name: 'iris-baselines', deletedAt: null } } })
+  restore(@Param() { idOrName }: IdOrNameParamsDto) {
+    return this.experiments.restore(idOrName);
   }
 
   @Get('experiments/:idOrName')
@@ -48,7 +66,7 @@ export class ExperimentsController {
   }
 
   @Get('experiments/:idOrName/runs')
-  @ApiOperation({ summary: 'Search the runs of an experiment: filter on params, tags and metrics, order by a metric' })
+  @ApiOperation({ summary: 'Search the runs of an experiment: filter on params, tags and metrics, order by a metric; deleted runs only with lifecycle=deleted|all' })
   @ApiOkResponse({ schema: { example: [RUN_EXAMPLE] } })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A filter or order it cannot read' })
   runs(@Param() { idOrName }: IdOrNameParamsDto, @Query() query: SearchRunsQueryDto) {
@@ -57,6 +75,7 @@ export class ExperimentsController {
 
   @Post('experiments/:idOrName/runs')
   @ApiOperation({ summary: 'Start a run by hand (training jobs create theirs)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The experiment is deleted' })
   createRun(@Param() { idOrName }: IdOrNameParamsDto, @Body() dto: CreateRunDto) {
     return this.experiments.createRun(idOrName, dto);
   }
@@ -73,6 +92,21 @@ export class ExperimentsController {
   @ApiOkResponse({ schema: { example: RUN_EXAMPLE } })
   run(@Param() { id }: IdParamsDto) {
     return this.experiments.getRun(id);
+  }
+
+  @Delete('runs/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Soft-delete a run: hidden from searches, closed to changes, restorable (a running training job still records into it)' })
+  async deleteRun(@Param() { id }: IdParamsDto): Promise<void> {
+    await this.experiments.deleteRun(id);
+  }
+
+  @Post('runs/:id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Restore a soft-deleted run' })
+  @ApiOkResponse({ schema: { example: { ...RUN_EXAMPLE, deletedAt: null } } })
+  restoreRun(@Param() { id }: IdParamsDto) {
+    return this.experiments.restoreRun(id);
   }
 
   @Get('runs/:id/artifacts')
@@ -97,13 +131,14 @@ export class ExperimentsController {
   @Post('runs/:id/params')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log params (write-once)' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A key is already set to another value' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A key is already set to another value, or the run is deleted' })
   params(@Param() { id }: IdParamsDto, @Body() dto: LogParamsDto) {
     return this.experiments.logParams(id, dto.params);
   }
 
   @Patch('runs/:id/tags')
   @ApiOperation({ summary: 'Set tags (they may change)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The run is deleted' })
   tags(@Param() { id }: IdParamsDto, @Body() dto: SetTagsDto) {
     return this.experiments.setTags(id, dto.tags);
   }
@@ -111,6 +146,7 @@ export class ExperimentsController {
   @Post('runs/:id/metrics')
   @HttpCode(204)
   @ApiOperation({ summary: 'Append metric points (key, value, step)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The run is deleted' })
   async metrics(@Param() { id }: IdParamsDto, @Body() dto: LogMetricsDto): Promise<void> {
     await this.experiments.logMetrics(id, dto.metrics);
   }
@@ -124,8 +160,9 @@ export class ExperimentsController {
 
   @Post('runs/:id/finish')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End a run by hand' })
+  @ApiOperation({ summary: 'End a run by hand; without a body (or status) it ends finished' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The run is deleted' })
   async finish(@Param() { id }: IdParamsDto, @Body() dto: FinishRunDto): Promise<void> {
-    await this.experiments.finishRun(id, dto.status);
+    await this.experiments.finishRun(id, dto.status ?? 'finished');
   }
 }

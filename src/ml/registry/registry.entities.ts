@@ -27,6 +27,10 @@ export class RegisteredModel {
 
   @Column('timestamptz')
   updatedAt!: Date;
+
+  /** Set while the model is soft-deleted: hidden from lists, its versions frozen, restorable. */
+  @Column('timestamptz', { nullable: true })
+  deletedAt!: Date | null;
 }
 
 @Entity({ name: 'model_versions' })
@@ -101,7 +105,7 @@ export class ModelHistoryEntry {
   @Column('integer', { nullable: true })
   version!: number | null;
 
-  /** version_created | stage_transition | alias_set | alias_removed */
+  /** version_created | stage_transition | alias_set | alias_removed | model_deleted | model_restored */
   @Column('text')
   action!: string;
 

@@ -13,6 +13,7 @@ import { aliasProblem, stageTransitionProblem } from './stage-rules';
 import { ALIAS, ALIAS_RULE } from './registry.dto';
 import { isResourceName, RESOURCE_NAME_RULE } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
+import { deletedAtFor, Lifecycle } from '../lifecycle';
 
 export type ModelView = RegisteredModel & { versions: ModelVersion[]; aliases: Record<string, number> };
 
@@ -45,14 +46,41 @@ export class RegistryService {
     try {
       await this.models.insert(model);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
+      if (isUniqueViolation(error)) {
+        const deleted = (await this.models.findOneBy({ name }))?.deletedAt != null;
+        throw conflict('MODEL_EXISTS', `A model named "${name}" already exists${deleted ? ' (deleted: restore it with POST /api/ml/models/{name}/restore, or choose another name)' : ''}`, { name, deleted });
+      }
       throw error;
     }
     return model;
   }
 
-  list(): Promise<RegisteredModel[]> {
-    return this.models.find({ order: { name: 'ASC' } });
+  list(lifecycle: Lifecycle = 'active'): Promise<RegisteredModel[]> {
+    return this.models.find({ where: { deletedAt: deletedAtFor(lifecycle) }, order: { name: 'ASC' } });
+  }
+
+  /** Soft delete: hidden from lists, its versions and aliases frozen (no new versions, stages or aliases), restorable. */
+  async deleteModel(name: string, actor: string): Promise<void> {
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      if (model.deletedAt) return false;
+      await manager.update(RegisteredModel, { id: model.id }, { deletedAt: new Date(), updatedAt: new Date() });
+      await this.audit(manager, model.id, null, 'model_deleted', null, null, actor, null);
+      return true;
+    });
+    if (changed) this.bus.publish('ml.model.deleted', { model: name, actor }, name);
+  }
+
+  async restoreModel(name: string, actor: string): Promise<ModelView> {
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      if (!model.deletedAt) return false;
+      await manager.update(RegisteredModel, { id: model.id }, { deletedAt: null, updatedAt: new Date() });
+      await this.audit(manager, model.id, null, 'model_restored', null, null, actor, null);
+      return true;
+    });
+    if (changed) this.bus.publish('ml.model.restored', { model: name, actor }, name);
+    return this.get(name);
   }
 
   async get(name: string): Promise<ModelView> {
@@ -101,7 +129,7 @@ export class RegistryService {
       .orIgnore()
       .execute();
     const version = await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const existing = await manager.findOneBy(ModelVersion, { modelId: model.id, trainingJobId: job.id });
       if (existing) throw conflict('JOB_ALREADY_REGISTERED', `Training job ${jobId} is already version ${existing.version} of "${name}"`, { version: existing.version });
       const { max } = (await manager.createQueryBuilder(ModelVersion, 'v').select('coalesce(max(v.version), 0)', 'max').where('v.model_id = :id', { id: model.id }).getRawOne<{ max: number }>())!;
@@ -138,7 +166,7 @@ export class RegistryService {
   async transition(name: string, versionNumber: number, stage: Stage, options: { archiveExisting?: boolean; reason?: string }, actor: string): Promise<ModelVersion> {
     const archiveExisting = options.archiveExisting ?? true;
     const result = await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const version = await this.versionOf(manager, model, versionNumber);
       const problem = stageTransitionProblem(version.stage, stage);
       if (problem) throw conflict('INVALID_STAGE_TRANSITION', `Version ${versionNumber} of "${name}" cannot move to ${stage}: ${problem}`, { from: version.stage, to: stage });
@@ -170,7 +198,7 @@ export class RegistryService {
     const problem = aliasProblem(alias);
     if (problem) throw conflict('ALIAS_CLASH', `Alias "${alias}" cannot be used: ${problem}`, { alias });
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const version = await this.versionOf(manager, model, versionNumber);
       if (version.stage === 'Archived') throw conflict('ALIAS_CLASH', `Version ${versionNumber} of "${name}" is Archived; an alias must point at a live version (promote it again first)`, { alias, version: versionNumber });
       const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
@@ -184,7 +212,7 @@ export class RegistryService {
 
   async removeAlias(name: string, alias: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
       if (!previous) throw new NotFoundError('alias', `${name}@${alias}`, 'MODEL_ALIAS_NOT_FOUND');
       await manager.delete(ModelAlias, { modelId: model.id, alias });
@@ -236,6 +264,11 @@ export class RegistryService {
   private audit(manager: EntityManager, modelId: string, version: number | null, action: string, fromValue: string | null, toValue: string | null, actor: string, reason: string | null) {
     return manager.insert(ModelHistoryEntry, { modelId, version, action, fromValue, toValue, actor, reason, time: new Date() });
   }
+}
+
+function assertActiveModel(model: RegisteredModel): RegisteredModel {
+  if (model.deletedAt) throw conflict('MODEL_DELETED', `Model "${model.name}" is deleted; restore it first (POST /api/ml/models/${model.name}/restore)`, { name: model.name });
+  return model;
 }
 
 /** Names arrive from MCP tools as well as REST; a name that breaks the rule is refused before it reaches the database. */

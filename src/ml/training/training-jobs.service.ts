@@ -101,8 +101,9 @@ export class TrainingJobsService {
       finishedAt: null,
       updatedAt: now,
     });
-    await this.jobs.save(job);
+    // before the job is saved: a deleted experiment refuses the job (409) and leaves nothing behind
     const experiment = await this.experiments.ensure(job.experiment ?? DEFAULT_EXPERIMENT);
+    await this.jobs.save(job);
     const run = await this.experiments.createRun(experiment.id, {
       name: `${job.adapter}/${job.algorithm}`,
       params: { adapter: job.adapter, algorithm: job.algorithm, task: job.task, target: job.target, features: job.features, seed: job.seed, validation: job.validation, ...job.hyperparameters },
@@ -113,7 +114,7 @@ export class TrainingJobsService {
     try {
       await this.queue.add('train', { jobId: job.id }, { jobId: job.id, attempts: this.config.training.attempts, backoff: { type: 'exponential', delay: this.config.training.backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
     } catch (error) {
-      await this.experiments.deleteRun(run.id);
+      await this.experiments.discardRun(run.id);
       await this.jobs.delete(job.id);
       throw new DependencyUnavailableError('redis', `The training queue did not accept the job: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
     }
@@ -178,7 +179,7 @@ export class TrainingJobsService {
       const result = await this.jobs.update({ id, status: 'queued' }, { status: 'cancelled', stage: 'cancelled', errorKind: 'cancelled', error: 'cancelled before it started', finishedAt: new Date(), updatedAt: new Date() });
       if (result.affected) {
         const run = await this.experiments.runOfJob(id);
-        if (run) await this.experiments.finishRun(run.id, 'killed');
+        if (run) await this.experiments.finishRun(run.id, 'killed', [], true);
         this.bus.publish('ml.job.cancelled', jobEventData({ ...job, status: 'cancelled' }), id);
       }
     }
