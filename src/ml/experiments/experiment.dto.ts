@@ -1,5 +1,5 @@
 import { StringMapConstraint, TAG_RULES } from '../../platform/validation/string-map.constraint';
-import { IdParamsDto, IsResourceName } from '../resource-name';
+import { IdParamsDto, IsResourceName, RESOURCE_NAME, RESOURCE_NAME_RULE } from '../resource-name';
 import { keepAsSent } from '../keep-as-sent';
 import { LifecycleQueryDto } from '../lifecycle';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -100,13 +100,17 @@ export class FinishRunDto {
 }
 
 export class SearchRunsQueryDto extends LifecycleQueryDto {
-  @ApiPropertyOptional({ example: 'metrics.accuracy >= 0.9 and params.adapter = sklearn', description: '<params|tags|metrics>.<key> <op> <value> joined by "and"; metrics compare by their latest value' })
+  @ApiPropertyOptional({
+    example: "metrics.accuracy >= 0.9 and params.adapter IN ('node', 'sklearn') and attributes.status = 'FINISHED'",
+    description:
+      "MLflow's search_runs filter: <params|tags|metrics|attributes>.<key> <op> <value> joined by \"and\"; ops = != > >= < <= LIKE ILIKE IN NOT IN; quote values with spaces, backtick odd keys; metrics compare by their latest value; attributes: status, run_name, run_id, start_time, end_time (epoch ms or ISO 8601)",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   filter?: string;
 
-  @ApiPropertyOptional({ example: 'metrics.accuracy desc', description: 'metrics.<key>, params.<key> or created, then asc|desc' })
+  @ApiPropertyOptional({ example: 'metrics.accuracy desc', description: 'metrics.<key>, params.<key>, attributes.start_time or created, then asc|desc' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -119,6 +123,17 @@ export class SearchRunsQueryDto extends LifecycleQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class SearchRunsAcrossQueryDto extends SearchRunsQueryDto {
+  @ApiProperty({ type: String, example: 'iris-baselines,iris-tuning', description: 'Experiment ids or names, comma-separated (1-100)' })
+  // a list in MCP tool arguments, comma-separated in a query string
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((e) => e.trim()) : value))
+  @IsArray({ message: 'experiments must be a comma-separated list of experiment ids or names' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @Matches(RESOURCE_NAME, { each: true, message: `each of experiments must be ${RESOURCE_NAME_RULE}` })
+  experiments!: string[];
 }
 
 export class CompareRunsQueryDto {

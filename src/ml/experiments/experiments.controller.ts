@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
-import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
+import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsAcrossQueryDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
 import { LifecycleQueryDto } from '../lifecycle';
 import { RunArtifactsService } from './run-artifacts.service';
@@ -78,6 +78,15 @@ export class ExperimentsController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The experiment is deleted' })
   createRun(@Param() { idOrName }: IdOrNameParamsDto, @Body() dto: CreateRunDto) {
     return this.experiments.createRun(idOrName, dto);
+  }
+
+  @Get('runs')
+  @ApiOperation({ summary: "Search the runs of several experiments at once (MLflow's search_runs): filter on params, tags, metrics and attributes, order by a metric" })
+  @ApiOkResponse({ schema: { example: [RUN_EXAMPLE] } })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A filter or order it cannot read, or no experiments named' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'An unknown experiment' })
+  search(@Query() { experiments, ...query }: SearchRunsAcrossQueryDto) {
+    return this.experiments.searchRuns(experiments, query);
   }
 
   @Get('runs/compare')

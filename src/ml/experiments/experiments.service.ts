@@ -23,6 +23,13 @@ export interface MetricPoint {
 
 export type RunView = Run & { metrics: Record<string, number> };
 
+export interface RunSearchOptions {
+  filter?: string;
+  orderBy?: string;
+  limit?: number;
+  lifecycle?: Lifecycle;
+}
+
 /** Experiments and their runs: write-once params, tags, metric series, search and comparison. */
 @Injectable()
 export class ExperimentsService {
@@ -184,12 +191,13 @@ export class ExperimentsService {
     await this.runs.update({ id: runId }, { status, endedAt: new Date(), artifacts: [...run.artifacts, ...artifacts] });
   }
 
-  async searchRuns(experiment: string, options: { filter?: string; orderBy?: string; limit?: number; lifecycle?: Lifecycle }): Promise<RunView[]> {
-    const target = await this.get(experiment);
+  /** Runs of one or more experiments (ids or names; an unknown one is a 404), like MLflow's search_runs. */
+  async searchRuns(experiments: string | string[], options: RunSearchOptions): Promise<RunView[]> {
+    const targets = await Promise.all([...new Set([experiments].flat())].map((e) => this.get(e)));
     const conditions = parseRunFilter(options.filter);
     const order = parseRunOrder(options.orderBy);
     const where = runConditionsSql(conditions, 1);
-    const params: unknown[] = [target.id, ...where.params];
+    const params: unknown[] = [targets.map((t) => t.id), ...where.params];
     let orderSql = `r.created_at ${order.direction}`;
     if (order.kind !== 'created') {
       params.push(order.key);
@@ -198,7 +206,7 @@ export class ExperimentsService {
     }
     params.push(Math.min(options.limit ?? 100, 1000));
     const ids = (await this.dataSource.query(
-      `SELECT r.id FROM mcp_hub.runs r WHERE r.experiment_id = $1 AND ${deletedAtSql('r', options.lifecycle)} ${where.sql.map((s) => `AND ${s}`).join(' ')} ORDER BY ${orderSql} LIMIT $${params.length}`,
+      `SELECT r.id FROM mcp_hub.runs r WHERE r.experiment_id = ANY($1::uuid[]) AND ${deletedAtSql('r', options.lifecycle)} ${where.sql.map((s) => `AND ${s}`).join(' ')} ORDER BY ${orderSql} LIMIT $${params.length}`,
       params,
     )) as { id: string }[];
     return this.views(ids.map((r) => r.id));
