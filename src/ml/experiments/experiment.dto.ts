@@ -150,10 +150,17 @@ export class RunMetricParamsDto extends IdParamsDto {
 
 /** One file name: uploads and training outputs are flat under their run's prefix. */
 export const ARTIFACT_PATH = /^(?!\.)(?!.*\.meta\.json$)[A-Za-z0-9._-]{1,255}$/;
-const ARTIFACT_PATH_RULE = 'path must be a file name of 1-255 letters, digits, ".", "_" or "-", not starting with "." (and not ending in .meta.json)';
+export const ARTIFACT_PATH_RULE = 'a file name of 1-255 letters, digits, ".", "_" or "-", not starting with "." (and not ending in .meta.json)';
+
+export class UploadRunArtifactDto {
+  @ApiPropertyOptional({ example: 'model.pkl', description: 'Name to store the file under; default: the uploaded file name' })
+  @IsOptional()
+  @Matches(ARTIFACT_PATH, { message: `path must be ${ARTIFACT_PATH_RULE}` })
+  path?: string;
+}
 
 export class RunArtifactParamsDto extends IdParamsDto {
   @ApiProperty({ example: 'metadata.json', description: 'A path from GET /api/ml/runs/{id}/artifacts' })
-  @Matches(ARTIFACT_PATH, { message: ARTIFACT_PATH_RULE })
+  @Matches(ARTIFACT_PATH, { message: `path must be ${ARTIFACT_PATH_RULE}` })
   path!: string;
 }

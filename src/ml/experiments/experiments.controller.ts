@@ -1,12 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { rm } from 'node:fs/promises';
+import { ValidationFailedError } from '../../platform/errors/app-error';
 import type { Response } from 'express';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
-import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsAcrossQueryDto, SearchRunsQueryDto, SetTagsDto } from './experiment.dto';
+import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsAcrossQueryDto, SearchRunsQueryDto, SetTagsDto, UploadRunArtifactDto, ARTIFACT_PATH, ARTIFACT_PATH_RULE } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
 import { LifecycleQueryDto } from '../lifecycle';
-import { RunArtifactsService } from './run-artifacts.service';
+import { RunArtifactsService, uploadPrefixOf } from './run-artifacts.service';
 
 const RUN_EXAMPLE = {
   id: '0193a2b4-…',
@@ -123,6 +126,32 @@ export class ExperimentsController {
   @ApiOkResponse({ schema: { example: [{ path: 'metadata.json', size: 1893, sha256: '5f0c…', contentType: 'application/json', createdAt: '2026-11-25T18:00:00Z' }, { path: 'model.json', size: 48213, sha256: '9a1e…', contentType: 'application/json', createdAt: '2026-11-25T18:00:00Z' }] } })
   async artifactList(@Param() { id }: IdParamsDto) {
     return this.artifacts.list(await this.experiments.getRun(id));
+  }
+
+  @Post('runs/:id/artifacts')
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({
+    summary: 'Upload a file to a run (multipart, field "file"): a model trained elsewhere, then register it with POST /api/ml/models/{name}/versions {runId}',
+    description: 'Files are write-once. The size limit is DATASET_MAX_UPLOAD_MB.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, path: { type: 'string', example: 'model.pkl', description: 'Default: the uploaded file name' } }, required: ['file'] } })
+  @ApiCreatedResponse({ schema: { example: { path: 'model.pkl', size: 181234, sha256: '9a1e…', contentType: 'application/octet-stream', createdAt: '2026-11-25T18:00:00Z' } } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The run is deleted, or already has a file at that path' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The file is larger than DATASET_MAX_UPLOAD_MB' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Neither multipart/form-data nor JSON' })
+  async upload(@Param() { id }: IdParamsDto, @Body() dto: UploadRunArtifactDto, @UploadedFile() file?: { path: string; originalname: string; mimetype: string }) {
+    try {
+      if (!file) throw new ValidationFailedError([{ field: 'file', reason: 'upload the file as multipart/form-data, field "file"' }]);
+      const path = dto.path ?? file.originalname;
+      if (!ARTIFACT_PATH.test(path)) throw new ValidationFailedError([{ field: 'path', reason: `the uploaded file name "${path.slice(0, 100)}" is not usable (it must be ${ARTIFACT_PATH_RULE}); give a path field` }]);
+      const run = await this.experiments.activeRun(id);
+      const stored = await this.artifacts.upload(run, path, { path: file.path, contentType: file.mimetype || 'application/octet-stream' });
+      await this.experiments.recordArtifact(run.id, { name: stored.path, uri: this.artifacts.uriOf(uploadPrefixOf(run.id) + stored.path), sha256: stored.sha256 });
+      return stored;
+    } finally {
+      if (file) await rm(file.path, { force: true });
+    }
   }
 
   @Get('runs/:id/artifacts/:path')

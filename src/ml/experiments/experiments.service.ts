@@ -185,6 +185,16 @@ export class ExperimentsService {
     return rows.map((r) => ({ step: r.step, value: r.value, time: r.time }));
   }
 
+  /** Adds an uploaded file to the run's artifact list (one statement, so concurrent uploads both land). */
+  async recordArtifact(runId: string, artifact: Run['artifacts'][number]): Promise<void> {
+    await this.dataSource.query(`UPDATE mcp_hub.runs SET artifacts = artifacts || $2::jsonb WHERE id = $1`, [runId, JSON.stringify([artifact])]);
+  }
+
+  /** The run, refusing a deleted one (409): for changes made through the API. */
+  async activeRun(id: string): Promise<RunView> {
+    return assertActiveRun(await this.getRun(id));
+  }
+
   async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = [], fromJob = false): Promise<void> {
     const run = await this.requireRun(runId);
     if (!fromJob) assertActiveRun(run);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
 import { ARTIFACT_STORE, ArtifactMeta, ArtifactStore } from '../../platform/artifacts/artifact-store';
-import { NotFoundError } from '../../platform/errors/app-error';
+import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { Run } from './run.entity';
 
 export interface RunArtifact {
@@ -22,6 +23,23 @@ export class RunArtifactsService {
   async list(run: Run): Promise<RunArtifact[]> {
     const listed = await Promise.all(prefixesOf(run).map(async (prefix) => (await this.store.list(prefix)).map((meta) => view(prefix, meta))));
     return listed.flat().sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /**
+   * Stores a file under the run (runs/<run id>/<path>). Files are write-once, like params: a model
+   * version registered from one keeps pointing at the bytes it was registered with.
+   */
+  async upload(run: Run, path: string, file: { path: string; contentType: string }): Promise<RunArtifact> {
+    for (const prefix of prefixesOf(run)) {
+      if (await this.store.stat(prefix + path)) throw new ConflictError('RUN_ARTIFACT_EXISTS', `Run ${run.id} already has a file "${path}"; files are write-once, upload under another path`, { path });
+    }
+    const prefix = uploadPrefixOf(run.id);
+    return view(prefix, await this.store.put(prefix + path, createReadStream(file.path), { contentType: file.contentType }));
+  }
+
+  /** A URI that names the stored file (file://, s3:// or gridfs://). */
+  uriOf(key: string): string {
+    return this.store.uri(key);
   }
 
   /** The file at `path`, checksum-verified by the store. */

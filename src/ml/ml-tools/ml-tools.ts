@@ -271,14 +271,18 @@ export class MlTools implements OnModuleInit {
         definition: {
           name: 'ml__register_model',
           title: 'Register a model version',
-          description: 'Registers the model of a succeeded training job as the next version of a registered model (created when missing); the signature comes from the dataset schema. Recorded in the model history.',
-          inputSchema: object({ name: { type: 'string', description: 'Registered model name' }, jobId, description: { type: 'string' } }, ['name', 'jobId']),
+          description:
+            'Registers the next version of a registered model (created when missing) from a succeeded training job (jobId) or a finished run (runId): a run logged by hand registers the file uploaded to it (artifactPath when it has several). Recorded in the model history.',
+          inputSchema: object(
+            { name: { type: 'string', description: 'Registered model name' }, jobId, runId: { type: 'string', format: 'uuid', description: 'Run id (instead of jobId)' }, artifactPath: { type: 'string' }, description: { type: 'string' } },
+            ['name'],
+          ),
           annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
         },
         call: (args, context) =>
           answer(async () => {
-            const dto = await dtoOf(RegisterVersionDto, { jobId: args.jobId, ...(args.description !== undefined ? { description: args.description } : {}) });
-            const version = await this.models.registerFromJob(String(args.name), dto.jobId, context.actor, dto.description);
+            const { name, ...source } = args;
+            const version = await this.models.register(String(name), await dtoOf(RegisterVersionDto, source), context.actor);
             return { name: args.name, version: version.version, stage: version.stage, runId: version.runId, trainingJobId: version.trainingJobId, artifactUri: version.artifactUri, metrics: version.metrics };
           }),
       },

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { actorOf } from '../../platform/auth/api-keys.service';
 import { ValidationFailedError } from '../../platform/errors/app-error';
@@ -63,11 +63,15 @@ export class RegistryController {
   }
 
   @Post(':name/versions')
-  @ApiOperation({ summary: 'Register a succeeded training job as the next version; the signature comes from the dataset schema' })
-  @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed, is already registered, or the model is deleted' })
+  @ApiOperation({
+    summary: 'Register the next version from a succeeded training job (jobId) or a run (runId); the model is created when missing',
+    description: "A job's signature comes from the dataset schema. A run logged by hand (POST /api/ml/experiments/{idOrName}/runs, then POST /api/ml/runs/{id}/artifacts and /finish) registers its uploaded file: a model trained elsewhere, signature unknown.",
+  })
+  @ApiBody({ type: RegisterVersionDto, examples: { job: { value: { jobId: '0193a2b3-4c5d-7e6f-8a9b-0c1d2e3f4a5b' } }, run: { value: { runId: '0193a2b4-5d6e-7f80-9a1b-2c3d4e5f6a7b', artifactPath: 'model.pkl', description: 'trained on the GPU box' } } } })
+  @ApiCreatedResponse({ schema: { example: VERSION_EXAMPLE } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed or the run is not finished, it is already registered, the run has no file, or the model or run is deleted' })
   register(@Param() { name }: ModelNameParamsDto, @Body() dto: RegisterVersionDto, @Req() req: AuthenticatedRequest) {
-    return this.registry.registerFromJob(name, dto.jobId, actorOf(req.principal), dto.description);
+    return this.registry.register(name, dto, actorOf(req.principal));
   }
 
   @Get(':name/versions/:ref')

@@ -5,7 +5,8 @@ export type Stage = (typeof STAGES)[number];
 
 export interface ModelSignature {
   inputs: { name: string; type: string }[];
-  output: { name: string; type: string; task: string; classes?: string[] | null };
+  /** null for a model uploaded to a run: trained elsewhere, its output is not known here. */
+  output: { name: string; type: string; task: string; classes?: string[] | null } | null;
 }
 
 @Entity({ name: 'registered_models' })
