@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,13 +98,23 @@ describe('ML lifecycle: soft delete and restore of runs, experiments and models'
     expect((await fixture.api.send('DELETE', '/api/ml/experiments/nope')).status).toBe(404);
   });
 
-  it("a deleted model is hidden from the list, its versions can't be promoted, aliased or added to, and it is restorable", async () => {
+  it("a deleted model is hidden from the list and ml__list_models, its versions can't be promoted, aliased or added to, and it is restorable", async () => {
     const [first, second] = [await train({ seed: 1 }), await train({ seed: 2 })];
     expect((await fixture.api.send('POST', '/api/ml/models/life-model/versions', { jobId: first.id })).status).toBe(201);
     expect((await fixture.api.send('DELETE', '/api/ml/models/life-model')).status).toBe(204);
     expect(await names('/api/ml/models')).not.toContain('life-model');
     expect(await names('/api/ml/models?lifecycle=deleted')).toEqual(['life-model']);
     expect((await fixture.api.get('/api/ml/models/life-model')).body).toMatchObject({ name: 'life-model', deletedAt: expect.any(String) });
+    const client = new Client({ name: 'lifecycle-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(fixture.hub.url('/mcp'))));
+    try {
+      const listed = (await client.callTool({ name: 'ml__list_models', arguments: {} })).structuredContent as { models: { name: string }[] };
+      expect(listed.models.map((m) => m.name)).not.toContain('life-model');
+      const promoted = await client.callTool({ name: 'ml__promote_model', arguments: { name: 'life-model', version: 1, stage: 'Staging' } });
+      expect(promoted.structuredContent).toMatchObject({ error: 'MODEL_DELETED' });
+    } finally {
+      await client.close();
+    }
 
     expect(await fixture.api.send('POST', '/api/ml/models/life-model/versions/1/stage', { stage: 'Production' })).toMatchObject({ status: 409, body: { code: 'MODEL_DELETED' } });
     expect((await fixture.api.send('PUT', '/api/ml/models/life-model/aliases/champion', { version: 1 })).body.code).toBe('MODEL_DELETED');

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +31,7 @@ describe('ML traceability: job → run → artifacts → model versions', () => 
   });
 
   describe('the job JSON names its run and the versions registered from it', () => {
-    it('runId from submit on, registeredVersions once registered, in the job and the job list', async () => {
+    it('runId from submit on, registeredVersions once registered, in the job, the job list and ml__job_status', async () => {
       const submitted = await submitJob(fixture.api, { adapter: 'node', algorithm: 'cart', dataset: 'iris', target: 'species', experiment: 'trace' });
       expect(submitted.runId).toEqual(expect.any(String));
       const job = await waitForJob(fixture.api, submitted.id);
@@ -44,6 +46,13 @@ describe('ML traceability: job → run → artifacts → model versions', () => 
       expect(listed.find((j) => j.id === job.id)).toMatchObject({ runId: job.runId, registeredVersions: registered });
       const version = (await fixture.api.get('/api/ml/models/trace-a/versions/1')).body;
       expect(version.runId).toBe(job.runId);
+      const client = new Client({ name: 'trace-test', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(fixture.hub.url('/mcp'))));
+      try {
+        expect((await client.callTool({ name: 'ml__job_status', arguments: { id: job.id } })).structuredContent).toMatchObject({ runId: job.runId, registeredVersions: registered });
+      } finally {
+        await client.close();
+      }
     });
 
     it('a job registered on success (registerAs) names that version', async () => {
