@@ -6,10 +6,10 @@ import type { Response } from 'express';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { IdOrNameParamsDto, IdParamsDto } from '../resource-name';
-import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsAcrossQueryDto, SearchRunsQueryDto, SetTagsDto, UploadRunArtifactDto, ARTIFACT_PATH, ARTIFACT_PATH_RULE } from './experiment.dto';
+import { CompareRunsQueryDto, CreateExperimentDto, CreateRunDto, FinishRunDto, LogMetricsDto, LogParamsDto, RunArtifactParamsDto, RunMetricParamsDto, SearchRunsAcrossQueryDto, SearchRunsQueryDto, SetTagsDto, UploadRunArtifactDto } from './experiment.dto';
 import { ExperimentsService } from './experiments.service';
 import { LifecycleQueryDto } from '../lifecycle';
-import { RunArtifactsService, uploadPrefixOf } from './run-artifacts.service';
+import { RunArtifactsService } from './run-artifacts.service';
 
 const RUN_EXAMPLE = {
   id: '0193a2b4-…',
@@ -143,12 +143,7 @@ export class ExperimentsController {
   async upload(@Param() { id }: IdParamsDto, @Body() dto: UploadRunArtifactDto, @UploadedFile() file?: { path: string; originalname: string; mimetype: string }) {
     try {
       if (!file) throw new ValidationFailedError([{ field: 'file', reason: 'upload the file as multipart/form-data, field "file"' }]);
-      const path = dto.path ?? file.originalname;
-      if (!ARTIFACT_PATH.test(path)) throw new ValidationFailedError([{ field: 'path', reason: `the uploaded file name "${path.slice(0, 100)}" is not usable (it must be ${ARTIFACT_PATH_RULE}); give a path field` }]);
-      const run = await this.experiments.activeRun(id);
-      const stored = await this.artifacts.upload(run, path, { path: file.path, contentType: file.mimetype || 'application/octet-stream' });
-      await this.experiments.recordArtifact(run.id, { name: stored.path, uri: this.artifacts.uriOf(uploadPrefixOf(run.id) + stored.path), sha256: stored.sha256 });
-      return stored;
+      return await this.artifacts.uploadTo(id, dto.path, file);
     } finally {
       if (file) await rm(file.path, { force: true });
     }

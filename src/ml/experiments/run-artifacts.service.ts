@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { ARTIFACT_STORE, ArtifactMeta, ArtifactStore } from '../../platform/artifacts/artifact-store';
-import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { ARTIFACT_PATH, ARTIFACT_PATH_RULE } from './experiment.dto';
+import { ExperimentsService } from './experiments.service';
 import { Run } from './run.entity';
 
 export interface RunArtifact {
@@ -18,7 +20,20 @@ export interface RunArtifact {
  */
 @Injectable()
 export class RunArtifactsService {
-  constructor(@Inject(ARTIFACT_STORE) private readonly store: ArtifactStore) {}
+  constructor(
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    private readonly experiments: ExperimentsService,
+  ) {}
+
+  /** An uploaded file, stored under `path` (default: its own name) in an active run and added to the run's artifact list. */
+  async uploadTo(runId: string, path: string | undefined, file: { path: string; originalname: string; mimetype: string }): Promise<RunArtifact> {
+    const name = path ?? file.originalname;
+    if (!ARTIFACT_PATH.test(name)) throw new ValidationFailedError([{ field: 'path', reason: `the uploaded file name "${name.slice(0, 100)}" is not usable (it must be ${ARTIFACT_PATH_RULE}); give a path field` }]);
+    const run = await this.experiments.activeRun(runId);
+    const stored = await this.upload(run, name, { path: file.path, contentType: file.mimetype || 'application/octet-stream' });
+    await this.experiments.recordArtifact(run.id, { name: stored.path, uri: this.uriOf(uploadPrefixOf(run.id) + stored.path), sha256: stored.sha256 });
+    return stored;
+  }
 
   async list(run: Run): Promise<RunArtifact[]> {
     const listed = await Promise.all(prefixesOf(run).map(async (prefix) => (await this.store.list(prefix)).map((meta) => view(prefix, meta))));
