@@ -1,8 +1,9 @@
 import { StringMapConstraint, TAG_RULES } from '../../platform/validation/string-map.constraint';
-import { IdParamsDto, IsResourceName } from '../resource-name';
+import { IdParamsDto, IsResourceName, RESOURCE_NAME, RESOURCE_NAME_RULE } from '../resource-name';
 import { keepAsSent } from '../keep-as-sent';
+import { LifecycleQueryDto } from '../lifecycle';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, Validate, ValidateIf } from 'class-validator';
 
 export const METRIC_KEY = /^[A-Za-z0-9_.\-/]{1,128}$/;
@@ -91,19 +92,25 @@ export class LogMetricsDto {
 }
 
 export class FinishRunDto {
-  @ApiProperty({ enum: ['finished', 'failed', 'killed'] })
+  @ApiPropertyOptional({ enum: ['finished', 'failed', 'killed'], default: 'finished', example: 'finished', description: 'Case-insensitive (FINISHED as in MLflow); default finished' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(['finished', 'failed', 'killed'])
-  status!: 'finished' | 'failed' | 'killed';
+  status?: 'finished' | 'failed' | 'killed';
 }
 
-export class SearchRunsQueryDto {
-  @ApiPropertyOptional({ example: 'metrics.accuracy >= 0.9 and params.adapter = sklearn', description: '<params|tags|metrics>.<key> <op> <value> joined by "and"; metrics compare by their latest value' })
+export class SearchRunsQueryDto extends LifecycleQueryDto {
+  @ApiPropertyOptional({
+    example: "metrics.accuracy >= 0.9 and params.adapter IN ('node', 'sklearn') and attributes.status = 'FINISHED'",
+    description:
+      "MLflow's search_runs filter: <params|tags|metrics|attributes>.<key> <op> <value> joined by \"and\"; ops = != > >= < <= LIKE ILIKE IN NOT IN; quote values with spaces, backtick odd keys; metrics compare by their latest value; attributes: status, run_name, run_id, start_time, end_time (epoch ms or ISO 8601)",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   filter?: string;
 
-  @ApiPropertyOptional({ example: 'metrics.accuracy desc', description: 'metrics.<key>, params.<key> or created, then asc|desc' })
+  @ApiPropertyOptional({ example: 'metrics.accuracy desc', description: 'metrics.<key>, params.<key>, attributes.start_time or created, then asc|desc' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -118,6 +125,17 @@ export class SearchRunsQueryDto {
   limit?: number;
 }
 
+export class SearchRunsAcrossQueryDto extends SearchRunsQueryDto {
+  @ApiProperty({ type: String, example: 'iris-baselines,iris-tuning', description: 'Experiment ids or names, comma-separated (1-100)' })
+  // a list in MCP tool arguments, comma-separated in a query string
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((e) => e.trim()) : value))
+  @IsArray({ message: 'experiments must be a comma-separated list of experiment ids or names' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @Matches(RESOURCE_NAME, { each: true, message: `each of experiments must be ${RESOURCE_NAME_RULE}` })
+  experiments!: string[];
+}
+
 export class CompareRunsQueryDto {
   @ApiProperty({ example: '0193a…,0193b…', description: 'Comma-separated run ids (2 or more)' })
   @IsString()
@@ -128,4 +146,21 @@ export class RunMetricParamsDto extends IdParamsDto {
   @ApiProperty({ example: 'loss' })
   @Matches(METRIC_KEY, { message: METRIC_KEY_RULE })
   key!: string;
+}
+
+/** One file name: uploads and training outputs are flat under their run's prefix. */
+export const ARTIFACT_PATH = /^(?!\.)(?!.*\.meta\.json$)[A-Za-z0-9._-]{1,255}$/;
+export const ARTIFACT_PATH_RULE = 'a file name of 1-255 letters, digits, ".", "_" or "-", not starting with "." (and not ending in .meta.json)';
+
+export class UploadRunArtifactDto {
+  @ApiPropertyOptional({ example: 'model.pkl', description: 'Name to store the file under; default: the uploaded file name' })
+  @IsOptional()
+  @Matches(ARTIFACT_PATH, { message: `path must be ${ARTIFACT_PATH_RULE}` })
+  path?: string;
+}
+
+export class RunArtifactParamsDto extends IdParamsDto {
+  @ApiProperty({ example: 'metadata.json', description: 'A path from GET /api/ml/runs/{id}/artifacts' })
+  @Matches(ARTIFACT_PATH, { message: `path must be ${ARTIFACT_PATH_RULE}` })
+  path!: string;
 }

@@ -13,4 +13,7 @@ export class Experiment {
 
   @Column('timestamptz')
   createdAt!: Date;
+  /** Set while the row is soft-deleted (hidden from lists, restorable). */
+  @Column('timestamptz', { nullable: true })
+  deletedAt!: Date | null;
 }

@@ -10,6 +10,7 @@ import { RunMetric } from './run-metric.entity';
 import { Run, RunStatus } from './run.entity';
 import { byIdOrName, isResourceName } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
+import { deletedAtFor, deletedAtSql, Lifecycle } from '../lifecycle';
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -21,6 +22,13 @@ export interface MetricPoint {
 }
 
 export type RunView = Run & { metrics: Record<string, number> };
+
+export interface RunSearchOptions {
+  filter?: string;
+  orderBy?: string;
+  limit?: number;
+  lifecycle?: Lifecycle;
+}
 
 /** Experiments and their runs: write-once params, tags, metric series, search and comparison. */
 @Injectable()
@@ -38,7 +46,10 @@ export class ExperimentsService {
     try {
       await this.experiments.insert(experiment);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists`, { name });
+      if (isUniqueViolation(error)) {
+        const deleted = (await this.experiments.findOneBy({ name }))?.deletedAt != null;
+        throw new ConflictError('EXPERIMENT_EXISTS', `An experiment named "${name}" already exists${deleted ? ' (deleted: restore it with POST /api/ml/experiments/{name}/restore, or choose another name)' : ''}`, { name, deleted });
+      }
       throw error;
     }
     return experiment;
@@ -47,11 +58,24 @@ export class ExperimentsService {
   /** The experiment of that name, created when missing (training jobs name theirs). */
   async ensure(name: string): Promise<Experiment> {
     await this.experiments.createQueryBuilder().insert().values({ id: uuidv7(), name, description: null, createdAt: new Date() }).orIgnore().execute();
-    return this.experiments.findOneByOrFail({ name });
+    return assertActiveExperiment(await this.experiments.findOneByOrFail({ name }));
   }
 
-  list(): Promise<Experiment[]> {
-    return this.experiments.find({ order: { createdAt: 'DESC' } });
+  list(lifecycle: Lifecycle = 'active'): Promise<Experiment[]> {
+    return this.experiments.find({ where: { deletedAt: deletedAtFor(lifecycle) }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Soft delete (MLflow's lifecycle): hidden from lists, no new runs, restorable; its runs stay as they are. */
+  async delete(idOrName: string): Promise<void> {
+    const experiment = await this.get(idOrName);
+    if (experiment.name === DEFAULT_EXPERIMENT) throw new ConflictError('DEFAULT_EXPERIMENT', `The "${DEFAULT_EXPERIMENT}" experiment receives the runs of jobs that name none; it cannot be deleted`, { name: experiment.name });
+    await this.experiments.update({ id: experiment.id }, { deletedAt: () => 'coalesce(deleted_at, now())' });
+  }
+
+  async restore(idOrName: string): Promise<Experiment> {
+    const experiment = await this.get(idOrName);
+    await this.experiments.update({ id: experiment.id }, { deletedAt: null });
+    return { ...experiment, deletedAt: null };
   }
 
   async get(idOrName: string): Promise<Experiment> {
@@ -61,7 +85,7 @@ export class ExperimentsService {
   }
 
   async createRun(experiment: string, options: { name?: string; params?: Record<string, unknown>; tags?: Record<string, string>; parentRunId?: string; datasetSha256?: string; trainingJobId?: string } = {}): Promise<Run> {
-    const target = await this.get(experiment);
+    const target = assertActiveExperiment(await this.get(experiment));
     if (options.parentRunId) await this.getRun(options.parentRunId);
     // insert and update, not save: save's change detection calls methods on the jsonb values, and a
     // caller's param may be named "hasOwnProperty" or "valueOf"
@@ -78,13 +102,27 @@ export class ExperimentsService {
       trainingJobId: options.trainingJobId ?? null,
       createdAt: new Date(),
       endedAt: null,
+      deletedAt: null,
     });
     await this.runs.insert(run);
     return run;
   }
 
-  async deleteRun(id: string): Promise<void> {
+  /** Removes a run for good: only for a job whose submission failed before it was queued. */
+  async discardRun(id: string): Promise<void> {
     await this.runs.delete({ id });
+  }
+
+  /** Soft delete: hidden from searches unless asked for, closed to changes, restorable. */
+  async deleteRun(id: string): Promise<void> {
+    await this.requireRun(id);
+    await this.runs.update({ id }, { deletedAt: () => 'coalesce(deleted_at, now())' });
+  }
+
+  async restoreRun(id: string): Promise<RunView> {
+    await this.requireRun(id);
+    await this.runs.update({ id }, { deletedAt: null });
+    return this.getRun(id);
   }
 
   async getRun(id: string): Promise<RunView> {
@@ -102,6 +140,7 @@ export class ExperimentsService {
     return this.dataSource.transaction(async (manager) => {
       const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
       if (!run) throw new NotFoundError('run', runId);
+      assertActiveRun(run);
       const clashes = Object.entries(values).filter(([k, v]) => Object.hasOwn(run.params, k) && run.params[k] !== v);
       if (clashes.length) {
         throw new ConflictError('PARAM_ALREADY_SET', `Params are write-once; already set: ${clashes.map(([k]) => `${k}=${run.params[k]}`).join(', ')}`, { params: Object.fromEntries(clashes.map(([k]) => [k, run.params[k]])) });
@@ -113,15 +152,19 @@ export class ExperimentsService {
   }
 
   async setTags(runId: string, tags: Record<string, string>): Promise<Run> {
-    const run = await this.getRun(runId);
+    const run = assertActiveRun(await this.getRun(runId));
     await this.runs.update({ id: run.id }, { tags: { ...run.tags, ...tags } });
     return { ...run, tags: { ...run.tags, ...tags } };
   }
 
-  /** Appends points; a point without a step gets the next step of its key. */
-  async logMetrics(runId: string, points: MetricPoint[]): Promise<void> {
+  /**
+   * Appends points; a point without a step gets the next step of its key. A deleted run takes
+   * none, except from its own training job (`fromJob`), which keeps recording what it does.
+   */
+  async logMetrics(runId: string, points: MetricPoint[], fromJob = false): Promise<void> {
     if (!points.length) return;
-    await this.requireRun(runId);
+    const run = await this.requireRun(runId);
+    if (!fromJob) assertActiveRun(run);
     const keys = [...new Set(points.filter((p) => p.step === undefined).map((p) => p.key))];
     const nextStep = new Map<string, number>();
     if (keys.length) {
@@ -142,17 +185,29 @@ export class ExperimentsService {
     return rows.map((r) => ({ step: r.step, value: r.value, time: r.time }));
   }
 
-  async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = []): Promise<void> {
+  /** Adds an uploaded file to the run's artifact list (one statement, so concurrent uploads both land). */
+  async recordArtifact(runId: string, artifact: Run['artifacts'][number]): Promise<void> {
+    await this.dataSource.query(`UPDATE mcp_hub.runs SET artifacts = artifacts || $2::jsonb WHERE id = $1`, [runId, JSON.stringify([artifact])]);
+  }
+
+  /** The run, refusing a deleted one (409): for changes made through the API. */
+  async activeRun(id: string): Promise<RunView> {
+    return assertActiveRun(await this.getRun(id));
+  }
+
+  async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = [], fromJob = false): Promise<void> {
     const run = await this.requireRun(runId);
+    if (!fromJob) assertActiveRun(run);
     await this.runs.update({ id: runId }, { status, endedAt: new Date(), artifacts: [...run.artifacts, ...artifacts] });
   }
 
-  async searchRuns(experiment: string, options: { filter?: string; orderBy?: string; limit?: number }): Promise<RunView[]> {
-    const target = await this.get(experiment);
+  /** Runs of one or more experiments (ids or names; an unknown one is a 404), like MLflow's search_runs. */
+  async searchRuns(experiments: string | string[], options: RunSearchOptions): Promise<RunView[]> {
+    const targets = await Promise.all([...new Set([experiments].flat())].map((e) => this.get(e)));
     const conditions = parseRunFilter(options.filter);
     const order = parseRunOrder(options.orderBy);
     const where = runConditionsSql(conditions, 1);
-    const params: unknown[] = [target.id, ...where.params];
+    const params: unknown[] = [targets.map((t) => t.id), ...where.params];
     let orderSql = `r.created_at ${order.direction}`;
     if (order.kind !== 'created') {
       params.push(order.key);
@@ -161,7 +216,7 @@ export class ExperimentsService {
     }
     params.push(Math.min(options.limit ?? 100, 1000));
     const ids = (await this.dataSource.query(
-      `SELECT r.id FROM mcp_hub.runs r WHERE r.experiment_id = $1 ${where.sql.map((s) => `AND ${s}`).join(' ')} ORDER BY ${orderSql} LIMIT $${params.length}`,
+      `SELECT r.id FROM mcp_hub.runs r WHERE r.experiment_id = ANY($1::uuid[]) AND ${deletedAtSql('r', options.lifecycle)} ${where.sql.map((s) => `AND ${s}`).join(' ')} ORDER BY ${orderSql} LIMIT $${params.length}`,
       params,
     )) as { id: string }[];
     return this.views(ids.map((r) => r.id));
@@ -207,6 +262,16 @@ export class ExperimentsService {
     for (const row of rows) byRun.set(row.run_id, { ...(byRun.get(row.run_id) ?? {}), [row.key]: Number(row.value) });
     return byRun;
   }
+}
+
+function assertActiveExperiment(experiment: Experiment): Experiment {
+  if (experiment.deletedAt) throw new ConflictError('EXPERIMENT_DELETED', `Experiment "${experiment.name}" is deleted; restore it first (POST /api/ml/experiments/${experiment.name}/restore)`, { name: experiment.name });
+  return experiment;
+}
+
+function assertActiveRun<T extends Run>(run: T): T {
+  if (run.deletedAt) throw new ConflictError('RUN_DELETED', `Run ${run.id} is deleted; restore it first (POST /api/ml/runs/${run.id}/restore)`, { id: run.id });
+  return run;
 }
 
 /** Params are stored as strings (JSON for structured values), so they compare and display alike. */

@@ -38,4 +38,52 @@ describe('run filters', () => {
     expect(parseRunOrder(undefined)).toEqual({ kind: 'created', direction: 'DESC' });
     expect(() => parseRunOrder('accuracy')).toThrow(ValidationFailedError);
   });
+
+  it("reads MLflow's search_runs forms: attributes, LIKE, ILIKE, IN, NOT IN, backticked keys, singular prefixes", () => {
+    expect(parseRunFilter("attributes.status = 'FINISHED' and attributes.start_time >= 1764000000000 and params.adapter IN ('node', \"sklearn\") and tags.`team name` LIKE 'vis%' and param.seed not in (1, 2) and metric.loss < 0.5 and attributes.run_name ILIKE '%RF%'")).toEqual([
+      { kind: 'attributes', key: 'status', op: '=', value: 'finished' },
+      { kind: 'attributes', key: 'start_time', op: '>=', value: new Date(1764000000000).toISOString() },
+      { kind: 'params', key: 'adapter', op: 'IN', value: ['node', 'sklearn'] },
+      { kind: 'tags', key: 'team name', op: 'LIKE', value: 'vis%' },
+      { kind: 'params', key: 'seed', op: 'NOT IN', value: ['1', '2'] },
+      { kind: 'metrics', key: 'loss', op: '<', value: '0.5' },
+      { kind: 'attributes', key: 'run_name', op: 'ILIKE', value: '%RF%' },
+    ]);
+    expect(parseRunFilter("params.note = 'a and b'")).toEqual([{ kind: 'params', key: 'note', op: '=', value: 'a and b' }]);
+    expect(parseRunFilter("attributes.start_time < '2026-11-30T12:00:00Z'")[0].value).toBe('2026-11-30T12:00:00.000Z');
+    expect(parseRunFilter('attributes.status in (running, KILLED)')[0].value).toEqual(['running', 'killed']);
+  });
+
+  it('refuses operators a key does not take and values it cannot compare, naming why', () => {
+    const reason = (filter: string) => {
+      try {
+        parseRunFilter(filter);
+      } catch (error) {
+        return (error as ValidationFailedError).details as { field: string; reason: string }[];
+      }
+      throw new Error(`${filter} was accepted`);
+    };
+    expect(reason("attributes.status = 'DONE'")).toEqual([{ field: 'filter', reason: expect.stringContaining('RUNNING, FINISHED, FAILED, KILLED') }]);
+    expect(reason('attributes.owner = me')[0].reason).toContain('is not an attribute');
+    expect(reason("metrics.loss LIKE '1%'")[0].reason).toContain('does not take LIKE');
+    expect(reason('attributes.start_time > yesterday')[0].reason).toContain('milliseconds since the epoch');
+    expect(reason("params.a IN 'x'")[0].reason).toContain('takes a list');
+    expect(reason("params.a IN ('x' 'y')")[0].reason).toContain('separated by ","');
+    expect(reason("params.a = 'x' or params.b = 'y'")[0].reason).toContain('expected "and"');
+    expect(reason("params.a = 'x")[0].reason).toContain('unclosed quote');
+    expect(reason(`params.a IN (${Array.from({ length: 101 }, (_, i) => i).join(',')})`)[0].reason).toContain('at most 100');
+  });
+
+  it('keeps every value a parameter, lists included', () => {
+    const { sql, params } = runConditionsSql(parseRunFilter("attributes.status != 'FAILED' and params.adapter NOT IN ('node') and tags.t LIKE '%x' and attributes.end_time > 0 and attributes.run_id IN ('0193')"), 0);
+    expect(sql).toEqual([
+      'r.status IS DISTINCT FROM $1',
+      'NOT ((r.params ->> $2) IS NOT NULL AND (r.params ->> $2) = ANY($3::text[]))',
+      '(r.tags ->> $4) LIKE $5',
+      'r.ended_at > $6::timestamptz',
+      'r.id::text = ANY($7::text[])',
+    ]);
+    expect(params).toEqual(['failed', 'adapter', ['node'], 't', '%x', new Date(0).toISOString(), ['0193']]);
+    expect(parseRunOrder('attributes.start_time asc')).toEqual({ kind: 'created', direction: 'ASC' });
+  });
 });

@@ -41,4 +41,7 @@ export class Run {
 
   @Column('timestamptz', { nullable: true })
   endedAt!: Date | null;
+  /** Set while the row is soft-deleted (hidden from lists, restorable). */
+  @Column('timestamptz', { nullable: true })
+  deletedAt!: Date | null;
 }

@@ -8,15 +8,26 @@ import { toFieldProblems } from '../../platform/errors/validation';
 import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
 import { DatasetsService } from '../datasets/datasets.service';
 import { SubmitTrainingJobDto } from '../training/training-job.dto';
-import { JOB_STATUSES, TrainingJob } from '../training/training-job.entity';
-import { TrainingJobsService } from '../training/training-jobs.service';
+import { JOB_STATUSES } from '../training/training-job.entity';
+import { TrainingJobsService, TrainingJobView } from '../training/training-jobs.service';
 import { ExperimentsService } from '../experiments/experiments.service';
+import { SearchRunsAcrossQueryDto } from '../experiments/experiment.dto';
+import { LIFECYCLES } from '../lifecycle';
+import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { STAGES } from '../registry/registry.entities';
-import { stageOf } from '../registry/registry.dto';
+import { ALIAS, MAX_VERSION, RegisterVersionDto, stageOf } from '../registry/registry.dto';
 import { RegistryService } from '../registry/registry.service';
 
 const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
 const jobId = { type: 'string', format: 'uuid', description: 'Training job id' };
+
+/** Arguments checked by the class-validator DTO the REST route uses, so both refuse the same things. */
+async function dtoOf<T extends object>(type: new () => T, args: Record<string, unknown>): Promise<T> {
+  const dto = plainToInstance(type, args);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw new ValidationFailedError(toFieldProblems(errors));
+  return dto;
+}
 
 /** A domain error becomes a tool result with isError, so the calling model reads what to fix. */
 async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
@@ -28,7 +39,7 @@ async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
   }
 }
 
-const jobSummary = (job: TrainingJob) => ({
+const jobSummary = (job: TrainingJobView) => ({
   id: job.id,
   status: job.status,
   adapter: job.adapter,
@@ -41,6 +52,8 @@ const jobSummary = (job: TrainingJob) => ({
   metrics: job.metrics,
   error: job.error,
   artifact: job.artifact?.uri ?? null,
+  runId: job.runId,
+  registeredVersions: job.registeredVersions,
   createdAt: job.createdAt,
   finishedAt: job.finishedAt,
 });
@@ -56,8 +69,21 @@ export class MlTools implements OnModuleInit {
     private readonly experiments: ExperimentsService,
   ) {}
 
+  private readonly schemas = new JsonSchemaValidator();
+
   onModuleInit(): void {
-    this.toolRegistry.register(...this.tools());
+    this.toolRegistry.register(...this.tools().map((tool) => this.checked(tool)));
+  }
+
+  /** Every call is held to the tool's inputSchema first: an unknown or mistyped argument is named, not ignored. */
+  private checked(tool: HubTool): HubTool {
+    return {
+      ...tool,
+      call: (args, context) => {
+        const problems = this.schemas.validate(tool.definition.inputSchema, args ?? {});
+        return problems.length ? answer(() => Promise.reject(new ValidationFailedError(problems))) : tool.call(args, context);
+      },
+    };
   }
 
   private tools(): HubTool[] {
@@ -107,10 +133,7 @@ export class MlTools implements OnModuleInit {
         },
         call: (args) =>
           answer(async () => {
-            const dto = plainToInstance(SubmitTrainingJobDto, args);
-            const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-            if (errors.length) throw new ValidationFailedError(toFieldProblems(errors));
-            return jobSummary(await this.jobs.submit(dto));
+            return jobSummary(await this.jobs.submit(await dtoOf(SubmitTrainingJobDto, args)));
           }),
       },
       {
@@ -215,6 +238,69 @@ export class MlTools implements OnModuleInit {
           annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
         },
         call: (args) => answer(() => this.experiments.compare(Array.isArray(args.ids) ? args.ids.map(String) : [])),
+      },
+      {
+        group: 'ml',
+        scope: 'read',
+        definition: {
+          name: 'ml__search_runs',
+          title: 'Search experiment runs',
+          description:
+            "Runs of one or more experiments, like MLflow's search_runs. filter: clauses joined by \"and\", e.g. \"metrics.accuracy >= 0.9 and params.adapter IN ('node', 'sklearn') and attributes.status = 'FINISHED'\"; keys params.*, tags.*, metrics.* (latest value), attributes.status|run_name|run_id|start_time|end_time; ops = != > >= < <= LIKE ILIKE IN NOT IN. orderBy: \"metrics.accuracy desc\".",
+          inputSchema: object(
+            {
+              experiments: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100, description: 'Experiment names or ids' },
+              filter: { type: 'string' },
+              orderBy: { type: 'string' },
+              limit: { type: 'integer', minimum: 1, maximum: 1000 },
+              lifecycle: { enum: [...LIFECYCLES], description: 'active (default), deleted or all' },
+            },
+            ['experiments'],
+          ),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) =>
+          answer(async () => {
+            const { experiments, ...options } = await dtoOf(SearchRunsAcrossQueryDto, args);
+            return { runs: await this.experiments.searchRuns(experiments, options) };
+          }),
+      },
+      {
+        group: 'ml',
+        scope: 'admin',
+        definition: {
+          name: 'ml__register_model',
+          title: 'Register a model version',
+          description:
+            'Registers the next version of a registered model (created when missing) from a succeeded training job (jobId) or a finished run (runId): a run logged by hand registers the file uploaded to it (artifactPath when it has several). Recorded in the model history.',
+          inputSchema: object(
+            { name: { type: 'string', description: 'Registered model name' }, jobId, runId: { type: 'string', format: 'uuid', description: 'Run id (instead of jobId)' }, artifactPath: { type: 'string' }, description: { type: 'string' } },
+            ['name'],
+          ),
+          annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+        },
+        call: (args, context) =>
+          answer(async () => {
+            const { name, ...source } = args;
+            const version = await this.models.register(String(name), await dtoOf(RegisterVersionDto, source), context.actor);
+            return { name: args.name, version: version.version, stage: version.stage, runId: version.runId, trainingJobId: version.trainingJobId, artifactUri: version.artifactUri, metrics: version.metrics };
+          }),
+      },
+      {
+        group: 'ml',
+        scope: 'admin',
+        definition: {
+          name: 'ml__set_alias',
+          title: 'Point a model alias at a version',
+          description: 'Points an alias (e.g. champion) at a version of a registered model, moving it from wherever it was. Recorded in the model history.',
+          inputSchema: object(
+            { name: { type: 'string' }, alias: { type: 'string', pattern: ALIAS.source }, version: { type: 'integer', minimum: 1, maximum: MAX_VERSION }, reason: { type: 'string', maxLength: 2000 } },
+            ['name', 'alias', 'version'],
+          ),
+          annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args, context) =>
+          answer(async () => ({ name: args.name, aliases: await this.models.setAlias(String(args.name), String(args.alias), args.version as number, context.actor, typeof args.reason === 'string' ? args.reason : undefined) })),
       },
     ];
   }

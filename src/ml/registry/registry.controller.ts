@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
 import { actorOf } from '../../platform/auth/api-keys.service';
 import { ValidationFailedError } from '../../platform/errors/app-error';
@@ -8,6 +8,7 @@ import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CreateModelDto, ModelAliasParamsDto, ModelNameParamsDto, ModelRefParamsDto, ModelVersionParamsDto, RegisterVersionDto, SetAliasDto, stageOf, TransitionDto } from './registry.dto';
 import { STAGES } from './registry.entities';
 import { RegistryService } from './registry.service';
+import { LifecycleQueryDto } from '../lifecycle';
 
 
 const VERSION_EXAMPLE = {
@@ -33,9 +34,25 @@ export class RegistryController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List registered models' })
-  list() {
-    return this.registry.list();
+  @ApiOperation({ summary: 'List registered models: the active ones, or with lifecycle=deleted|all the soft-deleted ones too' })
+  @ApiOkResponse({ schema: { example: [{ id: '0193a2c0-…', name: 'iris-classifier', description: 'Species from petal and sepal measurements', tags: { team: 'botany' }, deletedAt: null }] } })
+  list(@Query() query: LifecycleQueryDto) {
+    return this.registry.list(query.lifecycle);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Soft-delete a model: hidden from the list, its versions and aliases frozen, restorable; recorded in its history' })
+  async delete(@Param() { name }: ModelNameParamsDto, @Req() req: AuthenticatedRequest): Promise<void> {
+    await this.registry.deleteModel(name, actorOf(req.principal));
+  }
+
+  @Post(':name/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Restore a soft-deleted model' })
+  @ApiOkResponse({ schema: { example: { name: 'iris-classifier', deletedAt: null, aliases: { champion: 3 }, versions: [VERSION_EXAMPLE] } } })
+  restore(@Param() { name }: ModelNameParamsDto, @Req() req: AuthenticatedRequest) {
+    return this.registry.restoreModel(name, actorOf(req.principal));
   }
 
   @Get(':name')
@@ -46,11 +63,15 @@ export class RegistryController {
   }
 
   @Post(':name/versions')
-  @ApiOperation({ summary: 'Register a succeeded training job as the next version; the signature comes from the dataset schema' })
-  @ApiOkResponse({ schema: { example: VERSION_EXAMPLE } })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed, or is already registered' })
+  @ApiOperation({
+    summary: 'Register the next version from a succeeded training job (jobId) or a run (runId); the model is created when missing',
+    description: "A job's signature comes from the dataset schema. A run logged by hand (POST /api/ml/experiments/{idOrName}/runs, then POST /api/ml/runs/{id}/artifacts and /finish) registers its uploaded file: a model trained elsewhere, signature unknown.",
+  })
+  @ApiBody({ type: RegisterVersionDto, examples: { job: { value: { jobId: '0193a2b3-4c5d-7e6f-8a9b-0c1d2e3f4a5b' } }, run: { value: { runId: '0193a2b4-5d6e-7f80-9a1b-2c3d4e5f6a7b', artifactPath: 'model.pkl', description: 'trained on the GPU box' } } } })
+  @ApiCreatedResponse({ schema: { example: VERSION_EXAMPLE } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job did not succeed or the run is not finished, it is already registered, the run has no file, or the model or run is deleted' })
   register(@Param() { name }: ModelNameParamsDto, @Body() dto: RegisterVersionDto, @Req() req: AuthenticatedRequest) {
-    return this.registry.registerFromJob(name, dto.jobId, actorOf(req.principal), dto.description);
+    return this.registry.register(name, dto, actorOf(req.principal));
   }
 
   @Get(':name/versions/:ref')
@@ -78,7 +99,7 @@ export class RegistryController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a version to None, Staging, Production or Archived; to Production archives the previous one atomically; rollback = promote an earlier version' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Invalid transition, or Production occupied with archiveExisting=false' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Invalid transition, Production occupied with archiveExisting=false, or the model is deleted' })
   transition(@Param() { name, version }: ModelVersionParamsDto, @Body() dto: TransitionDto, @Req() req: AuthenticatedRequest) {
     const stage = stageOf(dto.stage);
     if (!stage) throw new ValidationFailedError([{ field: 'stage', reason: `must be one of ${STAGES.join(', ')}` }]);
@@ -88,7 +109,7 @@ export class RegistryController {
   @Put(':name/aliases/:alias')
   @ApiOperation({ summary: 'Point an alias at a version (moving it)' })
   @ApiOkResponse({ schema: { example: { champion: 3, challenger: 4 } } })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A reserved alias, or an Archived version' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A reserved alias, an Archived version, or the model is deleted' })
   setAlias(@Param() { name, alias }: ModelAliasParamsDto, @Body() dto: SetAliasDto, @Req() req: AuthenticatedRequest) {
     return this.registry.setAlias(name, alias, dto.version, actorOf(req.principal), dto.reason);
   }
@@ -96,6 +117,7 @@ export class RegistryController {
   @Delete(':name/aliases/:alias')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an alias' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The model is deleted' })
   async removeAlias(@Param() { name, alias }: ModelAliasParamsDto, @Req() req: AuthenticatedRequest): Promise<void> {
     await this.registry.removeAlias(name, alias, actorOf(req.principal));
   }

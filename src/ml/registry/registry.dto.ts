@@ -5,6 +5,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, Validate, ValidateIf } from 'class-validator';
 import { STAGES } from './registry.entities';
+import { ARTIFACT_PATH, ARTIFACT_PATH_RULE } from '../experiments/experiment.dto';
 
 /** Version numbers live in an integer column. */
 export const MAX_VERSION = 2_147_483_647;
@@ -35,9 +36,20 @@ export class CreateModelDto {
 }
 
 export class RegisterVersionDto {
-  @ApiProperty({ format: 'uuid', description: 'A succeeded training job' })
+  @ApiPropertyOptional({ format: 'uuid', example: '0193a2b3-4c5d-7e6f-8a9b-0c1d2e3f4a5b', description: 'A succeeded training job (give this or runId)' })
+  @IsOptional()
   @IsUUID()
-  jobId!: string;
+  jobId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: '0193a2b4-5d6e-7f80-9a1b-2c3d4e5f6a7b', description: "A run (give this or jobId): a training job's run registers its model; a finished run logged by hand registers a file uploaded to it" })
+  @IsOptional()
+  @IsUUID()
+  runId?: string;
+
+  @ApiPropertyOptional({ example: 'model.pkl', description: 'With runId: which uploaded file is the model, when the run has several' })
+  @IsOptional()
+  @Matches(ARTIFACT_PATH, { message: `artifactPath must be ${ARTIFACT_PATH_RULE}` })
+  artifactPath?: string;
 
   @ApiPropertyOptional({ example: 'random forest, 200 trees' })
   @IsOptional()

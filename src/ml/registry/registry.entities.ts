@@ -5,7 +5,8 @@ export type Stage = (typeof STAGES)[number];
 
 export interface ModelSignature {
   inputs: { name: string; type: string }[];
-  output: { name: string; type: string; task: string; classes?: string[] | null };
+  /** null for a model uploaded to a run: trained elsewhere, its output is not known here. */
+  output: { name: string; type: string; task: string; classes?: string[] | null } | null;
 }
 
 @Entity({ name: 'registered_models' })
@@ -27,6 +28,10 @@ export class RegisteredModel {
 
   @Column('timestamptz')
   updatedAt!: Date;
+
+  /** Set while the model is soft-deleted: hidden from lists, its versions frozen, restorable. */
+  @Column('timestamptz', { nullable: true })
+  deletedAt!: Date | null;
 }
 
 @Entity({ name: 'model_versions' })
@@ -101,7 +106,7 @@ export class ModelHistoryEntry {
   @Column('integer', { nullable: true })
   version!: number | null;
 
-  /** version_created | stage_transition | alias_set | alias_removed */
+  /** version_created | stage_transition | alias_set | alias_removed | model_deleted | model_restored */
   @Column('text')
   action!: string;
 

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../../platf
 import { EventBus } from '../../platform/events/event-bus';
 import { Dataset } from '../datasets/dataset.entity';
 import { ExperimentsService } from '../experiments/experiments.service';
+import { RunArtifactsService } from '../experiments/run-artifacts.service';
 import { ModelArtifacts } from '../training/model-artifacts';
 import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelSignature, ModelVersion, RegisteredModel, Stage } from './registry.entities';
@@ -13,6 +14,7 @@ import { aliasProblem, stageTransitionProblem } from './stage-rules';
 import { ALIAS, ALIAS_RULE } from './registry.dto';
 import { isResourceName, RESOURCE_NAME_RULE } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
+import { deletedAtFor, Lifecycle } from '../lifecycle';
 
 export type ModelView = RegisteredModel & { versions: ModelVersion[]; aliases: Record<string, number> };
 
@@ -35,6 +37,7 @@ export class RegistryService {
     private readonly experiments: ExperimentsService,
     private readonly bus: EventBus,
     private readonly modelArtifacts: ModelArtifacts,
+    private readonly runArtifacts: RunArtifactsService,
   ) {}
 
   /** The unique index decides between concurrent creates of one name: one wins, the others get a 409. */
@@ -45,14 +48,41 @@ export class RegistryService {
     try {
       await this.models.insert(model);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('MODEL_EXISTS', `A model named "${name}" already exists`, { name });
+      if (isUniqueViolation(error)) {
+        const deleted = (await this.models.findOneBy({ name }))?.deletedAt != null;
+        throw conflict('MODEL_EXISTS', `A model named "${name}" already exists${deleted ? ' (deleted: restore it with POST /api/ml/models/{name}/restore, or choose another name)' : ''}`, { name, deleted });
+      }
       throw error;
     }
     return model;
   }
 
-  list(): Promise<RegisteredModel[]> {
-    return this.models.find({ order: { name: 'ASC' } });
+  list(lifecycle: Lifecycle = 'active'): Promise<RegisteredModel[]> {
+    return this.models.find({ where: { deletedAt: deletedAtFor(lifecycle) }, order: { name: 'ASC' } });
+  }
+
+  /** Soft delete: hidden from lists, its versions and aliases frozen (no new versions, stages or aliases), restorable. */
+  async deleteModel(name: string, actor: string): Promise<void> {
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      if (model.deletedAt) return false;
+      await manager.update(RegisteredModel, { id: model.id }, { deletedAt: new Date(), updatedAt: new Date() });
+      await this.audit(manager, model.id, null, 'model_deleted', null, null, actor, null);
+      return true;
+    });
+    if (changed) this.bus.publish('ml.model.deleted', { model: name, actor }, name);
+  }
+
+  async restoreModel(name: string, actor: string): Promise<ModelView> {
+    const changed = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockModel(manager, name);
+      if (!model.deletedAt) return false;
+      await manager.update(RegisteredModel, { id: model.id }, { deletedAt: null, updatedAt: new Date() });
+      await this.audit(manager, model.id, null, 'model_restored', null, null, actor, null);
+      return true;
+    });
+    if (changed) this.bus.publish('ml.model.restored', { model: name, actor }, name);
+    return this.get(name);
   }
 
   async get(name: string): Promise<ModelView> {
@@ -80,6 +110,51 @@ export class RegistryService {
     return { version, body, fileName: version.artifactKey.split('/').pop()! };
   }
 
+  /** A new version from a training job or from a run (exactly one of them); the model is created when missing. */
+  register(name: string, source: { jobId?: string; runId?: string; artifactPath?: string; description?: string }, actor: string): Promise<ModelVersion> {
+    if ((source.jobId === undefined) === (source.runId === undefined)) throw new ValidationFailedError([{ field: 'runId', reason: 'give either jobId (a succeeded training job) or runId (a run), not both or neither' }]);
+    if (source.jobId !== undefined) {
+      if (source.artifactPath !== undefined) throw new ValidationFailedError([{ field: 'artifactPath', reason: "a training job registers its own model file; artifactPath picks a file uploaded to a run (with runId)" }]);
+      return this.registerFromJob(name, source.jobId, actor, source.description);
+    }
+    return this.registerFromRun(name, source.runId!, actor, source.artifactPath, source.description);
+  }
+
+  /**
+   * A new version from a run. A training job's run registers its job (which must have succeeded); a run
+   * logged by hand registers a file uploaded to it (POST /api/ml/runs/{id}/artifacts): the only one, or
+   * the one artifactPath names. The run must be finished; its latest metrics go with the version.
+   */
+  async registerFromRun(name: string, runId: string, actor: string, artifactPath?: string, description?: string): Promise<ModelVersion> {
+    assertModelName(name);
+    const run = await this.experiments.activeRun(runId);
+    if (run.trainingJobId) {
+      if (artifactPath !== undefined) throw new ValidationFailedError([{ field: 'artifactPath', reason: "a training job's run registers the job's model file; leave artifactPath out" }]);
+      return this.registerFromJob(name, run.trainingJobId, actor, description);
+    }
+    if (run.status !== 'finished') throw conflict('RUN_NOT_FINISHED', `Run ${runId} is ${run.status}; only a finished run can be registered (POST /api/ml/runs/${runId}/finish)`, { status: run.status });
+    let path = artifactPath;
+    if (path === undefined) {
+      const files = await this.runArtifacts.list(run);
+      if (!files.length) throw conflict('RUN_HAS_NO_ARTIFACT', `Run ${runId} has no files; upload the model with POST /api/ml/runs/${runId}/artifacts first`, { runId });
+      if (files.length > 1) throw new ValidationFailedError([{ field: 'artifactPath', reason: `run ${runId} has several files (${files.map((f) => f.path).join(', ')}); name the model file` }]);
+      path = files[0].path;
+    }
+    const { meta, key } = await this.runArtifacts.get(run, path);
+    const version = await this.addVersion(name, actor, `from run ${run.id}`, {
+      runId: run.id,
+      trainingJobId: null,
+      artifactUri: this.runArtifacts.uriOf(key),
+      artifactKey: key,
+      artifactSha256: meta.sha256,
+      signature: { inputs: [], output: null },
+      metrics: run.metrics,
+      description: description ?? null,
+    });
+    this.bus.publish('ml.model.version_created', { model: name, version: version.version, runId: run.id, actor }, name);
+    return version;
+  }
+
   /** A new version from a succeeded training job; the model is created when missing. */
   async registerFromJob(name: string, jobId: string, actor: string, description?: string): Promise<ModelVersion> {
     assertModelName(name);
@@ -94,41 +169,42 @@ export class RegistryService {
       inputs: job.features.map((f) => ({ name: f, type: columns.get(f)?.type ?? 'string' })),
       output: { name: job.target, type: target?.type ?? 'string', task: job.task, ...(job.task === 'classification' ? { classes: (await this.modelArtifacts.metadata(job.artifact!)).classes } : {}) },
     };
+    const version = await this.addVersion(name, actor, `from training job ${job.id}`, {
+      runId: run?.id ?? null,
+      trainingJobId: job.id,
+      artifactUri: job.artifact.uri,
+      artifactKey: job.artifact.key,
+      artifactSha256: job.artifact.sha256,
+      signature,
+      metrics: job.metrics ?? {},
+      description: description ?? null,
+    });
+    this.bus.publish('ml.model.version_created', { model: name, version: version.version, jobId: job.id, actor }, name);
+    return version;
+  }
+
+  /**
+   * Inserts the next version number of the model (created when missing) under the model's row lock.
+   * One artifact file is one version of a model: registering the same job's or run's file again is a 409.
+   */
+  private async addVersion(name: string, actor: string, origin: string, draft: Pick<ModelVersion, 'runId' | 'trainingJobId' | 'artifactUri' | 'artifactKey' | 'artifactSha256' | 'signature' | 'metrics' | 'description'>): Promise<ModelVersion> {
     await this.models
       .createQueryBuilder()
       .insert()
       .values({ id: uuidv7(), name, description: null, tags: {}, createdAt: new Date(), updatedAt: new Date() })
       .orIgnore()
       .execute();
-    const version = await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
-      const existing = await manager.findOneBy(ModelVersion, { modelId: model.id, trainingJobId: job.id });
-      if (existing) throw conflict('JOB_ALREADY_REGISTERED', `Training job ${jobId} is already version ${existing.version} of "${name}"`, { version: existing.version });
+    return this.dataSource.transaction(async (manager) => {
+      const model = assertActiveModel(await this.lockModel(manager, name));
+      const existing = await manager.findOneBy(ModelVersion, { modelId: model.id, artifactKey: draft.artifactKey });
+      if (existing && draft.trainingJobId) throw conflict('JOB_ALREADY_REGISTERED', `Training job ${draft.trainingJobId} is already version ${existing.version} of "${name}"`, { version: existing.version });
+      if (existing) throw conflict('RUN_ALREADY_REGISTERED', `File ${draft.artifactKey} of run ${draft.runId} is already version ${existing.version} of "${name}"`, { version: existing.version });
       const { max } = (await manager.createQueryBuilder(ModelVersion, 'v').select('coalesce(max(v.version), 0)', 'max').where('v.model_id = :id', { id: model.id }).getRawOne<{ max: number }>())!;
       const now = new Date();
-      const created = await manager.save(
-        manager.create(ModelVersion, {
-          id: uuidv7(),
-          modelId: model.id,
-          version: Number(max) + 1,
-          runId: run?.id ?? null,
-          trainingJobId: job.id,
-          artifactUri: job.artifact!.uri,
-          artifactKey: job.artifact!.key,
-          artifactSha256: job.artifact!.sha256,
-          signature,
-          metrics: job.metrics ?? {},
-          stage: 'None',
-          description: description ?? null,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit(manager, model.id, created.version, 'version_created', null, 'None', actor, `from training job ${job.id}`);
+      const created = await manager.save(manager.create(ModelVersion, { ...draft, id: uuidv7(), modelId: model.id, version: Number(max) + 1, stage: 'None', createdAt: now, updatedAt: now }));
+      await this.audit(manager, model.id, created.version, 'version_created', null, 'None', actor, origin);
       return created;
     });
-    this.bus.publish('ml.model.version_created', { model: name, version: version.version, jobId: job.id, actor }, name);
-    return version;
   }
 
   /**
@@ -138,7 +214,7 @@ export class RegistryService {
   async transition(name: string, versionNumber: number, stage: Stage, options: { archiveExisting?: boolean; reason?: string }, actor: string): Promise<ModelVersion> {
     const archiveExisting = options.archiveExisting ?? true;
     const result = await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const version = await this.versionOf(manager, model, versionNumber);
       const problem = stageTransitionProblem(version.stage, stage);
       if (problem) throw conflict('INVALID_STAGE_TRANSITION', `Version ${versionNumber} of "${name}" cannot move to ${stage}: ${problem}`, { from: version.stage, to: stage });
@@ -170,7 +246,7 @@ export class RegistryService {
     const problem = aliasProblem(alias);
     if (problem) throw conflict('ALIAS_CLASH', `Alias "${alias}" cannot be used: ${problem}`, { alias });
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const version = await this.versionOf(manager, model, versionNumber);
       if (version.stage === 'Archived') throw conflict('ALIAS_CLASH', `Version ${versionNumber} of "${name}" is Archived; an alias must point at a live version (promote it again first)`, { alias, version: versionNumber });
       const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
@@ -184,7 +260,7 @@ export class RegistryService {
 
   async removeAlias(name: string, alias: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.lockModel(manager, name);
+      const model = assertActiveModel(await this.lockModel(manager, name));
       const previous = await manager.findOneBy(ModelAlias, { modelId: model.id, alias });
       if (!previous) throw new NotFoundError('alias', `${name}@${alias}`, 'MODEL_ALIAS_NOT_FOUND');
       await manager.delete(ModelAlias, { modelId: model.id, alias });
@@ -236,6 +312,11 @@ export class RegistryService {
   private audit(manager: EntityManager, modelId: string, version: number | null, action: string, fromValue: string | null, toValue: string | null, actor: string, reason: string | null) {
     return manager.insert(ModelHistoryEntry, { modelId, version, action, fromValue, toValue, actor, reason, time: new Date() });
   }
+}
+
+function assertActiveModel(model: RegisteredModel): RegisteredModel {
+  if (model.deletedAt) throw conflict('MODEL_DELETED', `Model "${model.name}" is deleted; restore it first (POST /api/ml/models/${model.name}/restore)`, { name: model.name });
+  return model;
 }
 
 /** Names arrive from MCP tools as well as REST; a name that breaks the rule is refused before it reaches the database. */

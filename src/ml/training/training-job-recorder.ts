@@ -96,7 +96,7 @@ export class TrainingJobRecorder {
     const runId = await this.runIdOf(jobId);
     this.runOfJob.delete(jobId);
     if (!runId) return;
-    await this.experiments.finishRun(runId, status === 'succeeded' ? 'finished' : status === 'cancelled' ? 'killed' : 'failed', artifact ? [{ name: 'model', uri: artifact.uri, sha256: artifact.sha256 }] : []);
+    await this.experiments.finishRun(runId, status === 'succeeded' ? 'finished' : status === 'cancelled' ? 'killed' : 'failed', artifact ? [{ name: 'model', uri: artifact.uri, sha256: artifact.sha256 }] : [], true);
   }
 
   /** The experiment run that records this job, if any. */
@@ -117,7 +117,7 @@ export class TrainingJobRecorder {
     const metrics = this.pendingMetrics.splice(0);
     for (const jobId of new Set(metrics.map((m) => m.jobId))) {
       const runId = await this.runIdOf(jobId);
-      if (runId) await this.experiments.logMetrics(runId, metrics.filter((m) => m.jobId === jobId).map((m) => m.point));
+      if (runId) await this.experiments.logMetrics(runId, metrics.filter((m) => m.jobId === jobId).map((m) => m.point), true);
     }
     for (const [id, p] of progress) await this.jobs.update({ id, status: 'running' }, { progress: p.progress, stage: p.stage.slice(0, 500), updatedAt: new Date() });
   }

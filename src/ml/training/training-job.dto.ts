@@ -154,6 +154,9 @@ export class TrainingJobDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) startedAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) finishedAt!: Date | null;
   @ApiProperty() updatedAt!: Date;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: "The job's experiment run: GET /api/ml/runs/{runId} and its /artifacts" }) runId!: string | null;
+  @ApiProperty({ example: [{ model: 'iris-classifier', version: 3 }], description: 'Model versions registered from this job, oldest first' })
+  registeredVersions!: { model: string; version: number }[];
 }
 
 export class TrainingJobLogDto {

@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { In, MoreThan, Repository } from 'typeorm';
+import { DataSource, In, MoreThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../platform/config/app-config';
 import { ConflictError, DependencyUnavailableError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
@@ -23,6 +23,9 @@ import { TRAINING_QUEUE, TrainingJobData } from './training-queue';
 
 const CANCEL_WAIT_MS = 15_000;
 
+/** A job with what it produced elsewhere: its experiment run and the model versions registered from it. */
+export type TrainingJobView = TrainingJob & { runId: string | null; registeredVersions: { model: string; version: number }[] };
+
 /** Submitting, reading and cancelling training jobs. Everything is checked before a job is queued. */
 @Injectable()
 export class TrainingJobsService {
@@ -38,9 +41,10 @@ export class TrainingJobsService {
     private readonly experiments: ExperimentsService,
     private readonly bus: EventBus,
     private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async submit(dto: SubmitTrainingJobDto): Promise<TrainingJob> {
+  async submit(dto: SubmitTrainingJobDto): Promise<TrainingJobView> {
     const adapter = ADAPTER_CATALOG[dto.adapter];
     // own keys only: "__proto__", "constructor" or "toString" would otherwise find Object.prototype's members
     const algorithm = Object.hasOwn(adapter.algorithms, dto.algorithm) ? adapter.algorithms[dto.algorithm] : undefined;
@@ -97,8 +101,9 @@ export class TrainingJobsService {
       finishedAt: null,
       updatedAt: now,
     });
-    await this.jobs.save(job);
+    // before the job is saved: a deleted experiment refuses the job (409) and leaves nothing behind
     const experiment = await this.experiments.ensure(job.experiment ?? DEFAULT_EXPERIMENT);
+    await this.jobs.save(job);
     const run = await this.experiments.createRun(experiment.id, {
       name: `${job.adapter}/${job.algorithm}`,
       params: { adapter: job.adapter, algorithm: job.algorithm, task: job.task, target: job.target, features: job.features, seed: job.seed, validation: job.validation, ...job.hyperparameters },
@@ -109,23 +114,42 @@ export class TrainingJobsService {
     try {
       await this.queue.add('train', { jobId: job.id }, { jobId: job.id, attempts: this.config.training.attempts, backoff: { type: 'exponential', delay: this.config.training.backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
     } catch (error) {
-      await this.experiments.deleteRun(run.id);
+      await this.experiments.discardRun(run.id);
       await this.jobs.delete(job.id);
       throw new DependencyUnavailableError('redis', `The training queue did not accept the job: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
     }
     this.bus.publish('ml.job.queued', jobEventData(job), job.id);
-    return job;
+    return { ...job, runId: run.id, registeredVersions: [] };
   }
 
-  list(status = 'all', limit = 50): Promise<TrainingJob[]> {
+  async list(status = 'all', limit = 50): Promise<TrainingJobView[]> {
     const where = status === 'all' ? {} : status === 'active' ? { status: In(['queued', 'running']) } : { status: status as JobStatus };
-    return this.jobs.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    return this.traced(await this.jobs.find({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit }));
   }
 
-  async get(id: string): Promise<TrainingJob> {
+  async get(id: string): Promise<TrainingJobView> {
     const job = await this.jobs.findOneBy({ id });
     if (!job) throw new NotFoundError('training job', id);
-    return job;
+    return (await this.traced([job]))[0];
+  }
+
+  /** Two queries for any number of jobs: their runs, and the versions registered from them (oldest first). */
+  private async traced(jobs: TrainingJob[]): Promise<TrainingJobView[]> {
+    if (!jobs.length) return [];
+    const ids = jobs.map((j) => j.id);
+    const [runs, versions] = await Promise.all([
+      this.dataSource.query(`SELECT id, training_job_id FROM mcp_hub.runs WHERE training_job_id = ANY($1)`, [ids]) as Promise<{ id: string; training_job_id: string }[]>,
+      this.dataSource.query(
+        `SELECT v.training_job_id, m.name, v.version FROM mcp_hub.model_versions v JOIN mcp_hub.registered_models m ON m.id = v.model_id WHERE v.training_job_id = ANY($1) ORDER BY v.created_at, m.name`,
+        [ids],
+      ) as Promise<{ training_job_id: string; name: string; version: number }[]>,
+    ]);
+    const runOf = new Map(runs.map((r) => [r.training_job_id, r.id]));
+    return jobs.map((job) => ({
+      ...job,
+      runId: runOf.get(job.id) ?? null,
+      registeredVersions: versions.filter((v) => v.training_job_id === job.id).map((v) => ({ model: v.name, version: Number(v.version) })),
+    }));
   }
 
   async logLines(id: string, after = 0, limit = 1000): Promise<TrainingJobLog[]> {
@@ -144,7 +168,7 @@ export class TrainingJobsService {
    * process is killed). Answers once the job has reached a final status, or after 15 s with its
    * current one.
    */
-  async cancel(id: string): Promise<TrainingJob> {
+  async cancel(id: string): Promise<TrainingJobView> {
     const job = await this.get(id);
     if (FINAL_STATUSES.includes(job.status)) throw new ConflictError('JOB_FINISHED', `Training job ${id} already ${job.status}; only queued or running jobs can be cancelled`, { status: job.status });
     await this.cancellation.request(id);
@@ -155,7 +179,7 @@ export class TrainingJobsService {
       const result = await this.jobs.update({ id, status: 'queued' }, { status: 'cancelled', stage: 'cancelled', errorKind: 'cancelled', error: 'cancelled before it started', finishedAt: new Date(), updatedAt: new Date() });
       if (result.affected) {
         const run = await this.experiments.runOfJob(id);
-        if (run) await this.experiments.finishRun(run.id, 'killed');
+        if (run) await this.experiments.finishRun(run.id, 'killed', [], true);
         this.bus.publish('ml.job.cancelled', jobEventData({ ...job, status: 'cancelled' }), id);
       }
     }

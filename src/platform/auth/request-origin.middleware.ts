@@ -10,8 +10,8 @@ import { isJsonContentType } from '../http/content-type';
 const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
-/** The one route that takes a file upload. */
-const UPLOAD_PATH = /^\/api\/ml\/datasets\/?(\?|$)/;
+/** The routes that take a file upload: datasets, and files of a run (models trained elsewhere). */
+const UPLOAD_PATH = /^\/api\/ml\/(datasets|runs\/[0-9a-fA-F-]{36}\/artifacts)\/?(\?|$)/;
 
 /**
  * DNS-rebinding and CSRF protection for every route Express serves (the MCP endpoints apply the same
