@@ -184,6 +184,8 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     // gauges read at scrape time: upstream servers by state (from the mcp module) and the telemetry pipeline
     expect(text).toMatch(/^mcp_hub_upstream_servers\{state="failed"\} 1$/m);
     expect(text).toMatch(/^mcp_hub_upstream_servers\{state="connected"\} 0$/m);
+    expect(text).toMatch(/^mcp_hub_training_jobs\{state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^mcp_hub_training_jobs\{state="active"\} \d+$/m);
     const deadLetters = await redis.xlen(`${prefix}telemetry:dead-letter`);
     expect(text).toMatch(new RegExp(`^mcp_hub_telemetry_dead_letters ${deadLetters}$`, 'm'));
     expect(text).toMatch(/^mcp_hub_telemetry_consumers 1$/m);

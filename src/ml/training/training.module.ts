@@ -17,6 +17,7 @@ import { TrainingJobsController } from './training-jobs.controller';
 import { TrainingJobsService } from './training-jobs.service';
 import { bullPrefix, TRAINING_QUEUE } from './training-queue';
 import { TrainingWorker } from './training.worker';
+import { TrainingGauges } from './training-gauges';
 
 const trainingQueue = BullModule.registerQueue({ name: TRAINING_QUEUE });
 
@@ -33,7 +34,7 @@ const trainingQueue = BullModule.registerQueue({ name: TRAINING_QUEUE });
     RegistryModule,
   ],
   controllers: [TrainingJobsController, AdaptersController],
-  providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, AdapterRuntimeService],
+  providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, AdapterRuntimeService, TrainingGauges],
   exports: [TrainingJobsService, AdapterRuntimeService, trainingQueue],
 })
 export class TrainingModule {}
