@@ -7,15 +7,10 @@ import { ADAPTER_CATALOG, ADAPTERS } from './adapters/adapter-catalog';
 import { AdapterRuntimeService } from './adapters/adapter-runtime.service';
 import { TRAINING_QUEUE, TrainingJobData } from './training/training-queue';
 import { AdapterHealthDto, MlHealthDto, TrainingQueueDepthDto, TrainingWorkerDto } from './ml-health.dto';
+import { mlHealthStatus } from './ml-health-status';
 
 /** BullMQ's connection retries forever while Redis is away; a health answer must not wait for it. */
 const REDIS_ANSWER_MS = 2000;
-
-/** ok, or what is wrong: the queue decides down; no worker or a missing runtime is degraded. */
-export function mlHealthStatus(queueUp: boolean, liveWorkers: number, adapters: Pick<AdapterHealthDto, 'available'>[]): MlHealthDto['status'] {
-  if (!queueUp) return 'down';
-  return liveWorkers === 0 || adapters.some((adapter) => !adapter.available) ? 'degraded' : 'ok';
-}
 
 function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

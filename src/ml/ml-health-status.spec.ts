@@ -1,4 +1,4 @@
-import { mlHealthStatus } from './ml-health.service';
+import { mlHealthStatus } from './ml-health-status';
 
 describe('mlHealthStatus', () => {
   const up = { available: true };
