@@ -7,7 +7,7 @@
 // prepared by the hub itself at boot (and by `npm run migration:run`).
 'use strict';
 const { createHash } = require('node:crypto');
-const { existsSync, readFileSync, writeFileSync, statSync, readdirSync } = require('node:fs');
+const { chmodSync, existsSync, readFileSync, writeFileSync, statSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensurePythonStack } = require('./python-stack');
@@ -49,5 +49,7 @@ const builtAt = existsSync(buildStamp) ? statSync(buildStamp).mtimeMs : 0;
 const changedAt = Math.max(...buildInputs.map((input) => newestMtime(join(root, input))));
 if (!existsSync(join(root, 'dist', 'src', 'main.js')) || changedAt > builtAt) {
   run(join(root, 'node_modules', '.bin', 'nest'), ['build']);
+  // the package's bin (`npx mcp-hub`) must be executable; tsc writes plain files
+  chmodSync(join(root, 'dist', 'src', 'cli', 'main.js'), 0o755);
   writeFileSync(buildStamp, new Date().toISOString());
 }
