@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../platform/config/app-config';
 import { InstanceRole } from '../platform/instance/instance-role';
+import { withinMs } from '../platform/within-ms';
 import { ADAPTER_CATALOG, ADAPTERS } from './adapters/adapter-catalog';
 import { AdapterRuntimeService } from './adapters/adapter-runtime.service';
 import { TRAINING_QUEUE, TrainingJobData } from './training/training-queue';
@@ -12,11 +13,7 @@ import { mlHealthStatus } from './ml-health-status';
 /** BullMQ's connection retries forever while Redis is away; a health answer must not wait for it. */
 const REDIS_ANSWER_MS = 2000;
 
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const NO_ANSWER = `Redis did not answer within ${REDIS_ANSWER_MS} ms`;
 
 /** The ML pipeline at a glance: training queue depth, live workers, adapter runtimes. */
 @Injectable()
@@ -45,7 +42,7 @@ export class MlHealthService {
 
   private async depth(): Promise<TrainingQueueDepthDto> {
     try {
-      const counts = await withinMs(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), REDIS_ANSWER_MS);
+      const counts = await withinMs(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), REDIS_ANSWER_MS, NO_ANSWER);
       return { name: TRAINING_QUEUE, status: 'up', waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
     } catch (error) {
       return { name: TRAINING_QUEUE, status: 'down', error: (error as Error).message };
@@ -55,7 +52,7 @@ export class MlHealthService {
   /** Workers are the Redis clients BullMQ named after the queue (CLIENT LIST); none when Redis is away. */
   private async workers(): Promise<TrainingWorkerDto[]> {
     try {
-      const clients = await withinMs(this.queue.getWorkers(), REDIS_ANSWER_MS);
+      const clients = await withinMs(this.queue.getWorkers(), REDIS_ANSWER_MS, NO_ANSWER);
       return clients.map((client) => ({ addr: client.addr, ageSeconds: Number(client.age), idleSeconds: Number(client.idle) }));
     } catch {
       return [];

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { describeUrl } from '../dependency-hints';
+import { withinMs } from '../within-ms';
 
 export type RedisPurpose = 'commands' | 'bullmq' | 'blocking';
 
@@ -55,15 +56,7 @@ export class RedisConnections {
 
   async ping(timeoutMs: number): Promise<number> {
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.commands.ping(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no PONG within ${timeoutMs} ms`)), timeoutMs))),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinMs(this.commands.ping(), timeoutMs, `no PONG within ${timeoutMs} ms`);
     return performance.now() - started;
   }
 
