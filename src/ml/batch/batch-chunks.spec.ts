@@ -1,5 +1,5 @@
 import type { RawRow } from '../datasets/table-reader';
-import { badRowMessage, chunksOf, committedPartKeys, idsOf, InputShrankError, modelRow, partKey, progressOf, withAttempt } from './batch-chunks';
+import { badRowMessage, Chunk, chunksOf, committedPartKeys, idsOf, InputShrankError, modelRow, partKey, progressOf, withAttempt } from './batch-chunks';
 
 async function* rowsOf(count: number): AsyncGenerator<RawRow> {
   for (let i = 1; i <= count; i++) yield { id: `r${i}`, x: String(i) };
@@ -76,7 +76,7 @@ describe('modelRow', () => {
 });
 
 describe('ids, bad rows and progress', () => {
-  const chunk = { firstRow: 101, rows: [{ id: 'a' }, { id: 'b', length: 'abc' }] };
+  const chunk: Chunk = { firstRow: 101, rows: [{ id: 'a' }, { id: 'b', length: 'abc' }] };
 
   it('names rows by number, or by the idColumn value', () => {
     expect(idsOf(chunk, null)).toEqual([101, 102]);

@@ -42,6 +42,7 @@ export class AppConfig {
     stalledIntervalMs: number;
     shutdownGraceMs: number;
   };
+  readonly batch: { workerEnabled: boolean; concurrency: number; maxQueuedJobs: number; chunkRows: number; stalledIntervalMs: number };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
   readonly mcp: {
@@ -102,6 +103,13 @@ export class AppConfig {
       backoffMs: env.TRAINING_BACKOFF_MS,
       stalledIntervalMs: env.TRAINING_STALLED_INTERVAL_MS,
       shutdownGraceMs: env.TRAINING_SHUTDOWN_GRACE_MS,
+    };
+    this.batch = {
+      workerEnabled: env.BATCH_WORKER_ENABLED,
+      concurrency: env.BATCH_CONCURRENCY,
+      maxQueuedJobs: env.BATCH_MAX_QUEUED_JOBS,
+      chunkRows: env.BATCH_CHUNK_ROWS,
+      stalledIntervalMs: env.BATCH_STALLED_INTERVAL_MS,
     };
     this.startup = { timeoutMs: env.STARTUP_TIMEOUT_MS };
     this.shutdown = { drainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, phaseTimeoutMs: env.SHUTDOWN_PHASE_TIMEOUT_MS };
