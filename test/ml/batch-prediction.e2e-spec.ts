@@ -100,7 +100,7 @@ describe('batch prediction: chunked jobs over registered models, resumable on an
       await submitJob(fixture.api, { adapter: 'sklearn', algorithm: 'random_forest', dataset: 'iris', target: 'species', hyperparameters: { n_estimators: 30 }, registerAs: 'iris-rf' }),
       await submitJob(fixture.api, { adapter: 'node', algorithm: 'linear_regression', dataset: 'diabetes', target: 'progression', registerAs: 'diabetes-lr' }),
     ];
-    for (const job of trained) expect(await waitForJob(fixture.api, job.id)).toMatchObject({ status: 'succeeded' });
+    for (const job of trained) expect(await waitForJob(fixture.api, job.id, (j) => j.registeredVersions?.length === 1)).toMatchObject({ status: 'succeeded' });
     for (const model of ['iris-rf', 'diabetes-lr']) expect((await fixture.api.send('POST', `/api/ml/models/${model}/versions/1/stage`, { stage: 'Production' })).status).toBe(200);
   }, 300_000);
 
@@ -207,7 +207,7 @@ describe('batch prediction: chunked jobs over registered models, resumable on an
   it('refuses bad requests with 400 naming the field, unknown models and refs with 404; a bad row fails the job naming the row', async () => {
     const refusal = async (body: Record<string, unknown>) => {
       const { status, body: answer } = await fixture.api.send('POST', '/api/ml/batch-predictions', body);
-      return { status, fields: (answer.details as { field: string; reason: string }[] | undefined)?.map((d) => d.field), message: answer.message as string };
+      return { status, fields: Array.isArray(answer.details) ? (answer.details as { field: string }[]).map((d) => d.field) : undefined, message: answer.message as string };
     };
     expect(await refusal({ model: 'iris-rf' })).toMatchObject({ status: 400, fields: expect.arrayContaining(['input']) });
     expect(await refusal({ model: 'iris-rf', input: {} })).toMatchObject({ status: 400, fields: ['input'] });
@@ -234,6 +234,7 @@ describe('batch prediction: chunked jobs over registered models, resumable on an
     expect(failed).toMatchObject({ status: 'failed', errorKind: 'data', attempts: 1, rowsDone: 1000 });
     expect(failed.error).toContain(`input row 1234 (id=${irisId(1234)}), column "petal_width"`);
     expect(failed.error).toContain('abc');
+    for (let i = 0; i < 100 && (await partFiles(bad.id)).length; i++) await sleep(100);
     expect(await partFiles(bad.id)).toEqual([]);
   });
 

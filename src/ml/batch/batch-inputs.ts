@@ -91,22 +91,31 @@ export class BatchInputs {
   }
 
   private async openLocal(job: BatchPrediction, path: string): Promise<OpenedInput> {
-    const { handle } = await openInsideDataDir(path, this.config.datasets.dir).catch((error: unknown) => {
-      throw error instanceof DatasetFileError ? new BatchDataError(error.problems[0].reason) : error;
-    });
+    const open = () =>
+      openInsideDataDir(path, this.config.datasets.dir).catch((error: unknown) => {
+        throw error instanceof DatasetFileError ? new BatchDataError(error.problems[0].reason) : error;
+      });
+    const { handle } = await open();
     try {
       let surveyed: OpenedInput['surveyed'];
       if (job.inputSha256 === null) {
-        const hash = createHash('sha256');
-        const rowsTotal = await count(this.parsed(readRows(handle, job.inputFormat, (chunk) => hash.update(chunk))));
-        surveyed = { rowsTotal, sha256: hash.digest('hex') };
-      } else {
-        const sha256 = await sha256Of(handle);
-        if (sha256 !== job.inputSha256) throw new BatchDataError(`${job.input.kind === 'local' ? job.input.uri : path} changed since the job started (sha256 ${sha256}, was ${job.inputSha256})`);
+        // reading rows closes the handle they are read from, so the survey reads a second one, checked to be the same file
+        const { handle: second } = await open();
+        try {
+          const [a, b] = await Promise.all([handle.stat(), second.stat()]);
+          if (a.dev !== b.dev || a.ino !== b.ino) throw new BatchDataError(`${path} was replaced while it was opened`);
+          const hash = createHash('sha256');
+          const rowsTotal = await count(this.parsed(readRows(second, job.inputFormat, (chunk) => hash.update(chunk))));
+          surveyed = { rowsTotal, sha256: hash.digest('hex') };
+        } finally {
+          await second.close().catch(() => undefined);
+        }
       }
-      return { rows: this.parsed(readRows(handle, job.inputFormat)), surveyed, close: () => handle.close() };
+      const sha256 = await sha256Of(handle);
+      if (sha256 !== (job.inputSha256 ?? surveyed?.sha256)) throw new BatchDataError(`${path} changed since the job started (sha256 ${sha256}, was ${job.inputSha256 ?? surveyed?.sha256})`);
+      return { rows: this.parsed(readRows(handle, job.inputFormat)), surveyed, close: () => handle.close().catch(() => undefined) };
     } catch (error) {
-      await handle.close();
+      await handle.close().catch(() => undefined);
       throw error;
     }
   }
