@@ -10,3 +10,10 @@ export interface HubEvent<T extends Record<string, unknown> = Record<string, unk
   time: string;
   data: T;
 }
+
+/** Payloads of typed events, by type: a publisher names the payload as `bus.publish<HubEventMap['ml.abtest.created']>(...)`. */
+export type HubEventMap = {
+  'ml.abtest.created': { test: string; model: string; variants: { name: string; version: number; weight: number }[]; metric: { kind: string; name: string }; actor: string };
+  'ml.abtest.stopped': { test: string; model: string; actor: string };
+  'ml.abtest.concluded': { test: string; model: string; winner: string | null; version: number | null; promoted: boolean; actor: string };
+};
