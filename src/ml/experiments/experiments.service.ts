@@ -186,8 +186,19 @@ export class ExperimentsService {
   }
 
   /** Adds an uploaded file to the run's artifact list (one statement, so concurrent uploads both land). */
-  async recordArtifact(runId: string, artifact: Run['artifacts'][number]): Promise<void> {
-    await this.dataSource.query(`UPDATE mcp_hub.runs SET artifacts = artifacts || $2::jsonb WHERE id = $1`, [runId, JSON.stringify([artifact])]);
+  /**
+   * Stores a file for an active run while holding the run's row lock, and adds what store() returns to
+   * the run's artifact list in the same transaction: two uploads of one path cannot both pass the
+   * write-once check.
+   */
+  async addArtifactLocked<T extends { artifact: Run['artifacts'][number] }>(runId: string, store: (run: Run) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) throw new NotFoundError('run', runId);
+      const stored = await store(assertActiveRun(run));
+      await manager.query(`UPDATE mcp_hub.runs SET artifacts = artifacts || $2::jsonb WHERE id = $1`, [runId, JSON.stringify([stored.artifact])]);
+      return stored;
+    });
   }
 
   /** The run, refusing a deleted one (409): for changes made through the API. */
