@@ -209,7 +209,8 @@ export class ExperimentsService {
   async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = [], fromJob = false): Promise<void> {
     const run = await this.requireRun(runId);
     if (!fromJob) assertActiveRun(run);
-    await this.runs.update({ id: runId }, { status, endedAt: new Date(), artifacts: [...run.artifacts, ...artifacts] });
+    // appended in SQL: an upload that committed after the read above keeps its record
+    await this.dataSource.query(`UPDATE mcp_hub.runs SET status = $2, ended_at = $3, artifacts = artifacts || $4::jsonb WHERE id = $1`, [runId, status, new Date(), JSON.stringify(artifacts)]);
   }
 
   /** Runs of one or more experiments (ids or names; an unknown one is a 404), like MLflow's search_runs. */
