@@ -192,6 +192,51 @@ describe('A/B tests of model versions', () => {
     expect(summary.sampleRatioMismatch).toMatchObject({ df: 2, mismatch: false });
   }, 180_000);
 
+  it('predicts through the test: the variant\'s version answers, a unit keeps its variant on every request and replica, a refused row counts nobody', async () => {
+    const created = await create({ ...twoVariants('served'), variants: [{ name: 'control', ref: '1', weight: 1 }, { name: 'treatment', ref: '2', weight: 1 }] });
+    const variants = created.body.variants as { name: string; weight: number; version: number }[];
+    const rows = [
+      { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 },
+      { sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 },
+      { sepal_length: 6.0, sepal_width: 2.7, petal_length: 5.1, petal_width: 1.6 },
+    ];
+    const predict = (unitId: string, instances: unknown[] = rows, on: HubProcess = hub) => call('POST', '/api/ml/ab-tests/served/predict', { unitId, instances }, reader, on);
+    const direct: Record<number, Json> = {};
+    for (const version of [1, 2]) direct[version] = (await call('POST', `/api/ml/models/iris-ab/predict?ref=${version}`, { instances: rows }, reader)).body;
+    const served = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const unitId = `served-${i}`;
+      const first = await predict(unitId);
+      expect(first.status).toBe(200);
+      const variant = assignVariant('served', unitId, variants);
+      expect(first.body).toMatchObject({ test: 'served', unitId, variant: variant.name, model: { name: 'iris-ab', version: variant.version }, newAssignment: true });
+      expect(first.body.predictions).toEqual(direct[variant.version].predictions);
+      expect(first.body.probabilities).toEqual(direct[variant.version].probabilities);
+      for (const on of [hub, replica, hub]) {
+        expect((await predict(unitId, rows.slice(0, 1), on)).body).toMatchObject({ variant: variant.name, model: { version: variant.version }, newAssignment: false, assignedAt: first.body.assignedAt });
+      }
+      served.add(variant.name);
+    }
+    expect(served).toEqual(new Set(['control', 'treatment']));
+
+    const refused = await predict('served-bad', [rows[0], { ...rows[1], petal_width: 'wide' }]);
+    expect(refused).toMatchObject({ status: 400, body: { details: [{ field: 'instances[1].petal_width' }] } });
+    expect(await outcome('served', 'served-bad', 1)).toMatchObject({ status: 409, body: { code: 'UNIT_NOT_ASSIGNED' } });
+    expect((await results('served')).variants.map((v: { n: number }) => v.n).reduce((a: number, b: number) => a + b)).toBe(30);
+
+    await call('POST', '/api/ml/ab-tests/served/stop');
+    expect(await predict('served-late')).toMatchObject({ status: 409, body: { code: 'AB_TEST_STOPPED' } });
+    expect((await predict('served-0')).body).toMatchObject({ variant: assignVariant('served', 'served-0', variants).name });
+
+    // the prediction events name the test and the variant
+    let events: { data: { abTest?: { name: string; variant: string } } }[] = [];
+    for (let i = 0; i < 100 && events.length < 30 * 4; i++) {
+      events = ((await call('GET', '/api/telemetry/events?type=ml.prediction&limit=500')).body.events as typeof events).filter((e) => e.data.abTest?.name === 'served');
+      await sleep(100);
+    }
+    expect(new Set(events.map((e) => e.data.abTest!.variant))).toEqual(new Set(['control', 'treatment']));
+  });
+
   it('outcomes: only for units in the test, one per unit (a later report replaces the value), checked against the metric', async () => {
     await create(twoVariants('outcomes'));
     expect(await outcome('outcomes', 'stranger', 1)).toMatchObject({ status: 409, body: { code: 'UNIT_NOT_ASSIGNED' } });
