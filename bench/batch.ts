@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { writeIrisRows } from '../test/support/iris-rows';
 import { HubProcess, NodeProcess, ROOT, sleep } from '../test/support/hub-process';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../test/support/test-database';
-import { report } from './support';
+import { BenchRow, report } from './support';
 
 /**
  * Batch prediction: rows/s and peak RSS of a batch job over 100k and 1M generated Iris-like rows
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const version = (await (await fetch(hub.url('/api/ml/models/bench-iris/versions/1'))).json()) as { artifactKey: string; artifactSha256: string };
     const modelFile = join(artifactsDir, version.artifactKey);
 
-    const rows: Record<string, string | number>[] = [];
+    const rows: BenchRow[] = [];
     const results: Record<string, unknown> = {};
     for (const size of SIZES) {
       const file = join(dataDir, `rows-${size}.csv`);

@@ -4,7 +4,8 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { TrainingModule } from '../training/training.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { RegistryModule } from '../registry/registry.module';
+import { AbTestsModule } from '../ab-tests/ab-tests.module';
 import { MlTools } from './ml-tools';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule], providers: [MlTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, AbTestsModule], providers: [MlTools] })
 export class MlToolsModule {}
