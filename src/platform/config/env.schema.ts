@@ -90,7 +90,7 @@ export class EnvironmentVariables {
   @IsIn(EMBEDDED_MODES)
   EMBEDDED_SERVICES!: (typeof EMBEDDED_MODES)[number];
 
-  @EnvVar({ default: './var', expected: 'a directory path', description: 'Data of the embedded services: <dir>/postgres and <dir>/redis, kept between runs' })
+  @EnvVar({ default: './var', expected: 'a directory path', description: 'Data of the embedded services, in its postgres/ and redis/ folders, kept between runs (beside them: each one\'s log, port and pid)' })
   @IsString()
   @IsNotEmpty()
   EMBEDDED_DATA_DIR!: string;

@@ -18,8 +18,8 @@ export const REDIS_SERVER_MISSING_HINT = [
 ].join('\n');
 
 /** `redis-server` on PATH, else /usr/bin/redis-server; undefined when neither is there. */
-export function findRedisServer(path = process.env.PATH ?? ''): string | undefined {
-  const candidates = [...path.split(delimiter).filter(Boolean).map((dir) => join(dir, 'redis-server')), '/usr/bin/redis-server'];
+export function findRedisServer(path = process.env.PATH ?? '', fallbacks = ['/usr/bin/redis-server']): string | undefined {
+  const candidates = [...path.split(delimiter).filter(Boolean).map((dir) => join(dir, 'redis-server')), ...fallbacks];
   return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);
