@@ -34,7 +34,10 @@ export async function preflightOrExit(loaded: AppConfig): Promise<{ config: AppC
   let started: { config: AppConfig; services: EmbeddedServices };
   try {
     // a person at a terminal sees why the first start pauses; log collectors get the JSON lines later
-    started = await startEmbeddedServices(loaded, { progress: (line) => process.stderr.isTTY && process.stderr.write(`${line}…\n`) });
+    const progress = (line: string) => {
+      if (process.stderr.isTTY) process.stderr.write(`${line}…\n`);
+    };
+    started = await startEmbeddedServices(loaded, { progress });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
