@@ -407,6 +407,26 @@ export class EnvironmentVariables {
   BATCH_CONCURRENCY!: number;
 
   @EnvVar({ default: '100', expected: 'an integer from 1 to 100000', description: 'Batch prediction jobs waiting to start, at most; more get 503 with Retry-After' })
+  @ToInteger()
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  BATCH_MAX_QUEUED_JOBS!: number;
+
+  @EnvVar({ default: '5000', expected: 'an integer from 1 to 100000', description: 'Rows per chunk of a batch prediction when the job does not say (each chunk is one predict call, one output part and one checkpoint)' })
+  @ToInteger()
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  BATCH_CHUNK_ROWS!: number;
+
+  @EnvVar({ default: '30000', expected: 'an integer from 500 to 600000 (milliseconds)', description: 'Batch job lock duration and stalled-job check interval: a job whose worker died resumes from its last chunk on another worker after about this long' })
+  @ToInteger()
+  @Min(500)
+  @Max(600000)
+  @IsInt()
+  BATCH_STALLED_INTERVAL_MS!: number;
+
   @EnvVar({ default: '2', expected: 'an integer from 1 to 32', description: 'Serving: long-lived Python processes that answer predictions for sklearn and torch models (started on the first Python prediction or warm-up)' })
   @ToInteger()
   @Min(1)
@@ -433,21 +453,6 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(100000)
   @IsInt()
-  BATCH_MAX_QUEUED_JOBS!: number;
-
-  @EnvVar({ default: '5000', expected: 'an integer from 1 to 100000', description: 'Rows per chunk of a batch prediction when the job does not say (each chunk is one predict call, one output part and one checkpoint)' })
-  @ToInteger()
-  @Min(1)
-  @Max(100000)
-  @IsInt()
-  BATCH_CHUNK_ROWS!: number;
-
-  @EnvVar({ default: '30000', expected: 'an integer from 500 to 600000 (milliseconds)', description: 'Batch job lock duration and stalled-job check interval: a job whose worker died resumes from its last chunk on another worker after about this long' })
-  @ToInteger()
-  @Min(500)
-  @Max(600000)
-  @IsInt()
-  BATCH_STALLED_INTERVAL_MS!: number;
   SERVING_BATCH_MAX_ROWS!: number;
 
   @EnvVar({ default: '1000', expected: 'an integer from 1 to 1000000', description: 'Serving: predictions waiting for a Python worker at most; more get 503 with Retry-After' })
