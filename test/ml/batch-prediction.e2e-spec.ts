@@ -189,6 +189,24 @@ describe('batch prediction: chunked jobs over registered models, resumable on an
     expect(await partFiles(job.id)).toHaveLength(done.parts);
   });
 
+  it('on SIGTERM a running job stops after its chunk and goes back to the queue; the next worker finishes it', async () => {
+    const b = workers.at(-1)!;
+    const job = await submit({ model: 'iris-rf', input: { datasetId: 'rows' }, idColumn: 'id', chunkSize: 250 });
+    await waitForBatch(job.id, (j) => j.status === 'running' && j.rowsDone >= 2500);
+    b.signal('SIGTERM');
+    expect((await b.exited).code).toBe(0);
+    const requeued = (await fixture.api.get(`/api/ml/batch-predictions/${job.id}`)).body;
+    expect(requeued).toMatchObject({ status: 'queued', attempts: 1, error: null });
+    expect(requeued.rowsDone).toBeLessThan(ROWS);
+    expect(b.logs.map((l) => l.msg)).toContain(`Batch prediction ${job.id} goes back to the queue after row ${requeued.rowsDone}: the worker is shutting down`);
+
+    await startWorker();
+    const done = await waitForBatch(job.id);
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, rowsDone: ROWS });
+    const ids = (parse((await output(job.id)).text, { columns: true }) as Record<string, string>[]).map((r) => r.id);
+    expect(ids).toEqual(Array.from({ length: ROWS }, (_, i) => irisId(i + 1)));
+  });
+
   it('cancel stops a running job at its next chunk and deletes its output parts', async () => {
     const job = await submit({ model: 'iris-rf', input: { datasetId: 'rows' }, chunkSize: 100 });
     await waitForBatch(job.id, (j) => j.status === 'running' && j.rowsDone >= 1000);

@@ -77,8 +77,9 @@ export function modelRow(raw: RawRow, inputs: { name: string; type: string }[], 
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 function fromText(value: string, type: string): unknown {
-  if (isMissing(value)) return null;
+  // the common case first: a number in a numeric column, without the string copies the missing-value check makes
   if ((type === 'number' || type === 'integer') && NUMBER.test(value)) return Number(value);
+  if (isMissing(value)) return null;
   if (type === 'boolean' && /^\s*(true|false)\s*$/i.test(value)) return value.trim().toLowerCase() === 'true';
   return value;
 }

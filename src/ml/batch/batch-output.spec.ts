@@ -39,7 +39,7 @@ describe('formatChunk', () => {
 
   it('refuses an answer that does not fit: another row count or a class the first chunk did not have', () => {
     expect(() => formatChunk('csv', columns, [1], answer)).toThrow('2 predictions for 1 rows');
-    expect(() => formatChunk('csv', columns, [1], { predictions: ['x'], probabilities: [{ x: 1 }] })).toThrow('not for the classes of the first chunk');
+    expect(() => formatChunk('csv', columns, [1], { predictions: ['x'], probabilities: [{ x: 1 }] })).toThrow('not one of the classes of the first chunk');
   });
 
   it('writes nothing for an empty chunk', () => {

@@ -22,9 +22,6 @@ export function outputColumns(idColumn: string | null, signatureClasses: string[
   return [idColumn ?? ROW_COLUMN, PREDICTION_COLUMN, ...classes.map((c) => `${PROBABILITY_PREFIX}${c}`)];
 }
 
-/** The class a probability column is about, or null for the id and prediction columns. */
-const classOf = (column: string, index: number): string | null => (index >= 2 ? column.slice(PROBABILITY_PREFIX.length) : null);
-
 /** The CSV header line; JSON Lines has none. */
 export function headerOf(format: OutputFormat, columns: string[]): string {
   return format === 'csv' ? `${columns.map(csvField).join(',')}\n` : '';
@@ -33,27 +30,46 @@ export function headerOf(format: OutputFormat, columns: string[]): string {
 /**
  * The output lines of one chunk, in input order. `ids` holds the row number or idColumn value of
  * each row. Throws when the model's answer does not fit the columns (a row count or a class that
- * differs from the first chunk's): writing it would break the file.
+ * differs from the first chunk's): writing it would break the file. Built by concatenation, field by
+ * field, because it runs for every row of every file.
  */
 export function formatChunk(format: OutputFormat, columns: string[], ids: unknown[], result: ChunkPredictions): string {
   if (result.predictions.length !== ids.length) throw new Error(`the model answered ${result.predictions.length} predictions for ${ids.length} rows`);
-  const classes = columns.map(classOf);
-  const lines: string[] = [];
+  const classes = columns.slice(2).map((column) => column.slice(PROBABILITY_PREFIX.length));
+  const known = new Set(classes);
+  const csv = format === 'csv';
+  const field = csv ? csvField : jsonValue;
+  // JSON Lines: each key written once per chunk, as `{"id":`, `,"prediction":`, `,"probability_x":`
+  const keys = columns.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column)}:`);
+  const labels = new Map<string | number, string>();
+  let out = '';
   for (let i = 0; i < ids.length; i++) {
-    const probabilities = result.probabilities?.[i] ?? null;
-    if (classes.length > 2 && (!probabilities || Object.keys(probabilities).some((c) => !classes.includes(c)))) {
-      throw new Error(`row ${i} has probabilities for ${probabilities ? Object.keys(probabilities).join(', ') : 'no class'}, not for the classes of the first chunk (${classes.slice(2).join(', ')})`);
+    const prediction = result.predictions[i];
+    let label = labels.get(prediction);
+    if (label === undefined) labels.set(prediction, (label = field(prediction)));
+    let line = csv ? `${field(ids[i])},${label}` : `${keys[0]}${field(ids[i])}${keys[1]}${label}`;
+    if (classes.length) {
+      const probabilities = result.probabilities?.[i];
+      if (!probabilities) throw new Error(`row ${i} has no probabilities; the first chunk had them for ${classes.join(', ')}`);
+      for (const name in probabilities) if (!known.has(name)) throw new Error(`row ${i} has a probability for ${name}, not one of the classes of the first chunk (${classes.join(', ')})`);
+      for (let c = 0; c < classes.length; c++) {
+        const value = probabilities[classes[c]];
+        line += csv ? `,${value === undefined ? '' : String(value)}` : `${keys[c + 2]}${value === undefined ? 'null' : JSON.stringify(value)}`;
+      }
     }
-    const values: unknown[] = [ids[i], result.predictions[i], ...classes.slice(2).map((c) => probabilities![c!] ?? null)];
-    if (format === 'csv') lines.push(values.map(csvField).join(','));
-    else lines.push(JSON.stringify(Object.fromEntries(columns.map((column, index) => [column, values[index] ?? null]))));
+    out += csv ? `${line}\n` : `${line}}\n`;
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  return out;
 }
+
+const jsonValue = (value: unknown) => JSON.stringify(value ?? null);
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote, line break or edge space. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;

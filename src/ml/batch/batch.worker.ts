@@ -19,6 +19,9 @@ import { BatchOutputs } from './batch-outputs';
 import { BatchPrediction } from './batch-prediction.entity';
 import { BATCH_QUEUE, BatchJobData } from './batch-queue';
 
+/** Upper bound on chunks predicted at once, whatever SERVING_PYTHON_WORKERS says: each holds its rows in memory. */
+const MAX_PREDICT_AHEAD = 4;
+
 type Outcome =
   | { kind: 'succeeded' }
   | { kind: 'failed'; errorKind: 'data' | 'infrastructure'; message: string }
@@ -82,7 +85,9 @@ export class BatchWorker implements OnModuleInit {
       return;
     }
     if (job.rowsDone > 0) this.logger.log(`Batch prediction ${job.id}: attempt ${job.attempts} resumes after row ${job.rowsDone} (${job.parts} parts committed)`);
-    const outcome = await this.attempt(job).catch((error: unknown): Outcome => ({ kind: 'failed', errorKind: error instanceof BatchDataError ? 'data' : 'infrastructure', message: (error as Error).message }));
+    let outcome = await this.attempt(job).catch((error: unknown): Outcome => ({ kind: 'failed', errorKind: error instanceof BatchDataError ? 'data' : 'infrastructure', message: (error as Error).message }));
+    // the serving pool stops in the same shutdown phase: its refusal is the shutdown, not a failed attempt
+    if (outcome.kind === 'failed' && outcome.errorKind === 'infrastructure' && this.stopping) outcome = { kind: 'interrupted' };
     await this.conclude(job, outcome, bullJob, token);
   }
 
@@ -96,20 +101,33 @@ export class BatchWorker implements OnModuleInit {
       const chunks = chunksOf(opened.rows, job.chunkSize, job.rowsDone);
       const inputs = version.signature?.inputs ?? [];
       const classes = version.signature?.output?.classes ?? null;
-      let next = chunks.next();
+      // chunks predicted at once: one per serving worker, so the Python pool works while this process reads and writes; committed in order
+      const ahead = Math.max(1, Math.min(MAX_PREDICT_AHEAD, this.config.serving.pythonWorkers));
+      // only the ids and the pending answer wait in line: the parsed rows go as soon as the model has them
+      const inFlight: { ids: unknown[]; predicted: Promise<PredictionResult> }[] = [];
+      let exhausted = false;
+      const readAhead = async () => {
+        while (!exhausted && inFlight.length < ahead) {
+          const { value: chunk, done } = await chunks.next();
+          if (done) exhausted = true;
+          else {
+            const predicted = this.predict(job, chunk, inputs);
+            predicted.catch(() => undefined);
+            inFlight.push({ ids: idsOf(chunk, job.idColumn), predicted });
+          }
+        }
+      };
       try {
         for (;;) {
-          const { value: chunk, done } = await next;
-          if (done) break;
-          const predicted = this.predict(job, chunk, inputs);
-          // read the next chunk while the model works on this one
-          next = chunks.next();
-          next.catch(() => undefined);
-          const result = await predicted;
+          await readAhead();
+          const head = inFlight.shift();
+          if (!head) break;
+          await readAhead();
+          const result = await head.predicted;
           const columns = job.outputColumns ?? outputColumns(job.idColumn, classes, result);
-          const text = Buffer.from(formatChunk(job.outputFormat, columns, idsOf(chunk, job.idColumn), result));
+          const text = Buffer.from(formatChunk(job.outputFormat, columns, head.ids, result));
           await this.store.put(partKey(job.id, job.parts, job.attempts, job.outputFormat), text, { contentType: this.outputs.contentType(job.outputFormat) });
-          if (!(await this.recorder.commit(job, { rows: chunk.rows.length, bytes: text.length, columns }))) return { kind: 'lost' };
+          if (!(await this.recorder.commit(job, { rows: head.ids.length, bytes: text.length, columns }))) return { kind: 'lost' };
           if (this.stopping) return { kind: 'interrupted' };
         }
       } finally {
