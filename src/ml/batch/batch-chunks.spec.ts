@@ -1,5 +1,5 @@
 import type { RawRow } from '../datasets/table-reader';
-import { badRowMessage, Chunk, chunksOf, committedPartKeys, idsOf, InputShrankError, modelRow, partKey, progressOf, withAttempt } from './batch-chunks';
+import { badRowMessage, Chunk, chunksOf, committedPartKeys, InputShrankError, modelRow, partKey, progressOf, rowShape, withAttempt } from './batch-chunks';
 
 async function* rowsOf(count: number): AsyncGenerator<RawRow> {
   for (let i = 1; i <= count; i++) yield { id: `r${i}`, x: String(i) };
@@ -7,7 +7,10 @@ async function* rowsOf(count: number): AsyncGenerator<RawRow> {
 
 async function collect(rows: AsyncIterable<RawRow>, size: number, skip = 0) {
   const chunks: { firstRow: number; ids: string[] }[] = [];
-  for await (const chunk of chunksOf(rows, size, skip)) chunks.push({ firstRow: chunk.firstRow, ids: chunk.rows.map((r) => String(r.id)) });
+  for await (const chunk of chunksOf(rows, size, skip, rowShape([], 'csv', 'id'))) {
+    expect(chunk.rows.map((r) => r.id)).toEqual(chunk.ids);
+    chunks.push({ firstRow: chunk.firstRow, ids: chunk.ids.map(String) });
+  }
   return chunks;
 }
 
@@ -76,11 +79,19 @@ describe('modelRow', () => {
 });
 
 describe('ids, bad rows and progress', () => {
-  const chunk: Chunk = { firstRow: 101, rows: [{ id: 'a' }, { id: 'b', length: 'abc' }] };
+  const chunk: Chunk = { firstRow: 101, rows: [{}, { length: 'abc' }], ids: ['a', 'b'] };
 
-  it('names rows by number, or by the idColumn value', () => {
-    expect(idsOf(chunk, null)).toEqual([101, 102]);
-    expect(idsOf(chunk, 'id')).toEqual(['a', 'b']);
+  it('shapes each row for the model and names it by number, or by the idColumn value', async () => {
+    const inputs = [{ name: 'x', type: 'number' }];
+    const numbered = [];
+    for await (const c of chunksOf(rowsOf(3), 2, 0, rowShape(inputs, 'csv', null))) numbered.push(c);
+    expect(numbered).toEqual([
+      { firstRow: 1, rows: [{ x: 1 }, { x: 2 }], ids: [1, 2] },
+      { firstRow: 3, rows: [{ x: 3 }], ids: [3] },
+    ]);
+    const named = [];
+    for await (const c of chunksOf(rowsOf(3), 2, 2, rowShape(inputs, 'csv', 'id'))) named.push(c);
+    expect(named).toEqual([{ firstRow: 3, rows: [{ x: 3 }], ids: ['r3'] }]);
   });
 
   it("turns the model's instances[i].column into the input's row number and id", () => {

@@ -30,25 +30,48 @@ export function committedPartKeys(jobId: string, parts: number, partAttempts: Pa
 export interface Chunk {
   /** 1-based number of the chunk's first row in the input (the header line of a CSV not counted). */
   firstRow: number;
-  rows: RawRow[];
+  /** The rows as the model is sent them. */
+  rows: Record<string, unknown>[];
+  /** The row number or idColumn value of each row, as the output shows it. */
+  ids: unknown[];
 }
 
-/** The input in chunks of `size` rows, after skipping the `skip` rows earlier attempts committed. */
-export async function* chunksOf(rows: AsyncIterable<RawRow>, size: number, skip = 0): AsyncGenerator<Chunk> {
+/** How an input row becomes what a chunk holds: the model's row, and the id the output shows. */
+export interface RowShape {
+  toModel(row: RawRow): Record<string, unknown>;
+  /** `number` is the row's 1-based number in the input. */
+  idOf(row: RawRow, number: number): unknown;
+}
+
+/**
+ * The input in chunks of `size` rows, after skipping the `skip` rows earlier attempts committed.
+ * Each row is shaped as it is read, so the parsed row is garbage at once instead of waiting in the
+ * chunk (and being promoted to the old heap) while the chunk fills and the model works.
+ */
+export async function* chunksOf(rows: AsyncIterable<RawRow>, size: number, skip: number, shape: RowShape): AsyncGenerator<Chunk> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, not ${size}`);
   let seen = 0;
-  let chunk: RawRow[] = [];
+  let chunk: Chunk = { firstRow: skip + 1, rows: [], ids: [] };
   for await (const row of rows) {
     seen++;
     if (seen <= skip) continue;
-    chunk.push(row);
-    if (chunk.length === size) {
-      yield { firstRow: seen - size + 1, rows: chunk };
-      chunk = [];
+    chunk.rows.push(shape.toModel(row));
+    chunk.ids.push(shape.idOf(row, seen));
+    if (chunk.rows.length === size) {
+      yield chunk;
+      chunk = { firstRow: seen + 1, rows: [], ids: [] };
     }
   }
   if (seen < skip) throw new InputShrankError(skip, seen);
-  if (chunk.length) yield { firstRow: seen - chunk.length + 1, rows: chunk };
+  if (chunk.rows.length) yield chunk;
+}
+
+/** The shape of a job's rows: the signature's columns typed for the model; the idColumn value or the row number as id. */
+export function rowShape(inputs: { name: string; type: string }[], format: DatasetFormat, idColumn: string | null): RowShape {
+  return {
+    toModel: (row) => modelRow(row, inputs, format),
+    idOf: idColumn ? (row) => row[idColumn] ?? null : (_row, number) => number,
+  };
 }
 
 export class InputShrankError extends Error {
@@ -84,11 +107,6 @@ function fromText(value: string, type: string): unknown {
   return value;
 }
 
-/** The row number or idColumn value of each row of a chunk, as the output shows it. */
-export function idsOf(chunk: Chunk, idColumn: string | null): unknown[] {
-  return chunk.rows.map((row, i) => (idColumn ? (row[idColumn] ?? null) : chunk.firstRow + i));
-}
-
 /**
  * A row the model refused, said in the input's terms: the model names `instances[i].column`; the
  * job names the input row number (and its id) so the row can be found in the file.
@@ -98,7 +116,7 @@ export function badRowMessage(problems: FieldProblem[], chunk: Chunk, idColumn: 
   const match = /^instances\[(\d+)\](?:\.(.+))?$/.exec(first?.field ?? '');
   if (!match) return `the model refused chunk at row ${chunk.firstRow}: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`;
   const index = Number(match[1]);
-  const id = idColumn && chunk.rows[index] ? ` (${idColumn}=${String(chunk.rows[index][idColumn])})` : '';
+  const id = idColumn && index < chunk.ids.length ? ` (${idColumn}=${String(chunk.ids[index])})` : '';
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} in this chunk)` : '';
   return `input row ${chunk.firstRow + index}${id}${match[2] ? `, column "${match[2]}"` : ''}: ${first.reason}${more}`;
 }

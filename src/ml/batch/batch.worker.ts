@@ -10,7 +10,7 @@ import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinato
 import { ModelPredictor, PredictionResult } from '../inference/model-predictor';
 import { RegistryService } from '../registry/registry.service';
 import { bullPrefix } from '../training/training-queue';
-import { badRowMessage, Chunk, chunksOf, idsOf, InputShrankError, modelRow, partKey } from './batch-chunks';
+import { badRowMessage, Chunk, chunksOf, InputShrankError, partKey, rowShape } from './batch-chunks';
 import { BatchDataError } from './batch-errors';
 import { BatchInputs } from './batch-inputs';
 import { BatchJobRecorder } from './batch-job-recorder';
@@ -98,12 +98,11 @@ export class BatchWorker implements OnModuleInit {
     const opened = await this.inputs.open(job);
     try {
       if (opened.surveyed && !(await this.recorder.surveyed(job, opened.surveyed.rowsTotal, opened.surveyed.sha256))) return { kind: 'lost' };
-      const chunks = chunksOf(opened.rows, job.chunkSize, job.rowsDone);
-      const inputs = version.signature?.inputs ?? [];
+      const chunks = chunksOf(opened.rows, job.chunkSize, job.rowsDone, rowShape(version.signature?.inputs ?? [], job.inputFormat, job.idColumn));
       const classes = version.signature?.output?.classes ?? null;
       // chunks predicted at once: one per serving worker, so the Python pool works while this process reads and writes; committed in order
       const ahead = Math.max(1, Math.min(MAX_PREDICT_AHEAD, this.config.serving.pythonWorkers));
-      // only the ids and the pending answer wait in line: the parsed rows go as soon as the model has them
+      // only the ids and the pending answer wait in line: the model's rows go as soon as it has them
       const inFlight: { ids: unknown[]; predicted: Promise<PredictionResult> }[] = [];
       let exhausted = false;
       const readAhead = async () => {
@@ -111,9 +110,9 @@ export class BatchWorker implements OnModuleInit {
           const { value: chunk, done } = await chunks.next();
           if (done) exhausted = true;
           else {
-            const predicted = this.predict(job, chunk, inputs);
+            const predicted = this.predict(job, chunk);
             predicted.catch(() => undefined);
-            inFlight.push({ ids: idsOf(chunk, job.idColumn), predicted });
+            inFlight.push({ ids: chunk.ids, predicted });
           }
         }
       };
@@ -142,9 +141,9 @@ export class BatchWorker implements OnModuleInit {
     return { kind: 'succeeded' };
   }
 
-  private async predict(job: BatchPrediction, chunk: Chunk, inputs: { name: string; type: string }[]): Promise<PredictionResult> {
+  private async predict(job: BatchPrediction, chunk: Chunk): Promise<PredictionResult> {
     try {
-      return await this.predictor.predict({ model: job.model, ref: String(job.version), rows: chunk.rows.map((row) => modelRow(row, inputs, job.inputFormat)), source: 'batch', actor: job.submittedBy });
+      return await this.predictor.predict({ model: job.model, ref: String(job.version), rows: chunk.rows, source: 'batch', actor: job.submittedBy });
     } catch (error) {
       if (error instanceof ValidationFailedError) throw new BatchDataError(badRowMessage(error.problems, chunk, job.idColumn));
       if (error instanceof NotFoundError) throw new BatchDataError(error.message);

@@ -26,10 +26,20 @@ export async function* readRows(file: string | FileHandle | Readable, format: Da
 }
 
 async function* csvRows(source: NodeJS.ReadableStream): AsyncGenerator<RawRow> {
-  // pipeline, not pipe: a read error reaches the parser (and so the caller) instead of leaving it waiting
-  const parser = pipeline(source, parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }), () => undefined);
+  // pipeline, not pipe: a read error reaches the parser (and so the caller) instead of leaving it waiting.
+  // Records come as arrays and are named here: csv-parse's own `columns` mode takes twice as long.
+  const parser = pipeline(source, parse({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }), () => undefined);
+  let header: string[] | undefined;
   try {
-    for await (const row of parser) yield row as RawRow;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record;
+        continue;
+      }
+      const row: RawRow = {};
+      for (let i = 0; i < header.length; i++) row[header[i]] = record[i];
+      yield row;
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).syscall) throw error; // the file could not be read: not a format problem
     throw new TableFormatError(`CSV: ${(error as Error).message}`);
