@@ -64,6 +64,7 @@ interface Measured {
   peakMb: number;
   pythonPeakMb?: number;
   coldStartSeconds?: number;
+  rssByQuarter?: number[];
 }
 
 async function runJob(hub: HubProcess, databaseUrl: string, dataset: string, idColumn?: string): Promise<{ id: string; rows: number; seconds: number }> {
@@ -81,21 +82,32 @@ async function hubRun(hub: HubProcess, env: Record<string, string>, databaseUrl:
   try {
     await worker.waitForLog((l) => l.context === 'Worker' && / ready$/.test(l.msg), 60_000);
     let pythonPeakMb = 0;
+    // the worker's resident memory by quarter of the measured job: flat memory shows as flat quarters
+    const rssByQuarter = [0, 0, 0, 0];
     let sampling = true;
+    let measuring = false;
     const sampler = (async () => {
       while (sampling) {
         const children = childrenOf(worker.pid);
         const total = (await Promise.all(children.map((pid) => memoryOf(pid).catch(() => ({ rssMb: 0, peakMb: 0 }))))).reduce((sum, m) => sum + m.rssMb, 0);
         pythonPeakMb = Math.max(pythonPeakMb, total);
+        if (measuring) {
+          const [running] = await queryDatabase<{ done: string; total: string }>(databaseUrl, `SELECT rows_done AS done, rows_total AS total FROM mcp_hub.batch_predictions WHERE status = 'running'`);
+          if (running) {
+            const quarter = Math.min(3, Math.floor((4 * Number(running.done)) / Number(running.total)));
+            rssByQuarter[quarter] = Math.max(rssByQuarter[quarter], (await memoryOf(worker.pid)).rssMb);
+          }
+        }
         await sleep(250);
       }
     })();
     const cold = await runJob(hub, databaseUrl, 'iris');
+    measuring = true;
     const measured = await runJob(hub, databaseUrl, dataset, 'id');
     const { peakMb } = await memoryOf(worker.pid);
     sampling = false;
     await sampler;
-    return { rows: measured.rows, seconds: measured.seconds, peakMb, pythonPeakMb, coldStartSeconds: cold.seconds };
+    return { rows: measured.rows, seconds: measured.seconds, peakMb, pythonPeakMb, coldStartSeconds: cold.seconds, rssByQuarter: rssByQuarter.map((mb) => round(mb)) };
   } finally {
     worker.signal('SIGTERM');
     await worker.exited;
@@ -120,7 +132,7 @@ async function main(): Promise<void> {
     await copyFile(join(ROOT, 'data', 'sample.csv'), join(dataDir, 'iris.csv'));
     await post(hub, '/api/ml/datasets', { uri: `local://${join(dataDir, 'iris.csv')}`, name: 'iris' });
     const trained = await post(hub, '/api/ml/training-jobs', { adapter: 'sklearn', algorithm: 'random_forest', dataset: 'iris', target: 'species', registerAs: 'bench-iris', hyperparameters: { n_estimators: 100 } });
-    await waitFor(hub, `/api/ml/training-jobs/${trained.id as string}`, (j) => j.status === 'succeeded', 300_000);
+    await waitFor(hub, `/api/ml/training-jobs/${trained.id as string}`, (j) => j.status === 'succeeded' && (j.registeredVersions as unknown[]).length === 1, 300_000);
     await post(hub, '/api/ml/models/bench-iris/versions/1/stage', { stage: 'Production' });
     const version = (await (await fetch(hub.url('/api/ml/models/bench-iris/versions/1'))).json()) as { artifactKey: string; artifactSha256: string };
     const modelFile = join(artifactsDir, version.artifactKey);
@@ -146,6 +158,7 @@ async function main(): Promise<void> {
           seconds: round(measured.seconds, 2),
           'rows/s': Math.round(hubRate),
           'peak RSS MB': round(measured.peakMb),
+          'RSS by quarter MB': (measured.rssByQuarter ?? []).join(' / '),
           'python pool RSS MB': round(measured.pythonPeakMb ?? 0),
           'vs baseline': round(hubRate / baselineRate, 2),
         },
@@ -158,6 +171,7 @@ async function main(): Promise<void> {
         pythonPoolPeakRssMb: measured.pythonPeakMb,
         baselinePeakRssMb: baseline.peakMb,
         coldStartJobSeconds: measured.coldStartSeconds,
+        workerRssMbByQuarterOfJob: measured.rssByQuarter,
         inputBytes: (await stat(file)).size,
       };
       await rm(file, { force: true });

@@ -1,11 +1,20 @@
 import type { RawRow } from '../datasets/table-reader';
 import { badRowMessage, Chunk, chunksOf, committedPartKeys, InputShrankError, modelRow, partKey, progressOf, rowShape, withAttempt } from './batch-chunks';
 
-async function* rowsOf(count: number): AsyncGenerator<RawRow> {
-  for (let i = 1; i <= count; i++) yield { id: `r${i}`, x: String(i) };
+/** `count` rows in batches of 3, as a reader hands them over. */
+async function* rowsOf(count: number): AsyncGenerator<RawRow[]> {
+  let batch: RawRow[] = [];
+  for (let i = 1; i <= count; i++) {
+    batch.push({ id: `r${i}`, x: String(i) });
+    if (batch.length === 3) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
-async function collect(rows: AsyncIterable<RawRow>, size: number, skip = 0) {
+async function collect(rows: AsyncIterable<RawRow[]>, size: number, skip = 0) {
   const chunks: { firstRow: number; ids: string[] }[] = [];
   for await (const chunk of chunksOf(rows, size, skip, rowShape([], 'csv', 'id'))) {
     expect(chunk.rows.map((r) => r.id)).toEqual(chunk.ids);

@@ -44,22 +44,24 @@ export interface RowShape {
 }
 
 /**
- * The input in chunks of `size` rows, after skipping the `skip` rows earlier attempts committed.
- * Each row is shaped as it is read, so the parsed row is garbage at once instead of waiting in the
+ * The input (read in batches) in chunks of `size` rows, after skipping the `skip` rows earlier
+ * attempts committed. Each row is shaped as it is read, so the parsed row is garbage at once instead of waiting in the
  * chunk (and being promoted to the old heap) while the chunk fills and the model works.
  */
-export async function* chunksOf(rows: AsyncIterable<RawRow>, size: number, skip: number, shape: RowShape): AsyncGenerator<Chunk> {
+export async function* chunksOf(batches: AsyncIterable<RawRow[]>, size: number, skip: number, shape: RowShape): AsyncGenerator<Chunk> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, not ${size}`);
   let seen = 0;
   let chunk: Chunk = { firstRow: skip + 1, rows: [], ids: [] };
-  for await (const row of rows) {
-    seen++;
-    if (seen <= skip) continue;
-    chunk.rows.push(shape.toModel(row));
-    chunk.ids.push(shape.idOf(row, seen));
-    if (chunk.rows.length === size) {
-      yield chunk;
-      chunk = { firstRow: seen + 1, rows: [], ids: [] };
+  for await (const batch of batches) {
+    for (const row of batch) {
+      seen++;
+      if (seen <= skip) continue;
+      chunk.rows.push(shape.toModel(row));
+      chunk.ids.push(shape.idOf(row, seen));
+      if (chunk.rows.length === size) {
+        yield chunk;
+        chunk = { firstRow: seen + 1, rows: [], ids: [] };
+      }
     }
   }
   if (seen < skip) throw new InputShrankError(skip, seen);

@@ -5,7 +5,7 @@ import { AppConfig } from '../../platform/config/app-config';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { DatasetFileError, openInsideDataDir, sha256Of } from '../datasets/dataset-file';
 import { DatasetsService } from '../datasets/datasets.service';
-import { DatasetFormat, formatOf, RawRow, readRows, TableFormatError } from '../datasets/table-reader';
+import { DatasetFormat, formatOf, RawRow, readRowBatches, TableFormatError } from '../datasets/table-reader';
 import { BatchDataError } from './batch-errors';
 import { parseBatchInputUri } from './batch-input';
 import { BatchInput, BatchPrediction } from './batch-prediction.entity';
@@ -21,7 +21,8 @@ export interface ResolvedInput {
 
 /** The rows of a job's input, the same bytes on every attempt; `close` releases the file. */
 export interface OpenedInput {
-  rows: AsyncIterable<RawRow>;
+  /** The rows in the batches the reader hands over. */
+  rows: AsyncIterable<RawRow[]>;
   /** Set when this attempt counted the rows (an input first read by this attempt). */
   surveyed?: { rowsTotal: number; sha256: string };
   close(): Promise<void>;
@@ -79,15 +80,15 @@ export class BatchInputs {
         throw error instanceof ConflictError ? new BatchDataError((error as Error).message) : error;
       });
       if (dataset.sha256 !== job.inputSha256) throw new BatchDataError(`dataset "${dataset.name}" is not the file the job started with`);
-      return { rows: this.parsed(readRows(path, job.inputFormat)), close: async () => undefined };
+      return { rows: this.parsed(readRowBatches(path, job.inputFormat)), close: async () => undefined };
     }
     if (input.kind === 'local') return this.openLocal(job, input.path);
     const meta = await this.store.stat(input.key);
     if (!meta) throw new BatchDataError(`artifact "${input.key}" is gone`);
     if (meta.sha256 !== job.inputSha256) throw new BatchDataError(`artifact "${input.key}" changed since the job was submitted (sha256 ${meta.sha256}, was ${job.inputSha256})`);
-    const surveyed = job.rowsTotal === null ? { rowsTotal: await count(this.parsed(readRows(await this.store.open(input.key), job.inputFormat))), sha256: meta.sha256 } : undefined;
+    const surveyed = job.rowsTotal === null ? { rowsTotal: await count(this.parsed(readRowBatches(await this.store.open(input.key), job.inputFormat))), sha256: meta.sha256 } : undefined;
     const stream = await this.store.open(input.key);
-    return { rows: this.parsed(readRows(stream, job.inputFormat)), surveyed, close: async () => void stream.destroy() };
+    return { rows: this.parsed(readRowBatches(stream, job.inputFormat)), surveyed, close: async () => void stream.destroy() };
   }
 
   private async openLocal(job: BatchPrediction, path: string): Promise<OpenedInput> {
@@ -105,7 +106,7 @@ export class BatchInputs {
           const [a, b] = await Promise.all([handle.stat(), second.stat()]);
           if (a.dev !== b.dev || a.ino !== b.ino) throw new BatchDataError(`${path} was replaced while it was opened`);
           const hash = createHash('sha256');
-          const rowsTotal = await count(this.parsed(readRows(second, job.inputFormat, (chunk) => hash.update(chunk))));
+          const rowsTotal = await count(this.parsed(readRowBatches(second, job.inputFormat, (chunk) => hash.update(chunk))));
           surveyed = { rowsTotal, sha256: hash.digest('hex') };
         } finally {
           await second.close().catch(() => undefined);
@@ -113,7 +114,7 @@ export class BatchInputs {
       }
       const sha256 = await sha256Of(handle);
       if (sha256 !== (job.inputSha256 ?? surveyed?.sha256)) throw new BatchDataError(`${path} changed since the job started (sha256 ${sha256}, was ${job.inputSha256 ?? surveyed?.sha256})`);
-      return { rows: this.parsed(readRows(handle, job.inputFormat)), surveyed, close: () => handle.close().catch(() => undefined) };
+      return { rows: this.parsed(readRowBatches(handle, job.inputFormat)), surveyed, close: () => handle.close().catch(() => undefined) };
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error;
@@ -121,7 +122,7 @@ export class BatchInputs {
   }
 
   /** A file that is not valid CSV / JSON Lines, or an artifact whose bytes are not what was stored, is a data problem, never retried. */
-  private async *parsed(rows: AsyncIterable<RawRow>): AsyncGenerator<RawRow> {
+  private async *parsed(rows: AsyncIterable<RawRow[]>): AsyncGenerator<RawRow[]> {
     try {
       yield* rows;
     } catch (error) {
@@ -138,8 +139,8 @@ export class BatchInputs {
   }
 }
 
-async function count(rows: AsyncIterable<RawRow>): Promise<number> {
+async function count(batches: AsyncIterable<RawRow[]>): Promise<number> {
   let n = 0;
-  for await (const row of rows) if (row) n++;
+  for await (const batch of batches) n += batch.length;
   return n;
 }
