@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { HubTool, HubToolRegistry, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
-import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
+import { HubTool, HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
+import { ValidationFailedError } from '../../platform/errors/app-error';
 import { toFieldProblems } from '../../platform/errors/validation';
 import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -17,6 +17,7 @@ import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-vali
 import { STAGES } from '../registry/registry.entities';
 import { ALIAS, MAX_VERSION, RegisterVersionDto, stageOf } from '../registry/registry.dto';
 import { RegistryService } from '../registry/registry.service';
+import { answer, checkedTool } from './tool-answers';
 
 const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
 const jobId = { type: 'string', format: 'uuid', description: 'Training job id' };
@@ -27,16 +28,6 @@ async function dtoOf<T extends object>(type: new () => T, args: Record<string, u
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) throw new ValidationFailedError(toFieldProblems(errors));
   return dto;
-}
-
-/** A domain error becomes a tool result with isError, so the calling model reads what to fix. */
-async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
-  try {
-    return jsonToolResult(await work());
-  } catch (error) {
-    if (error instanceof AppError) return jsonToolResult({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, true);
-    throw error;
-  }
 }
 
 const jobSummary = (job: TrainingJobView) => ({
@@ -72,18 +63,7 @@ export class MlTools implements OnModuleInit {
   private readonly schemas = new JsonSchemaValidator();
 
   onModuleInit(): void {
-    this.toolRegistry.register(...this.tools().map((tool) => this.checked(tool)));
-  }
-
-  /** Every call is held to the tool's inputSchema first: an unknown or mistyped argument is named, not ignored. */
-  private checked(tool: HubTool): HubTool {
-    return {
-      ...tool,
-      call: (args, context) => {
-        const problems = this.schemas.validate(tool.definition.inputSchema, args ?? {});
-        return problems.length ? answer(() => Promise.reject(new ValidationFailedError(problems))) : tool.call(args, context);
-      },
-    };
+    this.toolRegistry.register(...this.tools().map((tool) => checkedTool(tool, this.schemas)));
   }
 
   private tools(): HubTool[] {

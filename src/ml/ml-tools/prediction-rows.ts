@@ -1,0 +1,45 @@
+import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import type { InputRow } from '../inference/model-predictor';
+
+/** Problems listed in one tool result; a thousand bad rows are summed up after these. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * The rows of an ml__predict call: `rows`, or `instances` as the REST body names them (exactly one).
+ * `argument` is the name the caller used, so errors point at what it sent.
+ */
+export function predictionRowsOf(args: Record<string, unknown>): { rows: InputRow[]; argument: 'rows' | 'instances' } {
+  const given = (['rows', 'instances'] as const).filter((name) => args[name] !== undefined);
+  if (given.length !== 1) throw new ValidationFailedError([{ field: 'rows', reason: given.length ? 'give rows or instances, not both' : 'give rows: a list of objects, column → value' }]);
+  const argument = given[0];
+  const rows = args[argument];
+  if (!Array.isArray(rows) || rows.length === 0) throw new ValidationFailedError([{ field: argument, reason: 'must be a non-empty list of objects, column → value' }]);
+  const bad = rows.findIndex((row) => typeof row !== 'object' || row === null || Array.isArray(row));
+  if (bad >= 0) throw new ValidationFailedError([{ field: `${argument}[${bad}]`, reason: 'must be an object, column → value' }]);
+  return { rows: rows as InputRow[], argument };
+}
+
+/**
+ * The field of a row problem as the caller sent it: the predictor names `instances[3].petal_width`
+ * (the REST body), the schema check `rows.3.petal_width`; both become `rows[3].petal_width`.
+ */
+export function rowField(field: string, argument: string): string {
+  const predictor = /^instances\[(\d+)\](.*)$/.exec(field);
+  if (predictor) return `${argument}[${predictor[1]}]${predictor[2]}`;
+  const schema = /^(rows|instances)\.(\d+)(\..*)?$/.exec(field);
+  if (schema) return `${schema[1]}[${schema[2]}]${schema[3] ?? ''}`;
+  return field;
+}
+
+/** Row problems renamed for the caller and cut to MAX_LISTED_PROBLEMS, the rest counted. */
+export function rowProblems(problems: FieldProblem[], argument: string): FieldProblem[] {
+  const renamed = problems.map((p) => ({ field: rowField(p.field, argument), reason: p.reason }));
+  if (renamed.length <= MAX_LISTED_PROBLEMS) return renamed;
+  return [...renamed.slice(0, MAX_LISTED_PROBLEMS), { field: argument, reason: `${renamed.length - MAX_LISTED_PROBLEMS} more problems in other rows or columns` }];
+}
+
+/** A validation error with its fields named as the caller sent them; any other error unchanged. */
+export function asCallerSees(error: unknown, argument: string): unknown {
+  if (error instanceof ValidationFailedError) return new ValidationFailedError(rowProblems(error.problems, argument));
+  return error;
+}
