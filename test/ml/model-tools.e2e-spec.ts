@@ -9,8 +9,6 @@ import { HubProcess, ROOT, sleep } from '../support/hub-process';
 import { Json } from '../support/http';
 import { IRIS_FEATURES, PYTHON_BIN, submitJob, waitForJob } from '../support/ml';
 
-const DIABETES = { integer: ['age', 'sex', 's1'], number: ['bmi', 'bp', 's2', 's3', 's4', 's5', 's6'] };
-
 /** Rows of a CSV file as objects, numbers as numbers, without the target column. */
 async function rowsOf(file: string, target: string, count: number): Promise<Record<string, unknown>[]> {
   const [header, ...lines] = (await readFile(join(ROOT, file), 'utf8')).trim().split('\n');
@@ -112,8 +110,10 @@ describe('registered models as MCP tools: model__<name> and ml__predict', () => 
     expect(diabetes.description).toContain('version 1 (alias "champion")');
     expect(diabetes.description).toContain('Regression');
     const columns = (diabetes.inputSchema.properties!.rows as { items: { properties: Record<string, { type: string[] }> } }).items.properties;
-    for (const name of DIABETES.integer) expect(columns[name]).toEqual({ type: ['integer', 'null'] });
-    for (const name of DIABETES.number) expect(columns[name]).toEqual({ type: ['number', 'null'] });
+    const profile = ((await fixture.api.get('/api/ml/datasets/diabetes')).body.columns as { name: string; type: string }[]).filter((c) => c.name !== 'progression');
+    expect(new Set(profile.map((c) => c.type))).toEqual(new Set(['integer', 'number']));
+    expect(Object.keys(columns)).toEqual(profile.map((c) => c.name));
+    for (const column of profile) expect(columns[column.name]).toEqual({ type: [column.type, 'null'] });
     expect(tools.has('ml__predict')).toBe(true);
   });
 
