@@ -1,4 +1,4 @@
-"""Entry point: `python3 -m mcp_hub_adapter` trains one model; `--check torch` reports the runtime."""
+"""Entry point: `python3 -m mcp_hub_adapter` trains one model; `serve` predicts with registered models; `--check torch` reports the runtime."""
 import json
 import os
 import pickle
@@ -102,7 +102,7 @@ def train(spec):
         "result",
         metrics=scores,
         classes=classes,
-        features=[{"name": c, "type": "number" if c in numeric else "category"} for c in x.columns],
+        features=[_feature_info(x, c, numeric) for c in x.columns],
         rows={"total": int(len(x)), "train": int(len(fits[0][0])), "validation": int(sum(len(t) for _, t in folds))},
         libraries=libraries,
         durationMs=int((time.monotonic() - started) * 1000),
@@ -110,7 +110,22 @@ def train(spec):
     progress(1.0, "done")
 
 
+# Past this many distinct values a category's list is left out of the result (and of the signature).
+MAX_CATEGORIES = 1000
+
+
+def _feature_info(x, column, numeric):
+    if column in numeric:
+        return {"name": column, "type": "number"}
+    values = sorted({str(v) for v in x[column].dropna().unique()})
+    return {"name": column, "type": "category", **({"categories": values} if len(values) <= MAX_CATEGORIES else {})}
+
+
 def main(argv):
+    if len(argv) >= 1 and argv[0] == "serve":
+        from .serve import serve
+
+        return serve(int(argv[argv.index("--cache-size") + 1]) if "--cache-size" in argv else 8)
     if len(argv) >= 1 and argv[0] == "--check":
         return check(argv[1:])
     if len(argv) >= 1 and argv[0] == "--version":

@@ -34,7 +34,7 @@ export function experimentsCommand(client: HubClient): Command {
   experiments
     .command('runs <experiment>')
     .description('Runs of an experiment, e.g. --filter "metrics.accuracy >= 0.9" --order-by "metrics.accuracy desc"')
-    .option('--filter <expression>', '<params|tags|metrics>.<key> <op> <value> [and ...]')
+    .option('--filter <expression>', "MLflow search syntax: <params|tags|metrics|attributes>.<key> <op> <value> [AND ...]; ops = != > >= < <= LIKE ILIKE IN NOT IN; quote a value that holds spaces, e.g. \"params.algorithm = 'random_forest' AND attributes.status = 'finished'\"")
     .option('--order-by <order>', 'metrics.<key>|params.<key>|created [asc|desc]')
     .option('--json', 'print JSON')
     .action(async (experiment: string, o: { filter?: string; orderBy?: string; json?: boolean }) => {

@@ -10,7 +10,7 @@ export class MlHealthController {
   constructor(private readonly health: MlHealthService) {}
 
   @Get()
-  @ApiOperation({ summary: 'ML pipeline health: training queue depth (waiting, active, delayed, failed), live workers, adapters and their runtimes' })
+  @ApiOperation({ summary: 'ML pipeline health: training queue depth (waiting, active, delayed, failed), live workers, adapters and their runtimes, and the serving pool (workers, loaded models)' })
   @ApiOkResponse({ type: MlHealthDto, description: 'The queue answers (status ok, or degraded when no worker is live or an adapter runtime is missing)' })
   @ApiServiceUnavailableResponse({
     type: MlHealthDto,
@@ -20,6 +20,7 @@ export class MlHealthController {
       queue: { name: 'training', status: 'down', error: 'Redis did not answer within 2000 ms' },
       workers: { live: 0, thisInstance: true, concurrency: 2, connections: [] },
       adapters: [{ name: 'node', runtime: 'Node.js (mljs packages, nothing else)', available: true, versions: { node: '24.11.1' }, missing: [] }],
+      serving: { python: { interpreter: null, queued: 0, workers: [] }, nodeModels: [], routes: [], samples: { stored: 0, dropped: 0 } },
     },
   })
   async report(@Res({ passthrough: true }) res: Response): Promise<MlHealthDto> {

@@ -9,6 +9,7 @@ import { AdapterRuntimeService } from './adapters/adapter-runtime.service';
 import { TRAINING_QUEUE, TrainingJobData } from './training/training-queue';
 import { AdapterHealthDto, MlHealthDto, TrainingQueueDepthDto, TrainingWorkerDto } from './ml-health.dto';
 import { mlHealthStatus } from './ml-health-status';
+import { ServingHealth } from './inference/serving-health';
 
 /** BullMQ's connection retries forever while Redis is away; a health answer must not wait for it. */
 const REDIS_ANSWER_MS = 2000;
@@ -23,6 +24,7 @@ export class MlHealthService {
     private readonly runtimes: AdapterRuntimeService,
     private readonly config: AppConfig,
     private readonly role: InstanceRole,
+    private readonly serving: ServingHealth,
   ) {}
 
   async report(): Promise<MlHealthDto> {
@@ -37,6 +39,7 @@ export class MlHealthService {
         connections,
       },
       adapters,
+      serving: this.serving.report(),
     };
   }
 

@@ -4,12 +4,13 @@ import { TrainingModule } from './training/training.module';
 import { MlToolsModule } from './ml-tools/ml-tools.module';
 import { ExperimentsModule } from './experiments/experiments.module';
 import { RegistryModule } from './registry/registry.module';
+import { InferenceModule } from './inference/inference.module';
 import { MlHealthController } from './ml-health.controller';
 import { MlHealthService } from './ml-health.service';
 
-/** The ML pipeline: datasets, training, experiments, the model registry, their ml__* MCP tools and the pipeline's health. */
+/** The ML pipeline: datasets, training, experiments, the model registry, online predictions, their ml__* MCP tools and the pipeline's health. */
 @Module({
-  imports: [DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, MlToolsModule],
+  imports: [DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, MlToolsModule],
   controllers: [MlHealthController],
   providers: [MlHealthService],
 })

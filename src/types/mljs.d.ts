@@ -10,12 +10,14 @@ declare module 'ml-cart' {
     train(x: number[][], y: number[]): void;
     predict(x: number[][]): number[];
     toJSON(): unknown;
+    static load(model: unknown): DecisionTreeClassifier;
   }
   export class DecisionTreeRegression {
     constructor(options?: TreeOptions);
     train(x: number[][], y: number[]): void;
     predict(x: number[][]): number[];
     toJSON(): unknown;
+    static load(model: unknown): DecisionTreeRegression;
   }
 }
 
@@ -24,6 +26,7 @@ declare module 'ml-knn' {
     constructor(dataset: number[][], labels: number[], options?: { k?: number });
     predict(dataset: number[][]): number[];
     toJSON(): unknown;
+    static load(model: unknown): KNN;
   }
 }
 
@@ -34,6 +37,7 @@ declare module 'ml-logistic-regression' {
     train(x: Matrix, y: Matrix): void;
     predict(x: Matrix): number[];
     toJSON(): unknown;
+    static load(model: unknown): LogisticRegression;
   }
 }
 
@@ -42,5 +46,6 @@ declare module 'ml-naivebayes' {
     train(x: number[][], y: number[]): void;
     predict(x: number[][]): number[];
     toJSON(): unknown;
+    static load(model: unknown): GaussianNB;
   }
 }

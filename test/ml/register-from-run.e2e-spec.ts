@@ -62,8 +62,13 @@ describe('models trained elsewhere: upload to a run by hand, then register it', 
     expect((await upload(runId, Buffer.from('{"trees": []}'), 'model.json')).status).toBe(201);
     expect((await upload(runId, Buffer.from('a,b\n1,2\n'), 'anything.csv', { path: 'holdout.csv' })).body.path).toBe('holdout.csv');
     expect(await upload(runId, Buffer.from('other'), 'model.json')).toMatchObject({ status: 409, body: { code: 'RUN_ARTIFACT_EXISTS' } });
+    const racing = await Promise.all(['a', 'b', 'c', 'd'].map((body) => upload(runId, Buffer.from(body.repeat(100_000)), 'raced.bin')));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const winner = racing.find((r) => r.status === 201)!.body.sha256;
+    expect(sha256(await download(`/api/ml/runs/${runId}/artifacts/raced.bin`))).toBe(winner);
+    expect((await fixture.api.get(`/api/ml/runs/${runId}`)).body.artifacts.filter((a: { name: string }) => a.name === 'raced.bin')).toHaveLength(1);
     await fixture.api.send('POST', `/api/ml/runs/${runId}/finish`, {});
-    expect(await register('external-model', { runId })).toMatchObject({ status: 400, body: { details: [{ field: 'artifactPath', reason: expect.stringContaining('holdout.csv, model.json') }] } });
+    expect(await register('external-model', { runId })).toMatchObject({ status: 400, body: { details: [{ field: 'artifactPath', reason: expect.stringContaining('holdout.csv, model.json, raced.bin') }] } });
     expect(await register('external-model', { runId, artifactPath: 'model.json' })).toMatchObject({ status: 201, body: { version: 2 } });
     expect(await register('external-model', { runId, artifactPath: 'nope.bin' })).toMatchObject({ status: 404, body: { code: 'RUN_ARTIFACT_NOT_FOUND' } });
 

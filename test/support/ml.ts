@@ -46,3 +46,58 @@ export function childPids(parent: number, pattern: string): number[] {
     return [];
   }
 }
+
+/** Trains a model (waits for the job), registers it as `name` and, unless told otherwise, promotes it to Production. */
+export async function trainAndRegister(api: HubApi, name: string, job: Record<string, unknown>, stage: string | null = 'Production'): Promise<{ job: Json; version: number }> {
+  const done = await waitForJob(api, (await submitJob(api, job)).id);
+  if (done.status !== 'succeeded') throw new Error(`training job for ${name} ended ${done.status}: ${done.error}`);
+  const registered = await api.send('POST', `/api/ml/models/${name}/versions`, { jobId: done.id });
+  if (registered.status !== 201) throw new Error(`register ${name} answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+  const version = registered.body.version as number;
+  if (stage) {
+    const moved = await api.send('POST', `/api/ml/models/${name}/versions/${version}/stage`, { stage });
+    if (moved.status !== 200 && moved.status !== 201) throw new Error(`stage ${name}/${version} answered ${moved.status}: ${JSON.stringify(moved.body)}`);
+  }
+  return { job: done, version };
+}
+
+/**
+ * What a stored Python model file predicts for rows when a plain script loads it (pickle or
+ * torch.load) and calls it directly: labels mapped through the file's classes, probabilities per class.
+ */
+export function predictWithPythonFile(path: string, rows: Record<string, unknown>[]): { predictions: (string | number)[]; probabilities: Record<string, number>[] | null } {
+  const script = `
+import json, pickle, sys
+import numpy as np
+import pandas as pd
+path, rows = sys.argv[1], json.load(sys.stdin)
+frame = pd.DataFrame(rows)
+if path.endswith(".pt"):
+    import torch
+    saved = torch.load(path, weights_only=False)
+    prediction, proba = saved["model"].predict(saved["preprocessor"].transform(frame))
+    columns = list(range(proba.shape[1])) if proba is not None else None
+else:
+    with open(path, "rb") as f:
+        saved = pickle.load(f)
+    pipeline = saved["pipeline"]
+    prediction = pipeline.predict(frame)
+    proba = pipeline.predict_proba(frame) if saved["classes"] is not None and hasattr(pipeline, "predict_proba") else None
+    columns = list(pipeline.classes_) if proba is not None else None
+classes = saved["classes"]
+if classes is None:
+    out = {"predictions": [float(v) for v in prediction], "probabilities": None}
+else:
+    out = {"predictions": [classes[int(v)] for v in prediction],
+           "probabilities": None if proba is None else [{classes[int(c)]: float(p) for c, p in zip(columns, row)} for row in proba]}
+print(json.dumps(out))
+`;
+  return JSON.parse(execFileSync(PYTHON_BIN, ['-c', script, path], { input: JSON.stringify(rows), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as ReturnType<typeof predictWithPythonFile>;
+}
+
+/** Rows of a CSV in data/ as objects (numbers where the text is a number). */
+export function csvRows(text: string): Record<string, string | number>[] {
+  const [header, ...lines] = text.trim().split('\n');
+  const names = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell !== '' && !Number.isNaN(Number(cell)) ? Number(cell) : cell])));
+}

@@ -21,9 +21,14 @@ export interface AdapterSpec {
   outputDir: string;
 }
 
+/** Past this many distinct values a category feature's `categories` are left out (and its values go unchecked when serving). */
+export const MAX_FEATURE_CATEGORIES = 1000;
+
 export interface FeatureInfo {
   name: string;
   type: 'number' | 'category';
+  /** Category features: every value seen in the training data, sorted; absent past MAX_FEATURE_CATEGORIES. */
+  categories?: string[];
 }
 
 export type AdapterEvent =

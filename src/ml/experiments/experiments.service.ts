@@ -186,8 +186,19 @@ export class ExperimentsService {
   }
 
   /** Adds an uploaded file to the run's artifact list (one statement, so concurrent uploads both land). */
-  async recordArtifact(runId: string, artifact: Run['artifacts'][number]): Promise<void> {
-    await this.dataSource.query(`UPDATE mcp_hub.runs SET artifacts = artifacts || $2::jsonb WHERE id = $1`, [runId, JSON.stringify([artifact])]);
+  /**
+   * Stores a file for an active run while holding the run's row lock, and adds what store() returns to
+   * the run's artifact list in the same transaction: two uploads of one path cannot both pass the
+   * write-once check.
+   */
+  async addArtifactLocked<T extends { artifact: Run['artifacts'][number] }>(runId: string, store: (run: Run) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await manager.findOne(Run, { where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) throw new NotFoundError('run', runId);
+      const stored = await store(assertActiveRun(run));
+      await manager.query(`UPDATE mcp_hub.runs SET artifacts = artifacts || $2::jsonb WHERE id = $1`, [runId, JSON.stringify([stored.artifact])]);
+      return stored;
+    });
   }
 
   /** The run, refusing a deleted one (409): for changes made through the API. */
@@ -198,7 +209,8 @@ export class ExperimentsService {
   async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, artifacts: Run['artifacts'] = [], fromJob = false): Promise<void> {
     const run = await this.requireRun(runId);
     if (!fromJob) assertActiveRun(run);
-    await this.runs.update({ id: runId }, { status, endedAt: new Date(), artifacts: [...run.artifacts, ...artifacts] });
+    // appended in SQL: an upload that committed after the read above keeps its record
+    await this.dataSource.query(`UPDATE mcp_hub.runs SET status = $2, ended_at = $3, artifacts = artifacts || $4::jsonb WHERE id = $1`, [runId, status, new Date(), JSON.stringify(artifacts)]);
   }
 
   /** Runs of one or more experiments (ids or names; an unknown one is a 404), like MLflow's search_runs. */

@@ -29,9 +29,10 @@ export class RunArtifactsService {
   async uploadTo(runId: string, path: string | undefined, file: { path: string; originalname: string; mimetype: string }): Promise<RunArtifact> {
     const name = path ?? file.originalname;
     if (!ARTIFACT_PATH.test(name)) throw new ValidationFailedError([{ field: 'path', reason: `the uploaded file name "${name.slice(0, 100)}" is not usable (it must be ${ARTIFACT_PATH_RULE}); give a path field` }]);
-    const run = await this.experiments.activeRun(runId);
-    const stored = await this.upload(run, name, { path: file.path, contentType: file.mimetype || 'application/octet-stream' });
-    await this.experiments.recordArtifact(run.id, { name: stored.path, uri: this.uriOf(uploadPrefixOf(run.id) + stored.path), sha256: stored.sha256 });
+    const { stored } = await this.experiments.addArtifactLocked(runId, async (run) => {
+      const stored = await this.upload(run, name, { path: file.path, contentType: file.mimetype || 'application/octet-stream' });
+      return { stored, artifact: { name: stored.path, uri: this.uriOf(uploadPrefixOf(run.id) + stored.path), sha256: stored.sha256 } };
+    });
     return stored;
   }
 

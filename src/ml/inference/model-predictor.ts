@@ -12,6 +12,8 @@ export interface PredictionRequest {
   actor?: string;
   /** Set when the request goes through an A/B test. */
   abTest?: { name: string; variant: string };
+  /** How the caller's body named row i's column, for error fields; `instances[i].column` when left out. */
+  fieldOf?: (row: number, column?: string) => string;
 }
 
 export interface PredictionResult {

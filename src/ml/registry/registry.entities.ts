@@ -3,8 +3,16 @@ import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 export type Stage = (typeof STAGES)[number];
 
+export interface SignatureInput {
+  name: string;
+  /** The dataset column's type: integer | number | boolean | string. */
+  type: string;
+  /** String columns: the values seen in training; a prediction with another value is refused. Absent: not checked. */
+  categories?: string[];
+}
+
 export interface ModelSignature {
-  inputs: { name: string; type: string }[];
+  inputs: SignatureInput[];
   /** null for a model uploaded to a run: trained elsewhere, its output is not known here. */
   output: { name: string; type: string; task: string; classes?: string[] | null } | null;
 }

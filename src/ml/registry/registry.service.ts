@@ -165,9 +165,14 @@ export class RegistryService {
     const run = await this.experiments.runOfJob(job.id);
     const columns = new Map(dataset.columns.map((c) => [c.name, c]));
     const target = columns.get(job.target);
+    const metadata = await this.modelArtifacts.metadata(job.artifact);
+    const categories = new Map(metadata.features.filter((f) => f.categories).map((f) => [f.name, f.categories!]));
     const signature: ModelSignature = {
-      inputs: job.features.map((f) => ({ name: f, type: columns.get(f)?.type ?? 'string' })),
-      output: { name: job.target, type: target?.type ?? 'string', task: job.task, ...(job.task === 'classification' ? { classes: (await this.modelArtifacts.metadata(job.artifact!)).classes } : {}) },
+      inputs: job.features.map((f) => {
+        const type = columns.get(f)?.type ?? 'string';
+        return { name: f, type, ...(type === 'string' && categories.has(f) ? { categories: categories.get(f) } : {}) };
+      }),
+      output: { name: job.target, type: target?.type ?? 'string', task: job.task, ...(job.task === 'classification' ? { classes: metadata.classes } : {}) },
     };
     const version = await this.addVersion(name, actor, `from training job ${job.id}`, {
       runId: run?.id ?? null,

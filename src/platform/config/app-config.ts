@@ -42,6 +42,18 @@ export class AppConfig {
     stalledIntervalMs: number;
     shutdownGraceMs: number;
   };
+  readonly serving: {
+    pythonWorkers: number;
+    modelCacheSize: number;
+    batchWaitMs: number;
+    batchMaxRows: number;
+    queueMax: number;
+    requestTimeoutMs: number;
+    maxRows: number;
+    cacheDir: string;
+    sampleRate: number;
+    sampleMaxRows: number;
+  };
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
   readonly mcp: {
@@ -104,6 +116,18 @@ export class AppConfig {
       backoffMs: env.TRAINING_BACKOFF_MS,
       stalledIntervalMs: env.TRAINING_STALLED_INTERVAL_MS,
       shutdownGraceMs: env.TRAINING_SHUTDOWN_GRACE_MS,
+    };
+    this.serving = {
+      pythonWorkers: env.SERVING_PYTHON_WORKERS,
+      modelCacheSize: env.SERVING_MODEL_CACHE_SIZE,
+      batchWaitMs: env.SERVING_BATCH_WAIT_MS,
+      batchMaxRows: env.SERVING_BATCH_MAX_ROWS,
+      queueMax: env.SERVING_QUEUE_MAX,
+      requestTimeoutMs: env.SERVING_REQUEST_TIMEOUT_MS,
+      maxRows: env.SERVING_MAX_ROWS,
+      cacheDir: env.SERVING_CACHE_DIR,
+      sampleRate: env.PREDICTION_LOG_SAMPLE_RATE,
+      sampleMaxRows: env.PREDICTION_LOG_MAX_ROWS,
     };
     this.startup = { timeoutMs: env.STARTUP_TIMEOUT_MS };
     this.shutdown = { drainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, phaseTimeoutMs: env.SHUTDOWN_PHASE_TIMEOUT_MS };

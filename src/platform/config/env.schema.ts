@@ -1,6 +1,6 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsBoolean, IsString, Max, Min, Validate, ValidateIf, Matches } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsBoolean, IsString, Max, Min, Validate, ValidateIf, Matches } from 'class-validator';
 import { EnvVar } from './env-var.decorator';
-import { ToBoolean, ToInteger } from './transforms';
+import { ToBoolean, ToDecimal, ToInteger } from './transforms';
 import { UrlProtocolConstraint } from './url-protocol.constraint';
 import { SECRETS_KEY_PATTERN } from '../secrets/secret-cipher';
 
@@ -371,6 +371,74 @@ export class EnvironmentVariables {
   @Max(3600000)
   @IsInt()
   TRAINING_SHUTDOWN_GRACE_MS!: number;
+
+  @EnvVar({ default: '2', expected: 'an integer from 1 to 32', description: 'Serving: long-lived Python processes that answer predictions for sklearn and torch models (started on the first Python prediction or warm-up)' })
+  @ToInteger()
+  @Min(1)
+  @Max(32)
+  @IsInt()
+  SERVING_PYTHON_WORKERS!: number;
+
+  @EnvVar({ default: '8', expected: 'an integer from 1 to 1000', description: 'Serving: loaded models each Python worker, and the in-process Node runtime, keep (least recently used first out)' })
+  @ToInteger()
+  @Min(1)
+  @Max(1000)
+  @IsInt()
+  SERVING_MODEL_CACHE_SIZE!: number;
+
+  @EnvVar({ default: '1', expected: 'an integer from 0 to 100 (milliseconds)', description: 'Serving: how long a prediction for a Python model waits for others to the same model, to go to the worker as one batch' })
+  @ToInteger()
+  @Min(0)
+  @Max(100)
+  @IsInt()
+  SERVING_BATCH_WAIT_MS!: number;
+
+  @EnvVar({ default: '64', expected: 'an integer from 1 to 100000', description: 'Serving: rows at which a batch goes to a Python worker without waiting longer' })
+  @ToInteger()
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  SERVING_BATCH_MAX_ROWS!: number;
+
+  @EnvVar({ default: '1000', expected: 'an integer from 1 to 1000000', description: 'Serving: predictions waiting for a Python worker at most; more get 503 with Retry-After' })
+  @ToInteger()
+  @Min(1)
+  @Max(1000000)
+  @IsInt()
+  SERVING_QUEUE_MAX!: number;
+
+  @EnvVar({ default: '10000', expected: 'an integer from 100 to 600000 (milliseconds)', description: 'Serving: a prediction not answered within this time fails with 503' })
+  @ToInteger()
+  @Min(100)
+  @Max(600000)
+  @IsInt()
+  SERVING_REQUEST_TIMEOUT_MS!: number;
+
+  @EnvVar({ default: '10000', expected: 'an integer from 1 to 1000000', description: 'Serving: rows one prediction request may hold (POST /api/ml/models/{name}/predict); use a batch prediction for more' })
+  @ToInteger()
+  @Min(1)
+  @Max(1000000)
+  @IsInt()
+  SERVING_MAX_ROWS!: number;
+
+  @EnvVar({ default: './var/serving-cache', expected: 'a directory path', description: 'Serving: local copies of model files (checksum-verified) that the Python workers load' })
+  @IsString()
+  @IsNotEmpty()
+  SERVING_CACHE_DIR!: string;
+
+  @EnvVar({ default: '0.01', expected: 'a number from 0 to 1', description: 'Share of predicted rows stored (input and output) in prediction_samples for drift checks; 0 stores none' })
+  @ToDecimal()
+  @Min(0)
+  @Max(1)
+  @IsNumber()
+  PREDICTION_LOG_SAMPLE_RATE!: number;
+
+  @EnvVar({ default: '10000', expected: 'an integer from 1 to 10000000', description: 'Sampled prediction rows kept per model version; older ones are deleted' })
+  @ToInteger()
+  @Min(1)
+  @Max(10000000)
+  @IsInt()
+  PREDICTION_LOG_MAX_ROWS!: number;
 
   @EnvVar({ expected: 'an http:// or https:// URL', description: 'OpenAI-compatible embeddings API (POST <url>/embeddings), e.g. http://127.0.0.1:11434/v1 for Ollama; hub__search_tools ranks by embeddings when set, BM25 otherwise' })
   @IsOptional()

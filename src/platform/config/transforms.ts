@@ -16,3 +16,7 @@ export const ToBoolean = () =>
 /** Turns a decimal integer string into a number; anything else stays a string so validation rejects it. */
 export const ToInteger = () =>
   Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value));
+
+/** Turns a decimal number string ("0.01", "1e-3") into a number; anything else stays a string so validation rejects it. */
+export const ToDecimal = () =>
+  Transform(({ value }) => (typeof value === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : value));

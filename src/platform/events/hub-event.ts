@@ -10,3 +10,18 @@ export interface HubEvent<T extends Record<string, unknown> = Record<string, unk
   time: string;
   data: T;
 }
+
+/** `ml.prediction`: one prediction request answered (or refused) by a registered model. */
+export interface PredictionEventData extends Record<string, unknown> {
+  model: string;
+  /** null when the request failed before a version was chosen (unknown model or ref). */
+  version: number | null;
+  rows: number;
+  latencyMs: number;
+  /** rest, mcp, cli, ab-test, batch */
+  source: string;
+  actor?: string;
+  abTest?: { name: string; variant: string };
+  /** `ok`, or the error code (VALIDATION_FAILED, MODEL_NOT_FOUND, ADAPTER_UNAVAILABLE ...). */
+  outcome: string;
+}

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ADAPTER_EXIT_DATA_ERROR, AdapterEvent, AdapterSpec, FeatureInfo } from '../adapter-protocol';
+import { ADAPTER_EXIT_DATA_ERROR, AdapterEvent, AdapterSpec, FeatureInfo, MAX_FEATURE_CATEGORIES } from '../adapter-protocol';
 import { coerce, DatasetProfiler } from '../../datasets/dataset-profile';
 import { readAllRows, TableFormatError } from '../../datasets/table-reader';
 import { classificationMetrics, meanOverFolds, regressionMetrics } from './metrics';
@@ -34,8 +34,13 @@ async function train(spec: AdapterSpec): Promise<void> {
   const targetType = columns.get(spec.target)!.type;
   const usable = rows.filter((row) => coerce(row[spec.target], targetType) !== null);
   if (usable.length < 10) throw new NodeDataError(`only ${usable.length} rows have a value for "${spec.target}"; at least 10 are needed`);
-  const features: FeatureInfo[] = spec.features.map((name) => ({ name, type: ['integer', 'number'].includes(columns.get(name)!.type) ? 'number' : 'category' }));
-  const cells: Cell[][] = usable.map((row) => features.map((f) => coerce(row[f.name], f.type === 'number' ? 'number' : 'string')));
+  const kinds = spec.features.map((name) => ({ name, type: ['integer', 'number'].includes(columns.get(name)!.type) ? ('number' as const) : ('category' as const) }));
+  const cells: Cell[][] = usable.map((row) => kinds.map((f) => coerce(row[f.name], f.type === 'number' ? 'number' : 'string')));
+  const features: FeatureInfo[] = kinds.map((f, column) => {
+    if (f.type === 'number') return f;
+    const categories = [...new Set(cells.map((row) => row[column]).filter((v) => v !== null).map(String))].sort();
+    return categories.length <= MAX_FEATURE_CATEGORIES ? { ...f, categories } : f;
+  });
 
   let y: number[];
   let classes: string[] | null = null;

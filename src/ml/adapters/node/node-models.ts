@@ -80,12 +80,7 @@ export function buildNodeModel(algorithm: string, task: Task, hp: Record<string,
           report(1, `trained ${options.nEstimators} trees`);
         },
         predict: (x) => forest.predict(x),
-        probabilities: classification
-          ? (x, classCount) => {
-              const perClass = Array.from({ length: classCount }, (_, c) => (forest as RandomForestClassifier).predictProbability(x, c));
-              return x.map((_, i) => perClass.map((p) => p[i]));
-            }
-          : undefined,
+        probabilities: classification ? (x, classCount) => forestProbabilities(forest as RandomForestClassifier, x, classCount) : undefined,
         toJSON: () => forest.toJSON(),
       };
     }
@@ -139,6 +134,51 @@ export function buildNodeModel(algorithm: string, task: Task, hp: Record<string,
     default:
       throw new NodeDataError(`unknown node algorithm "${algorithm}"`);
   }
+}
+
+/** What serving needs of a trained model: its predictions, and class probabilities when it has them. */
+export type NodePredictor = Pick<NodeModel, 'predict' | 'probabilities'>;
+
+/** A model from its saved state (model.json's `model`), through each mljs class's static load. */
+export function loadNodeModel(algorithm: string, task: Task, state: unknown): NodePredictor {
+  const classification = task === 'classification';
+  switch (algorithm) {
+    case 'random_forest': {
+      if (!classification) {
+        const forest = RandomForestRegression.load(state as Parameters<typeof RandomForestRegression.load>[0]);
+        return { predict: (x) => forest.predict(x) };
+      }
+      const forest = RandomForestClassifier.load(state as Parameters<typeof RandomForestClassifier.load>[0]);
+      return { predict: (x) => forest.predict(x), probabilities: (x, classCount) => forestProbabilities(forest, x, classCount) };
+    }
+    case 'logistic_regression': {
+      const model = LogisticRegression.load(state);
+      return { predict: (x) => model.predict(new Matrix(x)) };
+    }
+    case 'cart': {
+      const tree = classification ? DecisionTreeClassifier.load(state) : DecisionTreeRegression.load(state);
+      return { predict: (x) => tree.predict(x) };
+    }
+    case 'knn': {
+      const model = KNN.load(state);
+      return { predict: (x) => model.predict(x) };
+    }
+    case 'naive_bayes': {
+      const probabilities = (x: number[][]) => gaussianNbProbabilities(state as GaussianNbState, x);
+      return { predict: (x) => probabilities(x).map(argMax), probabilities };
+    }
+    case 'linear_regression': {
+      const model = MultivariateLinearRegression.load(state as Parameters<typeof MultivariateLinearRegression.load>[0]);
+      return { predict: (x) => (model.predict(x) as number[][]).map((row) => row[0]) };
+    }
+    default:
+      throw new NodeDataError(`unknown node algorithm "${algorithm}"`);
+  }
+}
+
+function forestProbabilities(forest: RandomForestClassifier, x: number[][], classCount: number): number[][] {
+  const perClass = Array.from({ length: classCount }, (_, c) => forest.predictProbability(x, c));
+  return x.map((_, i) => perClass.map((p) => p[i]));
 }
 
 function single(serialisable: { toJSON(): unknown }, train: (x: number[][], y: number[]) => unknown, predict: (x: number[][]) => number[]): NodeModel {

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../platform/config/app-config';
+import { loadNodeModel, NodePredictor } from '../adapters/node/node-models';
+import { Preprocessor } from '../adapters/node/preprocessing';
+import { InputRow } from './model-predictor';
+import { LruCache } from './lru-cache';
+import { NodeModelFile } from './served-model';
+
+interface LoadedNodeModel {
+  preprocessor: Preprocessor;
+  predictor: NodePredictor;
+  classes: string[] | null;
+  featureNames: string[];
+  numeric: boolean[];
+}
+
+export interface NodePrediction {
+  predictions: (string | number)[];
+  probabilities: Record<string, number>[] | null;
+}
+
+/**
+ * Node (mljs) models served in-process: each model.json loaded once with its mljs class's static
+ * load and kept in an LRU (SERVING_MODEL_CACHE_SIZE) keyed by the file's SHA-256.
+ */
+@Injectable()
+export class NodeModelRuntime {
+  private readonly models: LruCache<string, LoadedNodeModel>;
+
+  constructor(config: AppConfig) {
+    this.models = new LruCache(config.serving.modelCacheSize);
+  }
+
+  has(sha256: string): boolean {
+    return this.models.has(sha256);
+  }
+
+  loaded(): string[] {
+    return this.models.keys();
+  }
+
+  load(sha256: string, file: NodeModelFile): void {
+    if (this.models.has(sha256)) return;
+    this.models.set(sha256, {
+      preprocessor: Preprocessor.load(file.preprocessing as Parameters<typeof Preprocessor.load>[0]),
+      predictor: loadNodeModel(file.algorithm, file.task, file.model),
+      classes: file.classes,
+      featureNames: file.features.map((f) => f.name),
+      numeric: file.features.map((f) => f.type === 'number'),
+    });
+  }
+
+  /** Undefined when the model is not loaded (evicted): load it, then ask again. */
+  predict(sha256: string, rows: InputRow[]): NodePrediction | undefined {
+    const model = this.models.get(sha256);
+    if (!model) return undefined;
+    const cells = rows.map((row) =>
+      model.featureNames.map((name, i) => {
+        const value = row[name];
+        if (value === null || value === undefined) return null;
+        return model.numeric[i] ? Number(value) : String(value);
+      }),
+    );
+    const x = model.preprocessor.transform(cells);
+    const raw = model.predictor.predict(x);
+    const { classes } = model;
+    if (!classes) return { predictions: raw.map(Number), probabilities: null };
+    const probabilities = model.predictor.probabilities?.(x, classes.length);
+    return {
+      predictions: raw.map((index) => classes[index]),
+      probabilities: probabilities ? probabilities.map((row) => Object.fromEntries(classes.map((c, i) => [c, row[i]]))) : null,
+    };
+  }
+}
