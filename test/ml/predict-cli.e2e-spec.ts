@@ -25,7 +25,7 @@ describe('mcp-hub predict', () => {
     dir = await mkdtemp(join(tmpdir(), 'predict-cli-'));
     fixture = await HubFixture.start('predict-cli', { mcpServers: {} }, { env: { ARTIFACTS_DIR: join(dir, 'artifacts') } });
     await fixture.api.send('POST', '/api/ml/datasets', { uri: 'local://data/sample.csv', name: 'iris' });
-    for (const [algorithm, seed] of [['cart', 1], ['knn', 2]] as const) {
+    for (const [algorithm, seed] of [['random_forest', 1], ['naive_bayes', 2]] as const) {
       const job = await waitForJob(fixture.api, (await submitJob(fixture.api, { adapter: 'node', algorithm, dataset: 'iris', target: 'species', seed, registerAs: 'iris-classifier' })).id);
       expect(job.status).toBe('succeeded');
     }

@@ -4,7 +4,10 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { TrainingModule } from '../training/training.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { RegistryModule } from '../registry/registry.module';
+import { InferenceModule } from '../inference/inference.module';
 import { MlTools } from './ml-tools';
+import { ModelTools } from './model-tools';
+import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule], providers: [MlTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule], providers: [MlTools, PredictTool, ModelTools] })
 export class MlToolsModule {}

@@ -1,11 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ModelSignature } from '../registry/registry.entities';
+import type { ModelSignature, SignatureInput } from '../registry/registry.entities';
 
-/** Rows one tool call may carry. */
-export const MAX_TOOL_ROWS = 1000;
-
-/** An input column of a signature; `categories` lists the values a categorical column takes. */
-type SignatureInput = ModelSignature['inputs'][number] & { categories?: string[] | null };
+/** Rows one tool call may carry: what REST takes (SERVING_MAX_ROWS), at most 1000, as an agent's call is a few rows and its answer goes into a context window. */
+export const toolMaxRows = (servingMaxRows: number) => Math.min(1000, servingMaxRows);
 
 const JSON_TYPES: Record<string, string> = { integer: 'integer', number: 'number', boolean: 'boolean', string: 'string' };
 
@@ -17,7 +14,7 @@ function columnSchema(input: SignatureInput): Record<string, unknown> {
 
 /** One row as the version's signature wants it: every input column, nothing else. */
 export function rowSchema(signature: ModelSignature): Record<string, unknown> {
-  const inputs = signature.inputs as SignatureInput[];
+  const inputs = signature.inputs;
   return {
     type: 'object',
     properties: Object.fromEntries(inputs.map((input) => [input.name, columnSchema(input)])),
@@ -27,7 +24,7 @@ export function rowSchema(signature: ModelSignature): Record<string, unknown> {
 }
 
 /** The inputSchema of a model's tool: `{ rows: [row, ...] }`, 1 to maxRows rows. */
-export function rowsInputSchema(signature: ModelSignature, maxRows = MAX_TOOL_ROWS): Tool['inputSchema'] {
+export function rowsInputSchema(signature: ModelSignature, maxRows: number): Tool['inputSchema'] {
   return {
     type: 'object',
     properties: {

@@ -11,8 +11,8 @@ import { RegistryChangeRelay } from '../registry/registry-change-relay';
 import { RegistryService } from '../registry/registry.service';
 import { modelToolDescription, modelToolTitle, ServedVersion } from './model-tool-description';
 import { modelToolNames } from './model-tool-name';
-import { MAX_TOOL_ROWS, predictionOutputSchema, rowsInputSchema } from './model-tool-schema';
-import { asCallerSees, rowProblems } from './prediction-rows';
+import { predictionOutputSchema, rowsInputSchema, toolMaxRows } from './model-tool-schema';
+import { rowFieldOf, rowProblems } from './prediction-rows';
 import { servedRef } from './served-ref';
 import { errorBody } from './tool-answers';
 
@@ -104,7 +104,8 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private toolFor(name: string, served: ServedVersion): HubTool {
-    const inputSchema = rowsInputSchema(served.version.signature, MAX_TOOL_ROWS);
+    const maxRows = toolMaxRows(this.config.serving.maxRows);
+    const inputSchema = rowsInputSchema(served.version.signature, maxRows);
     const model = served.model.name;
     return {
       group: 'ml',
@@ -112,19 +113,20 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
       definition: {
         name,
         title: modelToolTitle(served),
-        description: modelToolDescription(served, MAX_TOOL_ROWS),
+        description: modelToolDescription(served, maxRows),
         inputSchema,
         outputSchema: predictionOutputSchema(served.version.signature),
         annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       },
       call: async (args, context) => {
         const problems = this.schemas.validate(inputSchema, args ?? {});
-        if (problems.length) return errorResult(new ValidationFailedError(rowProblems(problems, 'rows')));
+        if (problems.length) return errorResult(new ValidationFailedError(rowProblems(problems)));
         try {
-          return jsonToolResult(await this.predictor.predict({ model, ref: served.ref, rows: args.rows as Record<string, unknown>[], source: 'mcp', actor: context.actor }));
+          // the Production version is what a request without a ref gets, the route the serving runtime keeps warm
+          const ref = served.ref === 'production' ? {} : { ref: served.ref };
+          return jsonToolResult(await this.predictor.predict({ model, ...ref, rows: args.rows as Record<string, unknown>[], fieldOf: rowFieldOf('rows'), source: 'mcp', actor: context.actor }));
         } catch (error) {
-          const seen = asCallerSees(error, 'rows');
-          if (seen instanceof AppError) return errorResult(seen);
+          if (error instanceof AppError) return errorResult(error);
           throw error;
         }
       },

@@ -1,13 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
+import { AppConfig } from '../../platform/config/app-config';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ModelPredictor } from '../inference/model-predictor';
-import { MAX_TOOL_ROWS } from './model-tool-schema';
-import { asCallerSees, predictionRowsOf, rowProblems } from './prediction-rows';
+import { toolMaxRows } from './model-tool-schema';
+import { predictionRowsOf, rowFieldOf, rowProblems } from './prediction-rows';
 import { answer, checkedTool } from './tool-answers';
-
-const rows = { type: 'array', items: { type: 'object' }, minItems: 1, maxItems: MAX_TOOL_ROWS };
 
 /** ml__predict: any registered model, any version, rows in and predictions out (POST /api/ml/models/{name}/predict over MCP). */
 @Injectable()
@@ -15,11 +14,14 @@ export class PredictTool implements OnModuleInit {
   private readonly schemas = new JsonSchemaValidator();
 
   constructor(
+    private readonly config: AppConfig,
     private readonly toolRegistry: HubToolRegistry,
     private readonly predictor: ModelPredictor,
   ) {}
 
   onModuleInit(): void {
+    const maxRows = toolMaxRows(this.config.serving.maxRows);
+    const rows = { type: 'array', items: { type: 'object' }, minItems: 1, maxItems: maxRows };
     this.toolRegistry.register(
       checkedTool(
         {
@@ -35,7 +37,7 @@ export class PredictTool implements OnModuleInit {
               properties: {
                 model: { type: 'string', minLength: 1, description: 'Registered model name (ml__list_models)' },
                 ref: { type: 'string', minLength: 1, description: 'Version number, alias, stage or latest; default: the Production version' },
-                rows: { ...rows, description: `1 to ${MAX_TOOL_ROWS} rows, e.g. [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]` },
+                rows: { ...rows, description: `1 to ${maxRows} rows, e.g. [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]` },
                 instances: { ...rows, description: 'The same as rows, under the name the REST body uses; give one of the two' },
               },
               required: ['model'],
@@ -46,15 +48,11 @@ export class PredictTool implements OnModuleInit {
           call: (args, context) =>
             answer(async () => {
               const { rows, argument } = predictionRowsOf(args);
-              try {
-                return await this.predictor.predict({ model: String(args.model), ...(typeof args.ref === 'string' ? { ref: args.ref } : {}), rows, source: 'mcp', actor: context.actor });
-              } catch (error) {
-                throw asCallerSees(error, argument);
-              }
+              return this.predictor.predict({ model: String(args.model), ...(typeof args.ref === 'string' ? { ref: args.ref } : {}), rows, fieldOf: rowFieldOf(argument), source: 'mcp', actor: context.actor });
             }),
         },
         this.schemas,
-        (problems) => answer(() => Promise.reject(new ValidationFailedError(rowProblems(problems, 'rows')))),
+        (problems) => answer(() => Promise.reject(new ValidationFailedError(rowProblems(problems)))),
       ),
     );
   }

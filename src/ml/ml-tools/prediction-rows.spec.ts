@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '../../platform/errors/app-error';
-import { asCallerSees, MAX_LISTED_PROBLEMS, predictionRowsOf, rowField, rowProblems } from './prediction-rows';
+import { MAX_LISTED_PROBLEMS, predictionRowsOf, rowField, rowFieldOf, rowProblems } from './prediction-rows';
 
 const problemsOf = (work: () => unknown) => {
   try {
@@ -26,26 +26,21 @@ describe('rows of a prediction tool call', () => {
   });
 
   it('names a row problem as the caller sent it, from the predictor and from the schema check alike', () => {
-    expect(rowField('instances[3].petal_width', 'rows')).toBe('rows[3].petal_width');
-    expect(rowField('instances[3].petal_width', 'instances')).toBe('instances[3].petal_width');
-    expect(rowField('rows.12.petal_width', 'rows')).toBe('rows[12].petal_width');
-    expect(rowField('rows.12', 'rows')).toBe('rows[12]');
-    expect(rowField('rows', 'rows')).toBe('rows');
-    expect(rowField('model', 'rows')).toBe('model');
+    expect(rowFieldOf('rows')(3, 'petal_width')).toBe('rows[3].petal_width');
+    expect(rowFieldOf('instances')(3)).toBe('instances[3]');
+    expect(rowField('rows.12.petal_width')).toBe('rows[12].petal_width');
+    expect(rowField('instances.12')).toBe('instances[12]');
+    expect(rowField('rows')).toBe('rows');
+    expect(rowField('model')).toBe('model');
   });
 
   it('lists at most MAX_LISTED_PROBLEMS problems and counts the rest', () => {
-    const many = Array.from({ length: 50 }, (_, i) => ({ field: `instances[${i}].x`, reason: 'wrong type: expected a number, got the string "a"' }));
-    const listed = rowProblems(many, 'rows');
+    const many = Array.from({ length: 50 }, (_, i) => ({ field: `rows.${i}.x`, reason: 'must be number' }));
+    const listed = rowProblems(many);
     expect(listed).toHaveLength(MAX_LISTED_PROBLEMS + 1);
-    expect(listed[0].field).toBe('rows[0].x');
+    expect(listed[0]).toEqual({ field: 'rows[0].x', reason: 'must be number' });
     expect(listed.at(-1)).toEqual({ field: 'rows', reason: '30 more problems in other rows or columns' });
-  });
-
-  it('turns a predictor validation error into one naming the caller\'s rows; other errors pass unchanged', () => {
-    const seen = asCallerSees(new ValidationFailedError([{ field: 'instances[1].petal_width', reason: 'missing column (the model takes a number)' }]), 'rows') as ValidationFailedError;
-    expect(seen.message).toBe('rows[1].petal_width: missing column (the model takes a number)');
-    const other = new Error('boom');
-    expect(asCallerSees(other, 'rows')).toBe(other);
+    expect(rowProblems(many.slice(0, 2))).toHaveLength(2);
+    expect(rowProblems([{ field: 'rows.1.petal_width', reason: 'must be number,null' }])).toEqual([{ field: 'rows[1].petal_width', reason: 'must be number or null' }]);
   });
 });

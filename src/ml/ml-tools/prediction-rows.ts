@@ -19,27 +19,21 @@ export function predictionRowsOf(args: Record<string, unknown>): { rows: InputRo
   return { rows: rows as InputRow[], argument };
 }
 
-/**
- * The field of a row problem as the caller sent it: the predictor names `instances[3].petal_width`
- * (the REST body), the schema check `rows.3.petal_width`; both become `rows[3].petal_width`.
- */
-export function rowField(field: string, argument: string): string {
-  const predictor = /^instances\[(\d+)\](.*)$/.exec(field);
-  if (predictor) return `${argument}[${predictor[1]}]${predictor[2]}`;
+/** How the predictor names row i's column in its errors: as the caller sent it, `rows[3].petal_width`. */
+export const rowFieldOf =
+  (argument: string) =>
+  (row: number, column?: string): string =>
+    `${argument}[${row}]${column === undefined ? '' : `.${column}`}`;
+
+/** A schema check's field in the same form: `rows.3.petal_width` becomes `rows[3].petal_width`. */
+export function rowField(field: string): string {
   const schema = /^(rows|instances)\.(\d+)(\..*)?$/.exec(field);
-  if (schema) return `${schema[1]}[${schema[2]}]${schema[3] ?? ''}`;
-  return field;
+  return schema ? `${schema[1]}[${schema[2]}]${schema[3] ?? ''}` : field;
 }
 
-/** Row problems renamed for the caller and cut to MAX_LISTED_PROBLEMS, the rest counted. */
-export function rowProblems(problems: FieldProblem[], argument: string): FieldProblem[] {
-  const renamed = problems.map((p) => ({ field: rowField(p.field, argument), reason: p.reason }));
+/** Schema problems of rows named as the predictor names them, cut to MAX_LISTED_PROBLEMS, the rest counted. */
+export function rowProblems(problems: FieldProblem[]): FieldProblem[] {
+  const renamed = problems.map((p) => ({ field: rowField(p.field), reason: p.reason.replace(/^must be ([a-z]+(?:,[a-z]+)+)$/, (_, types: string) => `must be ${types.split(',').join(' or ')}`) }));
   if (renamed.length <= MAX_LISTED_PROBLEMS) return renamed;
-  return [...renamed.slice(0, MAX_LISTED_PROBLEMS), { field: argument, reason: `${renamed.length - MAX_LISTED_PROBLEMS} more problems in other rows or columns` }];
-}
-
-/** A validation error with its fields named as the caller sent them; any other error unchanged. */
-export function asCallerSees(error: unknown, argument: string): unknown {
-  if (error instanceof ValidationFailedError) return new ValidationFailedError(rowProblems(error.problems, argument));
-  return error;
+  return [...renamed.slice(0, MAX_LISTED_PROBLEMS), { field: 'rows', reason: `${renamed.length - MAX_LISTED_PROBLEMS} more problems in other rows or columns` }];
 }

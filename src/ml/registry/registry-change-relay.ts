@@ -8,6 +8,8 @@ export interface RegistryChange {
   /** The ml.model.* event type, e.g. ml.model.stage_changed. */
   type: string;
   model: string;
+  /** The event's data, as published: version, from, to, alias ... */
+  data: Record<string, unknown>;
 }
 
 /**
@@ -35,7 +37,7 @@ export class RegistryChangeRelay implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe((event) => {
-      const message = JSON.stringify({ from: this.instance.id, type: event.type, model: event.subject ?? '' });
+      const message = JSON.stringify({ from: this.instance.id, type: event.type, model: event.subject ?? '', data: event.data });
       void this.redis.commands.publish(this.channel, message).catch((error: Error) => this.logger.warn(`Announcing ${event.type} failed: ${error.message}`));
     }, ['ml.model.']);
   }
@@ -59,7 +61,7 @@ export class RegistryChangeRelay implements OnModuleInit, OnModuleDestroy {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
       const change = parse(message);
-      if (change && change.from !== this.instance.id) this.tell({ type: change.type, model: change.model });
+      if (change && change.from !== this.instance.id) this.tell({ type: change.type, model: change.model, data: change.data });
     });
     this.subscriber.on('ready', () => {
       if (connected) this.tell(null);
@@ -79,10 +81,11 @@ export class RegistryChangeRelay implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function parse(message: string): { from: string; type: string; model: string } | null {
+function parse(message: string): (RegistryChange & { from: string }) | null {
   try {
-    const value = JSON.parse(message) as { from?: unknown; type?: unknown; model?: unknown };
-    return typeof value.from === 'string' && typeof value.type === 'string' && typeof value.model === 'string' ? { from: value.from, type: value.type, model: value.model } : null;
+    const value = JSON.parse(message) as { from?: unknown; type?: unknown; model?: unknown; data?: unknown };
+    const data = typeof value.data === 'object' && value.data !== null && !Array.isArray(value.data) ? (value.data as Record<string, unknown>) : {};
+    return typeof value.from === 'string' && typeof value.type === 'string' && typeof value.model === 'string' ? { from: value.from, type: value.type, model: value.model, data } : null;
   } catch {
     return null;
   }
