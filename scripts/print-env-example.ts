@@ -7,9 +7,9 @@ import { ENV_VARIABLES } from '../src/platform/config/load-config';
 const lines: string[] = [];
 if (process.argv.includes('--markdown')) {
   lines.push('| Variable | Default | What it does |', '| --- | --- | --- |');
-  for (const [name, spec] of ENV_VARIABLES) lines.push(`| \`${name}\` | ${spec.default === undefined ? '*(unset: off)*' : `\`${spec.default}\``} | ${spec.description} |`);
+  for (const [name, spec] of ENV_VARIABLES) lines.push(`| \`${name}\` | ${spec.default === undefined ? `*(unset: ${spec.unset ?? 'off'})*` : `\`${spec.default}\``} | ${spec.description} |`);
 } else {
-  lines.push('# MCP Hub configuration. Copy to .env and change what you need; every value shown is the default.', '# Variables left empty are off when unset.', '');
+  lines.push('# MCP Hub configuration. Copy to .env and change what you need; every value shown is the default.', '# Variables left empty are off when unset, unless their line says what unset means.', '');
   for (const [name, spec] of ENV_VARIABLES) lines.push(`# ${spec.description}. Expected: ${spec.expected}.`, `${name}=${spec.default ?? ''}`, '');
 }
 process.stdout.write(lines.join('\n') + '\n');

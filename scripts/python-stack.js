@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes sure a Python interpreter with the training stack (numpy, pandas, scikit-learn, torch) is there
-// before the tests run: the one in PYTHON_BIN, or else the first of `python3` on PATH and /usr/bin/python3.
+// before the tests run, with scipy, which the A/B test statistics are checked against: the one in PYTHON_BIN, or else the first of `python3` on PATH and /usr/bin/python3.
 // When none has it, installs Debian's packages as root (apt-get), otherwise stops with the exact command.
 // MCP_HUB_NO_APT=1 never runs apt-get (behaves as a user without root would see it).
 // Plain Node with no dependencies: it runs on a fresh clone, from scripts/prepare.js and from .ci/run.
@@ -8,8 +8,8 @@
 const { existsSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
 
-const IMPORT = 'import numpy, pandas, sklearn, torch';
-const APT_PACKAGES = ['python3-sklearn', 'python3-torch', 'python3-pandas'];
+const IMPORT = 'import numpy, pandas, sklearn, torch, scipy';
+const APT_PACKAGES = ['python3-sklearn', 'python3-torch', 'python3-pandas', 'python3-scipy'];
 const APT_INSTALL = ['install', '-y', '--no-install-recommends', ...APT_PACKAGES];
 
 /** PYTHON_BIN alone when set; otherwise the same candidates, in the same order, as the hub probes. */
@@ -54,7 +54,7 @@ function ensurePythonStack(env = process.env) {
   const elsewhere = env.PYTHON_BIN && env.PYTHON_BIN !== '/usr/bin/python3' ? ` (that is for /usr/bin/python3: then unset PYTHON_BIN or set it to /usr/bin/python3)` : '';
   console.error(hasApt
     ? `[prepare] install them${elsewhere}, then run the command again:\n\n    ${command}\n`
-    : `[prepare] install them for one of those interpreters (pip install numpy pandas scikit-learn torch), or set PYTHON_BIN to one that has them, then run the command again.`);
+    : `[prepare] install them for one of those interpreters (pip install numpy pandas scikit-learn torch scipy), or set PYTHON_BIN to one that has them, then run the command again.`);
   process.exit(1);
 }
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './platform/config/app-config';
 import { PlatformModule } from './platform/platform.module';
+import { EmbeddedServices } from './platform/embedded/embedded-services';
 import { HealthModule } from './health/health.module';
 import { DebugModule } from './debug/debug.module';
 import { McpModule } from './mcp/mcp.module';
@@ -10,10 +11,10 @@ import { MlModule } from './ml/ml.module';
 /** The HTTP hub: platform first, features after. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, services?: EmbeddedServices): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, 'api'), HealthModule, McpModule, MlModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
+      imports: [PlatformModule.forRoot(config, 'api', services), HealthModule, McpModule, MlModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
     };
   }
 }

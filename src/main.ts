@@ -12,9 +12,8 @@ import { mcpOpenApiPaths } from './mcp/gateway/mcp-openapi';
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
-  const config = loadConfigOrExit();
-  await preflightOrExit(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const { config, services } = await preflightOrExit(loadConfigOrExit());
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, services), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app, mcpOpenApiPaths());
   app.get(McpIngress).attach(app.getHttpServer());
   await app.listen(config.http.port, config.http.host);

@@ -8,9 +8,8 @@ import { runUntilSignal } from './platform/boot/run-until-signal';
 import { HubInstanceService } from './platform/instance/hub-instance.service';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit();
-  await preflightOrExit(config);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const { config, services } = await preflightOrExit(loadConfigOrExit());
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, services), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   await app.init();
   runUntilSignal(app);

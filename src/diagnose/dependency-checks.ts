@@ -7,6 +7,9 @@ import { createS3Client } from '../platform/stores/s3.store';
 import { redisVersionOf } from '../platform/stores/core.probes';
 import { connectRedisOnce } from '../platform/redis/connect-once';
 import { DiagnosticRow, timedCheck } from './diagnostic-check';
+import { ServicePlan, planService } from '../platform/embedded/service-plan';
+import { EMBEDDED_POSTGRES_HINT } from '../platform/embedded/embedded-postgres';
+import { REDIS_SERVER_MISSING_HINT } from '../platform/embedded/embedded-redis';
 
 async function serverVersion(client: Client): Promise<string> {
   return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
@@ -23,37 +26,52 @@ async function withPgClient<T>(url: string, use: (client: Client) => Promise<T>)
   }
 }
 
-export function checkPostgres(config: AppConfig): Promise<DiagnosticRow> {
+export async function checkPostgres(config: AppConfig): Promise<DiagnosticRow> {
+  const plan = await planService(config, 'postgres');
+  const planned = plannedRow('PostgreSQL', plan, EMBEDDED_POSTGRES_HINT);
+  if (planned) return planned;
+  const url = plan.url!;
   return timedCheck('PostgreSQL', true, DEPENDENCY_HINTS.postgres, async () => {
     try {
-      return await withPgClient(config.database.url, async (client) => {
+      return await withPgClient(url, async (client) => {
         const applied = await client
           .query<{ count: string }>(`SELECT count(*) FROM "${config.database.schema}".migrations`)
           .then((r) => `${r.rows[0].count} migration(s) applied`)
           .catch(() => 'no migrations applied yet');
-        return { version: await serverVersion(client), detail: applied };
+        return { version: await serverVersion(client), detail: `${plan.summary}; ${applied}` };
       });
     } catch (error) {
       if ((error as { code?: string }).code !== '3D000') throw error;
-      const maintenance = new URL(config.database.url);
+      const maintenance = new URL(url);
       maintenance.pathname = '/postgres';
       const version = await withPgClient(maintenance.toString(), serverVersion);
       return config.database.createIfMissing
-        ? { status: 'warn', version, detail: 'database does not exist yet', hint: 'It is created on `npm start` or `npm run migration:run`.' }
-        : { status: 'fail', version, detail: 'database does not exist', hint: 'Create it, or set DATABASE_CREATE_IF_MISSING=true.' };
+        ? { status: 'warn', version, detail: `${plan.summary}; database does not exist yet`, hint: 'It is created on `npm start` or `npm run migration:run`.' }
+        : { status: 'fail', version, detail: `${plan.summary}; database does not exist`, hint: 'Create it, or set DATABASE_CREATE_IF_MISSING=true.' };
     }
   });
 }
 
-export function checkRedis(config: AppConfig): Promise<DiagnosticRow> {
+export async function checkRedis(config: AppConfig): Promise<DiagnosticRow> {
+  const plan = await planService(config, 'redis');
+  const planned = plannedRow('Redis', plan, REDIS_SERVER_MISSING_HINT);
+  if (planned) return planned;
   return timedCheck('Redis', true, DEPENDENCY_HINTS.redis, async () => {
-    const redis = await connectRedisOnce(config.redis.url, 5000);
+    const redis = await connectRedisOnce(plan.url!, 5000);
     try {
-      return { version: redisVersionOf(await redis.info('server')) };
+      return { version: redisVersionOf(await redis.info('server')), detail: plan.summary };
     } finally {
       redis.disconnect();
     }
   });
+}
+
+/** An embedded server that does not run yet: nothing to connect to, only whether the hub could start it. */
+function plannedRow(check: string, plan: ServicePlan, hint: string): DiagnosticRow | undefined {
+  if (plan.url) return undefined;
+  return plan.problem
+    ? { check, required: true, status: 'fail', detail: `${plan.summary}: ${plan.problem}`, hint }
+    : { check, required: true, status: 'ok', detail: plan.summary };
 }
 
 export async function checkMongo(config: AppConfig): Promise<DiagnosticRow> {

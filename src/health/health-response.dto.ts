@@ -13,13 +13,20 @@ export class DependencyHealthDto {
   @ApiPropertyOptional({ example: '15.20' })
   version?: string;
 
+  @ApiPropertyOptional({
+    enum: ['embedded', 'external'],
+    example: 'external',
+    description: 'PostgreSQL and Redis only: embedded when the hub started (or shares) the server itself because its URL is unset and nothing answered at the probe URL',
+  })
+  mode?: 'embedded' | 'external';
+
   @ApiPropertyOptional({ example: 'connect ECONNREFUSED 127.0.0.1:6333' })
   error?: string;
 }
 
 const DETAILS_EXAMPLE = {
-  postgres: { status: 'up', required: true, latencyMs: 1.4, version: '15.20' },
-  redis: { status: 'up', required: true, latencyMs: 0.6, version: '7.0.15' },
+  postgres: { status: 'up', required: true, latencyMs: 1.4, version: '18.4', mode: 'embedded' },
+  redis: { status: 'up', required: true, latencyMs: 0.6, version: '7.0.15', mode: 'external' },
   mongodb: { status: 'disabled', required: false },
   qdrant: { status: 'disabled', required: false },
   s3: { status: 'disabled', required: false },

@@ -14,17 +14,20 @@ import { EventsModule } from './events/events.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AuthModule } from './auth/auth.module';
 import { SecretsModule } from './secrets/secrets.module';
+import { EmbeddedModule } from './embedded/embedded.module';
+import { EmbeddedServices } from './embedded/embedded-services';
 
 /** Everything a feature stands on, shared by the HTTP hub and the worker. */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: AppConfig, role: InstanceRole['role']): DynamicModule {
+  static forRoot(config: AppConfig, role: InstanceRole['role'], services: EmbeddedServices = EmbeddedServices.none()): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
         ShutdownModule,
+        EmbeddedModule.forRoot(services),
         EventsModule,
         MetricsModule,
         SecretsModule,

@@ -5,9 +5,10 @@ import { TrainingModule } from '../training/training.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { RegistryModule } from '../registry/registry.module';
 import { InferenceModule } from '../inference/inference.module';
+import { AbTestsModule } from '../ab-tests/ab-tests.module';
 import { MlTools } from './ml-tools';
 import { ModelTools } from './model-tools';
 import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule], providers: [MlTools, PredictTool, ModelTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule], providers: [MlTools, PredictTool, ModelTools] })
 export class MlToolsModule {}

@@ -18,6 +18,11 @@ import { STAGES } from '../registry/registry.entities';
 import { ALIAS, MAX_VERSION, RegisterVersionDto, stageOf } from '../registry/registry.dto';
 import { RegistryService } from '../registry/registry.service';
 import { answer, checkedTool } from './tool-answers';
+import { ConcludeAbTestDto, CreateAbTestDto, MAX_VARIANTS, VARIANT_NAME } from '../ab-tests/ab-test.dto';
+import { METRIC_KINDS } from '../ab-tests/ab-test.entity';
+import { abTestView } from '../ab-tests/ab-test-view';
+import { AbTestsService } from '../ab-tests/ab-tests.service';
+import { AbTestResultsService } from '../ab-tests/ab-test-results.service';
 
 const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
 const jobId = { type: 'string', format: 'uuid', description: 'Training job id' };
@@ -58,6 +63,8 @@ export class MlTools implements OnModuleInit {
     private readonly jobs: TrainingJobsService,
     private readonly models: RegistryService,
     private readonly experiments: ExperimentsService,
+    private readonly abTests: AbTestsService,
+    private readonly abResults: AbTestResultsService,
   ) {}
 
   private readonly schemas = new JsonSchemaValidator();
@@ -281,6 +288,67 @@ export class MlTools implements OnModuleInit {
         },
         call: (args, context) =>
           answer(async () => ({ name: args.name, aliases: await this.models.setAlias(String(args.name), String(args.alias), args.version as number, context.actor, typeof args.reason === 'string' ? args.reason : undefined) })),
+      },
+      {
+        group: 'ml',
+        scope: 'admin',
+        definition: {
+          name: 'ml__create_ab_test',
+          title: 'Create an A/B test',
+          description:
+            "Starts an A/B test of versions of one registered model. The first variant is the control; each variant's ref (version number, alias, stage or latest) is pinned to a version now. Units (users, sessions) are assigned by hashing (test name, unit id): sticky, weighted. Then predict through POST /api/ml/ab-tests/{name}/predict, report outcomes, and read ml__ab_test_results.",
+          inputSchema: object(
+            {
+              name: { type: 'string', description: 'Test name' },
+              model: { type: 'string', description: 'Registered model name' },
+              variants: {
+                type: 'array',
+                minItems: 2,
+                maxItems: MAX_VARIANTS,
+                items: object({ name: { type: 'string', pattern: VARIANT_NAME.source }, ref: { type: 'string', description: 'Version number, alias, stage or latest' }, weight: { type: 'number', exclusiveMinimum: 0 } }, ['name', 'ref', 'weight']),
+                description: 'The first is the control, e.g. [{"name":"control","ref":"production","weight":50},{"name":"treatment","ref":"4","weight":50}]',
+              },
+              metric: object({ kind: { enum: [...METRIC_KINDS] }, name: { type: 'string' } }, ['kind', 'name']),
+              minimumDetectableEffect: { type: 'number', exclusiveMinimum: 0, description: 'Absolute difference worth detecting (0.02 = two points of conversion rate); gives the sample size still needed' },
+              alpha: { type: 'number', default: 0.05 },
+              power: { type: 'number', default: 0.8 },
+            },
+            ['name', 'model', 'variants', 'metric'],
+          ),
+          annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+        },
+        call: (args, context) => answer(async () => abTestView(await this.abTests.create(await dtoOf(CreateAbTestDto, args), context.actor))),
+      },
+      {
+        group: 'ml',
+        scope: 'read',
+        definition: {
+          name: 'ml__ab_test_results',
+          title: 'A/B test results',
+          description:
+            'Per variant: units assigned (n), outcomes, rate with Wilson interval or mean with t interval; against the control: pooled two-proportion z-test or Welch t-test with p-value and the difference with its interval; the sample-ratio-mismatch check (chi-square, flagged below p = 0.001); outcomes still needed for the planned effect; warnings.',
+          inputSchema: object({ name: { type: 'string', description: 'Test name' } }, ['name']),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: (args) => answer(async () => this.abResults.resultsOf(await this.abTests.get(String(args.name ?? '')))),
+      },
+      {
+        group: 'ml',
+        scope: 'admin',
+        definition: {
+          name: 'ml__conclude_ab_test',
+          title: 'Conclude an A/B test',
+          description:
+            "Ends an A/B test. With a winner, the winner's version is promoted to Production through the registry (the version there is archived; both recorded in the model history under this caller). Without one, nothing is promoted. The results at that moment are kept with the conclusion.",
+          inputSchema: object({ name: { type: 'string', description: 'Test name' }, winner: { type: 'string', description: 'Variant name; leave out for no winner' }, reason: { type: 'string', minLength: 1, maxLength: 2000 } }, ['name', 'reason']),
+          annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+        },
+        call: (args, context) =>
+          answer(async () => {
+            const { name, ...rest } = args;
+            const dto = await dtoOf(ConcludeAbTestDto, rest);
+            return abTestView(await this.abTests.conclude(String(name), dto.winner, dto.reason, context.actor));
+          }),
       },
     ];
   }

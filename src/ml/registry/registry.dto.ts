@@ -14,7 +14,7 @@ export const ALIAS = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const ALIAS_RULE = '1-64 letters, digits, "_" or "-", starting with a letter';
 
 /** A version reference: a number, an alias, a stage name or "latest". */
-const VERSION_REF = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const VERSION_REF = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export class CreateModelDto {
   @ApiProperty({ example: 'iris-classifier' })

@@ -3,8 +3,10 @@ import { Command } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/load-config';
+import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { migrate } from '../database/migrate';
+import { startEmbeddedServices } from '../embedded/embedded-services';
 import { ApiKey, SCOPES, Scope } from './api-key.entity';
 import { newApiKey } from './api-keys.service';
 
@@ -22,8 +24,18 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown scope(s) ${unknown.join(', ')}; use ${SCOPES.join(', ')}`);
 
   loadDotenv({ quiet: true });
-  const config = loadConfig();
-  await migrate(config, () => undefined);
+  // DATABASE_URL unset and nothing at DATABASE_PROBE_URL: the embedded server (shared with a running hub, or started for this run)
+  const { config, services } = await startEmbeddedServices(loadConfig(), { kinds: ['postgres'] });
+  try {
+    await migrate(config, () => undefined);
+    await insertKey(config, options);
+  } finally {
+    await services.stopAll(10000);
+  }
+}
+
+async function insertKey(config: AppConfig, options: { name: string; scopes: string; profile?: string }): Promise<void> {
+  const scopes = options.scopes.split(',').map((s) => s.trim());
   const dataSource = await new DataSource({ ...dataSourceOptions(config), entities: [ApiKey], logging: ['error'] }).initialize();
   try {
     const { key, secret } = newApiKey(options.name, scopes as Scope[], options.profile ?? null);

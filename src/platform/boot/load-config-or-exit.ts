@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { ConfigError, loadConfig, logsToTerminal } from '../config/load-config';
 import { preflight } from './preflight';
 import { insecureBindProblem, openHostWarning } from '../auth/bind-policy';
+import { EmbeddedServices, startEmbeddedServices } from '../embedded/embedded-services';
 
 /** Reads .env (without overriding the environment), validates; prints every problem and exits 1 if invalid. */
 export function loadConfigOrExit(): AppConfig {
@@ -24,12 +25,29 @@ export function loadConfigOrExit(): AppConfig {
   }
 }
 
-/** PostgreSQL and Redis must answer before the app is built; otherwise say how to start them and exit 1. */
-export async function preflightOrExit(config: AppConfig): Promise<void> {
+/**
+ * PostgreSQL and Redis must answer before the app is built: with DATABASE_URL / REDIS_URL unset and
+ * nothing at the probe URL, the embedded servers are started (or shared) first. Returns the configuration
+ * with their URLs; on failure says how to fix it, stops what it started and exits 1.
+ */
+export async function preflightOrExit(loaded: AppConfig): Promise<{ config: AppConfig; services: EmbeddedServices }> {
+  let started: { config: AppConfig; services: EmbeddedServices };
   try {
-    await preflight(config);
+    // a person at a terminal sees why the first start pauses; log collectors get the JSON lines later
+    const progress = (line: string) => {
+      if (process.stderr.isTTY) process.stderr.write(`${line}…\n`);
+    };
+    started = await startEmbeddedServices(loaded, { progress });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  try {
+    await preflight(started.config);
+    return started;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    await started.services.stopAll(5000).catch(() => undefined);
     process.exit(1);
   }
 }

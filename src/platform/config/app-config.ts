@@ -18,14 +18,21 @@ export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
   readonly http: { host: string; port: number };
   readonly log: { level: EnvironmentVariables['LOG_LEVEL']; pretty: boolean };
+  /**
+   * `url` is DATABASE_URL, or DATABASE_PROBE_URL while that is unset (`urlSet` false); boot replaces it
+   * with the embedded server's URL when it starts one (withServiceUrls).
+   */
   readonly database: {
     url: string;
+    urlSet: boolean;
     schema: string;
     poolMax: number;
     migrationsRun: boolean;
     createIfMissing: boolean;
   };
-  readonly redis: { url: string; keyPrefix: string };
+  /** `url` is REDIS_URL, or REDIS_PROBE_URL while that is unset (`urlSet` false); like `database`. */
+  readonly redis: { url: string; urlSet: boolean; keyPrefix: string };
+  readonly embedded: { mode: EnvironmentVariables['EMBEDDED_SERVICES']; dataDir: string };
   readonly mongo?: { uri: string };
   readonly qdrant?: { url: string; apiKey?: string };
   readonly s3?: S3Config;
@@ -87,13 +94,15 @@ export class AppConfig {
     this.http = { host: env.HOST, port: env.PORT };
     this.log = { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' || terminal ? 'pretty' : 'json')) === 'pretty' };
     this.database = {
-      url: env.DATABASE_URL,
+      url: env.DATABASE_URL ?? env.DATABASE_PROBE_URL,
+      urlSet: env.DATABASE_URL !== undefined,
       schema: DATABASE_SCHEMA,
       poolMax: env.DATABASE_POOL_MAX,
       migrationsRun: env.DATABASE_MIGRATIONS_RUN,
       createIfMissing: env.DATABASE_CREATE_IF_MISSING,
     };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
+    this.redis = { url: env.REDIS_URL ?? env.REDIS_PROBE_URL, urlSet: env.REDIS_URL !== undefined, keyPrefix: env.REDIS_KEY_PREFIX };
+    this.embedded = { mode: env.EMBEDDED_SERVICES, dataDir: env.EMBEDDED_DATA_DIR };
     if (env.MONGODB_URI) this.mongo = { uri: env.MONGODB_URI };
     if (env.QDRANT_URL) this.qdrant = { url: env.QDRANT_URL, apiKey: env.QDRANT_API_KEY };
     if (env.S3_ENDPOINT && env.S3_ACCESS_KEY && env.S3_SECRET_KEY) {
@@ -162,5 +171,15 @@ export class AppConfig {
     this.modelTools = { enabled: env.MCP_MODEL_TOOLS, aliases: list(env.MCP_MODEL_TOOL_ALIASES) };
     if (env.EMBEDDING_URL) this.embeddings = { url: env.EMBEDDING_URL.replace(/\/+$/, ''), model: env.EMBEDDING_MODEL, apiKey: env.EMBEDDING_API_KEY };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
+  }
+
+  /** The same configuration with the database and/or Redis URL of a server the hub started itself. */
+  withServiceUrls(urls: { database?: string; redis?: string }): AppConfig {
+    const copy = Object.create(AppConfig.prototype) as AppConfig;
+    Object.assign(copy, this, {
+      database: urls.database ? { ...this.database, url: urls.database } : this.database,
+      redis: urls.redis ? { ...this.redis, url: urls.redis } : this.redis,
+    });
+    return copy;
   }
 }

@@ -3,6 +3,8 @@ import 'reflect-metadata';
 export interface EnvVarSpec {
   /** Value used when the variable is unset or empty; undefined means "off when unset". */
   default?: string;
+  /** What an unset variable without a default means, when that is more than "off" (README table). */
+  unset?: string;
   /** What a valid value looks like, shown when the value is rejected. */
   expected: string;
   /** One line for .env.example and the README. */

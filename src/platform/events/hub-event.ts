@@ -25,3 +25,11 @@ export interface PredictionEventData extends Record<string, unknown> {
   /** `ok`, or the error code (VALIDATION_FAILED, MODEL_NOT_FOUND, ADAPTER_UNAVAILABLE ...). */
   outcome: string;
 }
+
+/** Payloads of typed events, by type: a publisher names the payload as `bus.publish<HubEventMap['ml.abtest.created']>(...)`. */
+export type HubEventMap = {
+  'ml.prediction': PredictionEventData;
+  'ml.abtest.created': { test: string; model: string; variants: { name: string; version: number; weight: number }[]; metric: { kind: string; name: string }; actor: string };
+  'ml.abtest.stopped': { test: string; model: string; actor: string };
+  'ml.abtest.concluded': { test: string; model: string; winner: string | null; version: number | null; promoted: boolean; actor: string };
+};

@@ -77,6 +77,33 @@ const BY_ROUTE: Array<{ prefix: string; methods?: string[]; examples: Partial<Re
   },
   { prefix: '/api/ml/experiments', examples: { 404: notFound('EXPERIMENT_NOT_FOUND', 'experiment', 'iris-baseline'), 409: conflict('EXPERIMENT_EXISTS', 'An experiment named "iris-baseline" already exists', { name: 'iris-baseline' }) } },
   { prefix: '/api/ml/runs', examples: { 404: notFound('RUN_NOT_FOUND', 'run', UUID), 409: conflict('PARAM_ALREADY_SET', 'Params are write-once; already set: seed=42', { params: { seed: '42' } }) } },
+  ...(['assignments', 'predict'] as const).map((route) => ({
+    prefix: `/api/ml/ab-tests/{name}/${route}`,
+    examples: {
+      404: notFound('AB_TEST_NOT_FOUND', 'A/B test', 'iris-rf-vs-knn'),
+      409: conflict('AB_TEST_STOPPED', 'A/B test "iris-rf-vs-knn" is stopped: it assigns no new units, and unit "user-48213" was never assigned; predict with POST /api/ml/models/iris-classifier/predict', { name: 'iris-rf-vs-knn', unitId: 'user-48213' }),
+    },
+  })),
+  {
+    prefix: '/api/ml/ab-tests/{name}/outcomes',
+    examples: {
+      404: notFound('AB_TEST_NOT_FOUND', 'A/B test', 'iris-rf-vs-knn'),
+      409: conflict('UNIT_NOT_ASSIGNED', 'Unit "user-48213" has no variant in A/B test "iris-rf-vs-knn": an outcome counts only for a unit served through the test (POST /api/ml/ab-tests/iris-rf-vs-knn/predict or /assignments first)', { name: 'iris-rf-vs-knn', unitId: 'user-48213' }),
+    },
+  },
+  ...(['stop', 'conclude'] as const).map((route) => ({
+    prefix: `/api/ml/ab-tests/{name}/${route}`,
+    examples: {
+      404: notFound('AB_TEST_NOT_FOUND', 'A/B test', 'iris-rf-vs-knn'),
+      409: conflict('AB_TEST_CONCLUDED', 'A/B test "iris-rf-vs-knn" is concluded (winner: treatment, version 4 of "iris-classifier"); predict with POST /api/ml/models/iris-classifier/predict', { name: 'iris-rf-vs-knn', winner: 'treatment' }),
+    },
+  })),
+  {
+    prefix: '/api/ml/ab-tests',
+    methods: ['post'],
+    examples: { 404: notFound('MODEL_NOT_FOUND', 'model', 'iris-classifier'), 409: conflict('AB_TEST_EXISTS', 'An A/B test named "iris-rf-vs-knn" already exists; choose another name', { name: 'iris-rf-vs-knn' }) },
+  },
+  { prefix: '/api/ml/ab-tests', examples: { 404: notFound('AB_TEST_NOT_FOUND', 'A/B test', 'iris-rf-vs-knn') } },
   { prefix: '/api/ml/models/{name}/versions/{version}/stage', examples: { 409: conflict('INVALID_STAGE_TRANSITION', 'Version 3 of "iris-classifier" cannot move to None: Production → None is not a valid transition; from Production a version can go to Staging, Archived', { from: 'Production', to: 'None' }) } },
   { prefix: '/api/ml/models/{name}/aliases', examples: { 409: conflict('ALIAS_CLASH', 'Version 2 of "iris-classifier" is Archived; an alias must point at a live version (promote it again first)', { alias: 'champion', version: 2 }) } },
   { prefix: '/api/ml/models/{name}/versions', methods: ['post'], examples: { 409: conflict('JOB_ALREADY_REGISTERED', `Training job ${UUID} is already version 3 of "iris-classifier"`, { version: 3 }) } },

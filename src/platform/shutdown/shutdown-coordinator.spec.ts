@@ -54,6 +54,21 @@ describe('ShutdownCoordinator', () => {
     );
   });
 
+  it('closes a participant marked last only after the others of its phase, even when one of them overran', async () => {
+    const coordinator = new ShutdownCoordinator({ defaultMs: 1000, perPhaseMs: { connections: 30 } }, new RecordingLogger());
+    const closed: string[] = [];
+    coordinator.register({ phase: 'database', name: 'embedded-server', last: true, close: () => { closed.push('embedded-server'); } });
+    coordinator.register({ phase: 'database', name: 'pool', close: async () => { await wait(20); closed.push('pool'); } });
+    coordinator.register({ phase: 'connections', name: 'redis-server', last: true, close: () => { closed.push('redis-server'); } });
+    coordinator.register({ phase: 'connections', name: 'stuck-client', close: () => new Promise(() => undefined) });
+
+    const report = await coordinator.shutdown('test');
+
+    expect(closed).toEqual(['redis-server', 'pool', 'embedded-server']);
+    expect(report.phases.find((p) => p.phase === 'connections')).toMatchObject({ outcome: 'timeout', failures: [{ name: 'stuck-client' }] });
+    expect(report.phases.find((p) => p.phase === 'database')).toMatchObject({ outcome: 'ok', participants: ['embedded-server', 'pool'] });
+  });
+
   it('records a participant that throws and carries on', async () => {
     const coordinator = new ShutdownCoordinator({ defaultMs: 1000 }, new RecordingLogger());
     coordinator.register({ phase: 'connections', name: 'redis', close: () => { throw new Error('boom'); } });

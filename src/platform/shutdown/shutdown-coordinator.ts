@@ -64,10 +64,28 @@ export class ShutdownCoordinator {
     const started = Date.now();
     this.logger.log(`Shutdown phase ${phase} started: ${names.length ? names.join(', ') : 'nothing to close'}`, 'Shutdown');
 
-    const pending = new Set(names);
     const failures: PhaseReport['failures'] = [];
+    const stillRunning: string[] = [];
+    for (const group of [members.filter((m) => !m.last), members.filter((m) => m.last)]) {
+      if (group.length > 0) stillRunning.push(...(await this.closeGroup(phase, group, timeoutMs, failures)));
+    }
+    const durationMs = Date.now() - started;
+
+    if (stillRunning.length > 0) {
+      for (const name of stillRunning) failures.push({ name, error: `still running after ${timeoutMs} ms` });
+      this.logger.error(`Shutdown phase ${phase} timed out after ${timeoutMs} ms; still running: ${stillRunning.join(', ')}`, undefined, 'Shutdown');
+      return { phase, outcome: 'timeout', durationMs, participants: names, failures };
+    }
+    const outcome = failures.length > 0 ? 'failed' : 'ok';
+    this.logger.log(`Shutdown phase ${phase} finished in ${durationMs} ms (${outcome})`, 'Shutdown');
+    return { phase, outcome, durationMs, participants: names, failures };
+  }
+
+  /** Closes `group` together under one timeout; records failures; returns the names still running when it expired. */
+  private async closeGroup(phase: ShutdownPhase, group: ShutdownParticipant[], timeoutMs: number, failures: PhaseReport['failures']): Promise<string[]> {
+    const pending = new Set(group.map((m) => m.name));
     const work = Promise.all(
-      members.map(async (member) => {
+      group.map(async (member) => {
         try {
           await member.close();
         } catch (error) {
@@ -84,16 +102,6 @@ export class ShutdownCoordinator {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
     ]);
     clearTimeout(timer);
-    const durationMs = Date.now() - started;
-
-    if (timedOut) {
-      const stillRunning = [...pending];
-      for (const name of stillRunning) failures.push({ name, error: `still running after ${timeoutMs} ms` });
-      this.logger.error(`Shutdown phase ${phase} timed out after ${timeoutMs} ms; still running: ${stillRunning.join(', ')}`, undefined, 'Shutdown');
-      return { phase, outcome: 'timeout', durationMs, participants: names, failures };
-    }
-    const outcome = failures.length > 0 ? 'failed' : 'ok';
-    this.logger.log(`Shutdown phase ${phase} finished in ${durationMs} ms (${outcome})`, 'Shutdown');
-    return { phase, outcome, durationMs, participants: names, failures };
+    return timedOut ? [...pending] : [];
   }
 }

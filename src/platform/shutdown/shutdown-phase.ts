@@ -7,6 +7,11 @@ export interface ShutdownParticipant {
   /** Shown in the log, e.g. "http-server" or "postgres-pool". */
   name: string;
   close(): Promise<void> | void;
+  /**
+   * Closes after the phase's other participants have finished (or the phase timed out), with a timeout
+   * of its own: a server process the hub started stops only once the clients of it are closed.
+   */
+  last?: boolean;
 }
 
 export type PhaseOutcome = 'ok' | 'failed' | 'timeout';

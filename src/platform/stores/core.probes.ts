@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RedisConnections } from '../redis/redis-connections';
 import { DependencyProbe, ProbeResult } from './dependency-probe';
+import { EmbeddedServices } from '../embedded/embedded-services';
 
 @Injectable()
 export class PostgresProbe implements DependencyProbe {
@@ -9,11 +10,14 @@ export class PostgresProbe implements DependencyProbe {
   readonly required = true;
   readonly enabled = true;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly embedded: EmbeddedServices,
+  ) {}
 
   async check(): Promise<ProbeResult> {
     const rows: { server_version: string }[] = await this.dataSource.query('SHOW server_version');
-    return { version: rows[0].server_version };
+    return { version: rows[0].server_version, detail: { mode: this.embedded.mode('postgres') } };
   }
 }
 
@@ -28,9 +32,12 @@ export class RedisProbe implements DependencyProbe {
   readonly required = true;
   readonly enabled = true;
 
-  constructor(private readonly redis: RedisConnections) {}
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly embedded: EmbeddedServices,
+  ) {}
 
   async check(): Promise<ProbeResult> {
-    return { version: redisVersionOf(await this.redis.commands.info('server')) };
+    return { version: redisVersionOf(await this.redis.commands.info('server')), detail: { mode: this.embedded.mode('redis') } };
   }
 }

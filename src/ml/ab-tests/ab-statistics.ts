@@ -1,0 +1,163 @@
+import gammainc from '@stdlib/math-base-special-gammainc';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+/**
+ * The statistics of an A/B test, as pure functions of counts and moments. Every test is two-sided and
+ * compares a treatment with the control: differences are treatment − control.
+ */
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export interface ProportionSample {
+  successes: number;
+  n: number;
+}
+
+export interface MeanSample {
+  mean: number;
+  /** Sample variance (denominator n − 1). */
+  variance: number;
+  n: number;
+}
+
+export interface ComparisonResult {
+  statistic: number;
+  pValue: number;
+  difference: number;
+  interval: Interval;
+  /** Degrees of freedom of Welch's t-test (Welch–Satterthwaite); absent for the z-test. */
+  df?: number;
+}
+
+export interface SampleRatioCheck {
+  chiSquare: number;
+  df: number;
+  pValue: number;
+  expected: number[];
+  mismatch: boolean;
+}
+
+/** The p-value below which assignment counts are flagged as a sample-ratio mismatch. */
+export const SRM_THRESHOLD = 0.001;
+
+export const zQuantile = (p: number): number => normalQuantile(p, 0, 1);
+
+/** Two-sided p-value of a standard normal statistic, from the lower tail so small values keep their precision. */
+export const normalTwoSidedP = (z: number): number => 2 * normalCdf(-Math.abs(z), 0, 1);
+
+/** Two-sided p-value of a Student t statistic with df degrees of freedom. */
+export const tTwoSidedP = (t: number, df: number): number => 2 * tCdf(-Math.abs(t), df);
+
+/** Upper tail of the chi-square distribution: the regularized upper incomplete gamma Q(k/2, x/2). */
+export const chiSquareSurvival = (x: number, df: number): number => gammainc(x / 2, df / 2, true, true);
+
+/**
+ * Wilson score interval of a proportion: unlike the normal (Wald) interval it stays inside [0, 1]
+ * and keeps its coverage near 0 and 1 and with few observations.
+ */
+export function wilsonInterval({ successes, n }: ProportionSample, alpha: number): Interval | null {
+  if (n <= 0) return null;
+  const z = zQuantile(1 - alpha / 2);
+  const p = successes / n;
+  const z2 = z * z;
+  const denominator = 1 + z2 / n;
+  const center = (p + z2 / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
+  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
+}
+
+/** t-based interval of a mean: mean ± t(1 − α/2, n − 1) · s/√n. Needs two observations. */
+export function meanInterval({ mean, variance, n }: MeanSample, alpha: number): Interval | null {
+  if (n < 2) return null;
+  const half = tQuantile(1 - alpha / 2, n - 1) * Math.sqrt(variance / n);
+  return { low: mean - half, high: mean + half };
+}
+
+/**
+ * Two-proportion z-test with the pooled proportion under H0 (p_t = p_c):
+ * z = (p_t − p_c) / √(p̂(1 − p̂)(1/n_c + 1/n_t)). The interval of the difference is the unpooled
+ * (Wald) one, p_t − p_c ± z(1 − α/2) · √(p_c(1 − p_c)/n_c + p_t(1 − p_t)/n_t).
+ * Null when a group is empty or every observation is the same (0 or 1 everywhere): no variance, no test.
+ */
+export function twoProportionZTest(control: ProportionSample, treatment: ProportionSample, alpha: number): ComparisonResult | null {
+  if (control.n <= 0 || treatment.n <= 0) return null;
+  const pc = control.successes / control.n;
+  const pt = treatment.successes / treatment.n;
+  const pooled = (control.successes + treatment.successes) / (control.n + treatment.n);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / control.n + 1 / treatment.n));
+  if (!(se > 0)) return null;
+  const statistic = (pt - pc) / se;
+  const half = zQuantile(1 - alpha / 2) * Math.sqrt((pc * (1 - pc)) / control.n + (pt * (1 - pt)) / treatment.n);
+  const difference = pt - pc;
+  return { statistic, pValue: normalTwoSidedP(statistic), difference, interval: { low: difference - half, high: difference + half } };
+}
+
+/**
+ * Welch's t-test (unequal variances): t = (m_t − m_c) / √(s_c²/n_c + s_t²/n_t) with the
+ * Welch–Satterthwaite degrees of freedom; the interval of the difference uses the same t and df.
+ * Null with fewer than two observations in a group or no variance at all.
+ */
+export function welchTTest(control: MeanSample, treatment: MeanSample, alpha: number): ComparisonResult | null {
+  if (control.n < 2 || treatment.n < 2) return null;
+  const vc = control.variance / control.n;
+  const vt = treatment.variance / treatment.n;
+  const se = Math.sqrt(vc + vt);
+  if (!(se > 0)) return null;
+  const df = (vc + vt) ** 2 / (vc ** 2 / (control.n - 1) + vt ** 2 / (treatment.n - 1));
+  const difference = treatment.mean - control.mean;
+  const statistic = difference / se;
+  const half = tQuantile(1 - alpha / 2, df) * se;
+  return { statistic, pValue: tTwoSidedP(statistic, df), difference, df, interval: { low: difference - half, high: difference + half } };
+}
+
+/**
+ * Sample-ratio mismatch: chi-square goodness of fit of the assignment counts against the shares the
+ * weights promise, df = variants − 1. A small p-value means assignment or logging is broken (a
+ * variant that fails or is dropped more often), so the comparison cannot be trusted.
+ */
+export function sampleRatioMismatch(counts: number[], weights: number[], threshold = SRM_THRESHOLD): SampleRatioCheck | null {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+  if (counts.length < 2 || counts.length !== weights.length || total === 0 || !(weightSum > 0)) return null;
+  const expected = weights.map((w) => (total * w) / weightSum);
+  const chiSquare = counts.reduce((sum, observed, i) => sum + (observed - expected[i]) ** 2 / expected[i], 0);
+  const df = counts.length - 1;
+  const pValue = chiSquareSurvival(chiSquare, df);
+  return { chiSquare, df, pValue, expected, mismatch: pValue < threshold };
+}
+
+/**
+ * Control units needed to detect an absolute difference `mde` between two proportions with a two-sided
+ * test at `alpha` and the given power, when the treatment gets `ratio` units per control unit
+ * (normal approximation, no continuity correction):
+ *   n_c = [z(1−α/2)·√(p̄q̄(1 + 1/κ)) + z(power)·√(p_c q_c + p_t q_t/κ)]² / δ²,  p̄ = (p_c + κ p_t)/(1 + κ).
+ * The treatment rate is baseline + mde, or baseline − mde when that would pass 1.
+ */
+export function proportionSampleSize(baseline: number, mde: number, alpha: number, power: number, ratio = 1): number | null {
+  if (!(mde > 0) || !(ratio > 0) || baseline < 0 || baseline > 1) return null;
+  const pc = baseline;
+  const pt = pc + mde <= 1 ? pc + mde : pc - mde;
+  if (pt < 0) return null;
+  const pbar = (pc + ratio * pt) / (1 + ratio);
+  const za = zQuantile(1 - alpha / 2);
+  const zb = zQuantile(power);
+  const root = za * Math.sqrt(pbar * (1 - pbar) * (1 + 1 / ratio)) + zb * Math.sqrt(pc * (1 - pc) + (pt * (1 - pt)) / ratio);
+  return Math.ceil((root * root) / (mde * mde));
+}
+
+/**
+ * Control units needed to detect an absolute difference `mde` between two means with a two-sided test
+ * at `alpha` and the given power: n_c = (z(1−α/2) + z(power))² · (σ_c² + σ_t²/κ) / δ².
+ */
+export function meanSampleSize(controlVariance: number, treatmentVariance: number, mde: number, alpha: number, power: number, ratio = 1): number | null {
+  if (!(mde > 0) || !(ratio > 0) || !(controlVariance >= 0) || !(treatmentVariance >= 0)) return null;
+  const z = zQuantile(1 - alpha / 2) + zQuantile(power);
+  const n = Math.ceil((z * z * (controlVariance + treatmentVariance / ratio)) / (mde * mde));
+  return n > 0 ? n : null;
+}

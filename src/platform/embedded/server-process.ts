@@ -1,0 +1,59 @@
+import { ChildProcess } from 'node:child_process';
+import { isProcessAlive, waitForProcessExit } from './process-alive';
+
+/**
+ * A server process the hub stops: one it spawned (`child`), or one a hub process that died left
+ * running and this one took over (known by pid only).
+ */
+export class ServerProcess {
+  private exitedChild = false;
+
+  constructor(
+    readonly pid: number,
+    /** SIGINT for PostgreSQL (fast shutdown), SIGTERM for Redis (saves, then exits). */
+    private readonly stopSignal: NodeJS.Signals,
+    private readonly child?: ChildProcess,
+  ) {
+    child?.once('exit', () => (this.exitedChild = true));
+  }
+
+  get running(): boolean {
+    return this.child ? !this.exitedChild && this.child.exitCode === null && this.child.signalCode === null : isProcessAlive(this.pid);
+  }
+
+  /** Asks the server to stop; after timeoutMs kills it. Rejects when even that did not end it. */
+  async stop(timeoutMs: number): Promise<'stopped' | 'killed'> {
+    if (!this.running) return 'stopped';
+    this.signal(this.stopSignal);
+    if (await this.waitForExit(timeoutMs)) return 'stopped';
+    this.signal('SIGKILL');
+    if (await this.waitForExit(5000)) return 'killed';
+    throw new Error(`process ${this.pid} is still running after SIGKILL`);
+  }
+
+  /** Synchronous stop request, for process exit paths that cannot wait. */
+  signalStop(): void {
+    if (this.running) this.signal(this.stopSignal);
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+
+  private waitForExit(timeoutMs: number): Promise<boolean> {
+    const child = this.child;
+    if (!child) return waitForProcessExit(this.pid, timeoutMs);
+    if (!this.running) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
