@@ -42,6 +42,7 @@ export class EnvironmentVariables {
   @EnvVar({
     expected: 'a postgres:// or postgresql:// URL',
     unset: 'DATABASE_PROBE_URL, else embedded',
+    emptyRefused: true,
     description: 'PostgreSQL connection; the database is created when missing. Set: used as is (boot fails when it does not answer). Unset: the server at DATABASE_PROBE_URL when one answers there, otherwise an embedded PostgreSQL (EMBEDDED_SERVICES)',
   })
   @IsOptional()
@@ -72,6 +73,7 @@ export class EnvironmentVariables {
   @EnvVar({
     expected: 'a redis:// or rediss:// URL',
     unset: 'REDIS_PROBE_URL, else embedded',
+    emptyRefused: true,
     description: 'Redis connection: cache, BullMQ queues, telemetry streams. Set: used as is (boot fails when it does not answer). Unset: the server at REDIS_PROBE_URL when one answers there, otherwise the machine\'s redis-server started by the hub (EMBEDDED_SERVICES)',
   })
   @IsOptional()
