@@ -16,6 +16,9 @@ interface Outcome {
 }
 
 describe('serving under failure: a killed worker, a promotion under traffic, no Python stack', () => {
+  // restarts and replica boots take seconds, tens of them on a busy machine
+  jest.setTimeout(180_000);
+
   let fixture: HubFixture;
   let artifactsDir: string;
   let rows: Record<string, unknown>[];
@@ -111,6 +114,45 @@ describe('serving under failure: a killed worker, a promotion under traffic, no 
     expect(later.filter((o) => o.version !== 2)).toEqual([]);
     const sha = (await fixture.api.get('/api/ml/models/iris-sk/versions/2')).body.artifactSha256;
     expect((await servingWorkers()).every((w) => (w.loaded as string[]).includes(sha))).toBe(true);
+  });
+
+  it('a replica loads the Production versions at boot; past SERVING_QUEUE_MAX waiting requests it answers 503 with Retry-After', async () => {
+    const replica = await HubProcess.start({
+      DATABASE_URL: fixture.databaseUrl,
+      MCP_SERVERS_CONFIG: fixture.serversFile,
+      REDIS_KEY_PREFIX: `test-serving-queue-${process.pid}:`,
+      ARTIFACTS_DIR: artifactsDir,
+      SERVING_CACHE_DIR: join(artifactsDir, 'cache-queue'),
+      PYTHON_BIN,
+      TRAINING_WORKER_ENABLED: 'false',
+      SERVING_PYTHON_WORKERS: '1',
+      SERVING_QUEUE_MAX: '1',
+      SERVING_BATCH_WAIT_MS: '50',
+    });
+    try {
+      const api = new HubApi(replica);
+      const deadline = Date.now() + 60_000;
+      let serving: Json;
+      do {
+        await sleep(200);
+        serving = (await api.get('/api/ml/health')).body.serving;
+      } while (serving.routes.length < 2 && Date.now() < deadline);
+      expect(serving.routes).toEqual(expect.arrayContaining([{ model: 'iris-sk', ref: 'Production', version: 2, runtime: 'sklearn' }, { model: 'iris-node', ref: 'Production', version: 1, runtime: 'node' }]));
+      expect(serving.python.workers).toEqual([expect.objectContaining({ state: 'ready', loaded: [(await fixture.api.get('/api/ml/models/iris-sk/versions/2')).body.artifactSha256] })]);
+
+      const answers = await Promise.all(
+        rows.slice(0, 12).map(async (row) => {
+          const response = await fetch(replica.url('/api/ml/models/iris-sk/predict'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [row] }) });
+          return { status: response.status, retryAfter: response.headers.get('retry-after'), code: ((await response.json()) as Json).code };
+        }),
+      );
+      const busy = answers.filter((a) => a.status === 503);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(busy.every((a) => a.code === 'SERVING_BUSY' && a.retryAfter === '1')).toBe(true);
+      expect(answers.filter((a) => a.status !== 503).every((a) => a.status === 200)).toBe(true);
+    } finally {
+      await replica.stop();
+    }
   });
 
   it('without the Python stack, Python models answer 503 naming what to install while node models keep serving', async () => {
