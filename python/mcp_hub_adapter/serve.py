@@ -168,6 +168,10 @@ def serve(cache_size):
     cache = ModelCache(cache_size)
     import importlib.util
 
+    # imported now, so a worker is ready to predict when it says so rather than on its first request
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+
     modules = {name: importlib.util.find_spec(name) is not None for name in ("numpy", "pandas", "sklearn", "torch")}
     write({"type": "ready", "protocol": PROTOCOL_VERSION, "python": platform.python_version(), "pid": os.getpid(), "modules": modules})
     for line in sys.stdin:
