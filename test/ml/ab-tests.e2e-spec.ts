@@ -65,6 +65,7 @@ describe('A/B tests of model versions', () => {
   let artifactsDir: string;
   let admin: string;
   let reader: string;
+  let env: Record<string, string>;
   const clients: Client[] = [];
 
   const call = async (method: string, path: string, body?: unknown, key = admin, on: HubProcess = hub): Promise<Response> => {
@@ -101,7 +102,7 @@ describe('A/B tests of model versions', () => {
   beforeAll(async () => {
     artifactsDir = await mkdtemp(join(tmpdir(), 'ab-artifacts-'));
     admin = (await run(process.execPath, [join(ROOT, 'dist/src/platform/auth/create-key.js'), '--name', 'release-bot', '--scopes', 'admin'], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl } })).stdout.trim();
-    const env = {
+    env = {
       DATABASE_URL: databaseUrl,
       MCP_SERVERS_CONFIG: join(ROOT, 'test/support/no-such-servers.json'),
       REDIS_KEY_PREFIX: prefix,
@@ -405,4 +406,34 @@ describe('A/B tests of model versions', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('409 AB_TEST_CONCLUDED');
   });
+
+  it('concurrent conclusions on a hub with a pool of 3 connections: one promotes, the others are refused, one transition in the history', async () => {
+    const small = await HubProcess.start({ ...env, DATABASE_POOL_MAX: '3', TRAINING_WORKER_ENABLED: 'false', TELEMETRY_CONSUMER_ENABLED: 'false' });
+    type Entry = { version: number; action: string; fromValue: string; toValue: string; reason: string };
+    try {
+      const versions = (await call('GET', '/api/ml/models/iris-ab')).body.versions as { version: number; stage: string }[];
+      const production = versions.find((v) => v.stage === 'Production')!.version;
+      const challenger = versions.find((v) => v.stage !== 'Production')!.version;
+      await create({ ...twoVariants('contested'), variants: [{ name: 'control', ref: String(production), weight: 1 }, { name: 'challenger', ref: String(challenger), weight: 1 }] });
+      for (let i = 0; i < 20; i++) {
+        await assign('contested', `contested-${i}`);
+        await outcome('contested', `contested-${i}`, i % 2 === 0);
+      }
+      const before = ((await call('GET', '/api/ml/models/iris-ab/history')).body as Entry[]).length;
+
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', '/api/ml/ab-tests/contested/conclude', { winner: 'challenger', reason: `attempt ${i}` }, admin, small)));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array<number>(11).fill(409)]);
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(Array<string>(11).fill('AB_TEST_CONCLUDED'));
+      const won = answers.find((a) => a.status === 200)!.body;
+      expect(won.conclusion).toMatchObject({ winner: 'challenger', version: challenger, promoted: true });
+      expect((won.conclusion.results.variants as { outcomes: number }[]).reduce((total, v) => total + v.outcomes, 0)).toBe(20);
+
+      const history = (await call('GET', '/api/ml/models/iris-ab/history')).body as Entry[];
+      expect(history.slice(before).map((h) => `${h.version}: ${h.fromValue} → ${h.toValue}`)).toEqual([`${production}: Production → Archived`, `${challenger}: ${versions.find((v) => v.version === challenger)!.stage} → Production`]);
+      expect(history.at(-1)!.reason).toBe(`A/B test "contested": challenger won. ${won.conclusion.reason}`);
+      expect((await call('GET', '/api/ml/ab-tests/contested', undefined, reader)).body).toMatchObject({ status: 'concluded', conclusion: { promoted: true, reason: won.conclusion.reason } });
+    } finally {
+      await small.stop();
+    }
+  }, 120_000);
 });
