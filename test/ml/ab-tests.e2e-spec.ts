@@ -407,6 +407,42 @@ describe('A/B tests of model versions', () => {
     expect(refused.stderr).toContain('409 AB_TEST_CONCLUDED');
   });
 
+  it('outcomes and new units racing a conclusion: everything accepted is in the stored results, nothing lands after them', async () => {
+    await create(twoVariants('photo-finish'));
+    const units = Array.from({ length: 400 }, (_, i) => `finish-${i}`);
+    await inParallel(units, 16, (unitId) => assign('photo-finish', unitId));
+    // outcomes of units in the test, interleaved with units seen for the first time, on both hubs
+    const work = units.flatMap((unitId, i) => [
+      { kind: 'outcome' as const, unitId, value: i % 3 === 0, on: i % 2 ? replica : hub },
+      ...(i % 2 ? [{ kind: 'assign' as const, unitId: `late-${i}`, on: i % 4 === 1 ? hub : replica }] : []),
+    ]);
+    let answered = 0;
+    let concluding: Promise<Response> | undefined;
+    const answers = await inParallel(work, 24, async (item) => {
+      const response =
+        item.kind === 'outcome'
+          ? await call('POST', '/api/ml/ab-tests/photo-finish/outcomes', { unitId: item.unitId, value: item.value }, reader, item.on)
+          : await assign('photo-finish', item.unitId, item.on);
+      if (++answered === 150) concluding = call('POST', '/api/ml/ab-tests/photo-finish/conclude', { reason: 'photo finish' });
+      return { ...item, response };
+    });
+    const concluded = await concluding!;
+    expect(concluded.status).toBe(200);
+    expect(new Set(answers.map((a) => a.response.status))).toEqual(new Set([200, 409]));
+    expect(answers.filter((a) => a.response.status === 409).every((a) => a.response.body.code === 'AB_TEST_CONCLUDED')).toBe(true);
+
+    type Row = { name: string; n: number; outcomes: number; successes: number };
+    const counts = (variants: Row[]) => variants.map(({ name, n, outcomes, successes }) => ({ name, n, outcomes, successes }));
+    const sum = (variants: Row[], key: 'n' | 'outcomes') => variants.reduce((total, v) => total + v[key], 0);
+    const stored = concluded.body.conclusion.results as { variants: Row[]; sampleRatioMismatch: Json };
+    const accepted = answers.filter((a) => a.response.status === 200);
+    expect(sum(stored.variants, 'outcomes')).toBe(accepted.filter((a) => a.kind === 'outcome').length);
+    expect(sum(stored.variants, 'n')).toBe(units.length + accepted.filter((a) => a.kind === 'assign').length);
+    const live = await results('photo-finish');
+    expect(counts(live.variants)).toEqual(counts(stored.variants));
+    expect(live.sampleRatioMismatch).toEqual(stored.sampleRatioMismatch);
+  }, 120_000);
+
   it('concurrent conclusions on a hub with a pool of 3 connections: one promotes, the others are refused, one transition in the history', async () => {
     const small = await HubProcess.start({ ...env, DATABASE_POOL_MAX: '3', TRAINING_WORKER_ENABLED: 'false', TELEMETRY_CONSUMER_ENABLED: 'false' });
     type Entry = { version: number; action: string; fromValue: string; toValue: string; reason: string };
