@@ -255,6 +255,24 @@ describe('A/B tests of model versions', () => {
     expect((await outcome('outcomes-mean', 'u1', 42.5)).body).toMatchObject({ value: 42.5, reports: 1 });
   });
 
+  it('a unit id with a NUL or another control character is a 400 naming unitId, on every route that takes one', async () => {
+    await create(twoVariants('unit-ids'));
+    const routes = [
+      (unitId: string) => assign('unit-ids', unitId),
+      (unitId: string) => outcome('unit-ids', unitId, 1),
+      (unitId: string) => call('POST', '/api/ml/ab-tests/unit-ids/predict', { unitId, instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] }, reader),
+    ];
+    for (const route of routes) {
+      // NUL is refused on every route (PostgreSQL cannot store it), the others by the unit id's own rule
+      expect(await route('user\u0000-1')).toMatchObject({ status: 400, body: { details: [{ field: 'unitId', reason: expect.stringContaining('NUL') }] } });
+      for (const unitId of ['user\u0001-1', 'user\n1', 'user\u009b1']) {
+        expect(await route(unitId)).toMatchObject({ status: 400, body: { details: [{ field: 'unitId', reason: expect.stringContaining('control character') }] } });
+      }
+    }
+    expect((await results('unit-ids')).variants.map((v: { n: number }) => v.n)).toEqual([0, 0]);
+    expect((await assign('unit-ids', 'user ü-1 ✓')).status).toBe(200);
+  });
+
   it("results of a mean metric equal scipy: Welch's t-test, t intervals, the sample-ratio chi-square", async () => {
     await create(twoVariants('basket', { metric: { kind: 'mean', name: 'basket_eur' }, minimumDetectableEffect: 2 }));
     const units = Array.from({ length: 300 }, (_, i) => `shopper-${i}`);
