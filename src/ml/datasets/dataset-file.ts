@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { FileHandle, open, readlink, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -44,4 +45,11 @@ async function openedPath(handle: FileHandle, path: string, info: Stats): Promis
   const real = await realpath(path).catch(() => null);
   const now = real ? await stat(real).catch(() => null) : null;
   return now && now.dev === info.dev && now.ino === info.ino ? real : null;
+}
+
+/** SHA-256 of an open file, read from its start. */
+export async function sha256Of(handle: FileHandle): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

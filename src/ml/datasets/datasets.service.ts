@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Client as MinioClient } from 'minio';
 import { createHash, randomUUID } from 'node:crypto';
-import { FileHandle, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,7 +11,7 @@ import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationFai
 import { S3_CLIENT } from '../../platform/stores/store-tokens';
 import { Dataset } from './dataset.entity';
 import { DatasetLocation, parseDatasetUri } from './dataset-location';
-import { DatasetFileError, openInsideDataDir } from './dataset-file';
+import { DatasetFileError, openInsideDataDir, sha256Of } from './dataset-file';
 import { DatasetProfiler } from './dataset-profile';
 import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
 import { byIdOrName, isResourceName, resourceNameFrom } from '../resource-name';
@@ -154,9 +154,3 @@ export class DatasetChangedError extends ConflictError {
 const nameTaken = (name: string) => new ConflictError('DATASET_NAME_TAKEN', `A dataset named "${name}" already exists; choose another name`, { name });
 
 const stem = (path: string) => resourceNameFrom(basename(path).replace(/\.[^.]*$/, '')) ?? 'dataset';
-
-async function sha256Of(handle: FileHandle): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

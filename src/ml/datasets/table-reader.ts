@@ -2,7 +2,7 @@ import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 
 export type DatasetFormat = 'csv' | 'jsonl';
 export type RawValue = string | number | boolean | null;
@@ -11,13 +11,13 @@ export type RawRow = Record<string, RawValue>;
 export class TableFormatError extends Error {}
 
 /**
- * Rows of a CSV (header line first) or JSON Lines file, streamed from a path or from an open handle
- * (read from its start; the caller closes it). CSV values stay strings. `onBytes` sees every chunk
- * read, so a caller can hash the file in the same pass.
+ * Rows of a CSV (header line first) or JSON Lines file, streamed from a path, from an open handle
+ * (read from its start; the caller closes it) or from a byte stream. CSV values stay strings.
+ * `onBytes` sees every chunk read, so a caller can hash the file in the same pass.
  */
-export async function* readRows(file: string | FileHandle, format: DatasetFormat, onBytes?: (chunk: Buffer) => void): AsyncGenerator<RawRow> {
-  const source = typeof file === 'string' ? createReadStream(file) : file.createReadStream({ start: 0, autoClose: false });
-  if (onBytes) source.on('data', (chunk) => onBytes(chunk as Buffer));
+export async function* readRows(file: string | FileHandle | Readable, format: DatasetFormat, onBytes?: (chunk: Buffer) => void): AsyncGenerator<RawRow> {
+  const source: Readable = typeof file === 'string' ? createReadStream(file) : file instanceof Readable ? file : file.createReadStream({ start: 0, autoClose: false });
+  if (onBytes) source.on('data', (chunk: Buffer) => onBytes(chunk));
   try {
     yield* format === 'csv' ? csvRows(source) : jsonLines(source);
   } finally {
@@ -26,10 +26,20 @@ export async function* readRows(file: string | FileHandle, format: DatasetFormat
 }
 
 async function* csvRows(source: NodeJS.ReadableStream): AsyncGenerator<RawRow> {
-  // pipeline, not pipe: a read error reaches the parser (and so the caller) instead of leaving it waiting
-  const parser = pipeline(source, parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }), () => undefined);
+  // pipeline, not pipe: a read error reaches the parser (and so the caller) instead of leaving it waiting.
+  // Records come as arrays and are named here: csv-parse's own `columns` mode takes twice as long.
+  const parser = pipeline(source, parse({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }), () => undefined);
+  let header: string[] | undefined;
   try {
-    for await (const row of parser) yield row as RawRow;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record;
+        continue;
+      }
+      const row: RawRow = {};
+      for (let i = 0; i < header.length; i++) row[header[i]] = record[i];
+      yield row;
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).syscall) throw error; // the file could not be read: not a format problem
     throw new TableFormatError(`CSV: ${(error as Error).message}`);

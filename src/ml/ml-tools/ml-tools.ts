@@ -1,10 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { HubTool, HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { ValidationFailedError } from '../../platform/errors/app-error';
-import { toFieldProblems } from '../../platform/errors/validation';
+import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
 import { DatasetsService } from '../datasets/datasets.service';
 import { SubmitTrainingJobDto } from '../training/training-job.dto';
@@ -13,27 +10,17 @@ import { TrainingJobsService, TrainingJobView } from '../training/training-jobs.
 import { ExperimentsService } from '../experiments/experiments.service';
 import { SearchRunsAcrossQueryDto } from '../experiments/experiment.dto';
 import { LIFECYCLES } from '../lifecycle';
-import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { STAGES } from '../registry/registry.entities';
 import { ALIAS, MAX_VERSION, RegisterVersionDto, stageOf } from '../registry/registry.dto';
 import { RegistryService } from '../registry/registry.service';
-import { answer, checkedTool } from './tool-answers';
+import { answer, checkedTool, dtoOf, object } from './tool-answers';
 import { ConcludeAbTestDto, CreateAbTestDto, MAX_VARIANTS, VARIANT_NAME } from '../ab-tests/ab-test.dto';
 import { METRIC_KINDS } from '../ab-tests/ab-test.entity';
 import { abTestView } from '../ab-tests/ab-test-view';
 import { AbTestsService } from '../ab-tests/ab-tests.service';
 import { AbTestResultsService } from '../ab-tests/ab-test-results.service';
 
-const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
 const jobId = { type: 'string', format: 'uuid', description: 'Training job id' };
-
-/** Arguments checked by the class-validator DTO the REST route uses, so both refuse the same things. */
-async function dtoOf<T extends object>(type: new () => T, args: Record<string, unknown>): Promise<T> {
-  const dto = plainToInstance(type, args);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw new ValidationFailedError(toFieldProblems(errors));
-  return dto;
-}
 
 const jobSummary = (job: TrainingJobView) => ({
   id: job.id,

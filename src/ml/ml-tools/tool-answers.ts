@@ -1,7 +1,21 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { HubTool, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
 import { AppError, FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import { toFieldProblems } from '../../platform/errors/validation';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
+
+/** A tool's inputSchema: these properties and no others. */
+export const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
+
+/** Arguments checked by the class-validator DTO the REST route uses, so both refuse the same things. */
+export async function dtoOf<T extends object>(type: new () => T, args: Record<string, unknown>): Promise<T> {
+  const dto = plainToInstance(type, args);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw new ValidationFailedError(toFieldProblems(errors));
+  return dto;
+}
 
 /** What a domain error tells the calling model: its code, message and details (the fields to fix). */
 export const errorBody = (error: AppError) => ({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });

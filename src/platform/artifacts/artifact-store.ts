@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { AppError, NotFoundError } from '../errors/app-error';
 import { HttpStatus } from '@nestjs/common';
 
@@ -19,6 +19,8 @@ export interface ArtifactStore {
   readonly kind: 'fs' | 's3' | 'gridfs';
   put(key: string, data: Buffer | Readable, options?: { contentType?: string }): Promise<ArtifactMeta>;
   get(key: string): Promise<Buffer>;
+  /** The artifact as a stream, for files too big to hold in memory; it fails at its end (ArtifactChecksumError) when the bytes are not what was stored. */
+  open(key: string): Promise<Readable>;
   stat(key: string): Promise<ArtifactMeta | null>;
   list(prefix?: string): Promise<ArtifactMeta[]>;
   delete(key: string): Promise<void>;
@@ -59,6 +61,23 @@ export function verified(key: string, expectedSha256: string, body: Buffer): Buf
   const actual = sha256Of(body);
   if (actual !== expectedSha256) throw new ArtifactChecksumError(key, expectedSha256, actual);
   return body;
+}
+
+/** `source` passed through, hashed on the way; the stream errors at its end when the hash is not `expectedSha256`. */
+export function verifiedStream(key: string, expectedSha256: string, source: Readable): Readable {
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      const actual = hash.digest('hex');
+      done(actual === expectedSha256 ? null : new ArtifactChecksumError(key, expectedSha256, actual));
+    },
+  });
+  // pipeline: a read error of the source reaches the reader instead of leaving it waiting
+  return pipeline(source, check, () => undefined);
 }
 
 /** What put() accepts, as one buffer. */

@@ -35,6 +35,19 @@ describe('FsArtifactStore', () => {
     await expect(store.get('a/b.bin')).rejects.toBeInstanceOf(ArtifactChecksumError);
   });
 
+  it('streams an artifact, failing at the end of a file changed behind its back', async () => {
+    await store.put('big/rows.csv', Buffer.from('a,b\n1,2\n'));
+    const read = async (key: string) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await store.open(key)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString();
+    };
+    expect(await read('big/rows.csv')).toBe('a,b\n1,2\n');
+    await writeFile(join(dir, 'big/rows.csv'), 'a,b\n6,6\n');
+    await expect(read('big/rows.csv')).rejects.toBeInstanceOf(ArtifactChecksumError);
+    await expect(store.open('big/none.csv')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('answers missing keys with not found and deletes idempotently', async () => {
     await expect(store.get('nope')).rejects.toBeInstanceOf(NotFoundError);
     expect(await store.stat('nope')).toBeNull();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified } from './artifact-store';
+import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified, verifiedStream } from './artifact-store';
 
 const META_SUFFIX = '.meta.json';
 
@@ -38,6 +39,12 @@ export class FsArtifactStore implements ArtifactStore {
     const meta = await this.stat(key);
     if (!meta) throw artifactNotFound(key);
     return verified(key, meta.sha256, await readFile(this.pathOf(key)));
+  }
+
+  async open(key: string): Promise<Readable> {
+    const meta = await this.stat(key);
+    if (!meta) throw artifactNotFound(key);
+    return verifiedStream(key, meta.sha256, createReadStream(this.pathOf(key)));
   }
 
   async stat(key: string): Promise<ArtifactMeta | null> {

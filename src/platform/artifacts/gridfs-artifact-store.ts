@@ -1,6 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
 import { Readable } from 'node:stream';
-import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified } from './artifact-store';
+import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified, verifiedStream } from './artifact-store';
 
 interface StoredFile {
   _id: mongo.ObjectId;
@@ -47,6 +47,12 @@ export class GridFsArtifactStore implements ArtifactStore {
     const [file] = await this.files(key);
     if (!file) throw artifactNotFound(key);
     return verified(key, file.metadata?.sha256 ?? '', await bodyOf((await this.bucket()).openDownloadStream(file._id)));
+  }
+
+  async open(key: string): Promise<Readable> {
+    const [file] = await this.files(key);
+    if (!file) throw artifactNotFound(key);
+    return verifiedStream(key, file.metadata?.sha256 ?? '', (await this.bucket()).openDownloadStream(file._id));
   }
 
   async stat(key: string): Promise<ArtifactMeta | null> {

@@ -1,6 +1,6 @@
 import type { Client } from 'minio';
 import { Readable } from 'node:stream';
-import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified } from './artifact-store';
+import { ArtifactMeta, ArtifactStore, artifactNotFound, assertValidArtifactKey, bodyOf, sha256Of, verified, verifiedStream } from './artifact-store';
 
 const SHA_HEADER = 'x-amz-meta-sha256';
 
@@ -29,6 +29,12 @@ export class S3ArtifactStore implements ArtifactStore {
     const meta = await this.stat(key);
     if (!meta) throw artifactNotFound(key);
     return verified(key, meta.sha256, await bodyOf(await this.client.getObject(this.bucket, key)));
+  }
+
+  async open(key: string): Promise<Readable> {
+    const meta = await this.stat(key);
+    if (!meta) throw artifactNotFound(key);
+    return verifiedStream(key, meta.sha256, await this.client.getObject(this.bucket, key));
   }
 
   async stat(key: string): Promise<ArtifactMeta | null> {

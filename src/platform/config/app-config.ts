@@ -49,6 +49,7 @@ export class AppConfig {
     stalledIntervalMs: number;
     shutdownGraceMs: number;
   };
+  readonly batch: { workerEnabled: boolean; concurrency: number; maxQueuedJobs: number; chunkRows: number; stalledIntervalMs: number };
   readonly serving: {
     pythonWorkers: number;
     modelCacheSize: number;
@@ -125,6 +126,13 @@ export class AppConfig {
       backoffMs: env.TRAINING_BACKOFF_MS,
       stalledIntervalMs: env.TRAINING_STALLED_INTERVAL_MS,
       shutdownGraceMs: env.TRAINING_SHUTDOWN_GRACE_MS,
+    };
+    this.batch = {
+      workerEnabled: env.BATCH_WORKER_ENABLED,
+      concurrency: env.BATCH_CONCURRENCY,
+      maxQueuedJobs: env.BATCH_MAX_QUEUED_JOBS,
+      chunkRows: env.BATCH_CHUNK_ROWS,
+      stalledIntervalMs: env.BATCH_STALLED_INTERVAL_MS,
     };
     this.serving = {
       pythonWorkers: env.SERVING_PYTHON_WORKERS,

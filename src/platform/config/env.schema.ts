@@ -406,6 +406,39 @@ export class EnvironmentVariables {
   @IsInt()
   TRAINING_SHUTDOWN_GRACE_MS!: number;
 
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Run a batch prediction worker (BullMQ queue "batch-predictions") inside the hub; `npm run worker` always runs one' })
+  @ToBoolean()
+  @IsBoolean()
+  BATCH_WORKER_ENABLED!: boolean;
+
+  @EnvVar({ default: '1', expected: 'an integer from 1 to 16', description: 'Batch prediction jobs one worker process runs at once' })
+  @ToInteger()
+  @Min(1)
+  @Max(16)
+  @IsInt()
+  BATCH_CONCURRENCY!: number;
+
+  @EnvVar({ default: '100', expected: 'an integer from 1 to 100000', description: 'Batch prediction jobs waiting to start, at most; more get 503 with Retry-After' })
+  @ToInteger()
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  BATCH_MAX_QUEUED_JOBS!: number;
+
+  @EnvVar({ default: '5000', expected: 'an integer from 1 to 100000', description: 'Rows per chunk of a batch prediction when the job does not say (each chunk is one predict call, one output part and one checkpoint)' })
+  @ToInteger()
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  BATCH_CHUNK_ROWS!: number;
+
+  @EnvVar({ default: '30000', expected: 'an integer from 500 to 600000 (milliseconds)', description: 'Batch job lock duration and stalled-job check interval: a job whose worker died resumes from its last chunk on another worker after about this long' })
+  @ToInteger()
+  @Min(500)
+  @Max(600000)
+  @IsInt()
+  BATCH_STALLED_INTERVAL_MS!: number;
+
   @EnvVar({ default: '2', expected: 'an integer from 1 to 32', description: 'Serving: long-lived Python processes that answer predictions for sklearn and torch models (started on the first Python prediction or warm-up)' })
   @ToInteger()
   @Min(1)

@@ -75,6 +75,19 @@ const BY_ROUTE: Array<{ prefix: string; methods?: string[]; examples: Partial<Re
       },
     },
   },
+  {
+    prefix: '/api/ml/batch-predictions/{id}/output',
+    examples: { 404: notFound('BATCH_PREDICTION_NOT_FOUND', 'batch prediction', UUID), 409: conflict('BATCH_NOT_SUCCEEDED', `Batch prediction ${UUID} is running; its output can be downloaded once it succeeded`, { status: 'running', rowsDone: 250000 }) },
+  },
+  { prefix: '/api/ml/batch-predictions/{id}', examples: { 404: notFound('BATCH_PREDICTION_NOT_FOUND', 'batch prediction', UUID), 409: conflict('BATCH_FINISHED', `Batch prediction ${UUID} already succeeded; only queued or running jobs can be cancelled`, { status: 'succeeded' }) } },
+  {
+    prefix: '/api/ml/batch-predictions',
+    methods: ['post'],
+    examples: {
+      404: notFound('MODEL_NOT_FOUND', 'model', 'iris-classifier'),
+      503: { statusCode: 503, code: 'BATCH_QUEUE_FULL', message: '100 batch prediction jobs are already waiting (BATCH_MAX_QUEUED_JOBS); retry in 30 s or cancel queued jobs', details: { limit: 100, retryAfterSeconds: 30 } },
+    },
+  },
   { prefix: '/api/ml/experiments', examples: { 404: notFound('EXPERIMENT_NOT_FOUND', 'experiment', 'iris-baseline'), 409: conflict('EXPERIMENT_EXISTS', 'An experiment named "iris-baseline" already exists', { name: 'iris-baseline' }) } },
   { prefix: '/api/ml/runs', examples: { 404: notFound('RUN_NOT_FOUND', 'run', UUID), 409: conflict('PARAM_ALREADY_SET', 'Params are write-once; already set: seed=42', { params: { seed: '42' } }) } },
   ...(['assignments', 'predict'] as const).map((route) => ({
