@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 
 from . import PROTOCOL_VERSION
+from .protocol import json_default
 
 FORMATS = {"sklearn": "mcp-hub/sklearn-pipeline", "torch": "mcp-hub/torch-mlp"}
 
@@ -152,16 +153,8 @@ def handle(request, cache):
 
 
 def write(message):
-    sys.stdout.write(json.dumps(message, allow_nan=False, default=_json_default) + "\n")
+    sys.stdout.write(json.dumps(message, allow_nan=False, default=json_default) + "\n")
     sys.stdout.flush()
-
-
-def _json_default(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def serve(cache_size):
