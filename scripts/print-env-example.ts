@@ -10,6 +10,7 @@ if (process.argv.includes('--markdown')) {
   for (const [name, spec] of ENV_VARIABLES) lines.push(`| \`${name}\` | ${spec.default === undefined ? `*(unset: ${spec.unset ?? 'off'})*` : `\`${spec.default}\``} | ${spec.description} |`);
 } else {
   lines.push('# MCP Hub configuration. Copy to .env and change what you need; every value shown is the default.', '# Variables left empty are off when unset, unless their line says what unset means.', '');
-  for (const [name, spec] of ENV_VARIABLES) lines.push(`# ${spec.description}. Expected: ${spec.expected}.`, `${name}=${spec.default ?? ''}`, '');
+  // a variable that must not be empty is shown commented out: uncommented and empty, it would stop the hub
+  for (const [name, spec] of ENV_VARIABLES) lines.push(`# ${spec.description}. Expected: ${spec.expected}.`, `${spec.emptyRefused ? '# ' : ''}${name}=${spec.default ?? ''}`, '');
 }
 process.stdout.write(lines.join('\n') + '\n');

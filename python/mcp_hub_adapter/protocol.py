@@ -13,7 +13,7 @@ class DataError(Exception):
 
 
 def emit(event_type, **fields):
-    line = json.dumps({"type": event_type, **fields}, default=_json_default, allow_nan=False)
+    line = json.dumps({"type": event_type, **fields}, default=json_default, allow_nan=False)
     with _lock:
         _out.write(line + "\n")
         _out.flush()
@@ -49,7 +49,8 @@ def exit_when_parent_goes():
     threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
 
 
-def _json_default(value):
+def json_default(value):
+    """numpy scalars and arrays as plain JSON values."""
     if hasattr(value, "item"):
         return value.item()
     if hasattr(value, "tolist"):

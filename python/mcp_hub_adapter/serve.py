@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 
 from . import PROTOCOL_VERSION
+from .protocol import json_default
 
 FORMATS = {"sklearn": "mcp-hub/sklearn-pipeline", "torch": "mcp-hub/torch-mlp"}
 
@@ -152,21 +153,17 @@ def handle(request, cache):
 
 
 def write(message):
-    sys.stdout.write(json.dumps(message, allow_nan=False, default=_json_default) + "\n")
+    sys.stdout.write(json.dumps(message, allow_nan=False, default=json_default) + "\n")
     sys.stdout.flush()
-
-
-def _json_default(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def serve(cache_size):
     cache = ModelCache(cache_size)
     import importlib.util
+
+    # imported now, so a worker is ready to predict when it says so rather than on its first request
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
 
     modules = {name: importlib.util.find_spec(name) is not None for name in ("numpy", "pandas", "sklearn", "torch")}
     write({"type": "ready", "protocol": PROTOCOL_VERSION, "python": platform.python_version(), "pid": os.getpid(), "modules": modules})

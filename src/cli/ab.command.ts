@@ -45,7 +45,7 @@ interface Results {
   metricName: string;
   comparisonAlpha: number;
   variants: VariantResult[];
-  sampleRatioMismatch: { chiSquare: number; pValue: number; mismatch: boolean } | null;
+  sampleRatioMismatch: { method: string; chiSquare: number; pValue: number; mismatch: boolean; note: string | null } | null;
   sampleSizeNote: string | null;
   warnings: string[];
 }
@@ -137,7 +137,7 @@ export function abCommand(client: HubClient): Command {
       );
       const srm = results.sampleRatioMismatch;
       process.stdout.write(`${results.test} (${results.status}), ${results.metric} of ${results.metricName}, comparisons at alpha ${results.comparisonAlpha}\n`);
-      if (srm) process.stdout.write(`sample-ratio check: chi-square ${formatNumber(srm.chiSquare)}, p ${srm.pValue.toPrecision(3)}${srm.mismatch ? ' — MISMATCH' : ', ok'}\n`);
+      if (srm) process.stdout.write(`sample-ratio check: chi-square ${formatNumber(srm.chiSquare)}, p ${srm.pValue.toPrecision(3)}${srm.method === 'chi-square' ? '' : ` (${srm.method})`}${srm.mismatch ? ' — MISMATCH' : ', ok'}${srm.note ? `; ${srm.note}` : ''}\n`);
       if (results.sampleSizeNote) process.stdout.write(`sample size: ${results.sampleSizeNote}\n`);
       for (const warning of results.warnings) process.stdout.write(`warning: ${warning}\n`);
     });

@@ -7,6 +7,7 @@ import { HubClient, HubRequestError } from './hub-client';
 import { trainCommand } from './train.command';
 import { modelsCommand } from './models.command';
 import { experimentsCommand, runsCommand } from './experiments.command';
+import { predictCommand } from './predict.command';
 import { batchCommand } from './batch.command';
 import { abCommand } from './ab.command';
 
@@ -47,6 +48,7 @@ program.addCommand(datasetsCommand(client));
 program.addCommand(modelsCommand(client));
 program.addCommand(experimentsCommand(client));
 program.addCommand(runsCommand(client));
+program.addCommand(predictCommand(client));
 program.addCommand(batchCommand(client));
 program.addCommand(abCommand(client));
 program.addHelpText('after', '\nEnvironment: HUB_URL (default http://127.0.0.1:3456), MCP_HUB_API_KEY (when the hub runs with AUTH_MODE=api-key).');

@@ -35,7 +35,7 @@ export class AdapterHealthDto {
 export class ServingWorkerDto {
   @ApiProperty({ example: 0 }) slot!: number;
   @ApiProperty({ example: 48211, nullable: true }) pid!: number | null;
-  @ApiProperty({ enum: ['starting', 'ready', 'restarting', 'stopped'], example: 'ready' }) state!: string;
+  @ApiProperty({ enum: ['starting', 'loading', 'ready', 'restarting', 'stopped'], example: 'ready', description: 'loading: a restarted process loads what its predecessor held before it takes requests' }) state!: string;
   @ApiProperty({ example: 1, description: 'Requests sent to the process and not answered yet' }) inFlight!: number;
   @ApiProperty({ example: 0, description: 'Times the process was restarted after it died' }) restarts!: number;
   @ApiProperty({ type: [String], example: ['9f2c4e1ab0d35c7e8f6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6'], description: 'SHA-256 of the model files it holds loaded' }) loaded!: string[];

@@ -6,7 +6,7 @@ import json, sys, math
 from scipy import stats
 data = json.load(sys.stdin)
 alpha = data['alpha']
-out = {'z': [], 'welch': [], 'srm': [], 'wilson': [], 'tinterval': [], 'proportionSize': [], 'meanSize': []}
+out = {'z': [], 'welch': [], 'srm': [], 'srmExact': [], 'wilson': [], 'tinterval': [], 'proportionSize': [], 'meanSize': []}
 q = stats.norm.ppf(1 - alpha / 2)
 for x1, n1, x2, n2 in data['z']:
     p1, p2 = x1 / n1, x2 / n2
@@ -26,6 +26,8 @@ for counts, weights in data['srm']:
     expected = [sum(counts) * w / sum(weights) for w in weights]
     r = stats.chisquare(counts, expected)
     out['srm'].append({'chiSquare': float(r.statistic), 'pValue': float(r.pvalue)})
+for counts, weights in data['srmExact']:
+    out['srmExact'].append(float(stats.binomtest(counts[0], sum(counts), weights[0] / sum(weights)).pvalue))
 for k, n in data['wilson']:
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=1 - alpha, method='wilson')
     out['wilson'].append({'low': ci.low, 'high': ci.high})
@@ -47,6 +49,7 @@ type Expected = {
   z: { statistic: number; pValue: number; low: number; high: number }[];
   welch: { statistic: number; pValue: number; df: number; low: number; high: number }[];
   srm: { chiSquare: number; pValue: number }[];
+  srmExact: number[];
   wilson: { low: number; high: number }[];
   tinterval: { low: number; high: number }[];
   proportionSize: number[];
@@ -77,6 +80,15 @@ describe('A/B statistics equal scipy.stats (Debian python3-scipy) to 1e-6', () =
     [[5012, 4988], [50, 50]],
     [[8130, 1870], [80, 20]],
   ];
+  // two variants, one expecting fewer than 5 units: the exact binomial test (binomtest)
+  const srmExact: [number[], number[]][] = [
+    [[5, 95], [1, 99]],
+    [[12, 88], [1, 99]],
+    [[3, 2997], [1, 999]],
+    [[0, 200], [1, 199]],
+    [[4, 4], [1, 1]],
+    [[97, 3], [97, 3]],
+  ];
   const wilson: [number, number][] = [
     [81, 263],
     [0, 20],
@@ -99,7 +111,7 @@ describe('A/B statistics equal scipy.stats (Debian python3-scipy) to 1e-6', () =
   let expected: Expected;
 
   beforeAll(() => {
-    expected = scipy<Expected>(SCRIPT, { alpha, power, z, welch, srm, wilson, tinterval, proportionSize, meanSize });
+    expected = scipy<Expected>(SCRIPT, { alpha, power, z, welch, srm, srmExact, wilson, tinterval, proportionSize, meanSize });
   });
 
   it('two-proportion z-test (pooled): statistic, p-value and the interval of the difference', () => {
@@ -134,6 +146,18 @@ describe('A/B statistics equal scipy.stats (Debian python3-scipy) to 1e-6', () =
       expect(ours.mismatch).toBe(expected.srm[i].pValue < 0.001);
     });
     expect(expected.srm.filter((s) => s.pValue < 0.001).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sample-ratio mismatch with an expected count below 5: the exact binomial p-value (binomtest)', () => {
+    srmExact.forEach(([counts, weights], i) => {
+      const ours = sampleRatioMismatch(counts, weights)!;
+      expect(ours.method).toBe('exact binomial');
+      expect(Math.abs(ours.pValue - expected.srmExact[i])).toBeLessThan(1e-6);
+      expect(ours.mismatch).toBe(expected.srmExact[i] < 0.001);
+    });
+    // the fixed counts cover both outcomes
+    expect(expected.srmExact.some((p) => p < 0.001)).toBe(true);
+    expect(expected.srmExact.some((p) => p > 0.001)).toBe(true);
   });
 
   it('Wilson and t intervals (binomtest(...).proportion_ci, t.interval)', () => {

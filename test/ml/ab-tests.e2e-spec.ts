@@ -65,6 +65,7 @@ describe('A/B tests of model versions', () => {
   let artifactsDir: string;
   let admin: string;
   let reader: string;
+  let env: Record<string, string>;
   const clients: Client[] = [];
 
   const call = async (method: string, path: string, body?: unknown, key = admin, on: HubProcess = hub): Promise<Response> => {
@@ -101,7 +102,7 @@ describe('A/B tests of model versions', () => {
   beforeAll(async () => {
     artifactsDir = await mkdtemp(join(tmpdir(), 'ab-artifacts-'));
     admin = (await run(process.execPath, [join(ROOT, 'dist/src/platform/auth/create-key.js'), '--name', 'release-bot', '--scopes', 'admin'], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl } })).stdout.trim();
-    const env = {
+    env = {
       DATABASE_URL: databaseUrl,
       MCP_SERVERS_CONFIG: join(ROOT, 'test/support/no-such-servers.json'),
       REDIS_KEY_PREFIX: prefix,
@@ -252,6 +253,24 @@ describe('A/B tests of model versions', () => {
     expect((await outcome('outcomes-mean', 'u1', true)).status).toBe(400);
     expect((await outcome('outcomes-mean', 'u1', 1e300)).status).toBe(400);
     expect((await outcome('outcomes-mean', 'u1', 42.5)).body).toMatchObject({ value: 42.5, reports: 1 });
+  });
+
+  it('a unit id with a NUL or another control character is a 400 naming unitId, on every route that takes one', async () => {
+    await create(twoVariants('unit-ids'));
+    const routes = [
+      (unitId: string) => assign('unit-ids', unitId),
+      (unitId: string) => outcome('unit-ids', unitId, 1),
+      (unitId: string) => call('POST', '/api/ml/ab-tests/unit-ids/predict', { unitId, instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] }, reader),
+    ];
+    for (const route of routes) {
+      // NUL is refused on every route (PostgreSQL cannot store it), the others by the unit id's own rule
+      expect(await route('user\u0000-1')).toMatchObject({ status: 400, body: { details: [{ field: 'unitId', reason: expect.stringContaining('NUL') }] } });
+      for (const unitId of ['user\u0001-1', 'user\n1', 'user\u009b1']) {
+        expect(await route(unitId)).toMatchObject({ status: 400, body: { details: [{ field: 'unitId', reason: expect.stringContaining('control character') }] } });
+      }
+    }
+    expect((await results('unit-ids')).variants.map((v: { n: number }) => v.n)).toEqual([0, 0]);
+    expect((await assign('unit-ids', 'user ü-1 ✓')).status).toBe(200);
   });
 
   it("results of a mean metric equal scipy: Welch's t-test, t intervals, the sample-ratio chi-square", async () => {
@@ -405,4 +424,70 @@ describe('A/B tests of model versions', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('409 AB_TEST_CONCLUDED');
   });
+
+  it('outcomes and new units racing a conclusion: everything accepted is in the stored results, nothing lands after them', async () => {
+    await create(twoVariants('photo-finish'));
+    const units = Array.from({ length: 400 }, (_, i) => `finish-${i}`);
+    await inParallel(units, 16, (unitId) => assign('photo-finish', unitId));
+    // outcomes of units in the test, interleaved with units seen for the first time, on both hubs
+    const work = units.flatMap((unitId, i) => [
+      { kind: 'outcome' as const, unitId, value: i % 3 === 0, on: i % 2 ? replica : hub },
+      ...(i % 2 ? [{ kind: 'assign' as const, unitId: `late-${i}`, on: i % 4 === 1 ? hub : replica }] : []),
+    ]);
+    let answered = 0;
+    let concluding: Promise<Response> | undefined;
+    const answers = await inParallel(work, 24, async (item) => {
+      const response =
+        item.kind === 'outcome'
+          ? await call('POST', '/api/ml/ab-tests/photo-finish/outcomes', { unitId: item.unitId, value: item.value }, reader, item.on)
+          : await assign('photo-finish', item.unitId, item.on);
+      if (++answered === 150) concluding = call('POST', '/api/ml/ab-tests/photo-finish/conclude', { reason: 'photo finish' });
+      return { ...item, response };
+    });
+    const concluded = await concluding!;
+    expect(concluded.status).toBe(200);
+    expect(new Set(answers.map((a) => a.response.status))).toEqual(new Set([200, 409]));
+    expect(answers.filter((a) => a.response.status === 409).every((a) => a.response.body.code === 'AB_TEST_CONCLUDED')).toBe(true);
+
+    type Row = { name: string; n: number; outcomes: number; successes: number };
+    const counts = (variants: Row[]) => variants.map(({ name, n, outcomes, successes }) => ({ name, n, outcomes, successes }));
+    const sum = (variants: Row[], key: 'n' | 'outcomes') => variants.reduce((total, v) => total + v[key], 0);
+    const stored = concluded.body.conclusion.results as { variants: Row[]; sampleRatioMismatch: Json };
+    const accepted = answers.filter((a) => a.response.status === 200);
+    expect(sum(stored.variants, 'outcomes')).toBe(accepted.filter((a) => a.kind === 'outcome').length);
+    expect(sum(stored.variants, 'n')).toBe(units.length + accepted.filter((a) => a.kind === 'assign').length);
+    const live = await results('photo-finish');
+    expect(counts(live.variants)).toEqual(counts(stored.variants));
+    expect(live.sampleRatioMismatch).toEqual(stored.sampleRatioMismatch);
+  }, 120_000);
+
+  it('concurrent conclusions on a hub with a pool of 3 connections: one promotes, the others are refused, one transition in the history', async () => {
+    const small = await HubProcess.start({ ...env, DATABASE_POOL_MAX: '3', TRAINING_WORKER_ENABLED: 'false', TELEMETRY_CONSUMER_ENABLED: 'false' });
+    type Entry = { version: number; action: string; fromValue: string; toValue: string; reason: string };
+    try {
+      const versions = (await call('GET', '/api/ml/models/iris-ab')).body.versions as { version: number; stage: string }[];
+      const production = versions.find((v) => v.stage === 'Production')!.version;
+      const challenger = versions.find((v) => v.stage !== 'Production')!.version;
+      await create({ ...twoVariants('contested'), variants: [{ name: 'control', ref: String(production), weight: 1 }, { name: 'challenger', ref: String(challenger), weight: 1 }] });
+      for (let i = 0; i < 20; i++) {
+        await assign('contested', `contested-${i}`);
+        await outcome('contested', `contested-${i}`, i % 2 === 0);
+      }
+      const before = ((await call('GET', '/api/ml/models/iris-ab/history')).body as Entry[]).length;
+
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', '/api/ml/ab-tests/contested/conclude', { winner: 'challenger', reason: `attempt ${i}` }, admin, small)));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array<number>(11).fill(409)]);
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(Array<string>(11).fill('AB_TEST_CONCLUDED'));
+      const won = answers.find((a) => a.status === 200)!.body;
+      expect(won.conclusion).toMatchObject({ winner: 'challenger', version: challenger, promoted: true });
+      expect((won.conclusion.results.variants as { outcomes: number }[]).reduce((total, v) => total + v.outcomes, 0)).toBe(20);
+
+      const history = (await call('GET', '/api/ml/models/iris-ab/history')).body as Entry[];
+      expect(history.slice(before).map((h) => `${h.version}: ${h.fromValue} → ${h.toValue}`)).toEqual([`${production}: Production → Archived`, `${challenger}: ${versions.find((v) => v.version === challenger)!.stage} → Production`]);
+      expect(history.at(-1)!.reason).toBe(`A/B test "contested": challenger won. ${won.conclusion.reason}`);
+      expect((await call('GET', '/api/ml/ab-tests/contested', undefined, reader)).body).toMatchObject({ status: 'concluded', conclusion: { promoted: true, reason: won.conclusion.reason } });
+    } finally {
+      await small.stop();
+    }
+  }, 120_000);
 });

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../support/free-port';
 import { NodeProcess } from '../support/hub-process';
 
@@ -31,6 +34,31 @@ describe('configuration is validated before anything connects', () => {
         '  REDIS_URL="nonsense": is not a URL starting with redis:// or rediss://; expected a redis:// or rediss:// URL',
       ]);
       expect(counter.connections()).toBe(0);
+    } finally {
+      counter.server.close();
+    }
+  });
+
+  it('an empty DATABASE_URL= or REDIS_URL= is an error naming it, not a silent fall-back to the probe URL or an embedded server', async () => {
+    const counter = await connectionCounter();
+    const dataDir = join(tmpdir(), `hub-empty-urls-${process.pid}`);
+    try {
+      const hub = new NodeProcess('dist/src/main.js', {
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        DATABASE_PROBE_URL: `postgres://postgres@127.0.0.1:${counter.port}/mcp_hub`,
+        REDIS_PROBE_URL: `redis://127.0.0.1:${counter.port}`,
+        EMBEDDED_DATA_DIR: dataDir,
+      });
+      const { code } = await hub.exited;
+      expect(code).toBe(1);
+      const problemLines = hub.stderr.filter((line) => /^ {2}[A-Z_]+=/.test(line));
+      expect(problemLines).toEqual([
+        '  DATABASE_URL="": is set but empty; expected a postgres:// or postgresql:// URL, or no DATABASE_URL line at all (unset: DATABASE_PROBE_URL, else embedded)',
+        '  REDIS_URL="": is set but empty; expected a redis:// or rediss:// URL, or no REDIS_URL line at all (unset: REDIS_PROBE_URL, else embedded)',
+      ]);
+      expect(counter.connections()).toBe(0);
+      expect(existsSync(dataDir)).toBe(false);
     } finally {
       counter.server.close();
     }

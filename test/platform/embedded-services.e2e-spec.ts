@@ -11,10 +11,10 @@ import { dropDatabase, freshDatabaseUrl } from '../support/test-database';
 /** initdb and the first start take a few seconds, more on a busy machine. */
 const BOOT_TIMEOUT_MS = 90_000;
 
+/** Whether the process runs (a zombie left for its new parent to reap does not). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^[ZX]$/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[0]);
   } catch {
     return false;
   }
@@ -65,10 +65,10 @@ describe('zero-setup start: embedded PostgreSQL and Redis when their URLs are un
     for (const hub of hubs) await hub.stop();
     // a failed test must not leave servers behind
     for (const [kind, signal] of [['postgres', 'SIGINT'], ['redis', 'SIGTERM']] as const) {
-      const state = JSON.parse(await readFile(join(dir, 'var', `${kind}.json`), 'utf8').catch(() => '{}')) as { pid?: number };
-      if (state.pid && alive(state.pid)) {
-        process.kill(state.pid, signal);
-        for (let i = 0; i < 100 && alive(state.pid); i++) await sleep(100);
+      const pid = (JSON.parse(await readFile(join(dir, 'var', `${kind}.json`), 'utf8').catch(() => '{}')) as { server?: { pid: number } }).server?.pid;
+      if (pid && alive(pid)) {
+        process.kill(pid, signal);
+        for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
       }
     }
     await rm(dir, { recursive: true, force: true });
@@ -140,16 +140,17 @@ describe('zero-setup start: embedded PostgreSQL and Redis when their URLs are un
     ]);
     hubs.push(second);
     for (const other of [second, worker]) {
-      expect(embeddedLine(other, 'PostgreSQL')?.msg).toMatch(new RegExp(`pid ${firstPostgresPid} \\(shared: started by another hub process, which stops it\\)$`));
-      expect(embeddedLine(other, 'Redis')?.msg).toMatch(new RegExp(`pid ${firstRedisPid} \\(shared: started by another hub process, which stops it\\)$`));
+      expect(embeddedLine(other, 'PostgreSQL')?.msg).toMatch(new RegExp(`pid ${firstPostgresPid} \\(shared with [12] other hub process(es)?; the last one to exit stops it\\)$`));
+      expect(embeddedLine(other, 'Redis')?.msg).toMatch(new RegExp(`pid ${firstRedisPid} \\(shared with [12] other hub process(es)?; the last one to exit stops it\\)$`));
     }
     const experiment = await jsonOf(await fetch(second.url('/api/ml/experiments/kept-between-runs')));
     expect(experiment.description).toBe('written before a restart');
 
-    // the sharers stop cleanly and leave the servers to their owner
+    // the sharers stop cleanly and leave the servers to the first hub, still using them
     for (const other of [second, worker]) {
       other.signal('SIGTERM');
       expect((await other.exited).code).toBe(0);
+      expect(other.logs.map((l) => l.msg)).toContainEqual(expect.stringMatching(new RegExp(`^embedded PostgreSQL \\(pid ${firstPostgresPid}\\) left running for hub process(es)? [\\d, ]*${hubs[0].pid}`)));
     }
     expect(alive(firstPostgresPid) && alive(firstRedisPid)).toBe(true);
     expect((await fetch((hubs[0] as HubProcess).url('/api/health/ready'))).status).toBe(200);
@@ -174,8 +175,8 @@ describe('zero-setup start: embedded PostgreSQL and Redis when their URLs are un
     expect(hub.logs.filter((l) => l.level >= 50)).toEqual([]);
 
     for (const pid of [firstPostgresPid, firstRedisPid, ...postgresChildren]) expect({ pid, alive: alive(pid) }).toEqual({ pid, alive: false });
-    const state = JSON.parse(await readFile(join(dir, 'var', 'postgres.json'), 'utf8')) as { pid?: number; port?: number };
-    expect(state.pid).toBeUndefined();
+    const state = JSON.parse(await readFile(join(dir, 'var', 'postgres.json'), 'utf8')) as { server?: unknown; users?: unknown; port?: number };
+    expect(state).toEqual({ port: expect.any(Number) });
   });
 
   it('the next start reuses the data: no initdb, the experiment and the Redis key are still there', async () => {
@@ -204,6 +205,39 @@ describe('zero-setup start: embedded PostgreSQL and Redis when their URLs are un
     expect(embeddedLine(next, 'Redis')?.msg).toMatch(new RegExp(`pid ${redisPid} \\(adopted: left running by a hub process that exited\\)$`));
     next.signal('SIGTERM');
     expect((await next.exited).code).toBe(0);
+    expect([alive(postgresPid), alive(redisPid)]).toEqual([false, false]);
+  });
+
+  it('a worker that started the servers and exits first leaves them to the hub that joined it; the hub, last to exit, stops them', async () => {
+    const worker = new NodeProcess('dist/src/worker.js', env);
+    hubs.push(worker);
+    await worker.waitForLog((l) => l.context === 'Worker' && / ready$/.test(l.msg), BOOT_TIMEOUT_MS);
+    expect(embeddedLine(worker, 'PostgreSQL')?.msg).toMatch(/ \(started\)$/);
+    const postgresPid = pidIn(embeddedLine(worker, 'PostgreSQL'));
+    const redisPid = pidIn(embeddedLine(worker, 'Redis'));
+
+    const hub = await startHub(env);
+    hubs.push(hub);
+    expect(embeddedLine(hub, 'PostgreSQL')?.msg).toMatch(new RegExp(`pid ${postgresPid} \\(shared with 1 other hub process; the last one to exit stops it\\)$`));
+    expect(embeddedLine(hub, 'Redis')?.msg).toMatch(new RegExp(`pid ${redisPid} \\(shared with 1 other hub process; the last one to exit stops it\\)$`));
+
+    worker.signal('SIGTERM');
+    expect((await worker.exited).code).toBe(0);
+    expect(worker.logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([`embedded PostgreSQL (pid ${postgresPid}) left running for hub process ${hub.pid}, the last to exit stops it`, `embedded Redis (pid ${redisPid}) left running for hub process ${hub.pid}, the last to exit stops it`]),
+    );
+    expect([alive(postgresPid), alive(redisPid)]).toEqual([true, true]);
+    const created = await fetch(hub.url('/api/ml/experiments'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'after-the-worker-left', description: 'written once the worker that started the servers exited' }),
+    });
+    expect(created.status).toBe(201);
+    expect((await fetch(hub.url('/api/health/ready'))).status).toBe(200);
+
+    hub.signal('SIGTERM');
+    expect((await hub.exited).code).toBe(0);
+    expect(hub.logs.map((l) => l.msg)).toEqual(expect.arrayContaining([`embedded PostgreSQL (pid ${postgresPid}) stopped`, `embedded Redis (pid ${redisPid}) stopped`]));
     expect([alive(postgresPid), alive(redisPid)]).toEqual([false, false]);
   });
 

@@ -83,6 +83,31 @@ describe('API keys: one scope rule for REST and MCP tools, revocation across ins
     expect(history.find((h) => h.reason === 'over MCP')?.actor).toBe('key:bootstrap');
   });
 
+  it('predicting is a read: a read key calls ml__predict and model__<name> as it calls the REST route; an mcp-only key does neither', async () => {
+    const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+    const reader = await createKey('predictor', ['read', 'mcp']);
+    const readerClient = await mcpClient(first, reader.key);
+    const visible = (await readerClient.listTools()).tools.map((t) => t.name);
+    expect(visible).toEqual(expect.arrayContaining(['ml__predict', 'model__scoped']));
+    const rest = await call(first, 'POST', '/api/ml/models/scoped/predict', reader.key, { instances: [row] });
+    expect(rest.status).toBe(200);
+    for (const [name, args] of [['ml__predict', { model: 'scoped', rows: [row] }], ['model__scoped', { rows: [row] }]] as const) {
+      const result = (await readerClient.callTool({ name, arguments: args })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ model: { name: 'scoped', version: 1 }, predictions: rest.body.predictions });
+    }
+
+    const mcpOnly = await createKey('mcp-only', ['mcp']);
+    const mcpOnlyClient = await mcpClient(first, mcpOnly.key);
+    expect((await mcpOnlyClient.listTools()).tools.map((t) => t.name).filter((n) => n === 'ml__predict' || n.startsWith('model__'))).toEqual([]);
+    for (const name of ['ml__predict', 'model__scoped']) {
+      const refused = await mcpOnlyClient.callTool({ name, arguments: { model: 'scoped', rows: [row] } });
+      expect(toolJson(refused)).toMatchObject({ error: 'INSUFFICIENT_SCOPE' });
+      expect(toolJson(refused).message).toContain('"read" scope');
+    }
+    expect((await call(first, 'POST', '/api/ml/models/scoped/predict', mcpOnly.key, { instances: [row] })).status).toBe(403);
+  });
+
   it('a deleted key stops working on the other instance within about a second, though that instance had just verified it, and its MCP sessions close', async () => {
     const key = await createKey('short-lived', ['read', 'mcp']);
     expect((await call(second, 'GET', '/api/servers', key.key)).status).toBe(200);

@@ -92,7 +92,9 @@ else:
            "probabilities": None if proba is None else [{classes[int(c)]: float(p) for c, p in zip(columns, row)} for row in proba]}
 print(json.dumps(out))
 `;
-  return JSON.parse(execFileSync(PYTHON_BIN, ['-c', script, path], { input: JSON.stringify(rows), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as ReturnType<typeof predictWithPythonFile>;
+  // the torch file pickles the adapter's model class: the package must be importable
+  const env = { ...process.env, PYTHONPATH: 'python' };
+  return JSON.parse(execFileSync(PYTHON_BIN, ['-c', script, path], { input: JSON.stringify(rows), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env })) as ReturnType<typeof predictWithPythonFile>;
 }
 
 /** Rows of a CSV in data/ as objects (numbers where the text is a number). */
@@ -100,4 +102,25 @@ export function csvRows(text: string): Record<string, string | number>[] {
   const [header, ...lines] = text.trim().split('\n');
   const names = header.split(',');
   return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell !== '' && !Number.isNaN(Number(cell)) ? Number(cell) : cell])));
+}
+
+/**
+ * A generated table with a category column (region), a boolean (member) and numbers; churn is the
+ * classification target, spend a regression one. Deterministic.
+ */
+export function customersCsv(rows: number): string {
+  let seed = 12345;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const regions = ['north', 'south', 'east'];
+  const lines = ['age,region,member,visits,spend,churn'];
+  for (let i = 0; i < rows; i++) {
+    const age = 20 + Math.floor(random() * 50);
+    const region = regions[Math.floor(random() * 3)];
+    const member = random() < 0.5;
+    const visits = Math.floor(random() * 20);
+    const spend = Math.round((age * 2 + (region === 'north' ? 50 : 0) + visits * 3 + random() * 10) * 100) / 100;
+    const churn = (visits < 6 && !member) || random() < 0.1 ? 'yes' : 'no';
+    lines.push([age, region, member, visits, spend, churn].join(','));
+  }
+  return `${lines.join('\n')}\n`;
 }

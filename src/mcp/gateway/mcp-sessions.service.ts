@@ -7,6 +7,7 @@ import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { HubToolRegistry } from '../hub-tools/hub-tool-registry';
 import { SessionLimitError } from './gateway.errors';
 import type { PendingRequests } from './pending-requests';
 
@@ -31,13 +32,15 @@ export interface McpSession {
   used: boolean;
 }
 
+type ListKind = 'tools' | 'resources' | 'prompts';
+
 /** Time shutdown keeps for closing connections after the MCP requests in flight were answered. */
 const CLOSE_MARGIN_MS = 1000;
 
 /**
  * Every open MCP client session, within MCP_MAX_SESSIONS and MCP_MAX_SESSIONS_PER_CLIENT: idle ones
- * expire (unused ones sooner), catalog changes become list_changed notifications on aggregate
- * sessions, upstream notifications reach proxy sessions of that upstream (and log messages every
+ * expire (unused ones sooner), catalog changes and changes to the hub's own tools become list_changed
+ * notifications on aggregate and profile sessions, upstream notifications reach proxy sessions of that upstream (and log messages every
  * aggregate session). In the `ingress` phase of shutdown, the requests in flight are answered first
  * (up to the drain timeout), then every session closes.
  */
@@ -51,11 +54,14 @@ export class McpSessions implements OnModuleInit {
   private refused = 0;
   private sweeper?: NodeJS.Timeout;
   private pendingListChanged?: NodeJS.Timeout;
+  /** What the pending list_changed covers: the hub's own tools change alone, a catalog change touches all three lists. */
+  private pendingLists = new Set<ListKind>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly events: EventBus,
     private readonly upstreams: UpstreamManager,
+    private readonly hubTools: HubToolRegistry,
     coordinator: ShutdownCoordinator,
   ) {
     this.sweepMs = Math.min(config.mcp.sessionIdleMs, config.mcp.sessionUnusedMs, 60_000);
@@ -63,7 +69,8 @@ export class McpSessions implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.events.subscribe(() => this.scheduleListChanged(), ['mcp.catalog.changed']);
+    this.events.subscribe(() => this.scheduleListChanged(['tools', 'resources', 'prompts']), ['mcp.catalog.changed']);
+    this.hubTools.onChange(() => this.scheduleListChanged(['tools']));
     this.upstreams.onNotification((server, notification) => this.forwardUpstreamNotification(server, notification));
     this.sweeper = setInterval(() => this.expire(), this.sweepMs);
     this.sweeper.unref();
@@ -175,12 +182,17 @@ export class McpSessions implements OnModuleInit {
     this.refused = 0;
   }
 
-  private scheduleListChanged(): void {
+  private scheduleListChanged(kinds: ListKind[]): void {
+    for (const kind of kinds) this.pendingLists.add(kind);
     clearTimeout(this.pendingListChanged);
     this.pendingListChanged = setTimeout(() => {
+      const lists = this.pendingLists;
+      this.pendingLists = new Set();
       for (const session of this.sessions.values()) {
         if (session.scope.kind === 'server') continue;
-        void Promise.all([session.server.sendToolListChanged(), session.server.sendResourceListChanged(), session.server.sendPromptListChanged()]).catch(() => undefined);
+        const { server } = session;
+        const sends = [...lists].map((kind) => (kind === 'tools' ? server.sendToolListChanged() : kind === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged()));
+        void Promise.all(sends).catch(() => undefined);
       }
     }, 50);
   }

@@ -57,6 +57,39 @@ describe('A/B results', () => {
     expect(results.warnings[0]).toMatch(/^sample-ratio mismatch/);
   });
 
+  it('warns against peeking when no sample size is planned, and says what decides significance', () => {
+    const data = new Map([
+      ['control', proportion(1000, 950, 95)],
+      ['t1', proportion(1000, 960, 130)],
+    ]);
+    const unplanned = summarise({ metricKind: 'proportion', alpha: 0.05, power: 0.8, minimumDetectableEffect: null, variants: variants(1, 1) }, data);
+    expect(unplanned.warnings).toEqual([expect.stringMatching(/^no planned sample size .*peeking/)]);
+    expect(unplanned.variants[1].comparison).toMatchObject({ decidedBy: expect.stringContaining("pooled z-test's p-value") });
+    const planned = summarise({ metricKind: 'proportion', alpha: 0.05, power: 0.8, minimumDetectableEffect: 0.05, variants: variants(1, 1) }, data);
+    expect(planned.warnings.some((w) => w.includes('peeking'))).toBe(false);
+
+    const means = summarise(
+      { metricKind: 'mean', alpha: 0.05, power: 0.8, minimumDetectableEffect: null, variants: variants(1, 1) },
+      new Map([
+        ['control', { assigned: 120, outcomes: 100, sum: 4000, mean: 40, variance: 64 }],
+        ['t1', { assigned: 118, outcomes: 90, sum: 3870, mean: 43, variance: 100 }],
+      ]),
+    );
+    expect(means.variants[1].comparison).toMatchObject({ decidedBy: expect.stringContaining('excludes 0 exactly when') });
+  });
+
+  it('passes on how the sample-ratio check was made: the exact test and its note at small expected counts', () => {
+    const results = summarise(
+      { metricKind: 'proportion', alpha: 0.05, power: 0.8, minimumDetectableEffect: 0.05, variants: variants(1, 99) },
+      new Map([
+        ['control', proportion(5, 5, 1)],
+        ['t1', proportion(95, 90, 9)],
+      ]),
+    );
+    expect(results.sampleRatioMismatch).toMatchObject({ method: 'exact binomial', mismatch: false, note: expect.stringContaining('exact binomial'), expected: { control: 1, t1: 99 } });
+    expect(results.warnings.some((w) => w.startsWith('sample-ratio mismatch'))).toBe(false);
+  });
+
   it('says why there is no sample size or no comparison yet', () => {
     const noPlan = summarise({ metricKind: 'proportion', alpha: 0.05, power: 0.8, minimumDetectableEffect: null, variants: variants(1, 1) }, new Map());
     expect(noPlan.sampleSizeNote).toMatch(/minimumDetectableEffect/);

@@ -1,4 +1,4 @@
-import { meanInterval, meanSampleSize, proportionSampleSize, sampleRatioMismatch, SRM_THRESHOLD, twoProportionZTest, welchTTest, wilsonInterval, Interval, ComparisonResult } from './ab-statistics';
+import { meanInterval, meanSampleSize, proportionSampleSize, sampleRatioMismatch, SRM_THRESHOLD, twoProportionZTest, welchTTest, wilsonInterval, Interval, ComparisonResult, SampleRatioCheck } from './ab-statistics';
 import type { AbVariant, MetricKind } from './ab-test.entity';
 
 /** What the database adds up for one variant: assigned units, and over the units with an outcome, their count, sum, mean and sample variance. */
@@ -37,7 +37,15 @@ export interface VariantResult {
 }
 
 export type Comparison =
-  | ({ against: string; method: string; relativeDifference: number | null; significant: boolean; interval: Interval & { method: string; level: number } } & Omit<ComparisonResult, 'interval'>)
+  | ({
+      against: string;
+      method: string;
+      relativeDifference: number | null;
+      significant: boolean;
+      interval: Interval & { method: string; level: number };
+      /** What `significant` is decided on, and whether the interval always agrees with it. */
+      decidedBy: string;
+    } & Omit<ComparisonResult, 'interval'>)
   | { against: string; method: string; reason: string };
 
 export interface AbResults {
@@ -48,7 +56,7 @@ export interface AbResults {
   power: number;
   minimumDetectableEffect: number | null;
   variants: VariantResult[];
-  sampleRatioMismatch: { chiSquare: number; df: number; pValue: number; threshold: number; mismatch: boolean; expected: Record<string, number> } | null;
+  sampleRatioMismatch: { method: SampleRatioCheck['method']; chiSquare: number; df: number; pValue: number; threshold: number; mismatch: boolean; expected: Record<string, number>; note: string | null } | null;
   /** Why no sample size is given, when none is. */
   sampleSizeNote: string | null;
   warnings: string[];
@@ -96,7 +104,12 @@ export function summarise(design: AbDesign, aggregates: Map<string, VariantAggre
     design.variants.map((v) => of(v).assigned),
     design.variants.map((v) => v.weight),
   );
-  if (srm?.mismatch) warnings.push(`sample-ratio mismatch: the assignment counts are unlikely under the weights (chi-square p = ${srm.pValue.toPrecision(3)} < ${SRM_THRESHOLD}); find why units are lost or duplicated before trusting the comparison`);
+  if (srm?.mismatch) warnings.push(`sample-ratio mismatch: the assignment counts are unlikely under the weights (${srm.method} p = ${srm.pValue.toPrecision(3)} < ${SRM_THRESHOLD}); find why units are lost or duplicated before trusting the comparison`);
+  if (design.minimumDetectableEffect === null) {
+    warnings.push(
+      `no planned sample size (minimumDetectableEffect is not set): the p-values hold for one look at a sample size fixed in advance; checking them as outcomes arrive and stopping at the first one below ${comparisonAlpha} (peeking) makes a false positive far more likely than ${comparisonAlpha}`,
+    );
+  }
   for (const result of variants) {
     if (result.sampleSize && result.sampleSize.remaining > 0) {
       warnings.push(`${result.name} needs ${result.sampleSize.remaining} more outcomes to detect a difference of ${design.minimumDetectableEffect} with power ${design.power}`);
@@ -111,12 +124,14 @@ export function summarise(design: AbDesign, aggregates: Map<string, VariantAggre
     minimumDetectableEffect: design.minimumDetectableEffect,
     variants,
     sampleRatioMismatch: srm && {
+      method: srm.method,
       chiSquare: srm.chiSquare,
       df: srm.df,
       pValue: srm.pValue,
       threshold: SRM_THRESHOLD,
       mismatch: srm.mismatch,
       expected: Object.fromEntries(design.variants.map((v, i) => [v.name, srm.expected[i]])),
+      note: srm.note,
     },
     sampleSizeNote: planned.note,
     warnings,
@@ -130,7 +145,15 @@ function compare(design: AbDesign, alpha: number, against: string, control: Vari
     const result = twoProportionZTest({ successes: Math.round(control.sum), n: control.outcomes }, { successes: Math.round(treatment.sum), n: treatment.outcomes }, alpha);
     if (!result) return { against, method, reason: 'needs outcomes in both variants, and not all of them equal' };
     const base = control.sum / control.outcomes;
-    return { against, method, ...result, relativeDifference: base > 0 ? result.difference / base : null, significant: result.pValue < alpha, interval: { ...result.interval, method: 'wald (unpooled)', level } };
+    return {
+      against,
+      method,
+      ...result,
+      relativeDifference: base > 0 ? result.difference / base : null,
+      significant: result.pValue < alpha,
+      interval: { ...result.interval, method: 'wald (unpooled)', level },
+      decidedBy: "the pooled z-test's p-value; the interval uses the unpooled standard error, so near the threshold it can include 0 for a significant difference or exclude it for one that is not",
+    };
   }
   const method = "Welch's t-test";
   const result =
@@ -138,7 +161,15 @@ function compare(design: AbDesign, alpha: number, against: string, control: Vari
       ? welchTTest({ mean: control.mean, variance: control.variance, n: control.outcomes }, { mean: treatment.mean, variance: treatment.variance, n: treatment.outcomes }, alpha)
       : null;
   if (!result) return { against, method, reason: 'needs two outcomes in each variant, and some variance' };
-  return { against, method, ...result, relativeDifference: control.mean ? result.difference / Math.abs(control.mean) : null, significant: result.pValue < alpha, interval: { ...result.interval, method: 'welch t', level } };
+  return {
+    against,
+    method,
+    ...result,
+    relativeDifference: control.mean ? result.difference / Math.abs(control.mean) : null,
+    significant: result.pValue < alpha,
+    interval: { ...result.interval, method: 'welch t', level },
+    decidedBy: "Welch's t-test's p-value; the interval uses the same standard error and degrees of freedom, so it excludes 0 exactly when the difference is significant",
+  };
 }
 
 /**

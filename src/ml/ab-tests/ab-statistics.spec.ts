@@ -1,4 +1,5 @@
 import {
+  binomialTwoSidedP,
   chiSquareSurvival,
   meanInterval,
   meanSampleSize,
@@ -97,6 +98,52 @@ describe('A/B statistics', () => {
       expect(skewed.pValue).toBeCloseTo(normalTwoSidedP(4), 12);
       expect(skewed.mismatch).toBe(true);
       expect(sampleRatioMismatch([0, 0], [1, 1])).toBeNull();
+    });
+
+    it('with a variant expecting fewer than 5 units, two variants get the exact binomial p-value instead of the chi-square one', () => {
+      // weights 1:99, 100 units, 5 in the small variant: chi-square says p ≈ 6e-5, which would be flagged
+      const chiSquareP = chiSquareSurvival(16 + 16 / 99, 1);
+      expect(chiSquareP).toBeLessThan(0.001);
+      const check = sampleRatioMismatch([5, 95], [1, 99])!;
+      expect(check).toMatchObject({ method: 'exact binomial', mismatch: false, expected: [1, 99], note: expect.stringContaining('below 5') });
+      expect(check.chiSquare).toBeCloseTo(16 + 16 / 99, 12);
+      expect(check.pValue).toBeCloseTo(binomialTwoSidedP(5, 100, 0.01), 15);
+      expect(check.pValue).toBeGreaterThan(0.001);
+      // a real mismatch at small counts is still flagged
+      expect(sampleRatioMismatch([12, 88], [1, 99])).toMatchObject({ method: 'exact binomial', mismatch: true });
+      // enough expected units: chi-square, no note
+      expect(sampleRatioMismatch([5, 495], [1, 99])).toMatchObject({ method: 'chi-square', note: null });
+    });
+
+    it('with more than two variants and a small expected count nothing is flagged, and the note says why', () => {
+      const check = sampleRatioMismatch([8, 0, 92], [2, 2, 96])!;
+      expect(check.pValue).toBeLessThan(0.001);
+      expect(check).toMatchObject({ method: 'chi-square', mismatch: false, note: expect.stringContaining('no mismatch is flagged') });
+    });
+  });
+
+  describe('exact binomial test', () => {
+    /** The two-sided p-value by its definition, from exact binomial coefficients (BigInt) and powers. */
+    const bruteForce = (k: number, n: number, p: number) => {
+      const choose = (m: number) => {
+        let c = 1n;
+        for (let i = 0; i < m; i++) c = (c * BigInt(n - i)) / BigInt(i + 1);
+        return Number(c);
+      };
+      const pmf = Array.from({ length: n + 1 }, (_, y) => choose(y) * p ** y * (1 - p) ** (n - y));
+      return Math.min(1, pmf.filter((q) => q <= pmf[k] * (1 + 1e-7)).reduce((a, b) => a + b, 0));
+    };
+
+    it('equals the sum of the probabilities of every outcome no likelier than the observed one', () => {
+      for (const [n, p] of [[20, 0.5], [30, 0.1], [40, 0.03], [25, 0.8]] as const) {
+        for (let k = 0; k <= n; k++) expect(Math.abs(binomialTwoSidedP(k, n, p) - bruteForce(k, n, p))).toBeLessThan(1e-12);
+      }
+    });
+
+    it('is the same from either variant\'s side, and 1 at the expected count', () => {
+      expect(binomialTwoSidedP(5, 100, 0.01)).toBeCloseTo(binomialTwoSidedP(95, 100, 0.99), 14);
+      expect(binomialTwoSidedP(10, 20, 0.5)).toBe(1);
+      expect(binomialTwoSidedP(0, 10, 0)).toBe(1);
     });
   });
 

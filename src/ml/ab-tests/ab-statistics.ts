@@ -36,15 +36,22 @@ export interface ComparisonResult {
 }
 
 export interface SampleRatioCheck {
+  /** Where pValue comes from: the chi-square distribution, or the exact binomial test (two variants with a small expected count). */
+  method: 'chi-square' | 'exact binomial';
   chiSquare: number;
   df: number;
   pValue: number;
   expected: number[];
   mismatch: boolean;
+  /** Why the check departs from the chi-square test, when it does. */
+  note: string | null;
 }
 
 /** The p-value below which assignment counts are flagged as a sample-ratio mismatch. */
 export const SRM_THRESHOLD = 0.001;
+
+/** Below this expected count in any variant the chi-square approximation is not trusted (Cochran's rule). */
+export const MIN_EXPECTED_COUNT = 5;
 
 export const zQuantile = (p: number): number => normalQuantile(p, 0, 1);
 
@@ -120,6 +127,10 @@ export function welchTTest(control: MeanSample, treatment: MeanSample, alpha: nu
  * Sample-ratio mismatch: chi-square goodness of fit of the assignment counts against the shares the
  * weights promise, df = variants − 1. A small p-value means assignment or logging is broken (a
  * variant that fails or is dropped more often), so the comparison cannot be trusted.
+ * The chi-square p-value is far too small when a variant expects few units (weights 1:99 with 100
+ * units: 5 units where 1 was expected gives p ≈ 6e-5, the exact p ≈ 0.003). So when any expected
+ * count is below MIN_EXPECTED_COUNT: with two variants the p-value is the exact binomial test's; with
+ * more, nothing is flagged until every variant expects enough units. `note` says which applied.
  */
 export function sampleRatioMismatch(counts: number[], weights: number[], threshold = SRM_THRESHOLD): SampleRatioCheck | null {
   const total = counts.reduce((a, b) => a + b, 0);
@@ -128,8 +139,47 @@ export function sampleRatioMismatch(counts: number[], weights: number[], thresho
   const expected = weights.map((w) => (total * w) / weightSum);
   const chiSquare = counts.reduce((sum, observed, i) => sum + (observed - expected[i]) ** 2 / expected[i], 0);
   const df = counts.length - 1;
-  const pValue = chiSquareSurvival(chiSquare, df);
-  return { chiSquare, df, pValue, expected, mismatch: pValue < threshold };
+  const smallest = Math.min(...expected);
+  if (smallest >= MIN_EXPECTED_COUNT) {
+    const pValue = chiSquareSurvival(chiSquare, df);
+    return { method: 'chi-square', chiSquare, df, pValue, expected, mismatch: pValue < threshold, note: null };
+  }
+  const small = `the smallest expected count is ${Number(smallest.toPrecision(3))}, below ${MIN_EXPECTED_COUNT}, where the chi-square approximation does not hold`;
+  if (counts.length === 2) {
+    const pValue = binomialTwoSidedP(counts[0], total, weights[0] / weightSum);
+    return { method: 'exact binomial', chiSquare, df, pValue, expected, mismatch: pValue < threshold, note: `${small}: the p-value is the exact binomial test's` };
+  }
+  return { method: 'chi-square', chiSquare, df, pValue: chiSquareSurvival(chiSquare, df), expected, mismatch: false, note: `${small}: no mismatch is flagged until every variant expects at least ${MIN_EXPECTED_COUNT}` };
+}
+
+/**
+ * Two-sided exact binomial test of k successes in n trials with success probability p, as
+ * scipy.stats.binomtest: the probability of every outcome no likelier than k (with a relative
+ * tolerance of 1e-7 for ties). The probabilities are built up from P(0) = (1 − p)^n by the ratio of
+ * consecutive terms, on the side with p ≤ 0.5; meant for a small expected count n·min(p, 1 − p), as in
+ * the sample-ratio check (with a large one P(0) underflows and the result is 0).
+ */
+export function binomialTwoSidedP(k: number, n: number, p: number): number {
+  if (p > 0.5) return binomialTwoSidedP(n - k, n, 1 - p);
+  if (p === 0) return k === 0 ? 1 : 0;
+  const odds = p / (1 - p);
+  const mode = Math.floor((n + 1) * p);
+  let term = Math.exp(n * Math.log1p(-p));
+  let observed = 0;
+  for (let y = 0; y <= k; y++) {
+    if (y === k) observed = term;
+    term *= ((n - y) / (y + 1)) * odds;
+  }
+  const bound = observed * (1 + 1e-7);
+  let sum = 0;
+  term = Math.exp(n * Math.log1p(-p));
+  for (let y = 0; y <= n; y++) {
+    if (term <= bound) sum += term;
+    // past the mode the terms only shrink; once they underflow the rest adds nothing
+    if (y > mode && term < Number.MIN_VALUE * 1e10) break;
+    term *= ((n - y) / (y + 1)) * odds;
+  }
+  return Math.min(1, sum);
 }
 
 /**

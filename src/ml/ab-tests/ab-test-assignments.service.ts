@@ -40,19 +40,24 @@ export class AbTestAssignmentsService {
   /**
    * Records the unit's first sight. Concurrent first requests race on the primary key and agree (the
    * variant is the same for all of them); the insert only happens while the test still runs, so a
-   * unit first seen after a stop is refused rather than counted.
+   * unit first seen after a stop is refused rather than counted. The check holds the test's row FOR
+   * SHARE, so a stop or conclusion under way is waited for, and a conclusion's snapshot of the results
+   * holds every unit recorded before it and none after.
    */
   async record(test: AbTest, unitId: string, variant: AbVariant): Promise<Assignment> {
     const inserted: { first_seen_at: Date }[] = await this.dataSource.query(
       `INSERT INTO mcp_hub.ab_test_assignments (test_id, unit_id, variant, first_seen_at)
-       SELECT $1, $2, $3, now() WHERE EXISTS (SELECT 1 FROM mcp_hub.ab_tests WHERE id = $1 AND status = 'running')
+       SELECT $1, $2, $3, now() WHERE EXISTS (SELECT 1 FROM mcp_hub.ab_tests WHERE id = $1 AND status = 'running' FOR SHARE)
        ON CONFLICT (test_id, unit_id) DO NOTHING
        RETURNING first_seen_at`,
       [test.id, unitId, variant.name],
     );
     if (inserted.length) return { variant, firstSeenAt: inserted[0].first_seen_at, created: true };
     const existing = await this.assignments.findOneBy({ testId: test.id, unitId });
-    if (!existing) throw test.status === 'concluded' ? abTestConcluded(test) : abTestStopped(test, unitId);
+    if (!existing) {
+      const latest = (await this.dataSource.manager.findOneBy(AbTest, { id: test.id })) ?? test;
+      throw latest.status === 'concluded' ? abTestConcluded(latest) : abTestStopped(latest, unitId);
+    }
     return { variant: this.variantNamed(test, existing.variant), firstSeenAt: existing.firstSeenAt, created: false };
   }
 

@@ -62,11 +62,12 @@ export const AB_RESULTS_EXAMPLE = {
         interval: { low: 0.00901, high: 0.03395, method: 'wald (unpooled)', level: 0.95 },
         relativeDifference: 0.2149,
         significant: true,
+        decidedBy: "the pooled z-test's p-value; the interval uses the unpooled standard error, so near the threshold it can include 0 for a significant difference or exclude it for one that is not",
       },
       sampleSize: { required: 3839, remaining: 0 },
     },
   ],
-  sampleRatioMismatch: { chiSquare: 0.0576, df: 1, pValue: 0.8103, threshold: 0.001, mismatch: false, expected: { control: 5000, treatment: 5000 } },
+  sampleRatioMismatch: { method: 'chi-square', chiSquare: 0.0576, df: 1, pValue: 0.8103, threshold: 0.001, mismatch: false, expected: { control: 5000, treatment: 5000 }, note: null },
   sampleSizeNote: null,
   warnings: [],
 };

@@ -19,6 +19,9 @@ export interface RecordedOutcome {
  * Outcomes: one observation per assigned unit, so each unit weighs the same in the tests. A later
  * report for a unit replaces its value (a conversion that arrives after a 0, a corrected amount).
  * Accepted while the test runs or is stopped; refused once it is concluded (the results are final).
+ * The write itself holds the test's row FOR SHARE while checking it is not concluded: a conclusion
+ * (FOR UPDATE) waits for writes already under way, which its snapshot then includes, and writes that
+ * arrive during it wait and then find it concluded, so nothing lands after the stored results.
  */
 @Injectable()
 export class AbTestOutcomesService {
@@ -34,11 +37,13 @@ export class AbTestOutcomesService {
     if (!assignment) throw unitNotAssigned(test, unitId);
     const [row]: { reports: number }[] = await this.dataSource.query(
       `INSERT INTO mcp_hub.ab_test_outcomes (test_id, unit_id, value, reports, first_recorded_at, recorded_at)
-       VALUES ($1, $2, $3, 1, now(), now())
+       SELECT $1, $2, $3::double precision, 1, now(), now()
+        WHERE EXISTS (SELECT 1 FROM mcp_hub.ab_tests WHERE id = $1 AND status <> 'concluded' FOR SHARE)
        ON CONFLICT (test_id, unit_id) DO UPDATE SET value = EXCLUDED.value, reports = ab_test_outcomes.reports + 1, recorded_at = EXCLUDED.recorded_at
        RETURNING reports`,
       [test.id, unitId, value],
     );
+    if (!row) throw abTestConcluded((await this.dataSource.manager.findOneBy(AbTest, { id: test.id })) ?? test);
     return { unitId, variant: assignment.variant, value, reports: row.reports, replaced: row.reports > 1 };
   }
 }

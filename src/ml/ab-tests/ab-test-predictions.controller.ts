@@ -21,7 +21,7 @@ export class AbTestPredictionsController {
   @RequireScope('read')
   @ApiOperation({
     summary: "Predict through the test: the unit's variant (sticky: the same unit always gets the same one) picks the model version",
-    description: 'The unit is recorded as assigned once it has been served. A stopped test serves only the units it already has; a concluded test serves nobody (use POST /api/ml/models/{name}/predict).',
+    description: 'A new unit is recorded as assigned once its rows pass the signature check, before the model runs. A stopped test serves only the units it already has; a concluded test serves nobody (use POST /api/ml/models/{name}/predict).',
   })
   @ApiBody({ type: AbPredictDto, examples: { iris: { value: { unitId: 'user-48213', instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }] } } } })
   @ApiOkResponse({

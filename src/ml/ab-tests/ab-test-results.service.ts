@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AbResults, summarise, VariantAggregate } from './ab-results';
 import { AbTest, AbTestStatus } from './ab-test.entity';
 
@@ -11,8 +11,9 @@ export type AbTestResults = { test: string; model: string; status: AbTestStatus;
 export class AbTestResultsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async resultsOf(test: AbTest): Promise<AbTestResults> {
-    const rows: { variant: string; assigned: string; outcomes: string; sum: number | null; mean: number | null; variance: number | null }[] = await this.dataSource.query(
+  /** With a manager, read inside that transaction (the conclusion's snapshot under the test's row lock). */
+  async resultsOf(test: AbTest, manager: EntityManager = this.dataSource.manager): Promise<AbTestResults> {
+    const rows: { variant: string; assigned: string; outcomes: string; sum: number | null; mean: number | null; variance: number | null }[] = await manager.query(
       `SELECT a.variant, count(*) AS assigned, count(o.unit_id) AS outcomes, sum(o.value) AS sum, avg(o.value) AS mean, var_samp(o.value) AS variance
          FROM mcp_hub.ab_test_assignments a
          LEFT JOIN mcp_hub.ab_test_outcomes o ON o.test_id = a.test_id AND o.unit_id = a.unit_id

@@ -99,10 +99,14 @@ export class AbTestNameParamsDto {
   name!: string;
 }
 
+/** Unit ids come from outside and are echoed in answers, logs and events, where a control character would mislead or break them. */
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+
 export class AbUnitDto {
-  @ApiProperty({ example: 'user-48213', description: `The unit of randomisation (a user, account or session id), at most ${MAX_UNIT_ID_LENGTH} characters` })
+  @ApiProperty({ example: 'user-48213', description: `The unit of randomisation (a user, account or session id), at most ${MAX_UNIT_ID_LENGTH} characters, no control characters` })
   @IsString()
   @Length(1, MAX_UNIT_ID_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'unitId must not contain a control character (U+0000–U+001F, U+007F–U+009F): ids are echoed in answers, logs and events' })
   unitId!: string;
 }
 

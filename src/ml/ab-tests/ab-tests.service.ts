@@ -110,34 +110,32 @@ export class AbTestsService {
   /**
    * Ends the test (stopping it if it runs) and, with a winner, promotes the winner's version to
    * Production through the registry (archiving the version there, audited in the model history with
-   * this actor). The test row stays locked until the conclusion is written, so two concurrent
-   * conclusions cannot both promote.
+   * this actor). The test's row lock, the results snapshot, the promotion and the conclusion share one
+   * transaction on one connection: two concurrent conclusions cannot both promote, a failure leaves
+   * neither the promotion nor the conclusion, and a conclusion never waits for a second connection
+   * while holding one (which would exhaust the pool under concurrent conclusions).
    */
   async conclude(name: string, winner: string | undefined, reason: string, actor: string): Promise<AbTest> {
     const current = await this.get(name);
     const variant = winner === undefined ? undefined : current.variants.find((v) => v.name === winner);
     if (winner !== undefined && !variant) throw new ValidationFailedError([{ field: 'winner', reason: `"${winner}" is not a variant of A/B test "${name}" (variants: ${current.variants.map((v) => v.name).join(', ')})` }]);
-    const conclusion = await this.dataSource.transaction(async (manager) => {
+    const { record, change } = await this.dataSource.transaction(async (manager) => {
       const test = await manager.findOne(AbTest, { where: { id: current.id }, lock: { mode: 'pessimistic_write' } });
       if (!test) throw new NotFoundError('A/B test', name, 'AB_TEST_NOT_FOUND');
       if (test.status === 'concluded') throw abTestConcluded(test);
-      const results = await this.results.resultsOf(test);
-      let promoted = false;
-      if (variant) {
-        const version = await this.registry.resolve(test.modelName, String(variant.version));
-        if (version.stage !== 'Production') {
-          await this.registry.transition(test.modelName, variant.version, 'Production', { archiveExisting: true, reason: `A/B test "${test.name}": ${variant.name} won. ${reason}` }, actor);
-          promoted = true;
-        }
-      }
+      const results = await this.results.resultsOf(test, manager);
+      const change = variant
+        ? await this.registry.transitionWithin(manager, test.modelName, variant.version, 'Production', { archiveExisting: true, reason: `A/B test "${test.name}": ${variant.name} won. ${reason}`, unlessThere: true }, actor)
+        : null;
       const now = new Date();
-      const record: AbConclusion = { winner: variant?.name ?? null, version: variant?.version ?? null, promoted, reason, actor, results };
+      const record: AbConclusion = { winner: variant?.name ?? null, version: variant?.version ?? null, promoted: change !== null, reason, actor, results };
       await manager.update(AbTest, { id: test.id }, { status: 'concluded', concludedAt: now, conclusion: record, stoppedAt: test.stoppedAt ?? now, stoppedBy: test.stoppedBy ?? actor });
-      return record;
+      return { record, change };
     });
+    if (change) this.registry.announce(change);
     this.bus.publish<HubEventMap['ml.abtest.concluded']>(
       'ml.abtest.concluded',
-      { test: current.name, model: current.modelName, winner: conclusion.winner, version: conclusion.version, promoted: conclusion.promoted, actor },
+      { test: current.name, model: current.modelName, winner: record.winner, version: record.version, promoted: record.promoted, actor },
       current.name,
     );
     return this.get(name);

@@ -26,6 +26,8 @@ interface PythonProbe {
 }
 
 const CACHE_MS = 30_000;
+/** Importing torch takes seconds, and tens of seconds on a loaded machine; a probe cut short would report the runtime missing. */
+const PROBE_TIMEOUT_MS = 120_000;
 const APT_PACKAGES: Record<string, string> = { numpy: 'python3-numpy', pandas: 'python3-pandas', sklearn: 'python3-sklearn', torch: 'python3-torch' };
 
 /** Whether an adapter's runtime is installed, asked of the real interpreter and cached briefly. */
@@ -77,7 +79,7 @@ export class AdapterRuntimeService {
 
   private checkPythonBin(bin: string, adapter: 'sklearn' | 'torch'): Promise<RuntimeReport> {
     return new Promise((resolve) => {
-      execFile(bin, ['-m', 'mcp_hub_adapter', '--check', adapter], { cwd: PYTHON_PACKAGE_DIR, timeout: 30_000, env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR } }, (error, stdout) => {
+      execFile(bin, ['-m', 'mcp_hub_adapter', '--check', adapter], { cwd: PYTHON_PACKAGE_DIR, timeout: PROBE_TIMEOUT_MS, env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR } }, (error, stdout) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           resolve({ available: false, versions: {}, missing: ['python3'], hint: `no Python interpreter at ${bin}: install it (apt-get install python3) or set PYTHON_BIN` });
           return;

@@ -14,6 +14,12 @@ export interface PredictionRequest {
   abTest?: { name: string; variant: string };
   /** How the caller's body named row i's column, for error fields; `instances[i].column` when left out. */
   fieldOf?: (row: number, column?: string) => string;
+  /**
+   * Called once the rows pass the signature check, before the model runs: an error thrown here
+   * refuses the request with nothing served or logged (an A/B test records the unit here, and a
+   * test stopped meanwhile refuses it).
+   */
+  admit?: () => Promise<void>;
 }
 
 export interface PredictionResult {

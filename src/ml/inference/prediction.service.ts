@@ -38,6 +38,7 @@ export class PredictionService extends ModelPredictor {
       version = served.version;
       const problems = checkRows(request.rows, served.inputs, fieldOf);
       if (problems.length) throw new ValidationFailedError(problems);
+      await request.admit?.();
       const { predictions, probabilities } = await this.runtimes.predict(model, request.rows);
       this.publish(request, version, started, 'ok');
       this.log.record(served, request.source, request.rows, predictions, probabilities);

@@ -36,7 +36,7 @@ interface PoolItem {
   reject(error: Error): void;
 }
 
-type SlotState = 'starting' | 'ready' | 'restarting' | 'stopped';
+type SlotState = 'starting' | 'loading' | 'ready' | 'restarting' | 'stopped';
 
 interface Slot {
   index: number;
@@ -47,6 +47,8 @@ interface Slot {
   failures: number;
   lastExit?: string;
   info?: ServeReady;
+  /** What the process held when it died: its replacement loads these before it takes requests. */
+  reload: string[];
 }
 
 export interface PoolStatus {
@@ -74,6 +76,8 @@ export class PythonServingPool {
   private readonly logger = new Logger('PythonServingPool');
   private readonly batcher: MicroBatcher<PoolItem>;
   private readonly slots: Slot[] = [];
+  /** Every model sent to the pool, by SHA-256, so a restarted worker can load what its predecessor held. */
+  private readonly models = new Map<string, ServeModelRef>();
   private interpreter?: string;
   private starting?: Promise<void>;
   private stopping = false;
@@ -90,6 +94,7 @@ export class PythonServingPool {
   /** Predicts the rows (given as columns) with the model, through a batch. */
   async predict(model: ServeModelRef, columns: Record<string, Cell[]>, rows: number): Promise<PythonPrediction> {
     await this.ensureRunning(model.format);
+    this.models.set(model.sha256, model);
     if (this.batcher.size >= this.config.serving.queueMax) throw new ServingBusyError(this.batcher.size);
     return new Promise<PythonPrediction>((resolve, reject) => {
       const item: PoolItem = { model, columns, rows, attempts: 0, done: false, resolve, reject };
@@ -104,6 +109,7 @@ export class PythonServingPool {
   /** Loads the model on every running worker, so its first request is not cold; integrity and data failures are thrown. */
   async warm(model: ServeModelRef): Promise<void> {
     await this.ensureRunning(model.format);
+    this.models.set(model.sha256, model);
     const ready = this.slots.filter((slot) => slot.state === 'ready' && slot.process);
     await Promise.all(
       ready.map(async (slot) => {
@@ -154,7 +160,7 @@ export class PythonServingPool {
     await this.runtimes.assertAvailable('sklearn');
     this.interpreter = (await this.runtimes.check('torch')).available ? await this.runtimes.pythonFor('torch') : await this.runtimes.pythonFor('sklearn');
     for (let index = 0; index < this.config.serving.pythonWorkers; index++) {
-      const slot: Slot = { index, state: 'starting', restarts: 0, failures: 0 };
+      const slot: Slot = { index, state: 'starting', restarts: 0, failures: 0, reload: [] };
       this.slots.push(slot);
       this.spawn(slot);
     }
@@ -174,9 +180,12 @@ export class PythonServingPool {
     slot.process = child;
     slot.state = 'starting';
     child.ready.then(
-      (info) => {
+      async (info) => {
         if (slot.process !== child) return;
         slot.info = info;
+        slot.state = 'loading';
+        await this.reload(slot, child);
+        if (slot.process !== child || !child.isAlive) return;
         slot.state = 'ready';
         this.pump();
       },
@@ -184,6 +193,7 @@ export class PythonServingPool {
     );
     void child.exited.then((exit) => {
       if (slot.process !== child) return;
+      if (child.loaded.size) slot.reload = child.loaded.keys();
       slot.lastExit = `${exit.signal ?? `code ${exit.code}`} at ${new Date().toISOString()}${exit.stderrTail.length ? `: ${exit.stderrTail.slice(-2).join(' | ')}` : ''}`;
       if (this.stopping) {
         slot.state = 'stopped';
@@ -198,12 +208,24 @@ export class PythonServingPool {
     });
   }
 
+  /** A restarted worker loads the models its predecessor held (least recently used first), so its first requests are not cold. */
+  private async reload(slot: Slot, child: PythonServeProcess): Promise<void> {
+    for (const sha of slot.reload) {
+      const model = this.models.get(sha);
+      if (!model || !child.isAlive) continue;
+      const reply = await child.request({ op: 'load', model }).catch(() => undefined);
+      if (reply?.ok) child.loaded.set(sha, true);
+    }
+    slot.reload = [];
+  }
+
   /** Sends ready batches to idle workers, one batch per worker. */
   private pump(): void {
     if (this.stopping) return;
     for (const slot of this.slots) {
       const worker = slot.process;
-      if (slot.state !== 'ready' || !worker || worker.inFlight > 0) continue;
+      // a process that just died is still `ready` until its exit is handled: skip it, its slot restarts
+      if (slot.state !== 'ready' || !worker?.isAlive || worker.inFlight > 0) continue;
       const batch = this.batcher.take((key) => worker.loaded.has(key));
       if (!batch) return;
       const items = batch.items.filter((item) => !item.done);

@@ -5,9 +5,12 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { TrainingModule } from '../training/training.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { RegistryModule } from '../registry/registry.module';
+import { InferenceModule } from '../inference/inference.module';
 import { AbTestsModule } from '../ab-tests/ab-tests.module';
 import { BatchTools } from './batch-tools';
 import { MlTools } from './ml-tools';
+import { ModelTools } from './model-tools';
+import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, AbTestsModule, BatchModule], providers: [MlTools, BatchTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule], providers: [MlTools, PredictTool, ModelTools, BatchTools] })
 export class MlToolsModule {}

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HubTool, HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { ValidationFailedError } from '../../platform/errors/app-error';
+import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
 import { DatasetsService } from '../datasets/datasets.service';
 import { SubmitTrainingJobDto } from '../training/training-job.dto';
@@ -12,7 +13,7 @@ import { LIFECYCLES } from '../lifecycle';
 import { STAGES } from '../registry/registry.entities';
 import { ALIAS, MAX_VERSION, RegisterVersionDto, stageOf } from '../registry/registry.dto';
 import { RegistryService } from '../registry/registry.service';
-import { answer, checked, dtoOf, object } from './tool-helpers';
+import { answer, checkedTool, dtoOf, object } from './tool-answers';
 import { ConcludeAbTestDto, CreateAbTestDto, MAX_VARIANTS, VARIANT_NAME } from '../ab-tests/ab-test.dto';
 import { METRIC_KINDS } from '../ab-tests/ab-test.entity';
 import { abTestView } from '../ab-tests/ab-test-view';
@@ -53,8 +54,10 @@ export class MlTools implements OnModuleInit {
     private readonly abResults: AbTestResultsService,
   ) {}
 
+  private readonly schemas = new JsonSchemaValidator();
+
   onModuleInit(): void {
-    this.toolRegistry.register(...this.tools().map(checked));
+    this.toolRegistry.register(...this.tools().map((tool) => checkedTool(tool, this.schemas)));
   }
 
   private tools(): HubTool[] {

@@ -8,11 +8,12 @@ import { ModelAlias, ModelHistoryEntry, ModelVersion, RegisteredModel } from './
 import { RegistryController } from './registry.controller';
 import { RegistryService } from './registry.service';
 import { RegistryWebhooks } from './registry-webhooks';
+import { RegistryChangeRelay } from './registry-change-relay';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegisteredModel, ModelVersion, ModelAlias, ModelHistoryEntry, TrainingJob, Dataset]), ExperimentsModule],
   controllers: [RegistryController],
-  providers: [RegistryService, RegistryWebhooks, ModelArtifacts],
-  exports: [RegistryService],
+  providers: [RegistryService, RegistryWebhooks, RegistryChangeRelay, ModelArtifacts],
+  exports: [RegistryService, RegistryChangeRelay],
 })
 export class RegistryModule {}

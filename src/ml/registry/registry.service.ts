@@ -18,6 +18,21 @@ import { deletedAtFor, Lifecycle } from '../lifecycle';
 
 export type ModelView = RegisteredModel & { versions: ModelVersion[]; aliases: Record<string, number> };
 
+export interface TransitionOptions {
+  archiveExisting?: boolean;
+  reason?: string;
+}
+
+/** A stage transition written by transitionWithin, to announce once its transaction has committed. */
+export interface StageChange {
+  model: string;
+  version: ModelVersion;
+  from: Stage;
+  to: Stage;
+  archived: number[];
+  actor: string;
+}
+
 const conflict = (code: string, message: string, details?: unknown) => new ConflictError(code, message, details);
 
 /**
@@ -216,33 +231,47 @@ export class RegistryService {
    * Moves a version to a stage. To Production, the version now there is archived in the same
    * transaction unless archiveExisting is false (then a second Production version is a 409).
    */
-  async transition(name: string, versionNumber: number, stage: Stage, options: { archiveExisting?: boolean; reason?: string }, actor: string): Promise<ModelVersion> {
+  async transition(name: string, versionNumber: number, stage: Stage, options: TransitionOptions, actor: string): Promise<ModelVersion> {
+    const change = await this.dataSource.transaction((manager) => this.transitionWithin(manager, name, versionNumber, stage, options, actor));
+    this.announce(change!);
+    return change!.version;
+  }
+
+  /**
+   * The same move inside the caller's transaction, so that it commits or rolls back with the
+   * caller's other writes; the model's row lock is held until that transaction ends. With
+   * `unlessThere`, a version already in the stage is no change (null) instead of a 409. The caller
+   * announces the change with announce() once its transaction has committed.
+   */
+  async transitionWithin(manager: EntityManager, name: string, versionNumber: number, stage: Stage, options: TransitionOptions & { unlessThere?: boolean }, actor: string): Promise<StageChange | null> {
     const archiveExisting = options.archiveExisting ?? true;
-    const result = await this.dataSource.transaction(async (manager) => {
-      const model = assertActiveModel(await this.lockModel(manager, name));
-      const version = await this.versionOf(manager, model, versionNumber);
-      const problem = stageTransitionProblem(version.stage, stage);
-      if (problem) throw conflict('INVALID_STAGE_TRANSITION', `Version ${versionNumber} of "${name}" cannot move to ${stage}: ${problem}`, { from: version.stage, to: stage });
-      const archived: number[] = [];
-      if (stage === 'Production') {
-        const current = await manager.findBy(ModelVersion, { modelId: model.id, stage: 'Production' });
-        if (current.length && !archiveExisting) {
-          throw conflict('PRODUCTION_OCCUPIED', `Version ${current[0].version} of "${name}" is in Production; archive it first or promote with archiveExisting`, { production: current[0].version });
-        }
-        for (const previous of current) {
-          await manager.update(ModelVersion, { id: previous.id }, { stage: 'Archived', updatedAt: new Date() });
-          await this.audit(manager, model.id, previous.version, 'stage_transition', 'Production', 'Archived', actor, `replaced by version ${versionNumber}`);
-          archived.push(previous.version);
-        }
+    const model = assertActiveModel(await this.lockModel(manager, name));
+    const version = await this.versionOf(manager, model, versionNumber);
+    if (options.unlessThere && version.stage === stage) return null;
+    const problem = stageTransitionProblem(version.stage, stage);
+    if (problem) throw conflict('INVALID_STAGE_TRANSITION', `Version ${versionNumber} of "${name}" cannot move to ${stage}: ${problem}`, { from: version.stage, to: stage });
+    const archived: number[] = [];
+    if (stage === 'Production') {
+      const current = await manager.findBy(ModelVersion, { modelId: model.id, stage: 'Production' });
+      if (current.length && !archiveExisting) {
+        throw conflict('PRODUCTION_OCCUPIED', `Version ${current[0].version} of "${name}" is in Production; archive it first or promote with archiveExisting`, { production: current[0].version });
       }
-      const from = version.stage;
-      await manager.update(ModelVersion, { id: version.id }, { stage, updatedAt: new Date() });
-      await manager.update(RegisteredModel, { id: model.id }, { updatedAt: new Date() });
-      await this.audit(manager, model.id, versionNumber, 'stage_transition', from, stage, actor, options.reason ?? null);
-      return { version: { ...version, stage }, from, archived };
-    });
-    this.bus.publish('ml.model.stage_changed', { model: name, version: versionNumber, from: result.from, to: stage, archived: result.archived, actor }, name);
-    return result.version;
+      for (const previous of current) {
+        await manager.update(ModelVersion, { id: previous.id }, { stage: 'Archived', updatedAt: new Date() });
+        await this.audit(manager, model.id, previous.version, 'stage_transition', 'Production', 'Archived', actor, `replaced by version ${versionNumber}`);
+        archived.push(previous.version);
+      }
+    }
+    const from = version.stage;
+    await manager.update(ModelVersion, { id: version.id }, { stage, updatedAt: new Date() });
+    await manager.update(RegisteredModel, { id: model.id }, { updatedAt: new Date() });
+    await this.audit(manager, model.id, versionNumber, 'stage_transition', from, stage, actor, options.reason ?? null);
+    return { model: name, version: { ...version, stage }, from, to: stage, archived, actor };
+  }
+
+  /** Publishes a committed stage change (servers switch their traffic on it), never one that may still roll back. */
+  announce(change: StageChange): void {
+    this.bus.publish('ml.model.stage_changed', { model: change.model, version: change.version.version, from: change.from, to: change.to, archived: change.archived, actor: change.actor }, change.model);
   }
 
   /** Points an alias at a version, moving it from wherever it was. */

@@ -84,6 +84,8 @@ export class AppConfig {
   readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
   readonly metrics: { maxSeries: number };
   readonly modelWebhooks: { urls: string[]; secret: string };
+  /** Registered models as typed MCP tools (`model__<name>`): on or off, and the aliases that expose a model without a Production version. */
+  readonly modelTools: { enabled: boolean; aliases: string[] };
   readonly embeddings?: { url: string; model: string; apiKey?: string };
   readonly debugRoutes: boolean;
 
@@ -174,6 +176,7 @@ export class AppConfig {
     };
     this.metrics = { maxSeries: env.METRICS_MAX_SERIES };
     this.modelWebhooks = { urls: list(env.MODEL_WEBHOOK_URLS), secret: env.MODEL_WEBHOOK_SECRET };
+    this.modelTools = { enabled: env.MCP_MODEL_TOOLS, aliases: list(env.MCP_MODEL_TOOL_ALIASES) };
     if (env.EMBEDDING_URL) this.embeddings = { url: env.EMBEDDING_URL.replace(/\/+$/, ''), model: env.EMBEDDING_MODEL, apiKey: env.EMBEDDING_API_KEY };
     this.debugRoutes = env.DEBUG_ROUTES_ENABLED;
   }

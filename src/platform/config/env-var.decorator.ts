@@ -5,6 +5,8 @@ export interface EnvVarSpec {
   default?: string;
   /** What an unset variable without a default means, when that is more than "off" (README table). */
   unset?: string;
+  /** Set but empty is an error (unset has a meaning of its own, which an empty value must not pick by accident). */
+  emptyRefused?: boolean;
   /** What a valid value looks like, shown when the value is rejected. */
   expected: string;
   /** One line for .env.example and the README. */

@@ -42,6 +42,7 @@ export class EnvironmentVariables {
   @EnvVar({
     expected: 'a postgres:// or postgresql:// URL',
     unset: 'DATABASE_PROBE_URL, else embedded',
+    emptyRefused: true,
     description: 'PostgreSQL connection; the database is created when missing. Set: used as is (boot fails when it does not answer). Unset: the server at DATABASE_PROBE_URL when one answers there, otherwise an embedded PostgreSQL (EMBEDDED_SERVICES)',
   })
   @IsOptional()
@@ -72,6 +73,7 @@ export class EnvironmentVariables {
   @EnvVar({
     expected: 'a redis:// or rediss:// URL',
     unset: 'REDIS_PROBE_URL, else embedded',
+    emptyRefused: true,
     description: 'Redis connection: cache, BullMQ queues, telemetry streams. Set: used as is (boot fails when it does not answer). Unset: the server at REDIS_PROBE_URL when one answers there, otherwise the machine\'s redis-server started by the hub (EMBEDDED_SERVICES)',
   })
   @IsOptional()
@@ -239,6 +241,16 @@ export class EnvironmentVariables {
   @ToBoolean()
   @IsBoolean()
   MCP_LAZY_TOOLS!: boolean;
+
+  @EnvVar({ default: 'true', expected: 'true or false', description: 'Every registered model with a Production version (or an alias in MCP_MODEL_TOOL_ALIASES) is a typed tool model__<name> on /mcp, its input schema built from the version\'s signature' })
+  @ToBoolean()
+  @IsBoolean()
+  MCP_MODEL_TOOLS!: boolean;
+
+  @EnvVar({ default: '', expected: 'comma-separated aliases such as champion', description: 'Aliases that also put a model on /mcp as model__<name> when it has no Production version (the first one the model has is served)' })
+  @IsString()
+  @Matches(/^$|^[A-Za-z][A-Za-z0-9_-]{0,63}(\s*,\s*[A-Za-z][A-Za-z0-9_-]{0,63})*$/, { message: 'MCP_MODEL_TOOL_ALIASES must be comma-separated aliases (letters, digits, "_" or "-", starting with a letter)' })
+  MCP_MODEL_TOOL_ALIASES!: string;
 
   @EnvVar({ default: '10485760', expected: 'an integer from 65536 to 536870912 (bytes)', description: 'Largest message a stdio upstream may send (one JSON-RPC line); a bigger result fails that call with 502 naming its size, the connection stays' })
   @ToInteger()

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
   });
 
   it('tells a set DATABASE_URL / REDIS_URL from an unset one, which falls back to the probe URL', () => {
-    const unset = loadConfig({ DATABASE_URL: '  ', DATABASE_PROBE_URL: 'postgres://postgres@127.0.0.1:6543/hub' });
+    const unset = loadConfig({ DATABASE_PROBE_URL: 'postgres://postgres@127.0.0.1:6543/hub' });
     expect(unset.database).toMatchObject({ url: 'postgres://postgres@127.0.0.1:6543/hub', urlSet: false });
     expect(unset.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', urlSet: false });
     expect(unset.embedded).toEqual({ mode: 'auto', dataDir: './var' });
@@ -29,6 +29,22 @@ describe('loadConfig', () => {
     expect(started.redis).toBe(unset.redis);
     expect(started).toBeInstanceOf(unset.constructor);
     expect(() => loadConfig({ EMBEDDED_SERVICES: 'always' })).toThrow(/EMBEDDED_SERVICES="always"/);
+  });
+
+  it('refuses an empty DATABASE_URL or REDIS_URL instead of falling back as if it were unset, naming each', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: '', REDIS_URL: '  ', PORT: 'abc' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'PORT', 'REDIS_URL']);
+    expect(problems.find((p) => p.variable === 'REDIS_URL')).toMatchObject({ value: '', problem: 'is set but empty' });
+    expect((error as ConfigError).message).toContain('DATABASE_URL="": is set but empty; expected a postgres:// or postgresql:// URL, or no DATABASE_URL line at all');
+    // other variables still read empty as unset
+    expect(loadConfig({ MONGODB_URI: '', PORT: '' }).http.port).toBe(3456);
   });
 
   it('converts numbers and booleans', () => {

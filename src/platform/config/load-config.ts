@@ -39,14 +39,17 @@ export function logsToTerminal(): boolean {
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, terminal = false): AppConfig {
   const raw: Record<string, string> = {};
+  const empty: ConfigProblem[] = [];
   for (const [name, spec] of ENV_VARIABLES) {
     const value = source[name];
     if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+    else if (value !== undefined && spec.emptyRefused) empty.push({ variable: name, value: '', problem: 'is set but empty', expected: `${spec.expected}, or no ${name} line at all (unset: ${spec.unset})` });
     else if (spec.default !== undefined) raw[name] = spec.default;
   }
   const env = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
-  if (errors.length > 0) throw new ConfigError(errors.map((error) => toProblem(error, raw)));
+  const problems = [...empty, ...errors.map((error) => toProblem(error, raw))];
+  if (problems.length > 0) throw new ConfigError(problems);
   return new AppConfig(env, terminal);
 }
 

@@ -1,13 +1,14 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { DependencyUnavailableError } from '../errors/app-error';
 import { EmbeddedServerSpec } from './embedded-server';
-import { isProcessAlive } from './process-alive';
+import { isProcessAlive, processName } from './process-identity';
+import { serverEnv } from './server-env';
 
 const PASSWORD_FILE = 'mcp-hub-password';
 const USER = 'postgres';
@@ -68,7 +69,7 @@ async function assertReachable(dir: string, user: RunAs): Promise<void> {
 
 function runToEnd(command: string, args: string[], options: { runAs?: RunAs; cwd: string }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options.runAs, cwd: options.cwd, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { ...options.runAs, cwd: options.cwd, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -90,14 +91,20 @@ export function embeddedPostgresSpec(dataDir: string, database: string): Embedde
     password: readPassword,
 
     async assertDataDirFree() {
-      const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
-      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
-        throw new DependencyUnavailableError(
-          'postgres',
-          `PostgreSQL (pid ${pid}) already runs on ${dataDir}, but no hub process started it (${dataDir}.json does not name it)`,
-          `Stop it (kill -INT ${pid}) and start again, or point DATABASE_URL at it.`,
-        );
+      const pidFile = join(dataDir, 'postmaster.pid');
+      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+      if (!isProcessAlive(pid)) return;
+      const name = processName(pid);
+      if (name !== undefined && name !== 'postgres') {
+        // left by a server that died; its pid now belongs to another program, and PostgreSQL itself would refuse to start
+        await rm(pidFile, { force: true });
+        return;
       }
+      throw new DependencyUnavailableError(
+        'postgres',
+        `PostgreSQL (pid ${pid}) already runs on ${dataDir}, but no hub process started it (${dataDir}.json does not name it)`,
+        `Stop it (kill -INT ${pid}) and start again, or point DATABASE_URL at it.`,
+      );
     },
 
     async prepare(log) {
@@ -117,21 +124,27 @@ export function embeddedPostgresSpec(dataDir: string, database: string): Embedde
       if ((await readdir(dataDir)).length > 0) throw new Error(`${dataDir} is not empty but holds no PostgreSQL data (no PG_VERSION); move it away or set EMBEDDED_DATA_DIR`);
       log(`Initialising the embedded PostgreSQL in ${dataDir} (first start)`);
       const password = randomBytes(24).toString('base64url');
+      // initdb works in a directory beside the data directory, which then takes its place complete with
+      // the password file: a crash half way leaves only the staging directory, removed on the next start
+      const staging = `${dataDir}.initdb`;
       const scratch = await mkdtemp(join(tmpdir(), 'mcp-hub-initdb-'));
       try {
+        await rm(staging, { recursive: true, force: true });
+        await mkdir(staging, { mode: 0o700 });
         const pwfile = join(scratch, 'password');
         await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-        if (runAs) await Promise.all([chown(scratch, runAs.uid, runAs.gid), chown(pwfile, runAs.uid, runAs.gid)]);
-        await runToEnd(binaries.initdb, ['-D', dataDir, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '--no-locale', '-E', 'UTF8'], { runAs, cwd: dataDir });
+        if (runAs) await Promise.all([chown(staging, runAs.uid, runAs.gid), chown(scratch, runAs.uid, runAs.gid), chown(pwfile, runAs.uid, runAs.gid)]);
+        await runToEnd(binaries.initdb, ['-D', staging, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '--no-locale', '-E', 'UTF8'], { runAs, cwd: staging });
+        const stagedPassword = join(staging, PASSWORD_FILE);
+        await writeFile(stagedPassword, `${password}\n`, { mode: 0o600 });
+        if (runAs) await chown(stagedPassword, runAs.uid, runAs.gid);
+        await rename(staging, dataDir);
       } catch (error) {
-        // a half-initialised directory would block every later start
-        await rm(dataDir, { recursive: true, force: true });
+        await rm(staging, { recursive: true, force: true });
         throw error;
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
-      await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-      if (runAs) await chown(passwordFile, runAs.uid, runAs.gid);
       return { password, initialised: true };
     },
 
@@ -141,7 +154,7 @@ export function embeddedPostgresSpec(dataDir: string, database: string): Embedde
       return spawn(postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', ''], {
         ...runAsUser(),
         cwd: dataDir,
-        env: { ...process.env, LC_ALL: 'C' },
+        env: serverEnv(),
         detached: true,
         stdio: ['ignore', logFd, logFd],
       });

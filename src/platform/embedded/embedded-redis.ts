@@ -7,7 +7,8 @@ import { DependencyUnavailableError } from '../errors/app-error';
 import { connectRedisOnce } from '../redis/connect-once';
 import { redisVersionOf } from '../stores/core.probes';
 import { EmbeddedServerSpec } from './embedded-server';
-import { isProcessAlive } from './process-alive';
+import { isProcessAlive, processName } from './process-identity';
+import { serverEnv } from './server-env';
 
 const PASSWORD_FILE = 'mcp-hub-password';
 
@@ -46,7 +47,8 @@ export function embeddedRedisSpec(dataDir: string): EmbeddedServerSpec {
 
     async assertDataDirFree() {
       const pid = Number((await readFile(join(dataDir, 'redis.pid'), 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
+      // redis-server overwrites a pid file left by one that died; a reused pid names another program
+      if (isProcessAlive(pid) && (processName(pid) ?? 'redis-server') === 'redis-server') {
         throw new DependencyUnavailableError(
           'redis',
           `redis-server (pid ${pid}) already runs on ${dataDir}, but no hub process started it (${dataDir}.json does not name it)`,
@@ -87,7 +89,7 @@ export function embeddedRedisSpec(dataDir: string): EmbeddedServerSpec {
         ].join('\n'),
         { mode: 0o600 },
       );
-      return spawn(findRedisServer()!, [config], { cwd: dataDir, detached: true, stdio: ['ignore', logFd, logFd] });
+      return spawn(findRedisServer()!, [config], { cwd: dataDir, env: serverEnv(), detached: true, stdio: ['ignore', logFd, logFd] });
     },
 
     url: (port, password) => `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`,

@@ -5,14 +5,15 @@ import { DependencyUnavailableError } from '../errors/app-error';
 import { describeError } from '../errors/describe-error';
 import { describeUrl } from '../dependency-hints';
 import { freeLocalPort, portIsFree } from './local-ports';
-import { isProcessAlive } from './process-alive';
+import { currentProcess, isSameProcessRunning, processStartTime, sameIdentity } from './process-identity';
 import { ServerProcess } from './server-process';
-import { StartLock, readServerState, writeServerState } from './server-state';
+import { liveUsers, readServerState, readServerStateSync, writeServerState } from './server-state';
+import { StartLock } from './start-lock';
 
 export type EmbeddedKind = 'postgres' | 'redis';
 export const EMBEDDED_LABELS: Record<EmbeddedKind, string> = { postgres: 'PostgreSQL', redis: 'Redis' };
 
-/** started: this process spawned it; adopted: a hub process that died left it running; shared: another live hub process owns it. */
+/** started: this process spawned it; adopted: hub processes that exited left it running; shared: other live hub processes use it too. */
 export type EmbeddedRole = 'started' | 'adopted' | 'shared';
 
 /** What differs between PostgreSQL and Redis; startOrShareServer does the rest. */
@@ -36,9 +37,11 @@ export interface EmbeddedServerSpec {
   probe(url: string): Promise<string>;
 }
 
-/** A PostgreSQL or Redis server run from a data directory under EMBEDDED_DATA_DIR. */
+/** A PostgreSQL or Redis server run from a data directory under EMBEDDED_DATA_DIR, used by one or more hub processes. */
 export class EmbeddedServer {
-  private stopped = false;
+  private left = false;
+  /** After stop(): the other hub processes it was left running for. */
+  remainingUsers: number[] = [];
 
   constructor(
     readonly kind: EmbeddedKind,
@@ -48,68 +51,99 @@ export class EmbeddedServer {
     readonly role: EmbeddedRole,
     /** True when this start ran initdb / created the directory. */
     readonly initialised: boolean,
+    /** Other hub processes using it when this one joined. */
+    readonly sharedWith: number,
     private readonly server: ServerProcess,
     private readonly stateFile: string,
+    private readonly lockFile: string,
   ) {}
 
   get pid(): number {
     return this.server.pid;
   }
 
-  /** Whether this process stops it on shutdown (not when another live hub process does). */
-  get owned(): boolean {
-    return this.role !== 'shared';
-  }
-
   /** "embedded PostgreSQL 18.4 at 127.0.0.1:40123, data /srv/hub/var/postgres, pid 4242 (started, initialised)". */
   describe(): string {
-    const how = this.role === 'shared' ? 'shared: started by another hub process, which stops it' : this.role === 'adopted' ? 'adopted: left running by a hub process that exited' : this.initialised ? 'started, data directory initialised' : 'started';
+    const others = `${this.sharedWith} other hub process${this.sharedWith === 1 ? '' : 'es'}`;
+    const how =
+      this.role === 'shared'
+        ? `shared with ${others}; the last one to exit stops it`
+        : this.role === 'adopted'
+          ? 'adopted: left running by a hub process that exited'
+          : this.initialised
+            ? 'started, data directory initialised'
+            : 'started';
     return `embedded ${EMBEDDED_LABELS[this.kind]} ${this.version} at ${describeUrl(this.url).replace(/\/.*$/, '')}, data ${this.dataDir}, pid ${this.pid} (${how})`;
   }
 
-  /** Stops the server when this process owns it; a shared one is left to its owner. */
+  /**
+   * Leaves the server: stops it when no other live hub process uses it, else leaves it running for
+   * them (it runs in a session of its own and outlives the process that spawned it).
+   */
   async stop(timeoutMs: number): Promise<'stopped' | 'killed' | 'left running'> {
-    if (!this.owned) return 'left running';
-    if (this.stopped) return 'stopped';
-    const outcome = await this.server.stop(timeoutMs);
-    this.stopped = true;
-    const state = await readServerState(this.stateFile);
-    if (state.pid === this.pid) await writeServerState(this.stateFile, { port: state.port });
-    return outcome;
+    if (this.left) return this.server.running ? 'left running' : 'stopped';
+    const lock = await StartLock.acquire(this.lockFile, timeoutMs);
+    try {
+      const me = currentProcess();
+      const state = await readServerState(this.stateFile);
+      const others = liveUsers(state, me);
+      this.left = true;
+      // others still use it, or the state file names another server (ours is gone then)
+      if (others.length > 0 || !sameIdentity(state.server, this.server.identity)) {
+        await writeServerState(this.stateFile, { ...state, users: others });
+        this.remainingUsers = others.map((user) => user.pid);
+        return 'left running';
+      }
+      const outcome = await this.server.stop(timeoutMs);
+      await writeServerState(this.stateFile, { port: state.port });
+      return outcome;
+    } finally {
+      await lock.release();
+    }
   }
 
-  /** On a process exit that skipped the ordered shutdown: ask the owned server to stop (it finishes on its own). */
+  /**
+   * On a process exit that skipped the ordered shutdown: asks the server to stop (it finishes on its
+   * own) when the state file names no other live user. Without the lock (nothing can wait here):
+   * a process joining in this instant may lose the server, and retries its start.
+   */
   signalStop(): void {
-    if (this.owned && !this.stopped) this.server.signalStop();
+    if (this.left) return;
+    const state = readServerStateSync(this.stateFile);
+    if (sameIdentity(state.server, this.server.identity) && liveUsers(state, currentProcess()).length === 0) this.server.signalStop();
   }
 }
 
 const STATE_SUFFIX = '.json';
 
 /**
- * Reuses the server a hub process already runs on `spec.dataDir`, or starts one: on the port it used
+ * Joins the server a hub process already runs on `spec.dataDir`, or starts one: on the port it used
  * last when that is free, else on a free one. Only one process at a time gets this far per directory
- * (StartLock), so two hubs starting together share one server instead of corrupting its data.
+ * (StartLock), so two hubs starting together share one server instead of corrupting its data. Every
+ * process using it is listed in the state file; the last to leave stops it.
  */
 export async function startOrShareServer(spec: EmbeddedServerSpec, timeoutMs: number, log: (line: string) => void): Promise<EmbeddedServer> {
   const label = EMBEDDED_LABELS[spec.kind];
   const fail = (message: string) => new DependencyUnavailableError(spec.kind, message, spec.hint);
   const stateFile = `${spec.dataDir}${STATE_SUFFIX}`;
+  const lockFile = `${spec.dataDir}.lock`;
   const logFile = `${spec.dataDir}.log`;
+  const me = currentProcess();
   await mkdir(dirname(spec.dataDir), { recursive: true });
-  const lock = await StartLock.acquire(`${spec.dataDir}.lock`, timeoutMs).catch((error: Error) => {
+  const lock = await StartLock.acquire(lockFile, timeoutMs).catch((error: Error) => {
     throw fail(`embedded ${label}: ${error.message}`);
   });
   try {
     const state = await readServerState(stateFile);
     const password = await spec.password();
-    if (state.pid && state.port && password && isProcessAlive(state.pid)) {
+    if (state.server && state.port && password && isSameProcessRunning(state.server)) {
       const url = spec.url(state.port, password);
       const version = await spec.probe(url).catch(() => undefined);
       if (version) {
-        const sharedWith = state.owner !== undefined && state.owner !== process.pid && isProcessAlive(state.owner);
-        if (!sharedWith) await writeServerState(stateFile, { ...state, owner: process.pid });
-        return new EmbeddedServer(spec.kind, url, version, spec.dataDir, sharedWith ? 'shared' : 'adopted', false, new ServerProcess(state.pid, spec.stopSignal), stateFile);
+        const others = liveUsers(state, me);
+        await writeServerState(stateFile, { port: state.port, server: state.server, users: [...others, me] });
+        const role = others.length > 0 ? 'shared' : 'adopted';
+        return new EmbeddedServer(spec.kind, url, version, spec.dataDir, role, false, others.length, new ServerProcess(state.server, spec.stopSignal), stateFile, lockFile);
       }
     }
     await spec.assertDataDirFree();
@@ -125,7 +159,8 @@ export async function startOrShareServer(spec: EmbeddedServerSpec, timeoutMs: nu
       await logHandle.close();
     }
     if (child.pid === undefined) throw fail(`embedded ${label} did not start (spawn failed)`);
-    const server = new ServerProcess(child.pid, spec.stopSignal, child);
+    const start = processStartTime(child.pid);
+    const server = new ServerProcess(start === undefined ? { pid: child.pid } : { pid: child.pid, start }, spec.stopSignal, child);
     const url = spec.url(port, prepared.password);
     let version: string;
     try {
@@ -135,8 +170,8 @@ export async function startOrShareServer(spec: EmbeddedServerSpec, timeoutMs: nu
       const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-8).join('\n');
       throw fail(`embedded ${label} did not start: ${describeError(error)}${tail ? `\nLast lines of ${logFile}:\n${tail}` : ''}`);
     }
-    await writeServerState(stateFile, { port, pid: child.pid, owner: process.pid });
-    return new EmbeddedServer(spec.kind, url, version, spec.dataDir, 'started', prepared.initialised, server, stateFile);
+    await writeServerState(stateFile, { port, server: server.identity, users: [me] });
+    return new EmbeddedServer(spec.kind, url, version, spec.dataDir, 'started', prepared.initialised, 0, server, stateFile, lockFile);
   } finally {
     await lock.release();
   }

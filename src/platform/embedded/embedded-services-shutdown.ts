@@ -5,8 +5,8 @@ import { EMBEDDED_LABELS } from './embedded-server';
 import { EmbeddedServices } from './embedded-services';
 
 /**
- * Logs which servers the hub uses, and stops the ones it owns once their clients are closed:
- * Redis last in `connections`, PostgreSQL last in `database`.
+ * Logs which servers the hub uses, and leaves them once their clients are closed (Redis last in
+ * `connections`, PostgreSQL last in `database`): the last hub process to leave a server stops it.
  */
 @Injectable()
 export class EmbeddedServicesShutdown {
@@ -17,14 +17,14 @@ export class EmbeddedServicesShutdown {
     const stopTimeoutMs = Math.max(100, Math.floor(config.shutdown.phaseTimeoutMs * 0.8));
     for (const server of services.all) {
       logger.log(server.describe());
-      if (!server.owned) continue;
       coordinator.register({
         phase: server.kind === 'postgres' ? 'database' : 'connections',
         name: `embedded-${server.kind}`,
         last: true,
         close: async () => {
           const outcome = await server.stop(stopTimeoutMs);
-          const line = `embedded ${EMBEDDED_LABELS[server.kind]} (pid ${server.pid}) ${outcome}`;
+          const users = server.remainingUsers;
+          const line = `embedded ${EMBEDDED_LABELS[server.kind]} (pid ${server.pid}) ${outcome}${users.length > 0 ? ` for hub process${users.length === 1 ? '' : 'es'} ${users.join(', ')}, the last to exit stops it` : ''}`;
           if (outcome === 'killed') logger.warn(`${line}: it did not stop within ${stopTimeoutMs} ms`);
           else logger.log(line);
         },

@@ -26,8 +26,8 @@ export class EmbeddedServices {
     readonly notes: string[] = [],
   ) {
     this.servers = [postgres, redis].filter((s): s is EmbeddedServer => s !== undefined);
-    // a process.exit() that skips the ordered shutdown still asks the servers to stop (they finish on their own)
-    if (this.servers.some((s) => s.owned)) process.once('exit', this.onExit);
+    // a process.exit() that skips the ordered shutdown still stops the servers no one else uses (they finish on their own)
+    if (this.servers.length > 0) process.once('exit', this.onExit);
   }
 
   static none(): EmbeddedServices {

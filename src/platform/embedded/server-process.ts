@@ -1,15 +1,15 @@
 import { ChildProcess } from 'node:child_process';
-import { isProcessAlive, waitForProcessExit } from './process-alive';
+import { ProcessIdentity, isSameProcessRunning, waitForProcessExit } from './process-identity';
 
 /**
- * A server process the hub stops: one it spawned (`child`), or one a hub process that died left
- * running and this one took over (known by pid only).
+ * A server process the hub stops: one it spawned (`child`), or one another hub process started
+ * (known by pid and start time only, and signalled only while both still match).
  */
 export class ServerProcess {
   private exitedChild = false;
 
   constructor(
-    readonly pid: number,
+    readonly identity: ProcessIdentity,
     /** SIGINT for PostgreSQL (fast shutdown), SIGTERM for Redis (saves, then exits). */
     private readonly stopSignal: NodeJS.Signals,
     private readonly child?: ChildProcess,
@@ -17,8 +17,12 @@ export class ServerProcess {
     child?.once('exit', () => (this.exitedChild = true));
   }
 
+  get pid(): number {
+    return this.identity.pid;
+  }
+
   get running(): boolean {
-    return this.child ? !this.exitedChild && this.child.exitCode === null && this.child.signalCode === null : isProcessAlive(this.pid);
+    return this.child ? !this.exitedChild && this.child.exitCode === null && this.child.signalCode === null : isSameProcessRunning(this.identity);
   }
 
   /** Asks the server to stop; after timeoutMs kills it. Rejects when even that did not end it. */
@@ -33,10 +37,12 @@ export class ServerProcess {
 
   /** Synchronous stop request, for process exit paths that cannot wait. */
   signalStop(): void {
-    if (this.running) this.signal(this.stopSignal);
+    this.signal(this.stopSignal);
   }
 
   private signal(signal: NodeJS.Signals): void {
+    // running: our own child, or the same pid and start time as recorded
+    if (this.pid <= 1 || !this.running) return;
     try {
       process.kill(this.pid, signal);
     } catch (error) {
@@ -46,7 +52,7 @@ export class ServerProcess {
 
   private waitForExit(timeoutMs: number): Promise<boolean> {
     const child = this.child;
-    if (!child) return waitForProcessExit(this.pid, timeoutMs);
+    if (!child) return waitForProcessExit(this.identity, timeoutMs);
     if (!this.running) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);

@@ -1,59 +1,52 @@
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
-import { isProcessAlive } from './process-alive';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { ProcessIdentity, isSameProcessRunning, parseIdentity, sameIdentity } from './process-identity';
 
 /**
  * `<dir>.json` beside a service's data directory: the port it last used (tried first on the next start)
- * and, while it runs, the server's pid and the pid of the hub process that stops it (`owner`).
+ * and, while it runs, the server process and the hub processes using it (`users`); the last user to
+ * leave stops it. Changed only under the StartLock.
  */
 export interface ServerState {
   port?: number;
-  pid?: number;
-  owner?: number;
+  server?: ProcessIdentity;
+  users?: ProcessIdentity[];
 }
 
-export async function readServerState(file: string): Promise<ServerState> {
+function parseState(text: string): ServerState {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as ServerState;
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const port = typeof parsed.port === 'number' ? parsed.port : undefined;
+    // {port, pid, owner}: written by an earlier version of the hub, without start times
+    const server = parseIdentity(parsed.server) ?? parseIdentity({ pid: parsed.pid });
+    const users = Array.isArray(parsed.users) ? parsed.users.map(parseIdentity) : [parseIdentity({ pid: parsed.owner })];
+    return { port, server, users: users.filter((u): u is ProcessIdentity => u !== undefined) };
   } catch {
     return {};
   }
 }
 
-export async function writeServerState(file: string, state: ServerState): Promise<void> {
-  await writeFile(file, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+export async function readServerState(file: string): Promise<ServerState> {
+  return parseState(await readFile(file, 'utf8').catch(() => ''));
 }
 
-/**
- * `<dir>.lock`, held while a hub process checks for a running server and starts one, so two processes
- * starting at once neither initialise nor start the same data directory twice. A lock whose holder
- * died is taken over.
- */
-export class StartLock {
-  private constructor(private readonly file: string) {}
-
-  static async acquire(file: string, timeoutMs: number): Promise<StartLock> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const handle = await open(file, 'wx', 0o600);
-        await handle.writeFile(String(process.pid));
-        await handle.close();
-        return new StartLock(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (!Number.isInteger(holder) || holder <= 0 || !isProcessAlive(holder)) {
-        await rm(file, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`${file} is held by process ${holder}, which has been starting this service for over ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+export function readServerStateSync(file: string): ServerState {
+  try {
+    return parseState(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
   }
+}
 
-  async release(): Promise<void> {
-    await rm(this.file, { force: true });
-  }
+/** Written aside and renamed into place: a reader without the lock (diagnose) never sees half a file. */
+export async function writeServerState(file: string, state: ServerState): Promise<void> {
+  const aside = `${file}.${process.pid}.tmp`;
+  await writeFile(aside, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+  await rename(aside, file);
+}
+
+/** The users in `state` that still run, `except` left out. */
+export function liveUsers(state: ServerState, except?: ProcessIdentity): ProcessIdentity[] {
+  return (state.users ?? []).filter((user) => !sameIdentity(user, except) && isSameProcessRunning(user));
 }

@@ -5,7 +5,7 @@ import { EmbeddedKind } from './embedded-server';
 import { embeddedPostgresSpec, postgresBinaries } from './embedded-postgres';
 import { embeddedRedisSpec, findRedisServer } from './embedded-redis';
 import { embeddedDataDir, ServiceMode, wantsEmbedded } from './embedded-services';
-import { isProcessAlive } from './process-alive';
+import { isSameProcessRunning } from './process-identity';
 import { readServerState } from './server-state';
 
 /** Which server a hub started now would use for PostgreSQL or Redis, without starting anything (for `npm run diagnose`). */
@@ -31,8 +31,8 @@ export async function planService(config: AppConfig, kind: EmbeddedKind): Promis
   const spec = kind === 'postgres' ? embeddedPostgresSpec(dataDir, new URL(service.url).pathname.slice(1) || 'mcp_hub') : embeddedRedisSpec(dataDir);
   const state = await readServerState(`${dataDir}.json`);
   const password = await spec.password();
-  if (state.pid && state.port && password && isProcessAlive(state.pid)) {
-    return { mode: 'embedded', summary: `embedded, running (pid ${state.pid}, data ${dataDir})`, url: spec.url(state.port, password) };
+  if (state.server && state.port && password && isSameProcessRunning(state.server)) {
+    return { mode: 'embedded', summary: `embedded, running (pid ${state.server.pid}, data ${dataDir})`, url: spec.url(state.port, password) };
   }
   const exists = kind === 'postgres' ? existsSync(join(dataDir, 'PG_VERSION')) : existsSync(dataDir);
   const data = exists ? `data ${dataDir}` : `data ${dataDir}, created on the first start`;

@@ -15,6 +15,8 @@ describe('error examples', () => {
     expect(errorExample(409, '/api/servers', 'post').code).toBe('SERVER_EXISTS');
     expect(errorExample(503, '/api/ml/training-jobs', 'post').code).toBe('ADAPTER_UNAVAILABLE');
     expect(errorExample(409, '/api/keys').code).toBe('CONFLICT');
+    expect(errorExample(404, '/api/ml/models/{name}/predict', 'post').code).toBe('NO_PRODUCTION_VERSION');
+    expect(errorExample(409, '/api/ml/models/{name}/invocations', 'post').code).toBe('MODEL_NOT_SERVABLE');
     expect(errorExample(404, '/api/serversx').code).toBe('NOT_FOUND');
   });
 

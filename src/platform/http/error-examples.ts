@@ -117,6 +117,25 @@ const BY_ROUTE: Array<{ prefix: string; methods?: string[]; examples: Partial<Re
     examples: { 404: notFound('MODEL_NOT_FOUND', 'model', 'iris-classifier'), 409: conflict('AB_TEST_EXISTS', 'An A/B test named "iris-rf-vs-knn" already exists; choose another name', { name: 'iris-rf-vs-knn' }) },
   },
   { prefix: '/api/ml/ab-tests', examples: { 404: notFound('AB_TEST_NOT_FOUND', 'A/B test', 'iris-rf-vs-knn') } },
+  ...['/api/ml/models/{name}/predict', '/api/ml/models/{name}/invocations'].map((prefix) => ({
+    prefix,
+    examples: {
+      400: { statusCode: 400, code: 'VALIDATION_FAILED', message: 'instances[3].region: unknown category "west": the model knows "east", "north", "south"', details: [{ field: 'instances[3].region', reason: 'unknown category "west": the model knows "east", "north", "south"' }] },
+      404: {
+        statusCode: 404,
+        code: 'NO_PRODUCTION_VERSION',
+        message: 'Model "iris-classifier" has no version in Production; promote one (POST /api/ml/models/iris-classifier/versions/{version}/stage {"stage": "Production"}) or pass ?ref= a version number, alias, stage or latest',
+        details: { model: 'iris-classifier' },
+      },
+      409: conflict('MODEL_NOT_SERVABLE', 'Version 2 of "churn" cannot be served: it was registered from model.pkl, uploaded to a run: its input columns are unknown, and loading a pickled or torch file from outside would run its code', { model: 'churn', version: 2 }),
+      503: {
+        statusCode: 503,
+        code: 'ADAPTER_UNAVAILABLE',
+        message: 'The sklearn adapter cannot run here: missing sklearn; install them for /usr/bin/python3 (Python 3.11.2): apt-get install python3-sklearn (Debian/Ubuntu), or pip install scikit-learn; or point PYTHON_BIN at an interpreter that has them',
+        details: { adapter: 'sklearn', missing: ['sklearn'], hint: 'install them for /usr/bin/python3 (Python 3.11.2): apt-get install python3-sklearn (Debian/Ubuntu), or pip install scikit-learn' },
+      },
+    },
+  })),
   { prefix: '/api/ml/models/{name}/versions/{version}/stage', examples: { 409: conflict('INVALID_STAGE_TRANSITION', 'Version 3 of "iris-classifier" cannot move to None: Production → None is not a valid transition; from Production a version can go to Staging, Archived', { from: 'Production', to: 'None' }) } },
   { prefix: '/api/ml/models/{name}/aliases', examples: { 409: conflict('ALIAS_CLASH', 'Version 2 of "iris-classifier" is Archived; an alias must point at a live version (promote it again first)', { alias: 'champion', version: 2 }) } },
   { prefix: '/api/ml/models/{name}/versions', methods: ['post'], examples: { 409: conflict('JOB_ALREADY_REGISTERED', `Training job ${UUID} is already version 3 of "iris-classifier"`, { version: 3 }) } },

@@ -2,10 +2,11 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { HubTool, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
-import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
+import { AppError, FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
 import { toFieldProblems } from '../../platform/errors/validation';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 
+/** A tool's inputSchema: these properties and no others. */
 export const object = (properties: Record<string, unknown>, required: string[] = []): Tool['inputSchema'] => ({ type: 'object', properties, required, additionalProperties: false }) as Tool['inputSchema'];
 
 /** Arguments checked by the class-validator DTO the REST route uses, so both refuse the same things. */
@@ -16,25 +17,26 @@ export async function dtoOf<T extends object>(type: new () => T, args: Record<st
   return dto;
 }
 
+/** What a domain error tells the calling model: its code, message and details (the fields to fix). */
+export const errorBody = (error: AppError) => ({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+
 /** A domain error becomes a tool result with isError, so the calling model reads what to fix. */
 export async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
   try {
     return jsonToolResult(await work());
   } catch (error) {
-    if (error instanceof AppError) return jsonToolResult({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, true);
+    if (error instanceof AppError) return jsonToolResult(errorBody(error), true);
     throw error;
   }
 }
 
-const schemas = new JsonSchemaValidator();
-
-/** Every call is held to the tool's inputSchema first: an unknown or mistyped argument is named, not ignored. */
-export function checked(tool: HubTool): HubTool {
+/** A tool whose every call is held to its inputSchema first: an unknown or mistyped argument is named, not ignored. */
+export function checkedTool(tool: HubTool, schemas: JsonSchemaValidator, refuse: (problems: FieldProblem[]) => Promise<CallToolResult> = (problems) => answer(() => Promise.reject(new ValidationFailedError(problems)))): HubTool {
   return {
     ...tool,
     call: (args, context) => {
       const problems = schemas.validate(tool.definition.inputSchema, args ?? {});
-      return problems.length ? answer(() => Promise.reject(new ValidationFailedError(problems))) : tool.call(args, context);
+      return problems.length ? refuse(problems) : tool.call(args, context);
     },
   };
 }

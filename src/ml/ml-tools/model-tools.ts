@@ -1,0 +1,135 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { HubTool, HubToolRegistry, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
+import { AppConfig } from '../../platform/config/app-config';
+import { AppError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { EventBus } from '../../platform/events/event-bus';
+import { InstanceRole } from '../../platform/instance/instance-role';
+import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
+import { ModelPredictor } from '../inference/model-predictor';
+import { RegistryChangeRelay } from '../registry/registry-change-relay';
+import { RegistryService } from '../registry/registry.service';
+import { modelToolDescription, modelToolTitle, ServedVersion } from './model-tool-description';
+import { modelToolNames } from './model-tool-name';
+import { predictionOutputSchema, rowsInputSchema, toolMaxRows } from './model-tool-schema';
+import { rowFieldOf, rowProblems } from './prediction-rows';
+import { servedRef } from './served-ref';
+import { errorBody } from './tool-answers';
+
+const SET = 'model-tools';
+
+/**
+ * A domain error as the result of a model tool: text only, since a tool with an outputSchema must
+ * return structured content of that shape or none.
+ */
+function errorResult(error: AppError): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(errorBody(error), null, 2) }], isError: true };
+}
+
+/**
+ * Every registered model with a Production version (or a configured alias) as its own MCP tool,
+ * `model__<name>`, typed by the served version's signature. The set is rebuilt whenever the registry
+ * changes, here or on another instance, and the gateway tells connected sessions (tools/list_changed).
+ */
+@Injectable()
+export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ModelTools');
+  private readonly schemas = new JsonSchemaValidator();
+  private readonly unsubscribe: (() => void)[] = [];
+  private rebuilding?: Promise<void>;
+  private again = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly role: InstanceRole,
+    private readonly toolRegistry: HubToolRegistry,
+    private readonly registry: RegistryService,
+    private readonly predictor: ModelPredictor,
+    private readonly bus: EventBus,
+    private readonly relay: RegistryChangeRelay,
+  ) {}
+
+  /** Boot waits for the first set, so a client connecting at "ready" sees every model tool. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.modelTools.enabled || this.role.role !== 'api') return;
+    this.unsubscribe.push(this.bus.subscribe(() => this.refresh(), ['ml.model.']));
+    this.unsubscribe.push(this.relay.onRemoteChange(() => this.refresh()));
+    this.refresh();
+    await this.rebuilding;
+  }
+
+  onModuleDestroy(): void {
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  /** Rebuilds the set; changes arriving meanwhile cause one more rebuild after it, not one each. */
+  private refresh(): void {
+    if (this.rebuilding) {
+      this.again = true;
+      return;
+    }
+    this.rebuilding = this.rebuild()
+      .catch((error: Error) => this.logger.warn(`Rebuilding the model tools failed (kept the previous ones): ${error.message}`))
+      .finally(() => {
+        this.rebuilding = undefined;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
+  }
+
+  private async rebuild(): Promise<void> {
+    const served = await this.servedVersions();
+    const names = modelToolNames(served.map((s) => s.model.name));
+    const tools = served.map((s) => this.toolFor(names.get(s.model.name)!, s));
+    if (this.toolRegistry.replaceSet(SET, tools)) this.logger.log(`Model tools on /mcp: ${tools.map((t) => t.definition.name).join(', ') || 'none'}`);
+  }
+
+  /** The version each model's tool serves; models without one, or whose version has no input columns (uploaded to a run), are left out. */
+  private async servedVersions(): Promise<ServedVersion[]> {
+    const served: ServedVersion[] = [];
+    for (const summary of await this.registry.overview()) {
+      const pick = servedRef(summary, this.config.modelTools.aliases);
+      if (!pick) continue;
+      try {
+        const version = await this.registry.resolve(summary.model.name, String(pick.version));
+        if (version.signature.inputs.length) served.push({ model: summary.model, version, ref: pick.ref });
+      } catch (error) {
+        // deleted or changed since the overview was read: the next rebuild, already scheduled by that change, settles it
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    return served;
+  }
+
+  private toolFor(name: string, served: ServedVersion): HubTool {
+    const maxRows = toolMaxRows(this.config.serving.maxRows);
+    const inputSchema = rowsInputSchema(served.version.signature, maxRows);
+    const model = served.model.name;
+    return {
+      group: 'ml',
+      scope: 'read',
+      definition: {
+        name,
+        title: modelToolTitle(served),
+        description: modelToolDescription(served, maxRows),
+        inputSchema,
+        outputSchema: predictionOutputSchema(served.version.signature),
+        annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      },
+      call: async (args, context) => {
+        const problems = this.schemas.validate(inputSchema, args ?? {});
+        if (problems.length) return errorResult(new ValidationFailedError(rowProblems(problems)));
+        try {
+          // the Production version is what a request without a ref gets, the route the serving runtime keeps warm
+          const ref = served.ref === 'production' ? {} : { ref: served.ref };
+          return jsonToolResult(await this.predictor.predict({ model, ...ref, rows: args.rows as Record<string, unknown>[], fieldOf: rowFieldOf('rows'), source: 'mcp', actor: context.actor }));
+        } catch (error) {
+          if (error instanceof AppError) return errorResult(error);
+          throw error;
+        }
+      },
+    };
+  }
+}
