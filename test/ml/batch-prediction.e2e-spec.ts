@@ -74,7 +74,8 @@ describe('batch prediction: chunked jobs over registered models, resumable on an
     expect(mismatches).toEqual([]);
   };
 
-  const partFiles = async (id: string) => (await readdir(join(artifactsDir, 'batch', id)).catch(() => [] as string[])).filter((f) => !f.endsWith('.meta.json'));
+  /** The job's parts the artifact store holds (its fs store writes a .meta.json beside each object, last; a write cut short by SIGKILL leaves at most a file the store does not list). */
+  const partFiles = async (id: string) => (await readdir(join(artifactsDir, 'batch', id)).catch(() => [] as string[])).filter((f) => f.endsWith('.meta.json') && !f.includes('.tmp')).map((f) => f.slice(0, -'.meta.json'.length));
 
   beforeAll(async () => {
     assertPythonStack();
