@@ -12,27 +12,11 @@ export interface RawResponse {
  * One HTTP request with exactly the headers given (fetch would not send a foreign Host, a bad
  * Content-Length or Transfer-Encoding as written). Rejects when no answer comes within `timeoutMs`.
  */
-export async function rawRequest(
+export function rawRequest(
   port: number,
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
-): Promise<RawResponse> {
-  try {
-    return await sendOnce(port, method, path, options);
-  } catch (error) {
-    // the server's early answer can be lost when the broken upload tears the socket down before the
-    // answer is read; the same request again gets it (only refused bodies are sent this way)
-    if (!/EPIPE|ECONNRESET/.test((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    return sendOnce(port, method, path, options);
-  }
-}
-
-function sendOnce(
-  port: number,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number },
 ): Promise<RawResponse> {
   const headers = { ...options.headers };
   // Node frames a GET or DELETE body with neither Content-Length nor chunked encoding unless told: the
