@@ -82,7 +82,10 @@ export class McpIngress {
    * it does not parse, TOO_DEEP before a parse whose result validation would walk past the stack.
    */
   private async readBody(req: IncomingMessage): Promise<unknown> {
-    const raw = await getRawBody(req, { limit: BODY_LIMIT, length: req.headers['content-length'], encoding: 'utf8' });
+    const raw = await getRawBody(req, { limit: BODY_LIMIT, length: req.headers['content-length'], encoding: 'utf8' }).catch(async (error: unknown) => {
+      await drained(req);
+      throw error;
+    });
     if (!isJsonContentType(req.headers['content-type'])) return undefined;
     if (jsonNestsDeeperThan(raw)) return TOO_DEEP;
     try {
@@ -108,3 +111,24 @@ export class McpIngress {
   }
 }
 
+/** How much of a refused body is read (and dropped) so that its sender reads the answer. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A refused body (413) is read to its end and dropped before the answer goes out, as Express's body
+ * parser does: a socket closed on a sender still writing is reset, and the reset throws away the answer
+ * the sender has not read yet. Past DRAIN_LIMIT_BYTES the connection is cut.
+ */
+function drained(req: IncomingMessage): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_LIMIT_BYTES) req.destroy();
+    });
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.resume();
+  });
+}
