@@ -120,6 +120,9 @@ export class PythonServingPool {
         } catch (error) {
           // a worker that died meanwhile loads the model on its first request after the restart
           if (!(error instanceof ServeProcessExitError)) throw error;
+        } finally {
+          // the load held the worker: batches that became ready meanwhile are waiting for it
+          this.pump();
         }
       }),
     );
