@@ -59,9 +59,12 @@ describe('ML input hardening', () => {
           '-e',
           `const fs = require('node:fs');
            const [target, secret, legit, max] = process.argv.slice(1);
+           const pause = new Int32Array(new SharedArrayBuffer(4));
            for (let i = 0; i < Number(max); i++) {
              fs.symlinkSync(secret, target + '.link'); fs.renameSync(target + '.link', target);
              fs.copyFileSync(legit, target + '.file'); fs.renameSync(target + '.file', target);
+             // the legit file stays a moment, so registrations that raced no swap succeed even on a loaded machine
+             Atomics.wait(pause, 0, 0, 1);
            }`,
           target,
           secretFile,
@@ -76,7 +79,7 @@ describe('ML input hardening', () => {
       let swapping = false;
       try {
         // until 20 registrations have read a file (bounded): each of them raced the swapper
-        for (let i = 0; i < 1000 && statuses.filter((status) => status === 201).length < 20; i++) {
+        for (let i = 0; i < 4000 && statuses.filter((status) => status === 201).length < 20; i++) {
           const response = await send('POST', '/api/ml/datasets', { uri: `local://${target}`, name: `race-${i}` });
           statuses.push(response.status);
           if (response.status !== 201 && response.status !== 400) unexpected.push(response.body);
