@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import type { HubEventMap } from '../../platform/events/hub-event';
-import { RegistryService } from '../registry/registry.service';
+import { RegistryService, versionByRef } from '../registry/registry.service';
 import { isResourceName } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
 import { AbTestResultsService } from './ab-test-results.service';
@@ -45,13 +45,9 @@ export class AbTestsService {
     if (model.deletedAt) throw new ConflictError('MODEL_DELETED', `Model "${model.name}" is deleted; restore it first (POST /api/ml/models/${model.name}/restore)`, { name: model.name });
     const variants: AbVariant[] = [];
     for (const [i, variant] of dto.variants.entries()) {
-      try {
-        const version = await this.registry.resolve(model.name, variant.ref);
-        variants.push({ name: variant.name, ref: variant.ref, version: version.version, weight: variant.weight });
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-        problems.push({ field: `variants[${i}].ref`, reason: `"${variant.ref}" is no version, alias or stage of model "${model.name}" (versions: ${model.versions.map((v) => v.version).join(', ') || 'none'})` });
-      }
+      const version = versionByRef(model, variant.ref);
+      if (version) variants.push({ name: variant.name, ref: variant.ref, version: version.version, weight: variant.weight });
+      else problems.push({ field: `variants[${i}].ref`, reason: `"${variant.ref}" is no version, alias or stage of model "${model.name}" (versions: ${model.versions.map((v) => v.version).join(', ') || 'none'})` });
     }
     if (problems.length) throw new ValidationFailedError(problems);
 

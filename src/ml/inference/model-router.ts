@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
-import { RegistryService } from '../registry/registry.service';
+import { RegistryService, resolveIn, versionByRef } from '../registry/registry.service';
 import { NoProductionVersionError } from './inference.errors';
 import { LruCache } from './lru-cache';
 import { PreparedModel, ServingRuntimes } from './serving-runtimes';
@@ -94,14 +94,9 @@ export class ModelRouter implements OnModuleInit, OnModuleDestroy {
   private async prepare(name: string, ref: string): Promise<PreparedModel> {
     const view = await this.registry.get(name);
     if (view.deletedAt) throw new ConflictError('MODEL_DELETED', `Model "${name}" is deleted; restore it first (POST /api/ml/models/${name}/restore)`, { name });
-    let version;
-    try {
-      version = await this.registry.resolve(name, ref);
-    } catch (error) {
-      if (error instanceof NotFoundError && ref === DEFAULT_REF) throw new NoProductionVersionError(name);
-      throw error;
-    }
-    return this.runtimes.prepare(name, version);
+    const version = versionByRef(view, ref);
+    if (!version && ref === DEFAULT_REF) throw new NoProductionVersionError(name);
+    return this.runtimes.prepare(name, version ?? resolveIn(view, ref));
   }
 
   /** Re-resolves the route and, when it names another version, loads that one before switching. */
@@ -110,7 +105,7 @@ export class ModelRouter implements OnModuleInit, OnModuleDestroy {
     route.refreshing = (async () => {
       try {
         const view = await this.registry.get(route.name);
-        const version = view.deletedAt ? undefined : await this.registry.resolve(route.name, route.ref).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
+        const version = view.deletedAt ? undefined : versionByRef(view, route.ref);
         if (generation !== route.generation) return;
         if (!version) {
           // the ref names nothing any more: the next request resolves afresh and gets the 404 or 409

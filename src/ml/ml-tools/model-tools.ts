@@ -2,10 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { HubTool, HubToolRegistry, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
 import { AppConfig } from '../../platform/config/app-config';
-import { AppError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { InstanceRole } from '../../platform/instance/instance-role';
-import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ModelPredictor } from '../inference/model-predictor';
 import { RegistryChangeRelay } from '../registry/registry-change-relay';
 import { RegistryService } from '../registry/registry.service';
@@ -14,7 +13,7 @@ import { modelToolNames } from './model-tool-name';
 import { predictionOutputSchema, rowsInputSchema, toolMaxRows } from './model-tool-schema';
 import { rowFieldOf, rowProblems } from './prediction-rows';
 import { servedRef } from './served-ref';
-import { errorBody } from './tool-answers';
+import { checkedTool, errorBody } from './tool-answers';
 
 const SET = 'model-tools';
 
@@ -34,7 +33,6 @@ function errorResult(error: AppError): CallToolResult {
 @Injectable()
 export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ModelTools');
-  private readonly schemas = new JsonSchemaValidator();
   private readonly unsubscribe: (() => void)[] = [];
   private rebuilding?: Promise<void>;
   private again = false;
@@ -88,48 +86,46 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The version each model's tool serves; models without one, or whose version has no input columns (uploaded to a run), are left out. */
   private async servedVersions(): Promise<ServedVersion[]> {
-    const served: ServedVersion[] = [];
-    for (const summary of await this.registry.overview()) {
+    const picks = (await this.registry.overview()).flatMap((summary) => {
       const pick = servedRef(summary, this.config.modelTools.aliases);
-      if (!pick) continue;
-      try {
-        const version = await this.registry.resolve(summary.model.name, String(pick.version));
-        if (version.signature.inputs.length) served.push({ model: summary.model, version, ref: pick.ref });
-      } catch (error) {
-        // deleted or changed since the overview was read: the next rebuild, already scheduled by that change, settles it
-        if (!(error instanceof NotFoundError)) throw error;
-      }
-    }
-    return served;
+      return pick ? [{ model: summary.model, ...pick }] : [];
+    });
+    const rows = await this.registry.versionsOf(picks.map((p) => ({ modelId: p.model.id, version: p.version })));
+    // a version missing here was deleted or changed since the overview was read: the next rebuild, already scheduled by that change, settles it
+    return picks.flatMap(({ model, version: number, ref }) => {
+      const version = rows.find((v) => v.modelId === model.id && v.version === number);
+      return version?.signature.inputs.length ? [{ model, version, ref }] : [];
+    });
   }
 
   private toolFor(name: string, served: ServedVersion): HubTool {
     const maxRows = toolMaxRows(this.config.serving.maxRows);
     const inputSchema = rowsInputSchema(served.version.signature, maxRows);
     const model = served.model.name;
-    return {
-      group: 'ml',
-      scope: 'read',
-      definition: {
-        name,
-        title: modelToolTitle(served),
-        description: modelToolDescription(served, maxRows),
-        inputSchema,
-        outputSchema: predictionOutputSchema(served.version.signature),
-        annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    return checkedTool(
+      {
+        group: 'ml',
+        scope: 'read',
+        definition: {
+          name,
+          title: modelToolTitle(served),
+          description: modelToolDescription(served, maxRows),
+          inputSchema,
+          outputSchema: predictionOutputSchema(served.version.signature),
+          annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+        },
+        call: async (args, context) => {
+          try {
+            // the Production version is what a request without a ref gets, the route the serving runtime keeps warm
+            const ref = served.ref === 'production' ? {} : { ref: served.ref };
+            return jsonToolResult(await this.predictor.predict({ model, ...ref, rows: args.rows as Record<string, unknown>[], fieldOf: rowFieldOf('rows'), source: 'mcp', actor: context.actor }));
+          } catch (error) {
+            if (error instanceof AppError) return errorResult(error);
+            throw error;
+          }
+        },
       },
-      call: async (args, context) => {
-        const problems = this.schemas.validate(inputSchema, args ?? {});
-        if (problems.length) return errorResult(new ValidationFailedError(rowProblems(problems)));
-        try {
-          // the Production version is what a request without a ref gets, the route the serving runtime keeps warm
-          const ref = served.ref === 'production' ? {} : { ref: served.ref };
-          return jsonToolResult(await this.predictor.predict({ model, ...ref, rows: args.rows as Record<string, unknown>[], fieldOf: rowFieldOf('rows'), source: 'mcp', actor: context.actor }));
-        } catch (error) {
-          if (error instanceof AppError) return errorResult(error);
-          throw error;
-        }
-      },
-    };
+      (problems) => Promise.resolve(errorResult(new ValidationFailedError(rowProblems(problems)))),
+    );
   }
 }

@@ -109,13 +109,7 @@ export class RegistryService {
 
   /** A version by number, alias, stage name (the version in it) or `latest`. */
   async resolve(name: string, ref: string): Promise<ModelVersion> {
-    const model = await this.get(name);
-    const byNumber = /^\d+$/.test(ref) ? model.versions.find((v) => v.version === Number(ref)) : undefined;
-    const aliased = Object.hasOwn(model.aliases, ref) ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
-    const staged = model.versions.find((v) => v.stage.toLowerCase() === ref.toLowerCase() && v.stage !== 'None');
-    const found = byNumber ?? aliased ?? (ref === 'latest' ? model.versions[0] : staged);
-    if (!found) throw new NotFoundError('model version', `${name}/${ref}`, 'MODEL_VERSION_NOT_FOUND');
-    return found;
+    return resolveIn(await this.get(name), ref);
   }
 
   /** The version's model file, read through the ArtifactStore (which verifies its checksum). */
@@ -325,6 +319,11 @@ export class RegistryService {
     });
   }
 
+  /** The full rows of these (model, version number) pairs, in one query; pairs that no longer exist are missing. */
+  versionsOf(pairs: { modelId: string; version: number }[]): Promise<ModelVersion[]> {
+    return pairs.length ? this.versions.find({ where: pairs.map(({ modelId, version }) => ({ modelId, version })) }) : Promise.resolve([]);
+  }
+
   private async modelNamed(name: string): Promise<RegisteredModel> {
     const model = isResourceName(name) ? await this.models.findOneBy({ name }) : null;
     if (!model) throw new NotFoundError('model', name);
@@ -346,6 +345,21 @@ export class RegistryService {
   private audit(manager: EntityManager, modelId: string, version: number | null, action: string, fromValue: string | null, toValue: string | null, actor: string, reason: string | null) {
     return manager.insert(ModelHistoryEntry, { modelId, version, action, fromValue, toValue, actor, reason, time: new Date() });
   }
+}
+
+/** A version of a model already read, by number, alias, stage name (the version in it) or `latest`. */
+export function versionByRef(model: ModelView, ref: string): ModelVersion | undefined {
+  const byNumber = /^\d+$/.test(ref) ? model.versions.find((v) => v.version === Number(ref)) : undefined;
+  const aliased = Object.hasOwn(model.aliases, ref) ? model.versions.find((v) => v.version === model.aliases[ref]) : undefined;
+  const staged = model.versions.find((v) => v.stage.toLowerCase() === ref.toLowerCase() && v.stage !== 'None');
+  return byNumber ?? aliased ?? (ref === 'latest' ? model.versions[0] : staged);
+}
+
+/** versionByRef, or MODEL_VERSION_NOT_FOUND (404). */
+export function resolveIn(model: ModelView, ref: string): ModelVersion {
+  const found = versionByRef(model, ref);
+  if (!found) throw new NotFoundError('model version', `${model.name}/${ref}`, 'MODEL_VERSION_NOT_FOUND');
+  return found;
 }
 
 function assertActiveModel(model: RegisteredModel): RegisteredModel {
