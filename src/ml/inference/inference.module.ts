@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
+import { AdaptersModule } from '../adapters/adapters.module';
 import { RegistryModule } from '../registry/registry.module';
 import { InferenceController } from './inference.controller';
 import { ModelFiles } from './model-files';
@@ -16,7 +16,7 @@ import { ServingRuntimes } from './serving-runtimes';
 import { ServingWarmup } from './serving-warmup';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PredictionSample]), RegistryModule],
+  imports: [TypeOrmModule.forFeature([PredictionSample]), RegistryModule, AdaptersModule],
   controllers: [InferenceController],
   providers: [
     PredictionService,
@@ -29,7 +29,6 @@ import { ServingWarmup } from './serving-warmup';
     PredictionLog,
     ServingHealth,
     ServingWarmup,
-    AdapterRuntimeService,
   ],
   exports: [ModelPredictor, ServingHealth],
 })

@@ -1,10 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig } from '../../platform/config/app-config';
 import { RedisConnections } from '../../platform/redis/redis-connections';
-import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
-import { AdaptersController } from '../adapters/adapters.controller';
+import { AdaptersModule } from '../adapters/adapters.module';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
 import { RegistryModule } from '../registry/registry.module';
@@ -15,7 +13,7 @@ import { TrainingJobLog } from './training-job-log.entity';
 import { TrainingJobRecorder } from './training-job-recorder';
 import { TrainingJobsController } from './training-jobs.controller';
 import { TrainingJobsService } from './training-jobs.service';
-import { bullPrefix, TRAINING_QUEUE } from './training-queue';
+import { TRAINING_QUEUE } from './training-queue';
 import { TrainingWorker } from './training.worker';
 import { TrainingGauges } from './training-gauges';
 
@@ -25,16 +23,17 @@ const trainingQueue = BullModule.registerQueue({ name: TRAINING_QUEUE });
   imports: [
     TypeOrmModule.forFeature([TrainingJob, TrainingJobLog]),
     BullModule.forRootAsync({
-      inject: [RedisConnections, AppConfig],
-      useFactory: (redis: RedisConnections, config: AppConfig) => ({ connection: redis.createBullMqConnection(), prefix: bullPrefix(config.redis.keyPrefix) }),
+      inject: [RedisConnections],
+      useFactory: (redis: RedisConnections) => redis.bullMqOptions(),
     }),
     trainingQueue,
     DatasetsModule,
     ExperimentsModule,
     RegistryModule,
+    AdaptersModule,
   ],
-  controllers: [TrainingJobsController, AdaptersController],
-  providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, AdapterRuntimeService, TrainingGauges],
-  exports: [TrainingJobsService, AdapterRuntimeService, trainingQueue],
+  controllers: [TrainingJobsController],
+  providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, TrainingGauges],
+  exports: [TrainingJobsService, AdaptersModule, trainingQueue],
 })
 export class TrainingModule {}
