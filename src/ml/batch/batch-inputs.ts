@@ -112,8 +112,11 @@ export class BatchInputs {
           await second.close().catch(() => undefined);
         }
       }
-      const sha256 = await sha256Of(handle);
-      if (sha256 !== (job.inputSha256 ?? surveyed?.sha256)) throw new BatchDataError(`${path} changed since the job started (sha256 ${sha256}, was ${job.inputSha256 ?? surveyed?.sha256})`);
+      // the survey just hashed this very file; a resumed attempt checks it is still the one the job started on
+      if (!surveyed) {
+        const sha256 = await sha256Of(handle);
+        if (sha256 !== job.inputSha256) throw new BatchDataError(`${path} changed since the job started (sha256 ${sha256}, was ${job.inputSha256})`);
+      }
       return { rows: this.parsed(readRowBatches(handle, job.inputFormat)), surveyed, close: () => handle.close().catch(() => undefined) };
     } catch (error) {
       await handle.close().catch(() => undefined);

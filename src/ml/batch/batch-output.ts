@@ -1,3 +1,4 @@
+import type { Predictions } from '../inference/model-predictor';
 import type { OutputFormat } from './batch-prediction.entity';
 
 export const PREDICTION_COLUMN = 'prediction';
@@ -5,10 +6,7 @@ export const ROW_COLUMN = 'row';
 const PROBABILITY_PREFIX = 'probability_';
 
 /** What one chunk of the model's answer holds: one prediction (and class → probability map, for classifiers) per row. */
-export interface ChunkPredictions {
-  predictions: (string | number)[];
-  probabilities: Record<string, number>[] | null;
-}
+export type ChunkPredictions = Predictions;
 
 /**
  * The output's columns: the row number (or the idColumn's value), the prediction, and one

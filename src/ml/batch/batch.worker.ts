@@ -9,7 +9,6 @@ import { RedisConnections } from '../../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { ModelPredictor, PredictionResult } from '../inference/model-predictor';
 import { RegistryService } from '../registry/registry.service';
-import { bullPrefix } from '../training/training-queue';
 import { badRowMessage, Chunk, chunksOf, InputShrankError, partKey, rowShape } from './batch-chunks';
 import { BatchDataError } from './batch-errors';
 import { BatchInputs } from './batch-inputs';
@@ -64,8 +63,7 @@ export class BatchWorker implements OnModuleInit {
     if (!this.enabled) return;
     const { concurrency, stalledIntervalMs } = this.config.batch;
     this.worker = new Worker<BatchJobData>(BATCH_QUEUE, (job, token) => this.process(job, token), {
-      connection: this.redis.createBullMqConnection(),
-      prefix: bullPrefix(this.config.redis.keyPrefix),
+      ...this.redis.bullMqOptions(),
       concurrency,
       lockDuration: stalledIntervalMs,
       stalledInterval: stalledIntervalMs,

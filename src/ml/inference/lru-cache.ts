@@ -44,10 +44,6 @@ export class LruCache<K, V> {
     return this.entries.delete(key);
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   /** Least recently used first. */
   keys(): K[] {
     return [...this.entries.keys()];

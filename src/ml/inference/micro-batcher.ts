@@ -76,10 +76,6 @@ export class MicroBatcher<T extends BatchItem> {
     return batch;
   }
 
-  hasReady(): boolean {
-    return this.batches.some((b) => b.ready);
-  }
-
   /** Removes an item still waiting (its request timed out); false when it was already taken. */
   remove(item: T): boolean {
     for (let b = 0; b < this.batches.length; b++) {

@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../../platform/config/app-config';
-import { ARTIFACT_STORE, ArtifactStore } from '../../platform/artifacts/artifact-store';
+import { ARTIFACT_STORE, ArtifactStore, sha256Of } from '../../platform/artifacts/artifact-store';
 import { ModelIntegrityError } from './inference.errors';
 import { LruCache } from './lru-cache';
 import { fileNameOf, ServedModel } from './served-model';
 import { ModelVersion } from '../registry/registry.entities';
-
-const sha256Of = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
 /** Local copies remembered per process; each is a few path strings. */
 const COPIES_REMEMBERED = 1000;

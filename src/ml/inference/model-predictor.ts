@@ -22,6 +22,9 @@ export interface PredictionRequest {
   admit?: () => Promise<void>;
 }
 
+/** What a model answers for rows, whoever ran it. */
+export type Predictions = Omit<PredictionResult, 'model'>;
+
 export interface PredictionResult {
   model: { name: string; version: number };
   /** One per row: a class label for a classifier, a number for a regressor. */

@@ -2,21 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../platform/config/app-config';
 import { loadNodeModel, NodePredictor } from '../adapters/node/node-models';
 import { Preprocessor } from '../adapters/node/preprocessing';
-import { InputRow } from './model-predictor';
+import { InputRow, Predictions } from './model-predictor';
 import { LruCache } from './lru-cache';
 import { NodeModelFile } from './served-model';
 
 interface LoadedNodeModel {
+  file: NodeModelFile;
   preprocessor: Preprocessor;
   predictor: NodePredictor;
   classes: string[] | null;
   featureNames: string[];
   numeric: boolean[];
-}
-
-export interface NodePrediction {
-  predictions: (string | number)[];
-  probabilities: Record<string, number>[] | null;
 }
 
 /**
@@ -39,9 +35,15 @@ export class NodeModelRuntime {
     return this.models.keys();
   }
 
+  /** The parsed model.json of a loaded model, so another route to the same file need not read it again. */
+  fileOf(sha256: string): NodeModelFile | undefined {
+    return this.models.peek(sha256)?.file;
+  }
+
   load(sha256: string, file: NodeModelFile): void {
     if (this.models.has(sha256)) return;
     this.models.set(sha256, {
+      file,
       preprocessor: Preprocessor.load(file.preprocessing as Parameters<typeof Preprocessor.load>[0]),
       predictor: loadNodeModel(file.algorithm, file.task, file.model),
       classes: file.classes,
@@ -51,7 +53,7 @@ export class NodeModelRuntime {
   }
 
   /** Undefined when the model is not loaded (evicted): load it, then ask again. */
-  predict(sha256: string, rows: InputRow[]): NodePrediction | undefined {
+  predict(sha256: string, rows: InputRow[]): Predictions | undefined {
     const model = this.models.get(sha256);
     if (!model) return undefined;
     const cells = rows.map((row) =>

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModelVersion } from '../registry/registry.entities';
 import { ModelIntegrityError, PredictionFailedError } from './inference.errors';
-import { InputRow } from './model-predictor';
+import { InputRow, Predictions } from './model-predictor';
 import { ModelFiles } from './model-files';
 import { NodeModelRuntime } from './node-model-runtime';
 import { PythonServingPool, ServeFailure } from './python-serving-pool';
@@ -16,11 +16,6 @@ export interface PreparedModel {
   python?: ServeModelRef;
 }
 
-export interface RuntimePrediction {
-  predictions: (string | number)[];
-  probabilities: Record<string, number>[] | null;
-}
-
 /** Loads versions onto the runtime their file needs and runs predictions there. */
 @Injectable()
 export class ServingRuntimes {
@@ -33,7 +28,7 @@ export class ServingRuntimes {
   /** Reads, verifies and loads the version; throws 409 for a file the hub cannot serve, 503 when its runtime is missing. */
   async prepare(name: string, version: ModelVersion): Promise<PreparedModel> {
     if (runtimeOf(version) === 'node') {
-      const file = parseNodeModelFile(name, version.version, await this.files.read(name, version));
+      const file = this.node.fileOf(version.artifactSha256) ?? parseNodeModelFile(name, version.version, await this.files.read(name, version));
       const served = servedModelOf(name, version, file);
       this.node.load(served.sha256, file);
       return { served, version };
@@ -44,7 +39,7 @@ export class ServingRuntimes {
     return { served, version, python };
   }
 
-  async predict(model: PreparedModel, rows: InputRow[]): Promise<RuntimePrediction> {
+  async predict(model: PreparedModel, rows: InputRow[]): Promise<Predictions> {
     const { served } = model;
     if (!model.python) {
       let result = this.node.predict(served.sha256, rows);

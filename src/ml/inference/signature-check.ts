@@ -17,7 +17,7 @@ const NUMERIC = new Set(['integer', 'number']);
  */
 export function checkRows(rows: InputRow[], inputs: SignatureInput[], fieldOf: (row: number, column?: string) => string): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const known = inputs.map((input) => (input.categories ? new Set(input.categories) : undefined));
+  const known = categorySets(inputs);
   for (let i = 0; i < rows.length && problems.length < MAX_PROBLEMS; i++) {
     const row = rows[i];
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
@@ -35,6 +35,18 @@ export function checkRows(rows: InputRow[], inputs: SignatureInput[], fieldOf: (
     }
   }
   return problems;
+}
+
+/** Built once per served version's inputs, not per request: a column may know 1,000 categories. */
+const CATEGORY_SETS = new WeakMap<SignatureInput[], (Set<string> | undefined)[]>();
+
+function categorySets(inputs: SignatureInput[]): (Set<string> | undefined)[] {
+  let sets = CATEGORY_SETS.get(inputs);
+  if (!sets) {
+    sets = inputs.map((input) => (input.categories ? new Set(input.categories) : undefined));
+    CATEGORY_SETS.set(inputs, sets);
+  }
+  return sets;
 }
 
 function valueProblem(value: unknown, input: SignatureInput, categories: Set<string> | undefined): string | null {
