@@ -2,7 +2,6 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HubTool, HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { MAX_CHUNK_SIZE, SubmitBatchPredictionDto } from '../batch/batch-prediction.dto';
 import { BatchPredictionsService, BatchPredictionView } from '../batch/batch-predictions.service';
-import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { answer, checkedTool, dtoOf, object } from './tool-answers';
 
 const summary = (job: BatchPredictionView) => ({
@@ -30,10 +29,8 @@ export class BatchTools implements OnModuleInit {
     private readonly batches: BatchPredictionsService,
   ) {}
 
-  private readonly schemas = new JsonSchemaValidator();
-
   onModuleInit(): void {
-    this.toolRegistry.register(...this.tools().map((tool) => checkedTool(tool, this.schemas)));
+    this.toolRegistry.register(...this.tools().map((tool) => checkedTool(tool)));
   }
 
   private tools(): HubTool[] {

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HubTool, HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { ValidationFailedError } from '../../platform/errors/app-error';
-import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ADAPTER_CATALOG, ADAPTERS } from '../adapters/adapter-catalog';
 import { DatasetsService } from '../datasets/datasets.service';
 import { SubmitTrainingJobDto } from '../training/training-job.dto';
@@ -54,10 +53,8 @@ export class MlTools implements OnModuleInit {
     private readonly abResults: AbTestResultsService,
   ) {}
 
-  private readonly schemas = new JsonSchemaValidator();
-
   onModuleInit(): void {
-    this.toolRegistry.register(...this.tools().map((tool) => checkedTool(tool, this.schemas)));
+    this.toolRegistry.register(...this.tools().map((tool) => checkedTool(tool)));
   }
 
   private tools(): HubTool[] {

@@ -2,7 +2,6 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { AppConfig } from '../../platform/config/app-config';
 import { ValidationFailedError } from '../../platform/errors/app-error';
-import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ModelPredictor } from '../inference/model-predictor';
 import { toolMaxRows } from './model-tool-schema';
 import { predictionRowsOf, rowFieldOf, rowProblems } from './prediction-rows';
@@ -11,8 +10,6 @@ import { answer, checkedTool } from './tool-answers';
 /** ml__predict: any registered model, any version, rows in and predictions out (POST /api/ml/models/{name}/predict over MCP). */
 @Injectable()
 export class PredictTool implements OnModuleInit {
-  private readonly schemas = new JsonSchemaValidator();
-
   constructor(
     private readonly config: AppConfig,
     private readonly toolRegistry: HubToolRegistry,
@@ -51,7 +48,6 @@ export class PredictTool implements OnModuleInit {
               return this.predictor.predict({ model: String(args.model), ...(typeof args.ref === 'string' ? { ref: args.ref } : {}), rows, fieldOf: rowFieldOf(argument), source: 'mcp', actor: context.actor });
             }),
         },
-        this.schemas,
         (problems) => answer(() => Promise.reject(new ValidationFailedError(rowProblems(problems)))),
       ),
     );

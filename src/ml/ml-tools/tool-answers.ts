@@ -30,8 +30,11 @@ export async function answer(work: () => Promise<unknown>): Promise<CallToolResu
   }
 }
 
+/** One validator for every ml tool: it compiles each schema once and keeps it. */
+const schemas = new JsonSchemaValidator();
+
 /** A tool whose every call is held to its inputSchema first: an unknown or mistyped argument is named, not ignored. */
-export function checkedTool(tool: HubTool, schemas: JsonSchemaValidator, refuse: (problems: FieldProblem[]) => Promise<CallToolResult> = (problems) => answer(() => Promise.reject(new ValidationFailedError(problems)))): HubTool {
+export function checkedTool(tool: HubTool, refuse: (problems: FieldProblem[]) => Promise<CallToolResult> = (problems) => answer(() => Promise.reject(new ValidationFailedError(problems)))): HubTool {
   return {
     ...tool,
     call: (args, context) => {
