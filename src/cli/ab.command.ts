@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { formatNumber, printJson, printTable } from './cli-output';
 import { HubClient } from './hub-client';
+import { number } from './option-parsers';
 
 interface Variant {
   name: string;
@@ -62,12 +63,6 @@ function metric(value: string) {
   const match = /^(proportion|mean):(.+)$/.exec(value);
   if (!match) throw new InvalidArgumentError('expected proportion:<name> or mean:<name>, e.g. proportion:converted');
   return { kind: match[1], name: match[2] };
-}
-
-function number(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`"${value}" is not a number`);
-  return parsed;
 }
 
 const interval = (i: Interval | null | undefined) => (i ? `[${formatNumber(i.low)}, ${formatNumber(i.high)}]` : '');

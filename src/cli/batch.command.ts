@@ -2,9 +2,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { printJson, printTable, sleep } from './cli-output';
+import { printJson, printTable } from './cli-output';
 import { HubClient } from './hub-client';
-import { ProgressDisplay } from './progress-display';
+import { followJob, JOB_STATUS_CHOICES } from './follow-job';
+import { positiveInteger } from './option-parsers';
 
 interface BatchJob {
   id: string;
@@ -25,15 +26,6 @@ interface BatchJob {
   createdAt: string;
   finishedAt: string | null;
 }
-
-const FINAL = ['succeeded', 'failed', 'cancelled'];
-const POLL_MS = 300;
-
-const positiveInteger = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
-  return n;
-};
 
 const rows = (job: BatchJob) => `${job.rowsDone.toLocaleString('en-US')}${job.rowsTotal !== null ? ` / ${job.rowsTotal.toLocaleString('en-US')}` : ''} rows`;
 const inputOf = (job: BatchJob) => (job.input.kind === 'dataset' ? `dataset ${job.input.datasetName}` : job.input.uri);
@@ -57,19 +49,7 @@ function printJob(job: BatchJob): void {
   );
 }
 
-async function waitFor(client: HubClient, id: string, json: boolean): Promise<BatchJob> {
-  const display = json ? undefined : new ProgressDisplay();
-  try {
-    for (;;) {
-      const job = await client.get<BatchJob>(`/ml/batch-predictions/${id}`);
-      display?.update(job.progress, job.status, rows(job));
-      if (FINAL.includes(job.status)) return job;
-      await sleep(POLL_MS);
-    }
-  } finally {
-    display?.stop();
-  }
-}
+const waitFor = (client: HubClient, id: string, json: boolean) => followJob<BatchJob>(client, `/ml/batch-predictions/${id}`, json, rows);
 
 /** Streams the output to a file (or stdout) as it arrives: memory stays flat whatever its size. */
 async function download(client: HubClient, id: string, file?: string): Promise<number> {
@@ -140,7 +120,7 @@ export function batchCommand(client: HubClient): Command {
   batch
     .command('list')
     .description('Batch predictions, newest first')
-    .addOption(new Option('--status <status>', 'filter').choices(['all', 'active', 'queued', 'running', 'succeeded', 'failed', 'cancelled']).default('all'))
+    .addOption(new Option('--status <status>', 'filter').choices(JOB_STATUS_CHOICES).default('all'))
     .option('--model <name>', 'only this model')
     .option('--limit <n>', 'how many', positiveInteger, 50)
     .option('--offset <n>', 'skip this many (next page)', (v: string) => (v === '0' ? 0 : positiveInteger(v)), 0)

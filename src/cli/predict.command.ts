@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { formatNumber, printJson, printTable } from './cli-output';
 import { HubClient, HubRequestError } from './hub-client';
 import { Chunk, chunksOf, Row, rowsFromJson, shiftRowIndexes } from './predict-input';
+import { positiveInteger } from './option-parsers';
 import { ProgressDisplay } from './progress-display';
 
 interface Prediction {
@@ -21,12 +22,6 @@ interface Options {
 
 /** Classes shown as columns of their own; with more, the table shows the predicted class's probability. */
 const MAX_CLASS_COLUMNS = 6;
-
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
-  return n;
-};
 
 function printPredictions(result: Prediction): void {
   process.stdout.write(`${result.model.name} version ${result.model.version}\n`);
@@ -51,7 +46,7 @@ export function predictCommand(client: HubClient): Command {
     .option('--input <file>', 'JSON Lines file, one row object per line ("-" for stdin; a .json file holds a list of rows)')
     .option('--json <rows>', 'one row \'{"col": value, ...}\' or a list of rows')
     .addOption(new Option('--output <format>', 'table, json (one document) or jsonl (one line per row, written as chunks are answered)').choices(['table', 'json', 'jsonl']).default('table'))
-    .option('--batch-size <rows>', 'rows per request for --input', positive, 1000)
+    .option('--batch-size <rows>', 'rows per request for --input', positiveInteger, 1000)
     .addHelpText('after', `
 Examples:
   mcp-hub predict iris-classifier --json '{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}'
@@ -71,7 +66,7 @@ Examples:
         if (o.output === 'jsonl') await writeLines(result, chunk.offset);
         else {
           merged.predictions.push(...result.predictions);
-          if (result.probabilities) merged.probabilities = [...(merged.probabilities ?? []), ...result.probabilities];
+          if (result.probabilities) (merged.probabilities ??= []).push(...result.probabilities);
         }
         const done = chunk.offset + chunk.rows.length;
         progress?.update(chunk.fraction ?? 0, 'predicting', `${done} rows`);

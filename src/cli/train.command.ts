@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatNumber, printJson, printTable, sleep } from './cli-output';
 import { HubClient, HubRequestError } from './hub-client';
-import { ProgressDisplay } from './progress-display';
+import { FINAL_STATUSES, followJob, JOB_STATUS_CHOICES } from './follow-job';
+import { number } from './option-parsers';
 
 interface Job {
   id: string;
@@ -34,9 +35,6 @@ interface Dataset {
   uri: string;
 }
 
-const FINAL = ['succeeded', 'failed', 'cancelled'];
-const POLL_MS = 300;
-
 function keyValue(value: string, previous: Record<string, unknown>): Record<string, unknown> {
   const index = value.indexOf('=');
   if (index <= 0) throw new InvalidArgumentError('expected key=value, e.g. n_estimators=200');
@@ -49,12 +47,6 @@ function keyValue(value: string, previous: Record<string, unknown>): Record<stri
   }
   return { ...previous, [value.slice(0, index)]: parsed };
 }
-
-const number = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number`);
-  return n;
-};
 
 /** A URI such as local://data/sample.csv is registered on the fly (or found, when it already is). */
 async function resolveDataset(client: HubClient, dataset: string): Promise<string> {
@@ -88,19 +80,7 @@ function printJob(job: Job): void {
   if (job.metrics) printTable(['metric', 'value'], Object.entries(job.metrics).map(([k, v]) => [k, formatNumber(v)]));
 }
 
-async function waitFor(client: HubClient, id: string, json: boolean): Promise<Job> {
-  const display = json ? undefined : new ProgressDisplay();
-  try {
-    for (;;) {
-      const job = await client.get<Job>(`/ml/training-jobs/${id}`);
-      display?.update(job.progress, job.status, job.stage);
-      if (FINAL.includes(job.status)) return job;
-      await sleep(POLL_MS);
-    }
-  } finally {
-    display?.stop();
-  }
-}
+const waitFor = (client: HubClient, id: string, json: boolean) => followJob<Job>(client, `/ml/training-jobs/${id}`, json, (job) => job.stage);
 
 export function trainCommand(client: HubClient): Command {
   const train = new Command('train').description('Submit and follow training jobs');
@@ -155,7 +135,7 @@ export function trainCommand(client: HubClient): Command {
   train
     .command('list')
     .description('List training jobs, newest first')
-    .addOption(new Option('--status <status>', 'filter').choices(['all', 'active', 'queued', 'running', 'succeeded', 'failed', 'cancelled']).default('all'))
+    .addOption(new Option('--status <status>', 'filter').choices(JOB_STATUS_CHOICES).default('all'))
     .option('--limit <n>', 'how many', number, 50)
     .option('--json', 'print JSON')
     .action(async (o: { status: string; limit: number; json?: boolean }) => {
@@ -190,7 +170,7 @@ export function trainCommand(client: HubClient): Command {
         if (!o.follow) return;
         if (lines.length === 0) {
           const job = await client.get<Job>(`/ml/training-jobs/${id}`);
-          if (FINAL.includes(job.status)) {
+          if (FINAL_STATUSES.includes(job.status)) {
             const rest = await client.get<LogLine[]>(`/ml/training-jobs/${id}/logs?after=${after}`);
             for (const line of rest) process.stdout.write(o.json ? `${JSON.stringify(line)}\n` : `${line.time} ${line.level.padEnd(6)} ${line.message}\n`);
             return;
