@@ -12,11 +12,16 @@ class DataError(Exception):
     """The dataset or the spec cannot be trained on; retrying will not help."""
 
 
-def emit(event_type, **fields):
-    line = json.dumps({"type": event_type, **fields}, default=json_default, allow_nan=False)
+def write_line(message):
+    """One JSON object as one line on stdout, flushed; safe from several threads."""
+    line = json.dumps(message, default=json_default, allow_nan=False)
     with _lock:
         _out.write(line + "\n")
         _out.flush()
+
+
+def emit(event_type, **fields):
+    write_line({"type": event_type, **fields})
 
 
 def progress(fraction, stage, message=None):

@@ -21,7 +21,7 @@ import time
 from collections import OrderedDict
 
 from . import PROTOCOL_VERSION
-from .protocol import json_default
+from .protocol import write_line as write
 
 FORMATS = {"sklearn": "mcp-hub/sklearn-pipeline", "torch": "mcp-hub/torch-mlp"}
 
@@ -150,11 +150,6 @@ def handle(request, cache):
     if op == "status":
         return {"loaded": list(cache.models.keys())}
     raise ServeError("data", f"unknown op {op!r}")
-
-
-def write(message):
-    sys.stdout.write(json.dumps(message, allow_nan=False, default=json_default) + "\n")
-    sys.stdout.flush()
 
 
 def serve(cache_size):
