@@ -1,4 +1,5 @@
 import { describeError } from '../platform/errors/describe-error';
+import { withinMs } from '../platform/within-ms';
 
 export type DiagnosticStatus = 'ok' | 'fail' | 'warn' | 'missing' | 'disabled';
 
@@ -28,16 +29,10 @@ export async function timedCheck(
   timeoutMs = 8000,
 ): Promise<DiagnosticRow> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const outcome = await Promise.race([
-      run(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
-    ]);
+    const outcome = await withinMs(run(), timeoutMs, `no answer within ${timeoutMs} ms`);
     return { check, required, status: 'ok', latencyMs: performance.now() - started, ...outcome };
   } catch (error) {
     return { check, required, status: 'fail', latencyMs: performance.now() - started, detail: describeError(error), hint: failHint };
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { DEPENDENCY_PROBES, DependencyProbe, HealthContributions } from '../platform/stores/dependency-probe';
 import { DependencyHealthDto } from './health-response.dto';
+import { withinMs } from '../platform/within-ms';
 
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -54,17 +55,11 @@ export class DependencyHealthService {
     const session = this.indicators.check(probe.name);
     const started = performance.now();
     const latency = () => Math.round((performance.now() - started) * 100) / 100;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const result = await Promise.race([
-        probe.check(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS))),
-      ]);
+      const result = await withinMs(probe.check(), CHECK_TIMEOUT_MS, `no answer within ${CHECK_TIMEOUT_MS} ms`);
       return session.up({ required: probe.required, latencyMs: latency(), ...(result.version ? { version: result.version } : {}), ...result.detail });
     } catch (error) {
       return session.down({ required: probe.required, latencyMs: latency(), error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -12,7 +12,7 @@ import { PartitionMaintenance } from './partition-maintenance.service';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
 import { TelemetryStats } from './telemetry-stats.service';
-import { ENTRY_FIELD, telemetryKeys } from './telemetry-stream';
+import { ENTRY_FIELD, fieldPairs, telemetryKeys } from './telemetry-stream';
 import { v5 as uuidv5 } from 'uuid';
 
 /** Namespace of the name-based ids given to stream entries that carry no id. */
@@ -277,8 +277,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
       throw error;
     }
     for (const fields of consumers) {
-      const consumer = new Map<unknown, unknown>();
-      for (let i = 0; i + 1 < fields.length; i += 2) consumer.set(fields[i], fields[i + 1]);
+      const consumer = new Map(fieldPairs(fields));
       const name = String(consumer.get('name'));
       if (name === this.name || Number(consumer.get('pending')) > 0 || Number(consumer.get('idle')) < limit) continue;
       // DELCONSUMER would drop entries pending for it; it holds none, and a consumer reading again is re-created

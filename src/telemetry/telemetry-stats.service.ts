@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../platform/config/app-config';
 import { RedisConnections } from '../platform/redis/redis-connections';
 import { IS_ERROR_SQL } from './telemetry-error';
-import { telemetryKeys } from './telemetry-stream';
+import { fieldPairs, telemetryKeys } from './telemetry-stream';
 
 export interface StreamState {
   length: number;
@@ -53,7 +53,7 @@ export class TelemetryStats {
       this.redis.xlen(this.keys.deadLetter),
       (this.redis.xinfo('GROUPS', this.keys.stream) as Promise<unknown[][]>).catch(() => [] as unknown[][]),
     ]);
-    const group = groups.map((fields) => Object.fromEntries(chunk(fields))).find((g) => g.name === this.keys.group);
+    const group = groups.map((fields) => Object.fromEntries(fieldPairs(fields))).find((g) => g.name === this.keys.group);
     const state = {
       length,
       pending: Number(group?.pending ?? 0),
@@ -103,10 +103,4 @@ export class TelemetryStats {
       [since],
     );
   }
-}
-
-function chunk(fields: unknown[]): [string, unknown][] {
-  const pairs: [string, unknown][] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([String(fields[i]), fields[i + 1]]);
-  return pairs;
 }
