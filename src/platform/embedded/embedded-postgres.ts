@@ -8,9 +8,9 @@ import { Client } from 'pg';
 import { DependencyUnavailableError } from '../errors/app-error';
 import { EmbeddedServerSpec } from './embedded-server';
 import { isProcessAlive, processName } from './process-identity';
+import { passwordFileIn, readPasswordFile, writePasswordFile } from './password-file';
 import { serverEnv } from './server-env';
 
-const PASSWORD_FILE = 'mcp-hub-password';
 const USER = 'postgres';
 
 export const EMBEDDED_POSTGRES_HINT = [
@@ -80,8 +80,7 @@ function runToEnd(command: string, args: string[], options: { runAs?: RunAs; cwd
 
 /** PostgreSQL from the embedded-postgres package, data in `dataDir`, listening on 127.0.0.1 only (no Unix socket). */
 export function embeddedPostgresSpec(dataDir: string, database: string): EmbeddedServerSpec {
-  const passwordFile = join(dataDir, PASSWORD_FILE);
-  const readPassword = async () => (await readFile(passwordFile, 'utf8').catch(() => '')).trim() || undefined;
+  const readPassword = () => readPasswordFile(dataDir);
   return {
     kind: 'postgres',
     dataDir,
@@ -118,7 +117,7 @@ export function embeddedPostgresSpec(dataDir: string, database: string): Embedde
       await chmod(dataDir, 0o700);
       if (existsSync(join(dataDir, 'PG_VERSION'))) {
         const password = await readPassword();
-        if (!password) throw new Error(`${passwordFile} is missing; without it the hub cannot log in (move ${dataDir} away to start afresh)`);
+        if (!password) throw new Error(`${passwordFileIn(dataDir)} is missing; without it the hub cannot log in (move ${dataDir} away to start afresh)`);
         return { password, initialised: false };
       }
       if ((await readdir(dataDir)).length > 0) throw new Error(`${dataDir} is not empty but holds no PostgreSQL data (no PG_VERSION); move it away or set EMBEDDED_DATA_DIR`);
@@ -135,9 +134,8 @@ export function embeddedPostgresSpec(dataDir: string, database: string): Embedde
         await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
         if (runAs) await Promise.all([chown(staging, runAs.uid, runAs.gid), chown(scratch, runAs.uid, runAs.gid), chown(pwfile, runAs.uid, runAs.gid)]);
         await runToEnd(binaries.initdb, ['-D', staging, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '--no-locale', '-E', 'UTF8'], { runAs, cwd: staging });
-        const stagedPassword = join(staging, PASSWORD_FILE);
-        await writeFile(stagedPassword, `${password}\n`, { mode: 0o600 });
-        if (runAs) await chown(stagedPassword, runAs.uid, runAs.gid);
+        await writePasswordFile(staging, password);
+        if (runAs) await chown(passwordFileIn(staging), runAs.uid, runAs.gid);
         await rename(staging, dataDir);
       } catch (error) {
         await rm(staging, { recursive: true, force: true });

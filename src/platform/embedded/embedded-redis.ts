@@ -8,9 +8,9 @@ import { connectRedisOnce } from '../redis/connect-once';
 import { redisVersionOf } from '../stores/core.probes';
 import { EmbeddedServerSpec } from './embedded-server';
 import { isProcessAlive, processName } from './process-identity';
+import { readPasswordFile, writePasswordFile } from './password-file';
 import { serverEnv } from './server-env';
 
-const PASSWORD_FILE = 'mcp-hub-password';
 
 export const REDIS_SERVER_MISSING_HINT = [
   'Install it and start again (the hub runs it itself):  apt-get install redis-server      # Debian/Ubuntu',
@@ -36,8 +36,7 @@ const quoted = (value: string) => JSON.stringify(value);
 
 /** The machine's redis-server, data (append-only file) in `dataDir`, bound to 127.0.0.1 with a password. */
 export function embeddedRedisSpec(dataDir: string): EmbeddedServerSpec {
-  const passwordFile = join(dataDir, PASSWORD_FILE);
-  const readPassword = async () => (await readFile(passwordFile, 'utf8').catch(() => '')).trim() || undefined;
+  const readPassword = () => readPasswordFile(dataDir);
   return {
     kind: 'redis',
     dataDir,
@@ -66,7 +65,7 @@ export function embeddedRedisSpec(dataDir: string): EmbeddedServerSpec {
       const existing = await readPassword();
       if (existing) return { password: existing, initialised: false };
       const password = randomBytes(24).toString('base64url');
-      await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+      await writePasswordFile(dataDir, password);
       return { password, initialised: true };
     },
 

@@ -6,23 +6,19 @@ import { ProcessIdentity, isSameProcessRunning, waitForProcessExit } from './pro
  * (known by pid and start time only, and signalled only while both still match).
  */
 export class ServerProcess {
-  private exitedChild = false;
-
   constructor(
     readonly identity: ProcessIdentity,
     /** SIGINT for PostgreSQL (fast shutdown), SIGTERM for Redis (saves, then exits). */
     private readonly stopSignal: NodeJS.Signals,
     private readonly child?: ChildProcess,
-  ) {
-    child?.once('exit', () => (this.exitedChild = true));
-  }
+  ) {}
 
   get pid(): number {
     return this.identity.pid;
   }
 
   get running(): boolean {
-    return this.child ? !this.exitedChild && this.child.exitCode === null && this.child.signalCode === null : isSameProcessRunning(this.identity);
+    return this.child ? this.child.exitCode === null && this.child.signalCode === null : isSameProcessRunning(this.identity);
   }
 
   /** Asks the server to stop; after timeoutMs kills it. Rejects when even that did not end it. */
