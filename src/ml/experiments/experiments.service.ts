@@ -185,7 +185,6 @@ export class ExperimentsService {
     return rows.map((r) => ({ step: r.step, value: r.value, time: r.time }));
   }
 
-  /** Adds an uploaded file to the run's artifact list (one statement, so concurrent uploads both land). */
   /**
    * Stores a file for an active run while holding the run's row lock, and adds what store() returns to
    * the run's artifact list in the same transaction: two uploads of one path cannot both pass the

@@ -178,15 +178,16 @@ export class TrainingJobsService {
       await queued.remove().catch(() => undefined);
       const result = await this.jobs.update({ id, status: 'queued' }, { status: 'cancelled', stage: 'cancelled', errorKind: 'cancelled', error: 'cancelled before it started', finishedAt: new Date(), updatedAt: new Date() });
       if (result.affected) {
-        const run = await this.experiments.runOfJob(id);
-        if (run) await this.experiments.finishRun(run.id, 'killed', [], true);
+        if (job.runId) await this.experiments.finishRun(job.runId, 'killed', [], true);
         this.bus.publish('ml.job.cancelled', jobEventData({ ...job, status: 'cancelled' }), id);
       }
     }
     const deadline = Date.now() + CANCEL_WAIT_MS;
+    // polled by its row alone; its run and registered versions are read once, for the answer
     for (;;) {
-      const current = await this.get(id);
-      if (FINAL_STATUSES.includes(current.status) || Date.now() > deadline) return current;
+      const current = await this.jobs.findOneBy({ id });
+      if (!current) throw new NotFoundError('training job', id);
+      if (FINAL_STATUSES.includes(current.status) || Date.now() > deadline) return (await this.traced([current]))[0];
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

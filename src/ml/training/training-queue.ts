@@ -4,6 +4,3 @@ export const TRAINING_QUEUE = 'training';
 export interface TrainingJobData {
   jobId: string;
 }
-
-/** bullmq key prefix under the hub's Redis prefix, so several hubs (and test runs) share a Redis. */
-export const bullPrefix = (redisKeyPrefix: string) => `${redisKeyPrefix}bull`;

@@ -15,7 +15,7 @@ import { ModelArtifacts } from './model-artifacts';
 import { TrainingJob } from './training-job.entity';
 import { TrainingJobRecorder } from './training-job-recorder';
 import { RunOutcome, TrainingRun } from './training-run';
-import { bullPrefix, TRAINING_QUEUE, TrainingJobData } from './training-queue';
+import { TRAINING_QUEUE, TrainingJobData } from './training-queue';
 
 /**
  * The BullMQ worker of queue `training`: one adapter process per job, TRAINING_CONCURRENCY at once.
@@ -51,8 +51,7 @@ export class TrainingWorker implements OnModuleInit {
     if (!this.enabled) return;
     const { concurrency, stalledIntervalMs } = this.config.training;
     this.worker = new Worker<TrainingJobData>(TRAINING_QUEUE, (job, token) => this.process(job, token), {
-      connection: this.redis.createBullMqConnection(),
-      prefix: bullPrefix(this.config.redis.keyPrefix),
+      ...this.redis.bullMqOptions(),
       concurrency,
       lockDuration: stalledIntervalMs,
       stalledInterval: stalledIntervalMs,

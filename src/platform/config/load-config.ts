@@ -25,7 +25,6 @@ export class ConfigError extends Error {
 
 export const ENV_VARIABLES = envVarSpecs(EnvironmentVariables);
 
-/** Reads the hub's variables out of `source`, applies defaults, validates, and returns the typed config. */
 /** Whether log lines go to a person's terminal, where JSON is hard to read (pino-pretty is a dev dependency). */
 export function logsToTerminal(): boolean {
   if (process.stdout.isTTY !== true) return false;
@@ -37,6 +36,7 @@ export function logsToTerminal(): boolean {
   }
 }
 
+/** Reads the hub's variables out of `source`, applies defaults, validates, and returns the typed config. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, terminal = false): AppConfig {
   const raw: Record<string, string> = {};
   const empty: ConfigProblem[] = [];

@@ -30,6 +30,14 @@ export class RedisConnections {
     return this.open('bullmq', { maxRetriesPerRequest: null, enableReadyCheck: false });
   }
 
+  /**
+   * What every BullMQ Queue and Worker of the hub is built with: its own connection, and keys under
+   * `<REDIS_KEY_PREFIX>bull` so several hubs (and test runs) share a Redis.
+   */
+  bullMqOptions(): { connection: Redis; prefix: string } {
+    return { connection: this.createBullMqConnection(), prefix: `${this.keyPrefix}bull` };
+  }
+
   private unprefixedCommands?: Redis;
 
   /**
