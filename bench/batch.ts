@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { promisify } from 'node:util';
 import { writeIrisRows } from '../test/support/iris-rows';
 import { HubProcess, NodeProcess, ROOT, sleep } from '../test/support/hub-process';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../test/support/test-database';
-import { BenchRow, report } from './support';
+import { BenchRow, report, deleteRedisKeys } from './support';
 
 /**
  * Batch prediction: rows/s and peak RSS of a batch job over 100k and 1M generated Iris-like rows
@@ -192,10 +191,7 @@ async function main(): Promise<void> {
     await dropDatabase(databaseUrl);
     await rm(dataDir, { recursive: true, force: true });
     await rm(artifactsDir, { recursive: true, force: true });
-    const redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisKeys(prefix);
   }
 }
 

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -50,4 +51,12 @@ export function summary(subject: string, samples: number[]) {
     'p99 ms': Number(percentile(samples, 99).toFixed(3)),
     'mean ms': Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(3)),
   };
+}
+
+/** Deletes the Redis keys a benchmark's hub wrote under its own prefix. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
 }

@@ -8,7 +8,7 @@ import { startAdapter } from '../src/ml/adapters/adapter-process';
 import { AdapterSpec } from '../src/ml/adapters/adapter-protocol';
 import { HubProcess, NodeProcess } from '../test/support/hub-process';
 import { dropDatabase, freshDatabaseUrl, queryDatabase } from '../test/support/test-database';
-import { median, percentile, report } from './support';
+import { median, percentile, report, deleteRedisKeys } from './support';
 
 /**
  * Training queue: queue-to-start latency of 200 small jobs with 2 `npm run worker` processes
@@ -161,10 +161,7 @@ async function main(): Promise<void> {
     hub.signal('SIGTERM');
     await hub.exited;
     await dropDatabase(databaseUrl);
-    const redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisKeys(prefix);
   }
 }
 
