@@ -31,7 +31,7 @@ export class AbTestAssignmentsService {
    */
   async variantFor(test: AbTest, unitId: string): Promise<{ variant: AbVariant; recorded: AbTestAssignment | null }> {
     if (test.status === 'concluded') throw abTestConcluded(test);
-    const recorded = await this.assignments.findOneBy({ testId: test.id, unitId });
+    const recorded = await this.findRecorded(test, unitId);
     if (recorded) return { variant: this.variantNamed(test, recorded.variant), recorded };
     if (test.status !== 'running') throw abTestStopped(test, unitId);
     return { variant: assignVariant(test.name, unitId, test.variants), recorded: null };
@@ -53,7 +53,7 @@ export class AbTestAssignmentsService {
       [test.id, unitId, variant.name],
     );
     if (inserted.length) return { variant, firstSeenAt: inserted[0].first_seen_at, created: true };
-    const existing = await this.assignments.findOneBy({ testId: test.id, unitId });
+    const existing = await this.findRecorded(test, unitId);
     if (!existing) {
       const latest = (await this.dataSource.manager.findOneBy(AbTest, { id: test.id })) ?? test;
       throw latest.status === 'concluded' ? abTestConcluded(latest) : abTestStopped(latest, unitId);
