@@ -1,20 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import getRawBody from 'raw-body';
 import { AppConfig } from '../../platform/config/app-config';
 import { ApiKeyAuthorizer } from '../../platform/auth/api-key-authorizer';
 import type { Principal } from '../../platform/auth/api-keys.service';
 import { originPolicyProblem } from '../../platform/auth/origin-policy';
-import { AppError } from '../../platform/errors/app-error';
-import { toErrorResponse, writeErrorResponse } from '../../platform/errors/app-exception.filter';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
-import { requestIdOf } from '../../platform/logging/logging.module';
 import { HttpDrain } from '../../platform/shutdown/http-drain';
 import { SessionLimitError } from './gateway.errors';
 import { McpEndpoints } from './mcp-endpoints';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../platform/http/json-depth';
 import { isJsonContentType } from '../../platform/http/content-type';
 import { McpRoute, mcpRoute } from './mcp-routes';
+import { readRequestText } from '../../platform/http/raw-request-body';
+import { serveBeforeRest } from '../../platform/http/serve-before-rest';
+import { answerFailure } from '../../platform/http/answer-failure';
 
 const BODY_LIMIT = '10mb';
 const INVALID_JSON = Symbol('invalid JSON');
@@ -39,12 +38,10 @@ export class McpIngress {
 
   /** Routes MCP requests of this server here; everything else still reaches the listeners it had. */
   attach(server: Server): void {
-    const rest = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-    server.removeAllListeners('request');
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    serveBeforeRest(server, (req, res) => {
       const route = mcpRoute(req.method, req.url);
       if (route) void this.serve(route, req, res);
-      else for (const listener of rest) listener.call(server, req, res);
+      return route !== undefined;
     });
   }
 
@@ -82,10 +79,7 @@ export class McpIngress {
    * it does not parse, TOO_DEEP before a parse whose result validation would walk past the stack.
    */
   private async readBody(req: IncomingMessage): Promise<unknown> {
-    const raw = await getRawBody(req, { limit: BODY_LIMIT, length: req.headers['content-length'], encoding: 'utf8' }).catch(async (error: unknown) => {
-      await drained(req);
-      throw error;
-    });
+    const raw = await readRequestText(req, BODY_LIMIT);
     if (!isJsonContentType(req.headers['content-type'])) return undefined;
     if (jsonNestsDeeperThan(raw)) return TOO_DEEP;
     try {
@@ -96,39 +90,7 @@ export class McpIngress {
   }
 
   private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
-    if (res.headersSent) {
-      this.logger.error(`${req.method} ${req.url} failed after the response began: ${(error as Error).message}`);
-      res.destroy();
-      return;
-    }
-    const body = toErrorResponse(error, requestIdOf(req, res));
     // refusals at the session cap come in floods; McpSessions logs them summed up
-    if (body.statusCode >= 500 && !(error instanceof AppError)) this.logger.error({ err: error, requestId: body.requestId }, `${req.method} ${req.url} failed`);
-    else if (!(error instanceof SessionLimitError)) this.logger.warn(`${req.method} ${req.url} refused (${body.statusCode} ${body.code}): ${body.message}`);
-    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    if (error instanceof AppError && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
-    writeErrorResponse(res, body);
+    answerFailure(this.logger, req, res, error, !(error instanceof SessionLimitError));
   }
-}
-
-/** How much of a refused body is read (and dropped) so that its sender reads the answer. */
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
-
-/**
- * A refused body (413) is read to its end and dropped before the answer goes out, as Express's body
- * parser does: a socket closed on a sender still writing is reset, and the reset throws away the answer
- * the sender has not read yet. Past DRAIN_LIMIT_BYTES the connection is cut.
- */
-function drained(req: IncomingMessage): Promise<void> {
-  if (req.complete || req.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > DRAIN_LIMIT_BYTES) req.destroy();
-    });
-    req.once('end', resolve);
-    req.once('close', resolve);
-    req.resume();
-  });
 }
