@@ -7,6 +7,7 @@ import { DebugModule } from './debug/debug.module';
 import { McpModule } from './mcp/mcp.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 import { MlModule } from './ml/ml.module';
+import { InferenceHttpModule } from './ml/inference/inference-http.module';
 
 /** The HTTP hub: platform first, features after. */
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig, services?: EmbeddedServices): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, 'api', services), HealthModule, McpModule, MlModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
+      imports: [PlatformModule.forRoot(config, 'api', services), HealthModule, McpModule, MlModule, InferenceHttpModule, TelemetryModule, ...(config.debugRoutes ? [DebugModule] : [])],
     };
   }
 }

@@ -9,6 +9,7 @@ import { configureHttpApp } from './platform/http/configure-http-app';
 import { HttpDrain } from './platform/shutdown/http-drain';
 import { McpIngress } from './mcp/gateway/mcp-ingress';
 import { mcpOpenApiPaths } from './mcp/gateway/mcp-openapi';
+import { PredictIngress } from './ml/inference/predict-ingress';
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
@@ -16,6 +17,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, services), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app, mcpOpenApiPaths());
   app.get(McpIngress).attach(app.getHttpServer());
+  app.get(PredictIngress).attach(app.getHttpServer());
   await app.listen(config.http.port, config.http.host);
   app.get(HttpDrain).attach(app.getHttpServer());
   runUntilSignal(app);

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdaptersModule } from '../adapters/adapters.module';
 import { RegistryModule } from '../registry/registry.module';
-import { InferenceController } from './inference.controller';
 import { ModelFiles } from './model-files';
 import { ModelPredictor } from './model-predictor';
 import { ModelRouter } from './model-router';
@@ -17,7 +16,6 @@ import { ServingWarmup } from './serving-warmup';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PredictionSample]), RegistryModule, AdaptersModule],
-  controllers: [InferenceController],
   providers: [
     PredictionService,
     { provide: ModelPredictor, useExisting: PredictionService },

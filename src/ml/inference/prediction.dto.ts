@@ -2,12 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsOptional, Matches } from 'class-validator';
 import { keepAsSent } from '../keep-as-sent';
 
-const REF = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const REF = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const REF_RULE = 'ref must be a version number, an alias, a stage or latest (1-64 letters, digits, "_" or "-")';
 
 export class PredictQueryDto {
   @ApiPropertyOptional({ example: 'champion', description: 'Version number, alias, stage (production, staging) or latest; the Production version when left out' })
   @IsOptional()
-  @Matches(REF, { message: 'ref must be a version number, an alias, a stage or latest (1-64 letters, digits, "_" or "-")' })
+  @Matches(REF, { message: REF_RULE })
   ref?: string;
 }
 

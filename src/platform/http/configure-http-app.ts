@@ -7,14 +7,15 @@ import { createValidationPipe } from '../errors/validation';
 import { HttpDrain } from '../shutdown/http-drain';
 import { RequestOriginMiddleware } from '../auth/request-origin.middleware';
 import { setupSwagger } from './swagger';
-import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from './json-depth';
+import { jsonNestsDeeperThan, tooDeepJsonError } from './json-depth';
 import { StorableTextPipe } from './storable-text.pipe';
 
-const BODY_LIMIT = '10mb';
+/** Largest JSON body the REST API reads. */
+export const BODY_LIMIT = '10mb';
 
 /** body-parser's verify hook: a 400 before the body is parsed and walked by validation. */
 function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
-  if (jsonNestsDeeperThan(body)) throw Object.assign(new Error(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, expose: true, type: 'entity.verify.failed' });
+  if (jsonNestsDeeperThan(body)) throw tooDeepJsonError();
 }
 
 /** Global behaviour of the HTTP app: logger, /api prefix, drain gate, validation, error bodies, Swagger. */

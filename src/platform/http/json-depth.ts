@@ -24,3 +24,8 @@ export function jsonNestsDeeperThan(text: Buffer | string, max = MAX_JSON_DEPTH)
   }
   return false;
 }
+
+/** The refusal of a body nested too deep, shaped as body-parser's errors (400, code INVALID_BODY). */
+export function tooDeepJsonError(): Error {
+  return Object.assign(new Error(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, expose: true, type: 'entity.verify.failed' });
+}
