@@ -59,6 +59,19 @@ describe('serving under failure: a killed worker, a promotion under traffic, no 
     await trainAndRegister(fixture.api, 'iris-node', { dataset: 'iris', target: 'species', adapter: 'node', algorithm: 'cart' });
   }, 300_000);
 
+  /** Another hub on the fixture's database and artifacts, with its own Redis prefix and serving cache. */
+  const startReplica = (name: string, env: Record<string, string>) =>
+    HubProcess.start({
+      DATABASE_URL: fixture.databaseUrl,
+      MCP_SERVERS_CONFIG: fixture.serversFile,
+      REDIS_KEY_PREFIX: `test-serving-${name}-${process.pid}:`,
+      ARTIFACTS_DIR: artifactsDir,
+      SERVING_CACHE_DIR: join(artifactsDir, `cache-${name}`),
+      PYTHON_BIN,
+      TRAINING_WORKER_ENABLED: 'false',
+      ...env,
+    });
+
   afterAll(async () => {
     await fixture?.stop();
     await rm(artifactsDir, { recursive: true, force: true });
@@ -117,18 +130,7 @@ describe('serving under failure: a killed worker, a promotion under traffic, no 
   });
 
   it('a replica loads the Production versions at boot; past SERVING_QUEUE_MAX waiting requests it answers 503 with Retry-After', async () => {
-    const replica = await HubProcess.start({
-      DATABASE_URL: fixture.databaseUrl,
-      MCP_SERVERS_CONFIG: fixture.serversFile,
-      REDIS_KEY_PREFIX: `test-serving-queue-${process.pid}:`,
-      ARTIFACTS_DIR: artifactsDir,
-      SERVING_CACHE_DIR: join(artifactsDir, 'cache-queue'),
-      PYTHON_BIN,
-      TRAINING_WORKER_ENABLED: 'false',
-      SERVING_PYTHON_WORKERS: '1',
-      SERVING_QUEUE_MAX: '1',
-      SERVING_BATCH_WAIT_MS: '50',
-    });
+    const replica = await startReplica('queue', { SERVING_PYTHON_WORKERS: '1', SERVING_QUEUE_MAX: '1', SERVING_BATCH_WAIT_MS: '50' });
     try {
       const api = new HubApi(replica);
       const deadline = Date.now() + 60_000;
@@ -160,15 +162,7 @@ describe('serving under failure: a killed worker, a promotion under traffic, no 
     const bare = join(artifactsDir, 'python-without-packages');
     await writeFile(bare, `#!/bin/sh\nexec ${PYTHON_BIN} -S "$@"\n`);
     await chmod(bare, 0o755);
-    const replica = await HubProcess.start({
-      DATABASE_URL: fixture.databaseUrl,
-      MCP_SERVERS_CONFIG: fixture.serversFile,
-      REDIS_KEY_PREFIX: `test-serving-bare-${process.pid}:`,
-      ARTIFACTS_DIR: artifactsDir,
-      SERVING_CACHE_DIR: join(artifactsDir, 'cache-bare'),
-      PYTHON_BIN: bare,
-      TRAINING_WORKER_ENABLED: 'false',
-    });
+    const replica = await startReplica('bare', { PYTHON_BIN: bare });
     try {
       const api = new HubApi(replica);
       const python = await api.send('POST', '/api/ml/models/iris-sk/predict', { instances: rows.slice(0, 1) });

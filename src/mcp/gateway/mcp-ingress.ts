@@ -38,11 +38,7 @@ export class McpIngress {
 
   /** Routes MCP requests of this server here; everything else still reaches the listeners it had. */
   attach(server: Server): void {
-    serveBeforeRest(server, (req, res) => {
-      const route = mcpRoute(req.method, req.url);
-      if (route) void this.serve(route, req, res);
-      return route !== undefined;
-    });
+    serveBeforeRest(server, (req) => mcpRoute(req.method, req.url), (route, req, res) => this.serve(route, req, res));
   }
 
   private async serve(route: McpRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -51,7 +51,7 @@ export interface SampleRatioCheck {
 export const SRM_THRESHOLD = 0.001;
 
 /** Below this expected count in any variant the chi-square approximation is not trusted (Cochran's rule). */
-export const MIN_EXPECTED_COUNT = 5;
+const MIN_EXPECTED_COUNT = 5;
 
 export const zQuantile = (p: number): number => normalQuantile(p, 0, 1);
 

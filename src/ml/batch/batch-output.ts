@@ -5,16 +5,13 @@ export const PREDICTION_COLUMN = 'prediction';
 export const ROW_COLUMN = 'row';
 const PROBABILITY_PREFIX = 'probability_';
 
-/** What one chunk of the model's answer holds: one prediction (and class → probability map, for classifiers) per row. */
-export type ChunkPredictions = Predictions;
-
 /**
  * The output's columns: the row number (or the idColumn's value), the prediction, and one
  * probability column per class when the model gives probabilities. Decided once, by the first chunk,
  * and kept for every later chunk and attempt: classes in the signature's order when it names them,
  * otherwise in the order the model answered them.
  */
-export function outputColumns(idColumn: string | null, signatureClasses: string[] | null | undefined, first: ChunkPredictions): string[] {
+export function outputColumns(idColumn: string | null, signatureClasses: string[] | null | undefined, first: Predictions): string[] {
   const answered = first.probabilities?.[0] ? Object.keys(first.probabilities[0]) : null;
   const classes = answered ? (signatureClasses?.length && answered.every((c) => signatureClasses.includes(c)) ? signatureClasses : answered) : [];
   return [idColumn ?? ROW_COLUMN, PREDICTION_COLUMN, ...classes.map((c) => `${PROBABILITY_PREFIX}${c}`)];
@@ -31,7 +28,7 @@ export function headerOf(format: OutputFormat, columns: string[]): string {
  * differs from the first chunk's): writing it would break the file. Built by concatenation, field by
  * field, because it runs for every row of every file.
  */
-export function formatChunk(format: OutputFormat, columns: string[], ids: unknown[], result: ChunkPredictions): string {
+export function formatChunk(format: OutputFormat, columns: string[], ids: unknown[], result: Predictions): string {
   if (result.predictions.length !== ids.length) throw new Error(`the model answered ${result.predictions.length} predictions for ${ids.length} rows`);
   const classes = columns.slice(2).map((column) => column.slice(PROBABILITY_PREFIX.length));
   const known = new Set(classes);

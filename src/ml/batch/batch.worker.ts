@@ -115,8 +115,8 @@ export class BatchWorker implements OnModuleInit {
         }
       };
       try {
+        await readAhead();
         for (;;) {
-          await readAhead();
           const head = inFlight.shift();
           if (!head) break;
           await readAhead();

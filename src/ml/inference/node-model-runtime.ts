@@ -4,10 +4,10 @@ import { loadNodeModel, NodePredictor } from '../adapters/node/node-models';
 import { Preprocessor } from '../adapters/node/preprocessing';
 import { InputRow, Predictions } from './model-predictor';
 import { LruCache } from './lru-cache';
-import { NodeModelFile } from './served-model';
+import { NodeModelFile, NodeModelShape } from './served-model';
 
 interface LoadedNodeModel {
-  file: NodeModelFile;
+  shape: NodeModelShape;
   preprocessor: Preprocessor;
   predictor: NodePredictor;
   classes: string[] | null;
@@ -35,15 +35,15 @@ export class NodeModelRuntime {
     return this.models.keys();
   }
 
-  /** The parsed model.json of a loaded model, so another route to the same file need not read it again. */
-  fileOf(sha256: string): NodeModelFile | undefined {
-    return this.models.peek(sha256)?.file;
+  /** The columns, task and classes of a loaded model, so another route to the same file need not read it again. */
+  shapeOf(sha256: string): NodeModelShape | undefined {
+    return this.models.peek(sha256)?.shape;
   }
 
   load(sha256: string, file: NodeModelFile): void {
     if (this.models.has(sha256)) return;
     this.models.set(sha256, {
-      file,
+      shape: { features: file.features, task: file.task, classes: file.classes },
       preprocessor: Preprocessor.load(file.preprocessing as Parameters<typeof Preprocessor.load>[0]),
       predictor: loadNodeModel(file.algorithm, file.task, file.model),
       classes: file.classes,

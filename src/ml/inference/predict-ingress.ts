@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiKeyAuthorizer } from '../../platform/auth/api-key-authorizer';
 import { actorOf } from '../../platform/auth/api-keys.service';
-import { originPolicyProblem } from '../../platform/auth/origin-policy';
-import { bodyTypeProblem } from '../../platform/auth/request-origin.middleware';
+import { requestRefusal } from '../../platform/auth/request-origin.middleware';
 import { AppConfig } from '../../platform/config/app-config';
 import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
 import { answerFailure } from '../../platform/http/answer-failure';
@@ -48,20 +47,14 @@ export class PredictIngress {
   ) {}
 
   attach(server: Server): void {
-    serveBeforeRest(server, (req, res) => {
-      const route = predictRoute(req.method, req.url, req.headers);
-      if (route) void this.serve(route, req, res);
-      return route !== undefined;
-    });
+    serveBeforeRest(server, (req) => predictRoute(req.method, req.url, req.headers), (route, req, res) => this.serve(route, req, res));
   }
 
   private async serve(route: PredictRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (!this.drain.admit(req, res)) return;
-      const originProblem = originPolicyProblem(this.config, req.headers.origin, req.headers.host);
-      if (originProblem) throw new RequestRefusedError(403, 'FORBIDDEN_ORIGIN', `Forbidden: ${originProblem}`);
-      const typeProblem = bodyTypeProblem(req.headers, false);
-      if (typeProblem) throw new RequestRefusedError(415, 'UNSUPPORTED_MEDIA_TYPE', typeProblem);
+      const refusal = requestRefusal(this.config, req.method, req.url!, req.headers);
+      if (refusal) throw new RequestRefusedError(refusal.statusCode, refusal.code, refusal.message);
       const body = parseJsonBody(await readRequestText(req, BODY_LIMIT));
       const principal = this.authorizer.enabled ? await this.authorizer.authorize(req.headers, { scope: 'read', profileAware: false }, req.socket.remoteAddress) : undefined;
       const { problems, ref } = predictRequestProblems(route, body);

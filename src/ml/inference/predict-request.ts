@@ -3,7 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { FieldProblem } from '../../platform/errors/app-error';
 import { findUnstorableText } from '../../platform/http/storable-text.pipe';
 import { RESOURCE_NAME_RULE, isResourceName } from '../resource-name';
-import { BODY_SHAPES } from './prediction-body';
+import { BODY_SHAPES, isObject } from './prediction-body';
 import { REF, REF_RULE } from './prediction.dto';
 
 export interface PredictRoute {
@@ -17,6 +17,7 @@ export interface PredictRoute {
 const PATH = /^\/api\/ml\/models\/([^/]+)\/(predict|invocations)$/;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const BODY_KEYS = new Set<string>([...BODY_SHAPES, 'params']);
+const QUERY_KEYS = new Set(['ref']);
 
 /**
  * The prediction route of a request PredictIngress serves, or undefined. Only the plain form of the
@@ -54,15 +55,15 @@ export function predictRequestProblems(route: PredictRoute, body: unknown): { pr
   const query = parseQuery(route.query);
   const unstorableQuery = findUnstorableText(query);
   if (unstorableQuery) return { problems: [unstorableQuery] };
-  const queryProblems = unknownKeys(query, new Set(['ref']));
+  const queryProblems = unknownKeys(query, QUERY_KEYS);
   const ref = query.ref;
   if (ref !== undefined && (typeof ref !== 'string' || !REF.test(ref))) queryProblems.push({ field: 'ref', reason: REF_RULE });
   if (queryProblems.length) return { problems: queryProblems };
 
   const unstorableBody = findUnstorableText(body);
   if (unstorableBody) return { problems: [unstorableBody] };
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const bodyProblems = unknownKeys(body as Record<string, unknown>, BODY_KEYS);
+  if (isObject(body)) {
+    const bodyProblems = unknownKeys(body, BODY_KEYS);
     if (bodyProblems.length) return { problems: bodyProblems };
   }
   return { problems: [], ref: ref as string | undefined };

@@ -14,7 +14,13 @@ const fail = (field: string, reason: string): never => {
   throw new ValidationFailedError([{ field, reason }]);
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** How rows sent as a list of objects under `shape` are named in errors: `instances[2].petal_length`. */
+export const recordFieldOf =
+  (shape: string) =>
+  (row: number, column?: string): string =>
+    `${shape}[${row}]${column === undefined ? '' : `.${column}`}`;
 
 const SHAPES_HINT = 'a list of row objects in instances, or MLflow\'s dataframe_records, dataframe_split {columns, data} or inputs';
 
@@ -43,7 +49,7 @@ function fromRecords(value: unknown, shape: string): ParsedRows {
   if (!Array.isArray(value)) return fail(shape, 'must be a list of row objects (column → value)');
   const bad = value.findIndex((row) => !isObject(row));
   if (bad >= 0) fail(`${shape}[${bad}]`, 'must be an object of column → value');
-  return { rows: value as InputRow[], fieldOf: (row, column) => `${shape}[${row}]${column === undefined ? '' : `.${column}`}` };
+  return { rows: value as InputRow[], fieldOf: recordFieldOf(shape) };
 }
 
 function fromSplit(value: unknown): ParsedRows {

@@ -4,11 +4,12 @@ import { EventBus } from '../../platform/events/event-bus';
 import { PredictionEventData } from '../../platform/events/hub-event';
 import { ModelPredictor, PredictionRequest, PredictionResult } from './model-predictor';
 import { ModelRouter } from './model-router';
+import { recordFieldOf } from './prediction-body';
 import { PredictionLog } from './prediction-log';
 import { ServingRuntimes } from './serving-runtimes';
 import { checkRows } from './signature-check';
 
-const defaultFieldOf = (row: number, column?: string) => `instances[${row}]${column === undefined ? '' : `.${column}`}`;
+const defaultFieldOf = recordFieldOf('instances');
 
 /**
  * Runs a registered model on rows: picks the loaded version for (model, ref), checks every row

@@ -33,14 +33,16 @@ const STDERR_LINES = 20;
 export class PythonServeProcess {
   readonly ready: Promise<ServeReady>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderrTail: string[] }>;
-  readonly loaded: LruCache<string, true>;
+  /** By SHA-256, the model as it was sent, so a replacement process can load the same ones. */
+  readonly loaded: LruCache<string, ServeModelRef>;
   private readonly pending = new Map<number, { resolve: (reply: ServeReply) => void; reject: (error: Error) => void }>();
   private readonly stderrTail: string[] = [];
   private nextId = 1;
   private alive = true;
   private readonly child;
 
-  constructor(bin: string, cacheSize: number) {
+  /** `onIdle` is called whenever the last request sent has been answered (after that request's own continuation). */
+  constructor(bin: string, cacheSize: number, onIdle?: () => void) {
     this.loaded = new LruCache(cacheSize);
     this.child = spawn(bin, ['-m', 'mcp_hub_adapter', 'serve', '--cache-size', String(cacheSize)], {
       cwd: PYTHON_PACKAGE_DIR,
@@ -69,6 +71,7 @@ export class PythonServeProcess {
       if (!waiter) return;
       this.pending.delete(message.id!);
       waiter.resolve(message as unknown as ServeReply);
+      if (onIdle && this.pending.size === 0) queueMicrotask(onIdle);
     });
     createInterface({ input: this.child.stderr }).on('line', (line) => {
       this.stderrTail.push(line);

@@ -48,7 +48,7 @@ interface Slot {
   lastExit?: string;
   info?: ServeReady;
   /** What the process held when it died: its replacement loads these before it takes requests. */
-  reload: string[];
+  reload: ServeModelRef[];
 }
 
 export interface PoolStatus {
@@ -76,8 +76,6 @@ export class PythonServingPool {
   private readonly logger = new Logger('PythonServingPool');
   private readonly batcher: MicroBatcher<PoolItem>;
   private readonly slots: Slot[] = [];
-  /** Every model sent to the pool, by SHA-256, so a restarted worker can load what its predecessor held. */
-  private readonly models = new Map<string, ServeModelRef>();
   private interpreter?: string;
   private starting?: Promise<void>;
   private stopping = false;
@@ -94,7 +92,6 @@ export class PythonServingPool {
   /** Predicts the rows (given as columns) with the model, through a batch. */
   async predict(model: ServeModelRef, columns: Record<string, Cell[]>, rows: number): Promise<PythonPrediction> {
     await this.ensureRunning(model.format);
-    this.models.set(model.sha256, model);
     if (this.batcher.size >= this.config.serving.queueMax) throw new ServingBusyError(this.batcher.size);
     return new Promise<PythonPrediction>((resolve, reject) => {
       const item: PoolItem = { model, columns, rows, attempts: 0, done: false, resolve, reject };
@@ -109,20 +106,16 @@ export class PythonServingPool {
   /** Loads the model on every running worker, so its first request is not cold; integrity and data failures are thrown. */
   async warm(model: ServeModelRef): Promise<void> {
     await this.ensureRunning(model.format);
-    this.models.set(model.sha256, model);
     const ready = this.slots.filter((slot) => slot.state === 'ready' && slot.process);
     await Promise.all(
       ready.map(async (slot) => {
         try {
           const reply = await slot.process!.request({ op: 'load', model });
           this.check(reply);
-          slot.process!.loaded.set(model.sha256, true);
+          slot.process!.loaded.set(model.sha256, model);
         } catch (error) {
           // a worker that died meanwhile loads the model on its first request after the restart
           if (!(error instanceof ServeProcessExitError)) throw error;
-        } finally {
-          // the load held the worker: batches that became ready meanwhile are waiting for it
-          this.pump();
         }
       }),
     );
@@ -179,7 +172,8 @@ export class PythonServingPool {
   }
 
   private spawn(slot: Slot): void {
-    const child = new PythonServeProcess(this.interpreter!, this.config.serving.modelCacheSize);
+    // a worker that has answered everything it was sent (a batch, or a warm-up's load) takes the next ready batch
+    const child = new PythonServeProcess(this.interpreter!, this.config.serving.modelCacheSize, () => this.pump());
     slot.process = child;
     slot.state = 'starting';
     child.ready.then(
@@ -196,7 +190,7 @@ export class PythonServingPool {
     );
     void child.exited.then((exit) => {
       if (slot.process !== child) return;
-      if (child.loaded.size) slot.reload = child.loaded.keys();
+      if (child.loaded.size) slot.reload = child.loaded.values();
       slot.lastExit = `${exit.signal ?? `code ${exit.code}`} at ${new Date().toISOString()}${exit.stderrTail.length ? `: ${exit.stderrTail.slice(-2).join(' | ')}` : ''}`;
       if (this.stopping) {
         slot.state = 'stopped';
@@ -213,11 +207,10 @@ export class PythonServingPool {
 
   /** A restarted worker loads the models its predecessor held (least recently used first), so its first requests are not cold. */
   private async reload(slot: Slot, child: PythonServeProcess): Promise<void> {
-    for (const sha of slot.reload) {
-      const model = this.models.get(sha);
-      if (!model || !child.isAlive) continue;
+    for (const model of slot.reload) {
+      if (!child.isAlive) continue;
       const reply = await child.request({ op: 'load', model }).catch(() => undefined);
-      if (reply?.ok) child.loaded.set(sha, true);
+      if (reply?.ok) child.loaded.set(model.sha256, model);
     }
     slot.reload = [];
   }
@@ -249,7 +242,7 @@ export class PythonServingPool {
     try {
       const reply = await worker.request({ op: 'predict', model, columns });
       this.check(reply);
-      worker.loaded.set(model.sha256, true);
+      worker.loaded.set(model.sha256, model);
       slot.failures = 0;
       const answer = reply as Extract<ServeReply, { ok: true }>;
       let offset = 0;
@@ -273,7 +266,6 @@ export class PythonServingPool {
       }
     } finally {
       clearTimeout(watchdog);
-      this.pump();
     }
   }
 

@@ -28,6 +28,9 @@ export interface NodeModelFile {
   model: unknown;
 }
 
+/** What serving needs of a model.json besides the model itself: its columns, task and classes. */
+export type NodeModelShape = Pick<NodeModelFile, 'features' | 'task' | 'classes'>;
+
 const RUNTIME_BY_EXTENSION: Record<string, ServingRuntime> = { json: 'node', pkl: 'sklearn', pt: 'torch' };
 
 export const fileNameOf = (version: ModelVersion) => version.artifactKey.split('/').pop()!;
@@ -44,7 +47,7 @@ export function runtimeOf(version: ModelVersion): ServingRuntime | undefined {
  * so nothing runs on load and its inputs are known); a pickle or torch file from outside would run
  * arbitrary code when loaded, and its inputs could not be checked.
  */
-export function servedModelOf(name: string, version: ModelVersion, nodeFile?: NodeModelFile): ServedModel {
+export function servedModelOf(name: string, version: ModelVersion, nodeFile?: NodeModelShape): ServedModel {
   const runtime = runtimeOf(version);
   const base = { name, version: version.version, versionId: version.id, sha256: version.artifactSha256, artifactKey: version.artifactKey };
   const output = version.signature?.output;
@@ -64,7 +67,7 @@ export function servedModelOf(name: string, version: ModelVersion, nodeFile?: No
 }
 
 /** Inputs from a model.json's features: numbers, and categories (with their values when the file lists them). */
-export function signatureOfNodeFile(file: NodeModelFile): SignatureInput[] {
+export function signatureOfNodeFile(file: Pick<NodeModelFile, 'features'>): SignatureInput[] {
   return file.features.map((f) => (f.type === 'number' ? { name: f.name, type: 'number' } : { name: f.name, type: 'string', ...(f.categories ? { categories: f.categories } : {}) }));
 }
 

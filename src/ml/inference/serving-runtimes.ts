@@ -28,7 +28,9 @@ export class ServingRuntimes {
   /** Reads, verifies and loads the version; throws 409 for a file the hub cannot serve, 503 when its runtime is missing. */
   async prepare(name: string, version: ModelVersion): Promise<PreparedModel> {
     if (runtimeOf(version) === 'node') {
-      const file = this.node.fileOf(version.artifactSha256) ?? parseNodeModelFile(name, version.version, await this.files.read(name, version));
+      const shape = this.node.shapeOf(version.artifactSha256);
+      if (shape) return { served: servedModelOf(name, version, shape), version };
+      const file = parseNodeModelFile(name, version.version, await this.files.read(name, version));
       const served = servedModelOf(name, version, file);
       this.node.load(served.sha256, file);
       return { served, version };

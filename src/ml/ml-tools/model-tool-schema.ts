@@ -13,7 +13,7 @@ function columnSchema(input: SignatureInput): Record<string, unknown> {
 }
 
 /** One row as the version's signature wants it: every input column, nothing else. */
-export function rowSchema(signature: ModelSignature): Record<string, unknown> {
+function rowSchema(signature: ModelSignature): Record<string, unknown> {
   const inputs = signature.inputs;
   return {
     type: 'object',

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { HubTool, HubToolRegistry, jsonToolResult } from '../../mcp/hub-tools/hub-tool-registry';
+import { HubTool, HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { AppConfig } from '../../platform/config/app-config';
-import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
+import { AppError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { InstanceRole } from '../../platform/instance/instance-role';
 import { ModelPredictor } from '../inference/model-predictor';
@@ -13,7 +13,7 @@ import { modelToolNames } from './model-tool-name';
 import { predictionOutputSchema, rowsInputSchema, toolMaxRows } from './model-tool-schema';
 import { rowFieldOf, rowProblems } from './prediction-rows';
 import { servedRef } from './served-ref';
-import { checkedTool, errorBody } from './tool-answers';
+import { answer, checkedTool, errorBody } from './tool-answers';
 
 const SET = 'model-tools';
 
@@ -24,6 +24,14 @@ const SET = 'model-tools';
 function errorResult(error: AppError): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(errorBody(error), null, 2) }], isError: true };
 }
+
+interface ToolSchemas {
+  input: ReturnType<typeof rowsInputSchema>;
+  output: ReturnType<typeof predictionOutputSchema>;
+}
+
+/** A served version as the registry has it: its row id keys the schemas built for it. */
+type ServedRow = ServedVersion & { version: { id: string } };
 
 /**
  * Every registered model with a Production version (or a configured alias) as its own MCP tool,
@@ -36,6 +44,8 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly unsubscribe: (() => void)[] = [];
   private rebuilding?: Promise<void>;
   private again = false;
+  /** The tools' schemas by version id, for the versions served now. */
+  private schemas = new Map<string, ToolSchemas>();
 
   constructor(
     private readonly config: AppConfig,
@@ -80,12 +90,15 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
   private async rebuild(): Promise<void> {
     const served = await this.servedVersions();
     const names = modelToolNames(served.map((s) => s.model.name));
+    // a version's signature never changes: its schemas are kept, so the shared validator does not compile them again
+    const previous = this.schemas;
+    this.schemas = new Map(served.map((s) => [s.version.id, previous.get(s.version.id) ?? this.schemasOf(s)]));
     const tools = served.map((s) => this.toolFor(names.get(s.model.name)!, s));
     if (this.toolRegistry.replaceSet(SET, tools)) this.logger.log(`Model tools on /mcp: ${tools.map((t) => t.definition.name).join(', ') || 'none'}`);
   }
 
   /** The version each model's tool serves; models without one, or whose version has no input columns (uploaded to a run), are left out. */
-  private async servedVersions(): Promise<ServedVersion[]> {
+  private async servedVersions(): Promise<ServedRow[]> {
     const picks = (await this.registry.overview()).flatMap((summary) => {
       const pick = servedRef(summary, this.config.modelTools.aliases);
       return pick ? [{ model: summary.model, ...pick }] : [];
@@ -98,9 +111,13 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private toolFor(name: string, served: ServedVersion): HubTool {
+  private schemasOf(served: ServedRow): ToolSchemas {
+    return { input: rowsInputSchema(served.version.signature, toolMaxRows(this.config.serving.maxRows)), output: predictionOutputSchema(served.version.signature) };
+  }
+
+  private toolFor(name: string, served: ServedRow): HubTool {
     const maxRows = toolMaxRows(this.config.serving.maxRows);
-    const inputSchema = rowsInputSchema(served.version.signature, maxRows);
+    const { input: inputSchema, output: outputSchema } = this.schemas.get(served.version.id)!;
     const model = served.model.name;
     return checkedTool(
       {
@@ -111,21 +128,16 @@ export class ModelTools implements OnApplicationBootstrap, OnModuleDestroy {
           title: modelToolTitle(served),
           description: modelToolDescription(served, maxRows),
           inputSchema,
-          outputSchema: predictionOutputSchema(served.version.signature),
+          outputSchema,
           annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
         },
-        call: async (args, context) => {
-          try {
-            // the Production version is what a request without a ref gets, the route the serving runtime keeps warm
-            const ref = served.ref === 'production' ? {} : { ref: served.ref };
-            return jsonToolResult(await this.predictor.predict({ model, ...ref, rows: args.rows as Record<string, unknown>[], fieldOf: rowFieldOf('rows'), source: 'mcp', actor: context.actor }));
-          } catch (error) {
-            if (error instanceof AppError) return errorResult(error);
-            throw error;
-          }
+        call: (args, context) => {
+          // the Production version is what a request without a ref gets, the route the serving runtime keeps warm
+          const ref = served.ref === 'production' ? {} : { ref: served.ref };
+          return answer(() => this.predictor.predict({ model, ...ref, rows: args.rows as Record<string, unknown>[], fieldOf: rowFieldOf('rows'), source: 'mcp', actor: context.actor }), errorResult);
         },
       },
-      (problems) => Promise.resolve(errorResult(new ValidationFailedError(rowProblems(problems)))),
+      { fields: rowProblems, render: errorResult },
     );
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HubToolRegistry } from '../../mcp/hub-tools/hub-tool-registry';
 import { AppConfig } from '../../platform/config/app-config';
-import { ValidationFailedError } from '../../platform/errors/app-error';
 import { ModelPredictor } from '../inference/model-predictor';
 import { toolMaxRows } from './model-tool-schema';
 import { predictionRowsOf, rowFieldOf, rowProblems } from './prediction-rows';
@@ -48,7 +47,7 @@ export class PredictTool implements OnModuleInit {
               return this.predictor.predict({ model: String(args.model), ...(typeof args.ref === 'string' ? { ref: args.ref } : {}), rows, fieldOf: rowFieldOf(argument), source: 'mcp', actor: context.actor });
             }),
         },
-        (problems) => answer(() => Promise.reject(new ValidationFailedError(rowProblems(problems)))),
+        { fields: rowProblems },
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
 import type { InputRow } from '../inference/model-predictor';
+import { isObject, recordFieldOf } from '../inference/prediction-body';
 
 /** Problems listed in one tool result; a thousand bad rows are summed up after these. */
 export const MAX_LISTED_PROBLEMS = 20;
@@ -14,16 +15,13 @@ export function predictionRowsOf(args: Record<string, unknown>): { rows: InputRo
   const argument = given[0];
   const rows = args[argument];
   if (!Array.isArray(rows) || rows.length === 0) throw new ValidationFailedError([{ field: argument, reason: 'must be a non-empty list of objects, column → value' }]);
-  const bad = rows.findIndex((row) => typeof row !== 'object' || row === null || Array.isArray(row));
+  const bad = rows.findIndex((row) => !isObject(row));
   if (bad >= 0) throw new ValidationFailedError([{ field: `${argument}[${bad}]`, reason: 'must be an object, column → value' }]);
   return { rows: rows as InputRow[], argument };
 }
 
 /** How the predictor names row i's column in its errors: as the caller sent it, `rows[3].petal_width`. */
-export const rowFieldOf =
-  (argument: string) =>
-  (row: number, column?: string): string =>
-    `${argument}[${row}]${column === undefined ? '' : `.${column}`}`;
+export const rowFieldOf = recordFieldOf;
 
 /** A schema check's field in the same form: `rows.3.petal_width` becomes `rows[3].petal_width`. */
 export function rowField(field: string): string {

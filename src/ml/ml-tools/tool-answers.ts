@@ -20,12 +20,16 @@ export async function dtoOf<T extends object>(type: new () => T, args: Record<st
 /** What a domain error tells the calling model: its code, message and details (the fields to fix). */
 export const errorBody = (error: AppError) => ({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
 
-/** A domain error becomes a tool result with isError, so the calling model reads what to fix. */
-export async function answer(work: () => Promise<unknown>): Promise<CallToolResult> {
+type RenderError = (error: AppError) => CallToolResult;
+
+const errorResult: RenderError = (error) => jsonToolResult(errorBody(error), true);
+
+/** A domain error becomes a tool result with isError (as `render` writes it), so the calling model reads what to fix. */
+export async function answer(work: () => Promise<unknown>, render: RenderError = errorResult): Promise<CallToolResult> {
   try {
     return jsonToolResult(await work());
   } catch (error) {
-    if (error instanceof AppError) return jsonToolResult(errorBody(error), true);
+    if (error instanceof AppError) return render(error);
     throw error;
   }
 }
@@ -33,13 +37,16 @@ export async function answer(work: () => Promise<unknown>): Promise<CallToolResu
 /** One validator for every ml tool: it compiles each schema once and keeps it. */
 const schemas = new JsonSchemaValidator();
 
-/** A tool whose every call is held to its inputSchema first: an unknown or mistyped argument is named, not ignored. */
-export function checkedTool(tool: HubTool, refuse: (problems: FieldProblem[]) => Promise<CallToolResult> = (problems) => answer(() => Promise.reject(new ValidationFailedError(problems)))): HubTool {
+/**
+ * A tool whose every call is held to its inputSchema first: an unknown or mistyped argument is named,
+ * not ignored. `fields` says the schema's problems in the tool's own terms; `render` writes the refusal.
+ */
+export function checkedTool(tool: HubTool, { fields = (problems) => problems, render = errorResult }: { fields?: (problems: FieldProblem[]) => FieldProblem[]; render?: RenderError } = {}): HubTool {
   return {
     ...tool,
     call: (args, context) => {
       const problems = schemas.validate(tool.definition.inputSchema, args ?? {});
-      return problems.length ? refuse(problems) : tool.call(args, context);
+      return problems.length ? Promise.resolve(render(new ValidationFailedError(fields(problems)))) : tool.call(args, context);
     },
   };
 }

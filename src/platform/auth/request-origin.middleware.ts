@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { writeErrorResponse } from '../errors/app-exception.filter';
 import { requestIdOf } from '../logging/logging.module';
@@ -26,22 +27,24 @@ export class RequestOriginMiddleware {
   constructor(private readonly config: AppConfig) {}
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const url = req.originalUrl ?? req.url;
-    const problem = originPolicyProblem(this.config, req.headers.origin, req.headers.host, { checkHost: !PROBE_PATH.test(url) });
-    if (problem) return this.refuse(req, res, 403, 'FORBIDDEN_ORIGIN', `Forbidden: ${problem}`);
-    const typeProblem = SAFE_METHODS.has(req.method) ? undefined : bodyTypeProblem(req.headers, UPLOAD_PATH.test(url));
-    if (typeProblem) return this.refuse(req, res, 415, 'UNSUPPORTED_MEDIA_TYPE', typeProblem);
-    next();
+    const refusal = requestRefusal(this.config, req.method, req.originalUrl ?? req.url, req.headers);
+    if (!refusal) return next();
+    this.logger.warn(`${req.method} ${req.originalUrl} refused (${refusal.statusCode}): ${refusal.message}`);
+    writeErrorResponse(res, { ...refusal, requestId: requestIdOf(req, res) });
   };
+}
 
-  private refuse(req: Request, res: Response, status: number, code: string, message: string): void {
-    this.logger.warn(`${req.method} ${req.originalUrl} refused (${status}): ${message}`);
-    writeErrorResponse(res, { statusCode: status, code, message, requestId: requestIdOf(req, res) });
-  }
+/** Why the REST app refuses a request before reading it (403 foreign Origin/Host, 415 body type), or undefined. */
+export function requestRefusal(config: AppConfig, method: string | undefined, url: string, headers: IncomingHttpHeaders): { statusCode: number; code: string; message: string } | undefined {
+  const problem = originPolicyProblem(config, headers.origin, headers.host, { checkHost: !PROBE_PATH.test(url) });
+  if (problem) return { statusCode: 403, code: 'FORBIDDEN_ORIGIN', message: `Forbidden: ${problem}` };
+  const typeProblem = SAFE_METHODS.has(method ?? '') ? undefined : bodyTypeProblem(headers, UPLOAD_PATH.test(url));
+  if (typeProblem) return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: typeProblem };
+  return undefined;
 }
 
 /** Why a state-changing request with these headers is refused for its body type, or undefined. */
-export function bodyTypeProblem(headers: Request['headers'], uploadRoute: boolean): string | undefined {
+function bodyTypeProblem(headers: IncomingHttpHeaders, uploadRoute: boolean): string | undefined {
   const type = headers['content-type'];
   const length = headers['content-length'];
   const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');

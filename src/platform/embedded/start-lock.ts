@@ -3,7 +3,7 @@ import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { ProcessIdentity, currentProcess, isSameProcessRunning, parseIdentity } from './process-identity';
 
 /** How long a lock file that names no process (empty, cut short, unreadable) counts as held. */
-export const UNNAMED_LOCK_GRACE_MS = 10_000;
+const UNNAMED_LOCK_GRACE_MS = 10_000;
 
 interface LockRecord extends ProcessIdentity {
   /** Tells this acquisition from any other, even one by the same process. */

@@ -6,11 +6,12 @@ export const MAX_JSON_DEPTH = 64;
  * string contents, so it costs far less than the parse it guards.
  */
 export function jsonNestsDeeperThan(text: Buffer | string, max = MAX_JSON_DEPTH): boolean {
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  // text is walked by UTF-16 unit, a Buffer by byte: the characters that matter are ASCII either way, so no copy is made
+  const isText = typeof text === 'string';
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
+  for (let i = 0; i < text.length; i++) {
+    const byte = isText ? text.charCodeAt(i) : text[i];
     if (inString) {
       if (byte === 0x5c) i++; // backslash: skip the escaped character
       else if (byte === 0x22) inString = false;
