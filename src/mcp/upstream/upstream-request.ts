@@ -12,8 +12,14 @@ export function toUpstreamError(server: string, timeoutMs: number, error: unknow
   if (error instanceof AppError) return error;
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return new UpstreamTimeoutError(server, timeoutMs);
   if (error instanceof McpError && error.data instanceof MessageTooLarge) return new UpstreamResultTooLargeError(server, error.data.bytes, error.data.limitBytes);
-  if (error instanceof McpError) return new UpstreamError(server, maskSecrets(error.message.replace(/^MCP error -?\d+: /, '')), error.code);
+  if (error instanceof McpError) return new UpstreamError(server, maskSecrets(wireMessage(error)), error.code, error.data);
   return new UpstreamError(server, maskSecrets(describeError(error)));
+}
+
+/** The message the upstream sent: the SDK client put one `MCP error <code>: ` before it. */
+function wireMessage(error: McpError): string {
+  const prefix = `MCP error ${error.code}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
 /** Runs one request against a connected upstream with a time limit, mapping failures to hub errors. */

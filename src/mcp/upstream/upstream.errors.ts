@@ -21,8 +21,8 @@ export class UpstreamError extends AppError {
   readonly status = HttpStatus.BAD_GATEWAY;
   readonly code = 'UPSTREAM_ERROR';
 
-  constructor(server: string, upstreamMessage: string, upstreamCode?: number) {
-    super(`MCP server "${server}" answered with an error: ${upstreamMessage}`, { server, upstreamMessage, upstreamCode });
+  constructor(server: string, upstreamMessage: string, upstreamCode?: number, upstreamData?: unknown) {
+    super(`MCP server "${server}" answered with an error: ${upstreamMessage}`, { server, upstreamMessage, upstreamCode, ...(upstreamData !== undefined ? { upstreamData } : {}) });
   }
 }
 
