@@ -16,6 +16,10 @@ abstract class CatalogRow {
 
   @Column('text', { nullable: true })
   description!: string | null;
+
+  /** Every other field the upstream sent (icons, execution, _meta, ...), passed on to MCP clients unchanged. */
+  @Column('jsonb', { nullable: true })
+  extra!: Record<string, unknown> | null;
 }
 
 @Entity({ name: 'catalog_tools' })

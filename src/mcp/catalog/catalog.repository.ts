@@ -16,12 +16,16 @@ export interface StoredCatalog {
 export class CatalogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Upserts the server's entries as available and deletes the ones it no longer offers, in one transaction. */
-  async replace(serverName: string, catalog: ServerCatalog): Promise<StoredCatalog> {
+  /**
+   * Upserts the server's entries as available and deletes the ones it no longer offers, in one
+   * transaction. A list missing from `catalog` (its method failed) is left as stored, with its rows
+   * in the answer taken from `previous`.
+   */
+  async replace(serverName: string, catalog: Partial<ServerCatalog>, previous: StoredCatalog): Promise<StoredCatalog> {
     const updatedAt = new Date();
     const base = { serverName, available: true, updatedAt };
     const stored: StoredCatalog = {
-      tools: catalog.tools.map((t) =>
+      tools: (catalog.tools ?? []).map((t) =>
         Object.assign(new CatalogTool(), {
           ...base,
           name: t.name,
@@ -30,12 +34,21 @@ export class CatalogRepository {
           inputSchema: t.inputSchema as Record<string, unknown>,
           outputSchema: (t.outputSchema as Record<string, unknown> | undefined) ?? null,
           annotations: (t.annotations as Record<string, unknown> | undefined) ?? null,
+          extra: extraFields(t, ['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations']),
         }),
       ),
-      resources: catalog.resources.map((r) =>
-        Object.assign(new CatalogResource(), { ...base, uri: r.uri, name: r.name, title: r.title ?? null, description: r.description ?? null, mimeType: r.mimeType ?? null }),
+      resources: (catalog.resources ?? []).map((r) =>
+        Object.assign(new CatalogResource(), {
+          ...base,
+          uri: r.uri,
+          name: r.name,
+          title: r.title ?? null,
+          description: r.description ?? null,
+          mimeType: r.mimeType ?? null,
+          extra: extraFields(r, ['uri', 'name', 'title', 'description', 'mimeType']),
+        }),
       ),
-      resourceTemplates: catalog.resourceTemplates.map((r) =>
+      resourceTemplates: (catalog.resourceTemplates ?? []).map((r) =>
         Object.assign(new CatalogResourceTemplate(), {
           ...base,
           uriTemplate: r.uriTemplate,
@@ -43,25 +56,32 @@ export class CatalogRepository {
           title: r.title ?? null,
           description: r.description ?? null,
           mimeType: r.mimeType ?? null,
+          extra: extraFields(r, ['uriTemplate', 'name', 'title', 'description', 'mimeType']),
         }),
       ),
-      prompts: catalog.prompts.map((p) =>
+      prompts: (catalog.prompts ?? []).map((p) =>
         Object.assign(new CatalogPrompt(), {
           ...base,
           name: p.name,
           title: p.title ?? null,
           description: p.description ?? null,
           arguments: (p.arguments ?? []) as Record<string, unknown>[],
+          extra: extraFields(p, ['name', 'title', 'description', 'arguments']),
         }),
       ),
     };
     await this.dataSource.transaction(async (manager) => {
-      await syncTable(manager, CatalogTool, serverName, 'name', stored.tools);
-      await syncTable(manager, CatalogResource, serverName, 'uri', stored.resources);
-      await syncTable(manager, CatalogResourceTemplate, serverName, 'uriTemplate', stored.resourceTemplates);
-      await syncTable(manager, CatalogPrompt, serverName, 'name', stored.prompts);
+      if (catalog.tools) await syncTable(manager, CatalogTool, serverName, 'name', stored.tools);
+      if (catalog.resources) await syncTable(manager, CatalogResource, serverName, 'uri', stored.resources);
+      if (catalog.resourceTemplates) await syncTable(manager, CatalogResourceTemplate, serverName, 'uriTemplate', stored.resourceTemplates);
+      if (catalog.prompts) await syncTable(manager, CatalogPrompt, serverName, 'name', stored.prompts);
     });
-    return stored;
+    return {
+      tools: catalog.tools ? stored.tools : previous.tools,
+      resources: catalog.resources ? stored.resources : previous.resources,
+      resourceTemplates: catalog.resourceTemplates ? stored.resourceTemplates : previous.resourceTemplates,
+      prompts: catalog.prompts ? stored.prompts : previous.prompts,
+    };
   }
 
   async setAvailable(serverName: string, available: boolean): Promise<void> {
@@ -86,6 +106,12 @@ export class CatalogRepository {
     ]);
     return { tools, resources, resourceTemplates, prompts };
   }
+}
+
+/** The fields of an upstream's entry that have no column of their own; null when there are none. */
+function extraFields(entry: object, columns: string[]): Record<string, unknown> | null {
+  const rest = Object.fromEntries(Object.entries(entry).filter(([key, value]) => !columns.includes(key) && value !== undefined));
+  return Object.keys(rest).length > 0 ? rest : null;
 }
 
 async function syncTable<T extends ObjectLiteral & { serverName: string }>(

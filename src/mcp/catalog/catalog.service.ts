@@ -5,7 +5,11 @@ import { describeError } from '../../platform/errors/describe-error';
 import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { CatalogPrompt, CatalogResource, CatalogResourceTemplate, CatalogTool } from './catalog.entities';
 import { CatalogRepository, StoredCatalog } from './catalog.repository';
-import { fetchServerCatalog } from './server-catalog';
+import { CatalogList, fetchServerCatalog } from './server-catalog';
+
+const LIST_METHODS: Record<CatalogList, string> = { tools: 'tools/list', resources: 'resources/list', resourceTemplates: 'resources/templates/list', prompts: 'prompts/list' };
+
+const emptyCatalog = (): StoredCatalog => ({ tools: [], resources: [], resourceTemplates: [], prompts: [] });
 
 export interface ToolFilter {
   server?: string;
@@ -34,7 +38,7 @@ export class CatalogService implements OnModuleInit {
     const all = await this.repository.loadAll();
     this.view = new Map();
     const entry = (server: string) => {
-      if (!this.view.has(server)) this.view.set(server, { tools: [], resources: [], resourceTemplates: [], prompts: [] });
+      if (!this.view.has(server)) this.view.set(server, emptyCatalog());
       return this.view.get(server)!;
     };
     all.tools.forEach((row) => entry(row.serverName).tools.push(row));
@@ -47,8 +51,11 @@ export class CatalogService implements OnModuleInit {
   sync(serverName: string, client: Client, timeoutMs: number): Promise<void> {
     return this.enqueue(serverName, async () => {
       try {
-        const catalog = await fetchServerCatalog(client, timeoutMs);
-        const stored = await this.repository.replace(serverName, catalog);
+        const { catalog, failures } = await fetchServerCatalog(client, timeoutMs);
+        for (const { list, error } of failures) {
+          this.logger.warn(`${serverName}: could not read its ${LIST_METHODS[list]} (${maskSecrets(describeError(error))}); the rest of its catalog is served, that list as last read`);
+        }
+        const stored = await this.repository.replace(serverName, catalog, this.view.get(serverName) ?? emptyCatalog());
         this.view.set(serverName, stored);
         this.publish(serverName, 'synced');
       } catch (error) {
@@ -110,7 +117,7 @@ export class CatalogService implements OnModuleInit {
   }
 
   private rows<T>(pick: (catalog: StoredCatalog) => T[], server?: string): T[] {
-    if (server) return [...pick(this.view.get(server) ?? { tools: [], resources: [], resourceTemplates: [], prompts: [] })];
+    if (server) return [...pick(this.view.get(server) ?? emptyCatalog())];
     return [...this.view.keys()].sort().flatMap((name) => pick(this.view.get(name)!));
   }
 

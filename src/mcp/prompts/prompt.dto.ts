@@ -17,6 +17,9 @@ export class PromptDto {
   @ApiProperty({ example: [{ name: 'city', description: 'Name of the city', required: true }] })
   arguments!: Record<string, unknown>[];
 
+  @ApiPropertyOptional({ nullable: true, example: null, description: 'Every other field the server sent (icons, execution, _meta, ...), as sent' })
+  extra!: Record<string, unknown> | null;
+
   @ApiProperty({ example: true })
   available!: boolean;
 }

@@ -20,6 +20,9 @@ export class ResourceDto {
   @ApiPropertyOptional({ nullable: true, example: 'text/markdown' })
   mimeType!: string | null;
 
+  @ApiPropertyOptional({ nullable: true, example: null, description: 'Every other field the server sent (icons, execution, _meta, ...), as sent' })
+  extra!: Record<string, unknown> | null;
+
   @ApiProperty({ example: true })
   available!: boolean;
 }
@@ -34,11 +37,17 @@ export class ResourceTemplateDto {
   @ApiProperty({ example: 'Dynamic Text Resource' })
   name!: string;
 
+  @ApiPropertyOptional({ nullable: true, example: null })
+  title!: string | null;
+
   @ApiPropertyOptional({ nullable: true, example: 'Plaintext dynamic resource fabricated from the {resourceId} variable' })
   description!: string | null;
 
   @ApiPropertyOptional({ nullable: true, example: 'text/plain' })
   mimeType!: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: null, description: 'Every other field the server sent (icons, execution, _meta, ...), as sent' })
+  extra!: Record<string, unknown> | null;
 
   @ApiProperty({ example: true })
   available!: boolean;

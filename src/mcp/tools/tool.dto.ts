@@ -24,6 +24,9 @@ export class ToolDto {
   @ApiPropertyOptional({ nullable: true, example: { readOnlyHint: true, idempotentHint: true } })
   annotations!: Record<string, unknown> | null;
 
+  @ApiPropertyOptional({ nullable: true, example: { execution: { taskSupport: 'optional' } }, description: 'Every other field the server sent (icons, execution, _meta, ...), as sent' })
+  extra!: Record<string, unknown> | null;
+
   @ApiProperty({ example: true, description: 'False while its server is not connected' })
   available!: boolean;
 
