@@ -21,6 +21,7 @@ import { McpIngress } from './gateway/mcp-ingress';
 import { McpSessions } from './gateway/mcp-sessions.service';
 import { RevokedKeySessions } from './gateway/revoked-key-sessions';
 import { ToolEmbeddings } from './gateway/tool-embeddings.service';
+import { MetaTools } from './gateway/meta-tools';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
 import { ProfilesController } from './profiles/profiles.controller';
@@ -40,6 +41,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     ToolCallService,
     RequestMeter,
     AggregateServerFactory,
+    MetaTools,
     ProxyServerFactory,
     McpSessions,
     RevokedKeySessions,

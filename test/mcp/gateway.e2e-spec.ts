@@ -72,7 +72,7 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
 
   it('turns bad arguments and unknown tools into MCP errors, and carries upstream messages', async () => {
     const client = await connect('/mcp');
-    await expect(client.callTool({ name: 'everything__get-sum', arguments: { a: 'x', b: 1 } })).rejects.toThrow(/-32602.*arguments\.a: must be number/);
+    expect(await client.callTool({ name: 'everything__get-sum', arguments: { a: 'x', b: 1 } })).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/arguments\.a: must be number/) }] });
     await expect(client.callTool({ name: 'nope__nothing', arguments: {} })).rejects.toThrow(/-32602.*Unknown tool: nope__nothing/);
     await expect(client.readResource({ uri: 'demo://resource/no-such-thing' })).rejects.toThrow(/No upstream server offers|not found/i);
   });
@@ -92,9 +92,12 @@ describe('the hub as one MCP server (SDK clients over Streamable HTTP and SSE)',
   it('routes resources, templates and prompts back to their server', async () => {
     const client = await connect('/mcp');
     const { resources } = await client.listResources();
-    const resource = resources.find((r) => r.uri.startsWith('demo://'))!;
+    // everything and remote (the same server over HTTP) list the same demo:// URIs: each is listed addressed at its server
+    const resource = resources.find((r) => r.uri.startsWith('mcp-hub://remote/demo://'))!;
+    expect(resources.some((r) => r.uri === resource.uri.replace('mcp-hub://remote/', 'mcp-hub://everything/'))).toBe(true);
     const read = await client.readResource({ uri: resource.uri });
     expect(read.contents[0].uri).toBe(resource.uri);
+    expect((await client.readResource({ uri: resource.uri.replace('mcp-hub://remote/', '') })).contents[0].uri).toBe(resource.uri.replace('mcp-hub://remote/', ''));
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.length).toBeGreaterThan(0);
     const { prompts } = await client.listPrompts();

@@ -76,6 +76,7 @@ export class AppConfig {
     eventStoreTotalBytes: number;
     requestTimeoutMs: number;
     lazyTools: boolean;
+    listPageSize: number;
     upstreamMaxMessageBytes: number;
   };
   readonly secrets: { encryptionKey?: string };
@@ -160,6 +161,7 @@ export class AppConfig {
       eventStoreTotalBytes: env.MCP_EVENT_STORE_TOTAL_BYTES,
       requestTimeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
       lazyTools: env.MCP_LAZY_TOOLS,
+      listPageSize: env.MCP_LIST_PAGE_SIZE,
       upstreamMaxMessageBytes: env.MCP_UPSTREAM_MAX_MESSAGE_BYTES,
     };
     this.secrets = { encryptionKey: env.SECRETS_ENCRYPTION_KEY };

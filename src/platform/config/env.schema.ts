@@ -242,6 +242,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   MCP_LAZY_TOOLS!: boolean;
 
+  @EnvVar({ default: '1000', expected: 'an integer from 1 to 100000', description: 'Page size of tools/list, prompts/list, resources/list and resources/templates/list on /mcp; longer lists get an opaque nextCursor' })
+  @ToInteger()
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  MCP_LIST_PAGE_SIZE!: number;
+
   @EnvVar({ default: 'true', expected: 'true or false', description: 'Every registered model with a Production version (or an alias in MCP_MODEL_TOOL_ALIASES) is a typed tool model__<name> on /mcp, its input schema built from the version\'s signature' })
   @ToBoolean()
   @IsBoolean()
