@@ -4,6 +4,8 @@ export interface ServerDefinition {
   source: 'file' | 'api';
   transport: StdioTransportConfig | RemoteTransportConfig;
   disabled: boolean;
+  /** shared: one connection serves every client session; per-session: each session gets its own upstream session or process. */
+  isolation: 'shared' | 'per-session';
   dependsOn: string[];
   timeouts: { connectMs: number; requestMs: number };
   retry: RetryPolicy;

@@ -176,6 +176,16 @@ export class ServerEntryDto {
   @IsIn(['stdio', 'streamable-http', 'http', 'sse'])
   type?: 'stdio' | 'streamable-http' | 'http' | 'sse';
 
+  @ApiPropertyOptional({
+    enum: ['shared', 'per-session'],
+    example: 'per-session',
+    description:
+      'per-session: each MCP client session gets its own upstream session (remote) or process (stdio), started with that client\'s capabilities, so sampling, elicitation, roots, logs and subscriptions are its own. Default: per-session for remote servers, shared for stdio',
+  })
+  @IsOptional()
+  @IsIn(['shared', 'per-session'])
+  isolation?: 'shared' | 'per-session';
+
   @ApiPropertyOptional({ example: false })
   @IsOptional()
   @IsBoolean()

@@ -61,6 +61,7 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
       ? { kind: 'stdio', command: dto.command, args: dto.args ?? [], env: dto.env ?? {}, ...(dto.cwd ? { cwd: dto.cwd } : {}) }
       : { kind: 'remote', url: dto.url!, headers: dto.headers ?? {}, type: dto.type === 'sse' ? 'sse' : dto.type === 'http' || dto.type === 'streamable-http' ? 'streamable-http' : 'auto' },
     disabled: dto.disabled ?? false,
+    isolation: dto.isolation ?? (dto.command ? 'shared' : 'per-session'),
     dependsOn: dto.dependsOn ?? [],
     timeouts: { ...SERVER_DEFAULTS.timeouts, ...stripUndefined(dto.timeouts) },
     retry: { ...SERVER_DEFAULTS.retry, ...stripUndefined(dto.retry) },

@@ -6,6 +6,7 @@ import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
+import type { RequestOrigin } from '../upstream/in-flight-origins';
 
 export type ToolCallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unavailable' | 'timeout' | 'cancelled' | 'error';
 
@@ -17,6 +18,8 @@ export interface ToolCallOptions {
   onprogress?: (progress: Progress) => void;
   /** Who called: `rest`, or the MCP session id. */
   caller?: string;
+  /** The MCP client session and request the call is made for: what the upstream asks or logs meanwhile goes there. */
+  origin?: RequestOrigin;
 }
 
 /**
@@ -60,6 +63,7 @@ export class ToolCallService {
             resetTimeoutOnProgress: options.onprogress !== undefined,
           }),
         options.timeoutMs,
+        options.origin,
       )) as CallToolResult;
       outcome = result.isError ? 'tool_error' : 'ok';
       return result;

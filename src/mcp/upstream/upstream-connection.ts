@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import {
   Notification,
+  ServerRequest,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
@@ -15,6 +16,8 @@ import { backoffDelay } from './backoff';
 import { OversizedMessage } from './bounded-line-reader';
 import { LineRingBuffer } from './ring-buffer';
 import { ConnectAttempt, ServerState, ServerStatus } from './server-state';
+import { InFlightOrigins } from './in-flight-origins';
+import { SHARED_CLIENT_CAPABILITIES, answerServerRequests } from './server-requests';
 import { TransportKind, createTransport, transportKinds } from './upstream-transport';
 
 const STDERR_LINES = 500;
@@ -31,6 +34,8 @@ export interface ConnectionHooks {
   onListChanged(): void;
   /** Every notification the upstream sends (list changes, log messages, resource updates, ...). */
   onNotification(notification: Notification): void;
+  /** The upstream asks its client (sampling, elicitation, roots): a client session answers. */
+  onServerRequest(request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -40,6 +45,8 @@ export interface ConnectionHooks {
  */
 export class UpstreamConnection {
   readonly stderr = new LineRingBuffer(STDERR_LINES);
+  /** The client sessions waiting on this connection's answers. */
+  readonly inFlight = new InFlightOrigins();
   private readonly logger: Logger;
   private generation = 0;
   private client?: Client;
@@ -152,7 +159,8 @@ export class UpstreamConnection {
   }
 
   private newClient(): Client {
-    const client = new Client({ name: 'mcp-hub', version: HUB_VERSION }, { capabilities: {} });
+    const client = new Client({ name: 'mcp-hub', version: HUB_VERSION }, { capabilities: SHARED_CLIENT_CAPABILITIES });
+    answerServerRequests(client, SHARED_CLIENT_CAPABILITIES, (request, signal) => this.hooks.onServerRequest(request, signal));
     for (const schema of [ToolListChangedNotificationSchema, ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema]) {
       client.setNotificationHandler(schema, async (notification) => {
         this.hooks.onListChanged();

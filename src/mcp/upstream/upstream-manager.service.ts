@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Notification } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type Notification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { maskSecrets } from '../../platform/secrets/secret-mask';
@@ -14,6 +14,9 @@ import { UpstreamConnection } from './upstream-connection';
 import { UpstreamUnavailableError } from './upstream.errors';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { requestUpstream } from './upstream-request';
+import type { RequestOrigin } from './in-flight-origins';
+import type { DownstreamSessions, NotificationRoute } from './downstream-sessions';
+import { SessionClients } from './session-clients';
 
 export interface ApplyResult {
   added: string[];
@@ -24,7 +27,7 @@ export interface ApplyResult {
 
 const LIVE_STATES: ServerState[] = ['connected', 'degraded'];
 
-export type UpstreamNotificationListener = (server: string, notification: Notification) => void;
+export type UpstreamNotificationListener = (server: string, notification: Notification, route: NotificationRoute) => void;
 
 /**
  * Owns one UpstreamConnection per configured server. `apply()` takes the desired set and touches
@@ -37,6 +40,8 @@ export class UpstreamManager {
   private readonly connections = new Map<string, UpstreamConnection>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   private readonly notificationListeners = new Set<UpstreamNotificationListener>();
+  private readonly sessionClients: SessionClients;
+  private downstream?: DownstreamSessions;
   private firstApply = true;
 
   constructor(
@@ -46,6 +51,19 @@ export class UpstreamManager {
     coordinator: ShutdownCoordinator,
   ) {
     coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
+    this.sessionClients = new SessionClients(
+      {
+        onNotification: (server, sessionId, notification) => this.notify(server, notification, { sessionId, own: true, requestId: this.connections.get(server)?.inFlight.oldestOf(sessionId) }),
+        onServerRequest: (server, sessionId, request, signal) => this.ask(server, sessionId, this.connections.get(server)?.inFlight.oldestOf(sessionId), request, signal),
+        onStderr: (server, text) => this.connections.get(server)?.stderr.write(text),
+      },
+      { maxMessageBytes: config.mcp.upstreamMaxMessageBytes, maxPerServer: config.mcp.isolatedSessionsPerServer },
+    );
+  }
+
+  /** The client sessions: whom an upstream's requests and notifications go to. */
+  useDownstream(downstream: DownstreamSessions): void {
+    this.downstream = downstream;
   }
 
   async apply(definitions: ServerDefinition[]): Promise<ApplyResult> {
@@ -60,11 +78,15 @@ export class UpstreamManager {
     }
 
     await Promise.all(result.removed.map(async (name) => {
+      await this.sessionClients.closeServer(name);
       await this.connections.get(name)!.stop('removed from the configuration');
       this.connections.delete(name);
       await this.catalog.remove(name);
     }));
-    await Promise.all(result.changed.map((name) => this.connections.get(name)!.stop('configuration changed; restarting')));
+    await Promise.all(result.changed.map(async (name) => {
+      await this.sessionClients.closeServer(name);
+      await this.connections.get(name)!.stop('configuration changed; restarting');
+    }));
     if (this.firstApply) await this.forgetUnconfigured(next);
 
     const fresh = [...result.added, ...result.changed];
@@ -120,10 +142,89 @@ export class UpstreamManager {
     return { info: client.getServerVersion(), capabilities: client.getServerCapabilities() ?? {}, instructions: client.getInstructions() };
   }
 
-  /** One request to a connected server, limited to `timeoutMs` (default: its timeouts.requestMs); failures become 502/503/504. */
-  request<T>(name: string, send: (client: Client, options: RequestOptions) => Promise<T>, timeoutMs?: number): Promise<T> {
-    const client = this.client(name);
-    return requestUpstream(name, client, timeoutMs ?? this.definition(name).timeouts.requestMs, send);
+  /**
+   * One request to a connected server, limited to `timeoutMs` (default: its timeouts.requestMs);
+   * failures become 502/503/504. `origin` is the client session and request it is made for: what the
+   * upstream asks or logs meanwhile goes to that session, and with isolation per-session the request
+   * goes on that session's own upstream session.
+   */
+  async request<T>(name: string, send: (client: Client, options: RequestOptions) => Promise<T>, timeoutMs?: number, origin?: RequestOrigin): Promise<T> {
+    const connection = this.connection(name);
+    let client = this.client(name);
+    const limit = timeoutMs ?? connection.definition.timeouts.requestMs;
+    if (origin && connection.definition.isolation === 'per-session') client = await this.sessionClient(connection, origin.sessionId);
+    const release = origin ? connection.inFlight.add(origin) : undefined;
+    try {
+      return await requestUpstream(name, client, limit, send);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** Whether a client session gets its own upstream session of this server. */
+  isolatedPerSession(name: string): boolean {
+    return this.connection(name).definition.isolation === 'per-session';
+  }
+
+  /**
+   * A client session's notification to the upstream (roots/list_changed, ...): on its own upstream
+   * session when the server isolates sessions (none yet: nothing to tell), else on the shared one.
+   */
+  async notifyUpstream(name: string, notification: Notification, sessionId?: string): Promise<void> {
+    if (sessionId !== undefined && this.isolatedPerSession(name)) {
+      const own = this.sessionClients.existing(name, sessionId);
+      if (own) await (await own).notification(notification as never);
+      return;
+    }
+    await this.client(name).notification(notification as never);
+  }
+
+  /** The session's own upstream sessions that are connected, by server. */
+  async ownClients(sessionId: string): Promise<[server: string, client: Client][]> {
+    const settled = await Promise.all(this.sessionClients.ofSession(sessionId).map(async ([server, client]) => [server, await client.catch(() => undefined)] as const));
+    return settled.flatMap(([server, client]) => (client ? [[server, client] as [string, Client]] : []));
+  }
+
+  /** Closes the upstream sessions of a client session that ended. */
+  closeSession(sessionId: string): Promise<void> {
+    return this.sessionClients.closeSession(sessionId);
+  }
+
+  /** How many client sessions hold an upstream session of their own with this server. */
+  sessionCount(name: string): number {
+    return this.sessionClients.count(name);
+  }
+
+  private sessionClient(connection: UpstreamConnection, sessionId: string): Promise<Client> {
+    const downstream = this.downstream?.clientOf(sessionId);
+    if (!downstream) throw new McpError(ErrorCode.InternalError, `No client session ${sessionId} to start an upstream session of ${connection.name} for`);
+    return this.sessionClients.get(connection.definition, connection.snapshot().transport ?? 'stdio', sessionId, downstream);
+  }
+
+  /** An upstream's request to its client, answered by the client session it belongs to. */
+  private async ask(server: string, sessionId: string, requestId: RequestOrigin['requestId'] | undefined, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+    if (!this.downstream) throw new McpError(ErrorCode.InternalError, 'MCP Hub has no client sessions to ask');
+    return this.downstream.ask(sessionId, requestId, request, signal);
+  }
+
+  /** A request from a shared connection: only the one client session waiting on that server can be meant. */
+  private async askShared(server: string, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const owner = this.connections.get(server)?.inFlight.owner();
+    if (!owner || 'sessions' in owner) {
+      const why =
+        !owner || owner.sessions === 0
+          ? `no client session has a request in flight to "${server}"`
+          : `${owner.sessions} client sessions have requests in flight to "${server}"`;
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `MCP Hub cannot tell which client should answer ${request.method}: ${why}. Give the server "isolation": "per-session" in the hub's servers file so that each client has its own.`,
+      );
+    }
+    return this.ask(server, owner.sessionId, owner.requestId, request, signal);
+  }
+
+  private notify(server: string, notification: Notification, route: NotificationRoute): void {
+    this.notificationListeners.forEach((listener) => listener(server, notification, route));
   }
 
   start(name: string): ServerStatus {
@@ -134,12 +235,14 @@ export class UpstreamManager {
 
   async stop(name: string): Promise<ServerStatus> {
     const connection = this.connection(name);
+    await this.sessionClients.closeServer(name);
     await connection.stop('stopped over the API');
     return connection.snapshot();
   }
 
   async restart(name: string): Promise<ServerStatus> {
     const connection = this.connection(name);
+    await this.sessionClients.closeServer(name);
     await connection.stop('restarting over the API');
     this.startWhenReady(name);
     return connection.snapshot();
@@ -147,6 +250,7 @@ export class UpstreamManager {
 
   async stopAll(reason: string): Promise<void> {
     for (const timer of this.refreshTimers.values()) clearTimeout(timer);
+    await Promise.all([...this.connections.keys()].map((name) => this.sessionClients.closeServer(name)));
     await Promise.all([...this.connections.values()].map((c) => c.stop(reason)));
   }
 
@@ -198,7 +302,11 @@ export class UpstreamManager {
       onConnected: (client: Client) => this.catalog.sync(name, client, this.connections.get(name)?.definition.timeouts.requestMs ?? 60_000),
       onDisconnected: () => void this.catalog.setAvailable(name, false),
       onListChanged: () => this.scheduleRefresh(name),
-      onNotification: (notification: Notification) => this.notificationListeners.forEach((listener) => listener(name, notification)),
+      onNotification: (notification: Notification) => {
+        const owner = this.connections.get(name)?.inFlight.owner();
+        this.notify(name, notification, owner && 'sessionId' in owner ? { ...owner, own: false } : { own: false });
+      },
+      onServerRequest: (request: ServerRequest, signal: AbortSignal) => this.askShared(name, request, signal),
     };
   }
 

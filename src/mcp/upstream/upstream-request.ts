@@ -16,8 +16,8 @@ export function toUpstreamError(server: string, timeoutMs: number, error: unknow
   return new UpstreamError(server, maskSecrets(describeError(error)));
 }
 
-/** The message the upstream sent: the SDK client put one `MCP error <code>: ` before it. */
-function wireMessage(error: McpError): string {
+/** The message the peer sent: the SDK put one `MCP error <code>: ` before it on receipt. */
+export function wireMessage(error: McpError): string {
   const prefix = `MCP error ${error.code}: `;
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }

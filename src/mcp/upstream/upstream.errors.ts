@@ -47,3 +47,27 @@ export class UpstreamResultTooLargeError extends AppError {
     );
   }
 }
+
+/** A server with per-session isolation could not start a session (or process) of its own for this client. */
+export class UpstreamSessionFailedError extends AppError {
+  readonly status = HttpStatus.BAD_GATEWAY;
+  readonly code = 'UPSTREAM_SESSION_FAILED';
+
+  constructor(server: string, reason: string) {
+    super(`MCP server "${server}" (isolation per-session) could not start a session for this client: ${reason}`, { server, reason });
+  }
+}
+
+/** A server with per-session isolation already runs MCP_ISOLATED_SESSIONS_PER_SERVER sessions of its own. */
+export class UpstreamSessionsFullError extends AppError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+  readonly code = 'UPSTREAM_SESSIONS_FULL';
+
+  constructor(
+    server: string,
+    limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`MCP server "${server}" (isolation per-session) already serves ${limit} client sessions (MCP_ISOLATED_SESSIONS_PER_SERVER); try again when one ends`, { server, limit, retryAfterSeconds });
+  }
+}

@@ -77,6 +77,7 @@ export class AppConfig {
     requestTimeoutMs: number;
     lazyTools: boolean;
     listPageSize: number;
+    isolatedSessionsPerServer: number;
     upstreamMaxMessageBytes: number;
   };
   readonly secrets: { encryptionKey?: string };
@@ -162,6 +163,7 @@ export class AppConfig {
       requestTimeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
       lazyTools: env.MCP_LAZY_TOOLS,
       listPageSize: env.MCP_LIST_PAGE_SIZE,
+      isolatedSessionsPerServer: env.MCP_ISOLATED_SESSIONS_PER_SERVER,
       upstreamMaxMessageBytes: env.MCP_UPSTREAM_MAX_MESSAGE_BYTES,
     };
     this.secrets = { encryptionKey: env.SECRETS_ENCRYPTION_KEY };

@@ -249,6 +249,13 @@ export class EnvironmentVariables {
   @IsInt()
   MCP_LIST_PAGE_SIZE!: number;
 
+  @EnvVar({ default: '100', expected: 'an integer from 1 to 10000', description: 'Client sessions one server with "isolation": "per-session" serves at once, each with its own upstream session (a process of its own for stdio); more get 503' })
+  @ToInteger()
+  @Min(1)
+  @Max(10000)
+  @IsInt()
+  MCP_ISOLATED_SESSIONS_PER_SERVER!: number;
+
   @EnvVar({ default: 'true', expected: 'true or false', description: 'Every registered model with a Production version (or an alias in MCP_MODEL_TOOL_ALIASES) is a typed tool model__<name> on /mcp, its input schema built from the version\'s signature' })
   @ToBoolean()
   @IsBoolean()

@@ -1,0 +1,121 @@
+import { Logger } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { ClientCapabilities, Implementation, Notification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { describeError } from '../../platform/errors/describe-error';
+import { maskSecrets } from '../../platform/secrets/secret-mask';
+import type { ServerDefinition } from '../servers-config/server-definition';
+import { answerServerRequests } from './server-requests';
+import { TransportKind, createTransport } from './upstream-transport';
+import { UpstreamSessionFailedError, UpstreamSessionsFullError } from './upstream.errors';
+
+/** Who the client session is, as it said in its initialize request; its upstream sessions say the same. */
+export interface DownstreamClient {
+  info: Implementation;
+  capabilities: ClientCapabilities;
+}
+
+export interface SessionClientHooks {
+  onNotification(server: string, sessionId: string, notification: Notification): void;
+  onServerRequest(server: string, sessionId: string, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
+  onStderr(server: string, text: string): void;
+}
+
+export interface SessionClientLimits {
+  maxMessageBytes: number;
+  /** Upstream sessions (or processes) one server may hold at once. */
+  maxPerServer: number;
+}
+
+/**
+ * The upstream sessions of servers with `"isolation": "per-session"`: one SDK client per client
+ * session and server, started on the session's first request to that server with the session's own
+ * clientInfo and capabilities (a process of its own for stdio), closed with the session. Whatever
+ * the upstream sends on it (sampling, elicitation, roots, logs, resource updates) is that session's.
+ */
+export class SessionClients {
+  private readonly logger = new Logger('UpstreamSessions');
+  /** server → session → its client, while connecting too. */
+  private readonly byServer = new Map<string, Map<string, Promise<Client>>>();
+
+  constructor(
+    private readonly hooks: SessionClientHooks,
+    private readonly limits: SessionClientLimits,
+  ) {}
+
+  get(definition: ServerDefinition, kind: TransportKind, sessionId: string, downstream: DownstreamClient): Promise<Client> {
+    const server = definition.name;
+    const sessions = this.byServer.get(server) ?? new Map<string, Promise<Client>>();
+    this.byServer.set(server, sessions);
+    const existing = sessions.get(sessionId);
+    if (existing) return existing;
+    if (sessions.size >= this.limits.maxPerServer) return Promise.reject(new UpstreamSessionsFullError(server, this.limits.maxPerServer, 5));
+    const connecting = this.connect(definition, kind, sessionId, downstream);
+    sessions.set(sessionId, connecting);
+    connecting.catch(() => {
+      if (sessions.get(sessionId) === connecting) sessions.delete(sessionId);
+    });
+    return connecting;
+  }
+
+  /** The session's client of this server, if it has one (connected or connecting). */
+  existing(server: string, sessionId: string): Promise<Client> | undefined {
+    return this.byServer.get(server)?.get(sessionId);
+  }
+
+  /** Every client this session has, by server. */
+  ofSession(sessionId: string): [server: string, client: Promise<Client>][] {
+    return [...this.byServer.entries()].flatMap(([server, sessions]) => {
+      const client = sessions.get(sessionId);
+      return client ? [[server, client] as [string, Promise<Client>]] : [];
+    });
+  }
+
+  count(server: string): number {
+    return this.byServer.get(server)?.size ?? 0;
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    await Promise.all([...this.byServer.values()].map((sessions) => this.closeOne(sessions, sessionId)));
+  }
+
+  async closeServer(server: string): Promise<void> {
+    const sessions = this.byServer.get(server);
+    if (!sessions) return;
+    await Promise.all([...sessions.keys()].map((sessionId) => this.closeOne(sessions, sessionId)));
+    this.byServer.delete(server);
+  }
+
+  private async closeOne(sessions: Map<string, Promise<Client>>, sessionId: string): Promise<void> {
+    const client = sessions.get(sessionId);
+    if (!client) return;
+    sessions.delete(sessionId);
+    await client.then((c) => c.close()).catch(() => undefined);
+  }
+
+  private async connect(definition: ServerDefinition, kind: TransportKind, sessionId: string, downstream: DownstreamClient): Promise<Client> {
+    const server = definition.name;
+    const client = new Client(downstream.info, { capabilities: downstream.capabilities });
+    client.fallbackNotificationHandler = async (notification) => this.hooks.onNotification(server, sessionId, notification);
+    answerServerRequests(client, downstream.capabilities, (request, signal) => this.hooks.onServerRequest(server, sessionId, request, signal));
+    const transport = createTransport(definition, kind, {
+      maxMessageBytes: this.limits.maxMessageBytes,
+      onOversized: ({ bytes, limitBytes }) => this.logger.warn(`${server} (session ${sessionId}): dropped a message of ${bytes} bytes, over ${limitBytes} (MCP_UPSTREAM_MAX_MESSAGE_BYTES)`),
+    });
+    if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.hooks.onStderr(server, chunk.toString('utf8')));
+    client.onclose = () => {
+      const sessions = this.byServer.get(server);
+      // the process exited or the upstream ended the session: the next request starts a new one
+      void sessions?.get(sessionId)?.then((current) => {
+        if (current === client) sessions.delete(sessionId);
+      });
+    };
+    try {
+      await client.connect(transport, { timeout: definition.timeouts.connectMs });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw new UpstreamSessionFailedError(server, maskSecrets(describeError(error)));
+    }
+    return client;
+  }
+}
