@@ -22,6 +22,9 @@ import { McpSessions } from './gateway/mcp-sessions.service';
 import { RevokedKeySessions } from './gateway/revoked-key-sessions';
 import { ToolEmbeddings } from './gateway/tool-embeddings.service';
 import { MetaTools } from './gateway/meta-tools';
+import { ResourceSubscriptions } from './gateway/resource-subscriptions';
+import { SessionLogLevels } from './gateway/session-log-levels';
+import { TaskOwners } from './gateway/task-owners';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
 import { ProfilesController } from './profiles/profiles.controller';
@@ -42,6 +45,9 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     RequestMeter,
     AggregateServerFactory,
     MetaTools,
+    ResourceSubscriptions,
+    SessionLogLevels,
+    TaskOwners,
     ProxyServerFactory,
     McpSessions,
     RevokedKeySessions,

@@ -9,12 +9,15 @@ import {
   ListResourceTemplatesRequestSchema,
   ListResourcesRequestSchema,
   ListToolsRequestSchema,
+  LoggingLevel,
   McpError,
   ReadResourceRequestSchema,
   ReadResourceResult,
   ServerCapabilities,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
   Tool,
+  UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AppConfig } from '../../platform/config/app-config';
 import { ValidationFailedError } from '../../platform/errors/app-error';
@@ -35,6 +38,9 @@ import { NameMap } from './tool-naming';
 import { invalidArgumentsResult } from './tool-results';
 import { SHARED_SCHEMA_VALIDATOR, type SessionServer } from './session-server';
 import type { ToolCallContext, ToolCallHandler } from './direct-tool-calls';
+import { RequestContext, originOf } from './request-origin';
+import { ResourceSubscriptions } from './resource-subscriptions';
+import { SessionLogLevels } from './session-log-levels';
 
 const HUB_INSTRUCTIONS =
   'This hub aggregates several MCP servers. Tools are named <server>__<tool>. Use hub__search_tools to find a tool and hub__call_tool to call any tool by its full name.';
@@ -73,6 +79,8 @@ export class AggregateServerFactory {
     private readonly meter: RequestMeter,
     private readonly hubTools: HubToolRegistry,
     private readonly metaTools: MetaTools,
+    private readonly subscriptions: ResourceSubscriptions,
+    private readonly levels: SessionLogLevels,
   ) {}
 
   /** With a profile, only its servers and the tools its globs allow are visible and callable. */
@@ -105,9 +113,19 @@ export class AggregateServerFactory {
     );
 
     if (offered.resources) this.registerResourceHandlers(server, view, pageSize);
+    if (offered.resources?.subscribe) this.registerSubscriptionHandlers(server, view);
     if (offered.prompts) this.registerPromptHandlers(server, view, pageSize);
     if (offered.completions) this.registerCompletionHandler(server, view);
-    server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
+    server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
+      if (extra.sessionId) await this.setLevel(extra.sessionId, request.params.level);
+      return {};
+    });
+    // roots/list_changed and the like concern the upstream sessions this session owns; shared ones are everyone's
+    server.fallbackNotificationHandler = async (notification) => {
+      const sessionId = server.transport?.sessionId;
+      if (!sessionId || notification.method === 'notifications/cancelled' || notification.method === 'notifications/initialized') return;
+      for (const [, client] of await this.upstreams.ownClients(sessionId)) await client.notification(notification as never).catch(() => undefined);
+    };
     const callTool: ToolCallHandler = (params, context) =>
       this.meter.measure('tools/call', context, { tool: params.name }, () => this.callTool(params.name, params.arguments ?? {}, context, view));
     return { server, callTool };
@@ -119,10 +137,12 @@ export class AggregateServerFactory {
    */
   private capabilities(view: AggregateView): ServerCapabilities {
     const has = (rows: { serverName: string; available: boolean }[]) => rows.some((r) => r.available && view.allowsServer(r.serverName));
-    const completions = this.liveServers(view).some((name) => this.upstreams.serverIdentity(name).capabilities.completions);
+    const live = this.liveServers(view).map((name) => this.upstreams.serverIdentity(name).capabilities);
+    const completions = live.some((capabilities) => capabilities.completions);
+    const subscribe = live.some((capabilities) => capabilities.resources?.subscribe);
     return {
       tools: { listChanged: true },
-      ...(has(this.catalog.resources()) || has(this.catalog.resourceTemplates()) ? { resources: { listChanged: true } } : {}),
+      ...(has(this.catalog.resources()) || has(this.catalog.resourceTemplates()) ? { resources: { listChanged: true, ...(subscribe ? { subscribe: true } : {}) } } : {}),
       ...(has(this.catalog.prompts()) ? { prompts: { listChanged: true } } : {}),
       ...(completions ? { completions: {} } : {}),
       logging: {},
@@ -178,12 +198,45 @@ export class AggregateServerFactory {
       const target = view.resolveUri(asked);
       return this.meter.measure('resources/read', extra, { server: target?.server }, async () => {
         if (!target) throw new McpError(ErrorCode.InvalidParams, `No upstream server offers the resource ${asked}`);
-        const result = await this.forward<ReadResourceResult>(target.server, (client, options) => client.readResource({ ...request.params, uri: target.uri }, { ...options, signal: extra.signal }));
+        const result = await this.forward<ReadResourceResult>(target.server, extra, (client, options) => client.readResource({ ...request.params, uri: target.uri }, { ...options, signal: extra.signal }));
         if (target.uri === asked) return result;
         // the contents name the URI the client asked for, as a direct read would
         return { ...result, contents: result.contents.map((c) => (c.uri === target.uri ? { ...c, uri: asked } : c)) };
       });
     });
+  }
+
+  /** Subscriptions are kept per session and routed by URI like reads (resource-subscriptions.ts). */
+  private registerSubscriptionHandlers(server: Server, view: AggregateView): void {
+    const target = (uri: string) => {
+      const found = view.resolveUri(uri);
+      if (!found) throw new McpError(ErrorCode.InvalidParams, `No upstream server offers the resource ${uri}`);
+      return found;
+    };
+    server.setRequestHandler(SubscribeRequestSchema, (request, extra) => {
+      const found = target(request.params.uri);
+      return this.meter.measure('resources/subscribe', extra, { server: found.server }, async () => {
+        const origin = originOf(extra);
+        if (!origin) throw new McpError(ErrorCode.InvalidRequest, 'resources/subscribe needs a session');
+        await this.subscriptions.subscribe(found.server, found.uri, origin, request.params.uri).catch((error) => Promise.reject(toMcpError(error)));
+        return {};
+      });
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, (request, extra) => {
+      const found = target(request.params.uri);
+      return this.meter.measure('resources/unsubscribe', extra, { server: found.server }, async () => {
+        const origin = originOf(extra);
+        if (origin) await this.subscriptions.unsubscribe(found.server, found.uri, origin).catch((error) => Promise.reject(toMcpError(error)));
+        return {};
+      });
+    });
+  }
+
+  /** The session's level filters what it is sent; upstream sessions of its own are told too. */
+  private async setLevel(sessionId: string, level: LoggingLevel): Promise<void> {
+    this.levels.set(sessionId, level);
+    const own = await this.upstreams.ownClients(sessionId);
+    await Promise.all(own.filter(([, client]) => client.getServerCapabilities()?.logging).map(([, client]) => client.setLoggingLevel(level).catch(() => undefined)));
   }
 
   private registerPromptHandlers(server: Server, view: AggregateView, pageSize: number): void {
@@ -205,7 +258,7 @@ export class AggregateServerFactory {
       const entry = view.resolvePrompt(request.params.name);
       return this.meter.measure('prompts/get', extra, { server: entry?.server }, () => {
         if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
-        return this.forward(entry.server, (client, options) => client.getPrompt({ ...request.params, name: entry.name }, { ...options, signal: extra.signal }));
+        return this.forward(entry.server, extra, (client, options) => client.getPrompt({ ...request.params, name: entry.name }, { ...options, signal: extra.signal }));
       });
     });
   }
@@ -219,7 +272,7 @@ export class AggregateServerFactory {
       return this.meter.measure('completion/complete', extra, { server: target }, () => {
         if (!target) throw new McpError(ErrorCode.InvalidParams, 'Unknown completion reference');
         const upstreamRef = ref.type === 'ref/prompt' ? { ...ref, name: entry!.name } : { ...ref, uri: resource!.uri };
-        return this.forward(target, (client, options) => client.complete({ ...request.params, ref: upstreamRef }, { ...options, signal: extra.signal }));
+        return this.forward(target, extra, (client, options) => client.complete({ ...request.params, ref: upstreamRef }, { ...options, signal: extra.signal }));
       });
     });
   }
@@ -248,7 +301,7 @@ export class AggregateServerFactory {
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     const progress = new ProgressRelay(context);
     return this.answered(name, async () => {
-      const result = await this.toolCalls.call(entry.server, entry.name, args, { signal: context.signal, caller: context.sessionId ?? 'mcp', onprogress: progress.listener });
+      const result = await this.toolCalls.call(entry.server, entry.name, args, { signal: context.signal, caller: context.sessionId ?? 'mcp', onprogress: progress.listener, origin: originOf(context) });
       await progress.flushed();
       return result;
     });
@@ -264,9 +317,9 @@ export class AggregateServerFactory {
     }
   }
 
-  private async forward<T>(server: string, send: Parameters<UpstreamManager['request']>[1]): Promise<T> {
+  private async forward<T>(server: string, extra: RequestContext, send: Parameters<UpstreamManager['request']>[1]): Promise<T> {
     try {
-      return (await this.upstreams.request(server, send)) as T;
+      return (await this.upstreams.request(server, send, undefined, originOf(extra))) as T;
     } catch (error) {
       throw toMcpError(error);
     }

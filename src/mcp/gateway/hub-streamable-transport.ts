@@ -25,7 +25,8 @@ interface ResponseStream {
  * Behaves as the MCP spec (2025-11-25) and the SDK transport do, with one difference: a POST whose
  * requests ask for no progress is answered with plain JSON, and only requests that want progress get
  * an SSE stream (event ids, priming event, resumption with Last-Event-ID). That saves the SSE and
- * priming round trip on the common case. The replay buffer is created with the first SSE event, so a
+ * priming round trip on the common case. A JSON-mode POST becomes an SSE stream when a request or
+ * notification related to it (sampling, elicitation, a log message) must go out before its result. The replay buffer is created with the first SSE event, so a
  * session that never streams costs no buffer.
  */
 export class HubStreamableTransport implements Transport {
@@ -87,26 +88,19 @@ export class HubStreamableTransport implements Transport {
     if (streamId === STANDALONE && !stream && !this.standaloneOpened) return;
 
     if (stream?.json) {
-      if (answered === undefined) return;
-      stream.collected.push(message);
-      stream.pending.delete(answered);
-      this.requestStreams.delete(answered);
-      if (stream.pending.size === 0) this.finishJson(stream);
-      return;
-    }
-
-    const data = JSON.stringify(message);
-    const eventId = this.eventStore().store(streamId, data);
-    if (stream?.res && !stream.res.writableEnded) {
-      const event = `id: ${eventId}\nevent: message\ndata: ${data}\n\n`;
-      stream.res.write(event);
-      // a client that does not read would have Node buffer every event on its socket: once what waits
-      // before this event passes the replay cap, cut it off; it reconnects with Last-Event-ID
-      if (stream.res.writableLength - Buffer.byteLength(event) > this.replayBudget.sessionMaxBytes) {
-        stream.res.destroy();
-        stream.res = undefined;
+      if (answered === undefined) {
+        // a request or notification of a request of this POST goes out before the result: the answer becomes an SSE stream
+        if (!this.switchToSse(stream)) return;
+      } else {
+        stream.collected.push(message);
+        stream.pending.delete(answered);
+        this.requestStreams.delete(answered);
+        if (stream.pending.size === 0) this.finishJson(stream);
+        return;
       }
     }
+
+    this.writeEvent(streamId, stream, JSON.stringify(message));
     if (stream && answered !== undefined) {
       stream.pending.delete(answered);
       this.requestStreams.delete(answered);
@@ -172,17 +166,45 @@ export class HubStreamableTransport implements Transport {
     for (const request of requests) this.requestStreams.set(request.id, stream.id);
 
     if (!stream.json) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId });
-      if (this.protocolVersion >= RESUMABLE_FROM) res.write(`id: ${this.eventStore().store(stream.id, '')}\ndata: \n\n`);
-      res.on('close', () => {
-        if (this.streams.get(stream.id)?.res === res) stream.res = undefined;
-      });
+      this.openSse(stream, res);
     } else {
       res.on('close', () => {
-        if (!res.writableEnded) this.dropStream(stream);
+        if (stream.json && !res.writableEnded) this.dropStream(stream);
       });
     }
     this.dispatch(messages, req);
+  }
+
+  private openSse(stream: ResponseStream, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'mcp-session-id': this.sessionId });
+    if (this.protocolVersion >= RESUMABLE_FROM) res.write(`id: ${this.eventStore().store(stream.id, '')}\ndata: \n\n`);
+    res.on('close', () => {
+      if (this.streams.get(stream.id)?.res === res) stream.res = undefined;
+    });
+  }
+
+  /** A JSON-mode POST answered as SSE from now on, with the responses it collected first; false when its response is gone. */
+  private switchToSse(stream: ResponseStream): boolean {
+    const res = stream.res;
+    if (!res || res.writableEnded || res.headersSent) return false;
+    stream.json = false;
+    this.openSse(stream, res);
+    for (const collected of stream.collected.splice(0)) this.writeEvent(stream.id, stream, JSON.stringify(collected));
+    return true;
+  }
+
+  private writeEvent(streamId: string, stream: ResponseStream | undefined, data: string): void {
+    const eventId = this.eventStore().store(streamId, data);
+    if (stream?.res && !stream.res.writableEnded) {
+      const event = `id: ${eventId}\nevent: message\ndata: ${data}\n\n`;
+      stream.res.write(event);
+      // a client that does not read would have Node buffer every event on its socket: once what waits
+      // before this event passes the replay cap, cut it off; it reconnects with Last-Event-ID
+      if (stream.res.writableLength - Buffer.byteLength(event) > this.replayBudget.sessionMaxBytes) {
+        stream.res.destroy();
+        stream.res = undefined;
+      }
+    }
   }
 
   private async handleGet(req: IncomingMessage, res: ServerResponse): Promise<void> {

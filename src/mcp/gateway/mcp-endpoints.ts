@@ -13,11 +13,13 @@ import { AggregateServerFactory } from './aggregate-server.factory';
 import { ReplayBudget } from './bounded-event-store';
 import { HubStreamableTransport } from './hub-streamable-transport';
 import { MessageProblem, bodyProblems, isValidRequestId } from './json-rpc-shape';
-import { McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
+import { McpSession, McpSessions, SessionScope, describeScope } from './mcp-sessions.service';
 import { PendingRequests } from './pending-requests';
 import { ProxyServerFactory } from './proxy-server.factory';
 import { serveToolCallsDirectly } from './direct-tool-calls';
 import type { SessionServer } from './session-server';
+
+type ScopedSessionServer = SessionServer & Pick<McpSession, 'seesServer'>;
 
 const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === describeScope(b);
 
@@ -104,12 +106,13 @@ export class McpEndpoints {
     throw new ForbiddenError('PROFILE_BOUND_KEY', `This key is bound to profile "${bound}"; use /mcp or /mcp/profiles/${bound}`);
   }
 
-  private createSessionServer(scope: SessionScope, principal: Principal | undefined): SessionServer {
-    if (scope.kind === 'server') return this.proxies.create(scope.server);
-    if (scope.kind === 'aggregate') return this.aggregate.create(undefined, principal);
+  private createSessionServer(scope: SessionScope, principal: Principal | undefined): ScopedSessionServer {
+    if (scope.kind === 'server') return { ...this.proxies.create(scope.server), seesServer: (server) => server === scope.server };
+    if (scope.kind === 'aggregate') return { ...this.aggregate.create(undefined, principal), seesServer: () => true };
     const profile = this.serversConfig.profile(scope.profile);
     if (!profile) throw new NotFoundError('profile', scope.profile, 'PROFILE_NOT_FOUND');
-    return this.aggregate.create(new ProfileFilter(profile), principal);
+    const filter = new ProfileFilter(profile);
+    return { ...this.aggregate.create(filter, principal), seesServer: (server) => filter.allowsServer(server) };
   }
 
   /** Registers the session before connecting (so the session caps count it at once), then watches its requests. */
@@ -117,14 +120,14 @@ export class McpEndpoints {
     id: string,
     scope: SessionScope,
     transportKind: 'streamable-http' | 'sse',
-    { server, callTool }: SessionServer,
+    { server, callTool, seesServer }: ScopedSessionServer,
     transport: HubStreamableTransport | SSEServerTransport,
     client: string,
     keyId: string | undefined,
   ): Promise<void> {
     const now = Date.now();
     const requests = new PendingRequests(this.config.mcp.requestTimeoutMs);
-    this.sessions.add({ id, scope, transportKind, server, transport, keyId, client, requests, createdAt: now, lastActivity: now, used: false });
+    this.sessions.add({ id, scope, transportKind, server, transport, seesServer, keyId, client, requests, createdAt: now, lastActivity: now, used: false });
     server.onclose = () => this.sessions.remove(id, 'the transport closed');
     try {
       await server.connect(transport);

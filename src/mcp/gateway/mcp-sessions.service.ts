@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, Notification } from '@modelcontextprotocol/sdk/types.js';
+import { ClientCapabilities, ErrorCode, McpError, Notification, RequestId, ResultSchema, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
@@ -10,6 +10,13 @@ import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { HubToolRegistry } from '../hub-tools/hub-tool-registry';
 import { SessionLimitError } from './gateway.errors';
 import type { PendingRequests } from './pending-requests';
+import type { DownstreamSessions, NotificationRoute } from '../upstream/downstream-sessions';
+import type { DownstreamClient } from '../upstream/session-clients';
+import { ResourceSubscriptions } from './resource-subscriptions';
+import { SessionLogLevels } from './session-log-levels';
+import { TaskOwners } from './task-owners';
+import { UpstreamMcpError } from './mcp-errors';
+import { wireMessage } from '../upstream/upstream-request';
 
 /** What a session is connected to: the aggregate `/mcp`, or one upstream through `/mcp/servers/:name`. */
 export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: string } | { kind: 'profile'; profile: string };
@@ -20,6 +27,8 @@ export interface McpSession {
   transportKind: 'streamable-http' | 'sse';
   server: Server;
   transport: Transport;
+  /** Whether it may hear from this upstream: its own server on a proxy session, the profile's servers, or every server. */
+  seesServer: (server: string) => boolean;
   /** The API key that opened it; only that key may use it. */
   keyId?: string;
   /** Who opened it, for MCP_MAX_SESSIONS_PER_CLIENT: `key:<id>` with API keys, else `ip:<address>`. */
@@ -40,12 +49,12 @@ const CLOSE_MARGIN_MS = 1000;
 /**
  * Every open MCP client session, within MCP_MAX_SESSIONS and MCP_MAX_SESSIONS_PER_CLIENT: idle ones
  * expire (unused ones sooner), catalog changes and changes to the hub's own tools become list_changed
- * notifications on aggregate and profile sessions, upstream notifications reach proxy sessions of that upstream (and log messages every
- * aggregate session). In the `ingress` phase of shutdown, the requests in flight are answered first
+ * notifications on aggregate and profile sessions; upstream requests and notifications reach the
+ * sessions they belong to (`ask`, `deliver`). In the `ingress` phase of shutdown, the requests in flight are answered first
  * (up to the drain timeout), then every session closes.
  */
 @Injectable()
-export class McpSessions implements OnModuleInit {
+export class McpSessions implements OnModuleInit, DownstreamSessions {
   private readonly logger = new Logger('McpSessions');
   private readonly sessions = new Map<string, McpSession>();
   private readonly perClient = new Map<string, number>();
@@ -62,6 +71,9 @@ export class McpSessions implements OnModuleInit {
     private readonly events: EventBus,
     private readonly upstreams: UpstreamManager,
     private readonly hubTools: HubToolRegistry,
+    private readonly subscriptions: ResourceSubscriptions,
+    private readonly levels: SessionLogLevels,
+    private readonly tasks: TaskOwners,
     coordinator: ShutdownCoordinator,
   ) {
     this.sweepMs = Math.min(config.mcp.sessionIdleMs, config.mcp.sessionUnusedMs, 60_000);
@@ -71,7 +83,8 @@ export class McpSessions implements OnModuleInit {
   onModuleInit(): void {
     this.events.subscribe(() => this.scheduleListChanged(['tools', 'resources', 'prompts']), ['mcp.catalog.changed']);
     this.hubTools.onChange(() => this.scheduleListChanged(['tools']));
-    this.upstreams.onNotification((server, notification) => this.forwardUpstreamNotification(server, notification));
+    this.upstreams.onNotification((server, notification, route) => this.deliver(server, notification, route));
+    this.upstreams.useDownstream(this);
     this.sweeper = setInterval(() => this.expire(), this.sweepMs);
     this.sweeper.unref();
   }
@@ -117,6 +130,68 @@ export class McpSessions implements OnModuleInit {
     if (left > 0) this.perClient.set(session.client, left);
     else this.perClient.delete(session.client);
     this.events.publish('mcp.session', { session: id, change: 'closed', reason, transport: session.transportKind, durationMs: Date.now() - session.createdAt }, id);
+    this.levels.forget(id);
+    this.tasks.forget(id);
+    void this.subscriptions.forget(id);
+    void this.upstreams.closeSession(id);
+  }
+
+  clientOf(sessionId: string): DownstreamClient | undefined {
+    const server = this.sessions.get(sessionId)?.server;
+    const info = server?.getClientVersion();
+    return server && info ? { info, capabilities: server.getClientCapabilities() ?? {} } : undefined;
+  }
+
+  /** An upstream asks this session's client; the SDK server refuses, naming the capability, when the client lacks it. */
+  async ask(sessionId: string, relatedRequestId: RequestId | undefined, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new McpError(ErrorCode.InvalidRequest, `The client session that ${request.method} was meant for has ended`);
+    // a client that does not declare the capability is not asked: it would answer as here
+    if (!clientCan(session.server.getClientCapabilities() ?? {}, request)) throw new UpstreamMcpError(ErrorCode.MethodNotFound, 'Method not found');
+    try {
+      return await session.server.request(request as never, ResultSchema, { relatedRequestId, signal, timeout: this.config.mcp.requestTimeoutMs });
+    } catch (error) {
+      // the client's own error goes back to the upstream as the client sent it
+      throw error instanceof McpError ? new UpstreamMcpError(error.code, wireMessage(error), error.data) : error;
+    }
+  }
+
+  /**
+   * An upstream's notification, to the sessions it belongs to: resource updates to the sessions that
+   * subscribed; log messages to the session waiting on that upstream when one can be told (on its
+   * request's stream), else to every session that sees the server, each above its own level; task
+   * status to the task's session; the rest (list changes, ...) to proxy sessions of that server.
+   * Nothing goes to a session that does not see the server.
+   */
+  deliver(server: string, notification: Notification, route: NotificationRoute): void {
+    const params = (notification.params ?? {}) as Record<string, unknown>;
+    const send = (session: McpSession, message: Notification) =>
+      void session.server.notification(message as never, session.id === route.sessionId && route.requestId !== undefined ? { relatedRequestId: route.requestId } : undefined).catch(() => undefined);
+    const targets = (sessions: Iterable<McpSession>) => [...sessions].filter((session) => session.seesServer(server) && (!route.own || session.id === route.sessionId));
+
+    if (notification.method === 'notifications/resources/updated') {
+      for (const [sessionId, knownAs] of this.subscriptions.subscribersOf(server, String(params.uri))) {
+        const session = this.sessions.get(sessionId);
+        if (session && targets([session]).length > 0) send(session, { ...notification, params: { ...params, uri: knownAs } });
+      }
+      return;
+    }
+    if (notification.method === 'notifications/message') {
+      const owner = route.sessionId !== undefined ? this.sessions.get(route.sessionId) : undefined;
+      for (const session of targets(owner ? [owner] : this.sessions.values())) {
+        if (!this.levels.allows(session.id, params.level)) continue;
+        const logger = typeof params.logger === 'string' ? `${server}/${params.logger}` : server;
+        send(session, session.scope.kind === 'server' ? notification : { ...notification, params: { ...params, logger } });
+      }
+      return;
+    }
+    const proxies = targets(this.sessions.values()).filter((session) => session.scope.kind === 'server');
+    if (notification.method === 'notifications/tasks/status') {
+      const owner = route.own ? route.sessionId : this.tasks.ownerOf(server, params.taskId);
+      for (const session of proxies) if (session.id === owner) send(session, notification);
+      return;
+    }
+    for (const session of proxies) send(session, notification);
   }
 
   /** Closes the sessions opened with one of these API keys (they were deleted); returns how many. */
@@ -196,16 +271,23 @@ export class McpSessions implements OnModuleInit {
       }
     }, 50);
   }
+}
 
-  private forwardUpstreamNotification(server: string, notification: Notification): void {
-    for (const session of this.sessions.values()) {
-      if (session.scope.kind === 'server' && session.scope.server === server) {
-        void session.server.notification(notification as never).catch(() => undefined);
-      } else if (session.scope.kind !== 'server' && notification.method === 'notifications/message') {
-        const params = notification.params as { level: 'info'; data: unknown; logger?: string };
-        void session.server.sendLoggingMessage({ ...params, logger: params.logger ? `${server}/${params.logger}` : server }).catch(() => undefined);
-      }
+/** Whether a client's capabilities cover an upstream's request (an empty elicitation capability means form only). */
+function clientCan(capabilities: ClientCapabilities, request: ServerRequest): boolean {
+  switch (request.method) {
+    case 'sampling/createMessage':
+      return capabilities.sampling !== undefined;
+    case 'roots/list':
+      return capabilities.roots !== undefined;
+    case 'elicitation/create': {
+      const elicitation = capabilities.elicitation;
+      if (!elicitation) return false;
+      const mode = (request.params as { mode?: string }).mode ?? 'form';
+      return mode === 'url' ? elicitation.url !== undefined : elicitation.form !== undefined || Object.keys(elicitation).length === 0;
     }
+    default:
+      return true;
   }
 }
 

@@ -48,7 +48,7 @@ const TOOLS = [
   { name: 'strict', description: 'Accepts a count (number) that its schema says; fails on its own for others', inputSchema: { type: 'object', properties: { count: { type: 'number' } }, required: ['count'] } },
 ];
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { setTimeout: sleep } = require('node:timers/promises');
 const text = (value) => ({ content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }] });
 
 function createServer(sessionLabel) {
