@@ -126,8 +126,11 @@ export class AggregateServerFactory {
       if (!sessionId || notification.method === 'notifications/cancelled' || notification.method === 'notifications/initialized') return;
       for (const [, client] of await this.upstreams.ownClients(sessionId)) await client.notification(notification as never).catch(() => undefined);
     };
+    // a call of an upstream tool is recorded by its own mcp.tool.call event (caller: the session); one event per call is half the telemetry work
     const callTool: ToolCallHandler = (params, context) =>
-      this.meter.measure('tools/call', context, { tool: params.name }, () => this.callTool(params.name, params.arguments ?? {}, context, view));
+      this.isUpstreamTool(params.name, view)
+        ? this.callTool(params.name, params.arguments ?? {}, context, view)
+        : this.meter.measure('tools/call', context, { tool: params.name }, () => this.callTool(params.name, params.arguments ?? {}, context, view));
     return { server, callTool };
   }
 
@@ -284,6 +287,10 @@ export class AggregateServerFactory {
       this.toolNamesCache = { version: this.catalog.version, names };
     }
     return this.toolNamesCache.names;
+  }
+
+  private isUpstreamTool(name: string, view: AggregateView): boolean {
+    return !name.startsWith(META_TOOL_PREFIX) && !view.hubTool(name) && view.resolveTool(name) !== undefined;
   }
 
   private async callTool(name: string, args: Record<string, unknown>, context: ToolCallContext, view: AggregateView): Promise<CallToolResult> {
