@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import { isJsonContentType } from '../../platform/http/content-type';
@@ -39,6 +38,8 @@ export class HubStreamableTransport implements Transport {
   private readonly requestStreams = new Map<RequestId, string>();
   private events?: BoundedEventStore;
   private standaloneOpened = false;
+  /** Names the session's POST streams; unique within the session is all an event id needs. */
+  private streamCount = 0;
   private initialized = false;
   private closed = false;
   private protocolVersion = '2025-03-26';
@@ -161,7 +162,7 @@ export class HubStreamableTransport implements Transport {
     }
 
     const wantsProgress = requests.some((r) => (r.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken !== undefined);
-    const stream: ResponseStream = { id: randomUUID(), res, json: !wantsProgress, pending: new Set(requests.map((r) => r.id)), collected: [] };
+    const stream: ResponseStream = { id: String(++this.streamCount), res, json: !wantsProgress, pending: new Set(requests.map((r) => r.id)), collected: [] };
     this.streams.set(stream.id, stream);
     for (const request of requests) this.requestStreams.set(request.id, stream.id);
 

@@ -12,10 +12,10 @@ import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../platform/http/json-de
 import { isJsonContentType } from '../../platform/http/content-type';
 import { McpRoute, mcpRoute } from './mcp-routes';
 import { readRequestText } from '../../platform/http/raw-request-body';
+import { BODY_LIMIT } from '../../platform/http/configure-http-app';
 import { serveBeforeRest } from '../../platform/http/serve-before-rest';
 import { answerFailure } from '../../platform/http/answer-failure';
 
-const BODY_LIMIT = '10mb';
 const INVALID_JSON = Symbol('invalid JSON');
 const TOO_DEEP = Symbol('JSON nested too deep');
 

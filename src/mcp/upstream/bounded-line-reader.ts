@@ -32,6 +32,27 @@ const ID_AT_START = /^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*(-?\d
 const ID_AT_END = /"id"\s*:\s*(-?\d{1,20}|"(?:[^"\\]|\\.){0,200}")\s*\}\s*$/;
 
 /**
+ * A line as a JSON-RPC message. A response or a notification with the plain shape skips the SDK's
+ * schema parse (the SDK checks results against the request's own schema anyway); anything else, and
+ * every request, goes through it, so a malformed line is reported as the SDK reports it.
+ */
+function parseMessage(line: string): JSONRPCMessage {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return deserializeMessage(line);
+  }
+  if (!isObject(message)) return deserializeMessage(line);
+  const plainResponse = ('result' in message ? isObject(message.result) : isObject(message.error)) && (typeof message.id === 'string' || typeof message.id === 'number');
+  const plainNotification = typeof message.method === 'string' && !('id' in message) && (message.params === undefined || isObject(message.params));
+  if (message.jsonrpc === '2.0' && (plainResponse || plainNotification)) return message as unknown as JSONRPCMessage;
+  return deserializeMessage(line);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
  * Splits a stdio stream into JSON-RPC messages, one per line, with a bound per message. A line over
  * the bound is not buffered: the rest of it is counted and dropped, and when it was a response, an
  * error response for the same request id takes its place, so that call fails with the size while
@@ -64,7 +85,7 @@ export class BoundedLineReader {
   readMessage(): JSONRPCMessage | null {
     const next = this.ready.shift();
     if (next === undefined) return null;
-    if (Buffer.isBuffer(next)) return deserializeMessage(next.toString('utf8').replace(/\r$/, ''));
+    if (Buffer.isBuffer(next)) return parseMessage(next.toString('utf8').replace(/\r$/, ''));
     return this.replacement(next);
   }
 

@@ -4,23 +4,23 @@ describe('InFlightOrigins', () => {
   it('names the one session waiting on the upstream, with its oldest request', () => {
     const origins = new InFlightOrigins();
     expect(origins.owner()).toEqual({ sessions: 0 });
-    const first = origins.add({ sessionId: 'a', requestId: 1 });
+    origins.add({ sessionId: 'a', requestId: 1 });
     origins.add({ sessionId: 'a', requestId: 2 });
     expect(origins.owner()).toEqual({ sessionId: 'a', requestId: 1 });
-    first();
+    origins.remove({ sessionId: 'a', requestId: 1 });
     expect(origins.owner()).toEqual({ sessionId: 'a', requestId: 2 });
     expect(origins.oldestOf('a')).toBe(2);
   });
 
   it('says how many sessions wait when there is more than one, and forgets released requests', () => {
     const origins = new InFlightOrigins();
-    const a = origins.add({ sessionId: 'a', requestId: 'x' });
-    const b = origins.add({ sessionId: 'b', requestId: 'x' });
+    origins.add({ sessionId: 'a', requestId: 'x' });
+    origins.add({ sessionId: 'b', requestId: 'x' });
     expect(origins.owner()).toEqual({ sessions: 2 });
-    a();
-    a();
+    origins.remove({ sessionId: 'a', requestId: 'x' });
+    origins.remove({ sessionId: 'a', requestId: 'x' });
     expect(origins.owner()).toEqual({ sessionId: 'b', requestId: 'x' });
-    b();
+    origins.remove({ sessionId: 'b', requestId: 'x' });
     expect(origins.owner()).toEqual({ sessions: 0 });
     expect(origins.oldestOf('b')).toBeUndefined();
   });

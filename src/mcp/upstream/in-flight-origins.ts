@@ -12,31 +12,29 @@ export interface RequestOrigin {
  * or log message is meant for; while only one session waits on the upstream, it is that session's.
  */
 export class InFlightOrigins {
-  private readonly bySession = new Map<string, RequestId[]>();
+  /** Per session its requests in flight, oldest first (a Set keeps insertion order). */
+  private readonly bySession = new Map<string, Set<RequestId>>();
 
-  /** Records the request; the returned function forgets it. */
-  add(origin: RequestOrigin): () => void {
-    const ids = this.bySession.get(origin.sessionId) ?? [];
-    ids.push(origin.requestId);
-    this.bySession.set(origin.sessionId, ids);
-    return () => {
-      const left = this.bySession.get(origin.sessionId);
-      if (!left) return;
-      const at = left.indexOf(origin.requestId);
-      if (at >= 0) left.splice(at, 1);
-      if (left.length === 0) this.bySession.delete(origin.sessionId);
-    };
+  add(origin: RequestOrigin): void {
+    const ids = this.bySession.get(origin.sessionId);
+    if (ids) ids.add(origin.requestId);
+    else this.bySession.set(origin.sessionId, new Set([origin.requestId]));
+  }
+
+  remove(origin: RequestOrigin): void {
+    const ids = this.bySession.get(origin.sessionId);
+    if (ids?.delete(origin.requestId) && ids.size === 0) this.bySession.delete(origin.sessionId);
   }
 
   /** The only session with requests in flight, with its oldest one; otherwise how many sessions wait (0, or 2 and more). */
   owner(): RequestOrigin | { sessions: number } {
     if (this.bySession.size !== 1) return { sessions: this.bySession.size };
     const [[sessionId, ids]] = this.bySession;
-    return { sessionId, requestId: ids[0] };
+    return { sessionId, requestId: ids.values().next().value! };
   }
 
   /** The oldest request of this session in flight, if any. */
   oldestOf(sessionId: string): RequestId | undefined {
-    return this.bySession.get(sessionId)?.[0];
+    return this.bySession.get(sessionId)?.values().next().value;
   }
 }

@@ -153,11 +153,12 @@ export class UpstreamManager {
     let client = this.client(name);
     const limit = timeoutMs ?? connection.definition.timeouts.requestMs;
     if (origin && connection.definition.isolation === 'per-session') client = await this.sessionClient(connection, origin.sessionId);
-    const release = origin ? connection.inFlight.add(origin) : undefined;
+    if (!origin) return requestUpstream(name, client, limit, send);
+    connection.inFlight.add(origin);
     try {
       return await requestUpstream(name, client, limit, send);
     } finally {
-      release?.();
+      connection.inFlight.remove(origin);
     }
   }
 

@@ -25,7 +25,7 @@ const QUERY_KEYS = new Set(['ref']);
  * charset, a trailing slash — goes to Express and the InferenceController, which apply the same rules.
  */
 export function predictRoute(method: string | undefined, url: string | undefined, headers: IncomingHttpHeaders): PredictRoute | undefined {
-  if (method !== 'POST' || !url) return undefined;
+  if (method !== 'POST' || !url?.startsWith('/api/ml/models/')) return undefined;
   const queryAt = url.indexOf('?');
   const match = PATH.exec(queryAt < 0 ? url : url.slice(0, queryAt));
   if (!match) return undefined;

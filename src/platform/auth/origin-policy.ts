@@ -1,8 +1,19 @@
 import { AppConfig } from '../config/app-config';
 import { isLoopbackHost } from './loopback';
 
+/** The last few Host and Origin values seen: a client sends the same one with every request. */
+const recentHostnames = new Map<string, string | undefined>();
+
 /** Host part of a Host header or an origin URL, without port or brackets. */
 function hostnameOf(value: string): string | undefined {
+  if (recentHostnames.has(value)) return recentHostnames.get(value);
+  if (recentHostnames.size >= 64) recentHostnames.clear();
+  const name = parseHostname(value);
+  recentHostnames.set(value, name);
+  return name;
+}
+
+function parseHostname(value: string): string | undefined {
   if (!value.includes('://')) {
     const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
     if (bracketed) return bracketed[1].toLowerCase();

@@ -10,8 +10,8 @@ import { setupSwagger } from './swagger';
 import { jsonNestsDeeperThan, tooDeepJsonError } from './json-depth';
 import { StorableTextPipe } from './storable-text.pipe';
 
-/** Largest JSON body the REST API reads. */
-export const BODY_LIMIT = '10mb';
+/** Largest request body, in bytes (10 MiB), on REST and /mcp alike. */
+export const BODY_LIMIT = 10 * 1024 * 1024;
 
 /** body-parser's verify hook: a 400 before the body is parsed and walked by validation. */
 function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {

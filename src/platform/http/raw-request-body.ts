@@ -5,17 +5,22 @@ import getRawBody from 'raw-body';
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
- * The body as UTF-8 text, at most `limit` (raw-body's errors: 413 entity.too.large, 400
+ * The body as UTF-8 text, at most `limit` bytes (raw-body's errors: 413 entity.too.large, 400
  * request.size.invalid ...). A refused body is read to its end and dropped before the error goes
  * out, as Express's body parser does: a socket closed on a sender still writing is reset, and the
  * reset throws away the answer the sender has not read yet. Past DRAIN_LIMIT_BYTES the connection is cut.
  */
-export function readRequestText(req: IncomingMessage, limit: string): Promise<string> {
-  return getRawBody(req, { limit, length: req.headers['content-length'], encoding: 'utf8' }).catch(async (error: unknown) => {
-    await drained(req);
-    throw error;
-  });
+export function readRequestText(req: IncomingMessage, limit: number): Promise<string> {
+  // bytes, not text: Buffer's own UTF-8 decoding costs less than raw-body's iconv decoder, and reads the same
+  return getRawBody(req, { limit, length: req.headers['content-length'] }).then(
+    (body) => body.toString('utf8'),
+    async (error: unknown) => {
+      await drained(req);
+      throw error;
+    },
+  );
 }
+
 
 function drained(req: IncomingMessage): Promise<void> {
   if (req.complete || req.destroyed) return Promise.resolve();
