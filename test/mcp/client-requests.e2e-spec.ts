@@ -215,6 +215,20 @@ describe('server→client requests and session isolation through the hub', () =>
       const updates = (x: Client) => (x as AskingClient).updates;
       await eventually(() => updates(a).length === 1 && updates(c).length === 1, 'the update');
       expect(json(await a.callTool({ name: 'whoami', arguments: {} })).subscriptions).toEqual([uri]);
+
+      // a new process knows no subscriptions: the hub subscribes again for the sessions that follow the resource
+      const { pid } = json(await a.callTool({ name: 'whoami', arguments: {} }));
+      expect((await fixture.api.send('POST', '/api/servers/probe/restart')).status).toBe(200);
+      await fixture.api.waitForServer('probe', (s) => s.state === 'connected' && s.pid !== pid);
+      let again: { subscriptions: string[] } | undefined;
+      for (let i = 0; i < 50 && again?.subscriptions.length !== 1; i++) {
+        again = json(await c.callTool({ name: 'probe__whoami', arguments: {} }));
+        if (again?.subscriptions.length !== 1) await sleep(20);
+      }
+      expect(again!.subscriptions).toEqual([uri]);
+      await c.callTool({ name: 'probe__touch', arguments: {} });
+      await eventually(() => updates(a).length === 2 && updates(c).length === 2, 'the update after the restart');
+
       await a.unsubscribeResource({ uri });
       await c.unsubscribeResource({ uri });
       expect(json(await a.callTool({ name: 'whoami', arguments: {} })).subscriptions).toEqual([]);

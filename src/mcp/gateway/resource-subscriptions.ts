@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EventBus } from '../../platform/events/event-bus';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import type { RequestOrigin } from '../upstream/in-flight-origins';
 
@@ -9,15 +10,33 @@ const key = (server: string, uri: string) => `${server}\u0000${uri}`;
  * (an aggregate session may know it as mcp-hub://<server>/<uri>). On a shared connection the hub
  * subscribes upstream for the first session and unsubscribes after the last; with isolation
  * per-session every session subscribes on its own upstream session. Updates go only to subscribers.
+ * A shared connection that comes back (a restart, a new process) is subscribed again.
  */
 @Injectable()
-export class ResourceSubscriptions {
+export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ResourceSubscriptions');
+  private stopListening?: () => void;
   /** server+uri → session → the URI the session subscribed with. */
   private readonly subscribers = new Map<string, Map<string, string>>();
   /** Changes of one resource run one after another, so a subscribe and an unsubscribe cannot cross upstream. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly upstreams: UpstreamManager) {}
+  constructor(
+    private readonly upstreams: UpstreamManager,
+    private readonly bus: EventBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.stopListening = this.bus.subscribe((event) => {
+      const { server, from, to } = event.data as { server?: string; from?: string; to?: string };
+      // a server that answered pings again kept its connection, and its subscriptions
+      if (to === 'connected' && from !== 'degraded' && server) this.resubscribe(server);
+    }, ['mcp.server.state']);
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+  }
 
   subscribe(server: string, uri: string, origin: RequestOrigin, knownAs: string): Promise<void> {
     return this.serially(key(server, uri), async () => {
@@ -49,6 +68,19 @@ export class ResourceSubscriptions {
         return this.serially(k, () => this.drop(server, uri, sessionId)).catch(() => undefined);
       }),
     );
+  }
+
+  /** The upstream's subscriptions went with its old connection: the resources sessions still follow are subscribed again. */
+  private resubscribe(server: string): void {
+    if (!this.upstreams.has(server) || this.upstreams.isolatedPerSession(server)) return;
+    for (const k of this.subscribers.keys()) {
+      const [name, uri] = k.split('\u0000');
+      if (name !== server) continue;
+      void this.serially(k, async () => {
+        if (!this.subscribers.has(k)) return;
+        await this.upstreams.request(server, (client, options) => client.subscribeResource({ uri }, options));
+      }).catch((error: Error) => this.logger.warn(`${server}: subscribing to ${uri} again after it reconnected failed: ${error.message}`));
+    }
   }
 
   private async drop(server: string, uri: string, sessionId: string, origin?: RequestOrigin): Promise<void> {
