@@ -79,11 +79,12 @@ export class SessionClients {
     await Promise.all([...this.byServer.values()].map((sessions) => this.closeOne(sessions, sessionId)));
   }
 
+  /** Call after the server's shared connection stopped, so no request starts a new session meanwhile. */
   async closeServer(server: string): Promise<void> {
     const sessions = this.byServer.get(server);
     if (!sessions) return;
-    await Promise.all([...sessions.keys()].map((sessionId) => this.closeOne(sessions, sessionId)));
     this.byServer.delete(server);
+    await Promise.all([...sessions.keys()].map((sessionId) => this.closeOne(sessions, sessionId)));
   }
 
   private async closeOne(sessions: Map<string, Promise<Client>>, sessionId: string): Promise<void> {
@@ -103,12 +104,15 @@ export class SessionClients {
       onOversized: ({ bytes, limitBytes }) => this.logger.warn(`${server} (session ${sessionId}): dropped a message of ${bytes} bytes, over ${limitBytes} (MCP_UPSTREAM_MAX_MESSAGE_BYTES)`),
     });
     if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.hooks.onStderr(server, chunk.toString('utf8')));
+    let connected = false;
     client.onclose = () => {
+      // the process exited or the upstream ended the session: the next request starts a new one (a failed connect is dropped by get())
+      if (!connected) return;
       const sessions = this.byServer.get(server);
-      // the process exited or the upstream ended the session: the next request starts a new one
-      void sessions?.get(sessionId)?.then((current) => {
-        if (current === client) sessions.delete(sessionId);
-      });
+      void sessions?.get(sessionId)?.then(
+        (current) => current === client && sessions.delete(sessionId),
+        () => undefined,
+      );
     };
     try {
       await client.connect(transport, { timeout: definition.timeouts.connectMs });
@@ -116,6 +120,7 @@ export class SessionClients {
       await client.close().catch(() => undefined);
       throw new UpstreamSessionFailedError(server, maskSecrets(describeError(error)));
     }
+    connected = true;
     return client;
   }
 }

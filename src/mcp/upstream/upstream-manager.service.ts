@@ -53,8 +53,8 @@ export class UpstreamManager {
     coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
     this.sessionClients = new SessionClients(
       {
-        onNotification: (server, sessionId, notification) => this.notify(server, notification, { sessionId, own: true, requestId: this.connections.get(server)?.inFlight.oldestOf(sessionId) }),
-        onServerRequest: (server, sessionId, request, signal) => this.ask(server, sessionId, this.connections.get(server)?.inFlight.oldestOf(sessionId), request, signal),
+        onNotification: (server, sessionId, notification) => this.notify(server, notification, { sessionId, own: true, requestId: this.connections.get(server)?.ownInFlight.oldestOf(sessionId) }),
+        onServerRequest: (server, sessionId, request, signal) => this.ask(server, sessionId, this.connections.get(server)?.ownInFlight.oldestOf(sessionId), request, signal),
         onStderr: (server, text) => this.connections.get(server)?.stderr.write(text),
       },
       { maxMessageBytes: config.mcp.upstreamMaxMessageBytes, maxPerServer: config.mcp.isolatedSessionsPerServer },
@@ -78,14 +78,14 @@ export class UpstreamManager {
     }
 
     await Promise.all(result.removed.map(async (name) => {
-      await this.sessionClients.closeServer(name);
       await this.connections.get(name)!.stop('removed from the configuration');
+      await this.sessionClients.closeServer(name);
       this.connections.delete(name);
       await this.catalog.remove(name);
     }));
     await Promise.all(result.changed.map(async (name) => {
-      await this.sessionClients.closeServer(name);
       await this.connections.get(name)!.stop('configuration changed; restarting');
+      await this.sessionClients.closeServer(name);
     }));
     if (this.firstApply) await this.forgetUnconfigured(next);
 
@@ -152,13 +152,14 @@ export class UpstreamManager {
     const connection = this.connection(name);
     let client = this.client(name);
     const limit = timeoutMs ?? connection.definition.timeouts.requestMs;
-    if (origin && connection.definition.isolation === 'per-session') client = await this.sessionClient(connection, origin.sessionId);
-    if (!origin) return requestUpstream(name, client, limit, send);
-    connection.inFlight.add(origin);
+    const own = origin !== undefined && connection.definition.isolation === 'per-session';
+    if (own) client = await this.sessionClient(connection, origin.sessionId);
+    const waiting = own ? connection.ownInFlight : connection.inFlight;
+    waiting.add(origin);
     try {
       return await requestUpstream(name, client, limit, send);
     } finally {
-      connection.inFlight.remove(origin);
+      waiting.remove(origin);
     }
   }
 
@@ -211,11 +212,11 @@ export class UpstreamManager {
   /** A request from a shared connection: only the one client session waiting on that server can be meant. */
   private async askShared(server: string, request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
     const owner = this.connections.get(server)?.inFlight.owner();
-    if (!owner || 'sessions' in owner) {
+    if (!owner || 'waiting' in owner) {
       const why =
-        !owner || owner.sessions === 0
+        !owner || owner.waiting === 0
           ? `no client session has a request in flight to "${server}"`
-          : `${owner.sessions} client sessions have requests in flight to "${server}"`;
+          : `${owner.waiting} callers (client sessions, REST calls) have requests in flight to "${server}"`;
       throw new McpError(
         ErrorCode.InvalidRequest,
         `MCP Hub cannot tell which client should answer ${request.method}: ${why}. Give the server "isolation": "per-session" in the hub's servers file so that each client has its own.`,
@@ -236,23 +237,23 @@ export class UpstreamManager {
 
   async stop(name: string): Promise<ServerStatus> {
     const connection = this.connection(name);
-    await this.sessionClients.closeServer(name);
     await connection.stop('stopped over the API');
+    await this.sessionClients.closeServer(name);
     return connection.snapshot();
   }
 
   async restart(name: string): Promise<ServerStatus> {
     const connection = this.connection(name);
-    await this.sessionClients.closeServer(name);
     await connection.stop('restarting over the API');
+    await this.sessionClients.closeServer(name);
     this.startWhenReady(name);
     return connection.snapshot();
   }
 
   async stopAll(reason: string): Promise<void> {
     for (const timer of this.refreshTimers.values()) clearTimeout(timer);
-    await Promise.all([...this.connections.keys()].map((name) => this.sessionClients.closeServer(name)));
     await Promise.all([...this.connections.values()].map((c) => c.stop(reason)));
+    await Promise.all([...this.connections.keys()].map((name) => this.sessionClients.closeServer(name)));
   }
 
   private connection(name: string): UpstreamConnection {
