@@ -3,7 +3,7 @@ import { InFlightOrigins } from './in-flight-origins';
 describe('InFlightOrigins', () => {
   it('names the one session waiting on the upstream, with its oldest request', () => {
     const origins = new InFlightOrigins();
-    expect(origins.owner()).toEqual({ sessions: 0 });
+    expect(origins.owner()).toEqual({ waiting: 0 });
     origins.add({ sessionId: 'a', requestId: 1 });
     origins.add({ sessionId: 'a', requestId: 2 });
     expect(origins.owner()).toEqual({ sessionId: 'a', requestId: 1 });
@@ -16,12 +16,12 @@ describe('InFlightOrigins', () => {
     const origins = new InFlightOrigins();
     origins.add({ sessionId: 'a', requestId: 'x' });
     origins.add({ sessionId: 'b', requestId: 'x' });
-    expect(origins.owner()).toEqual({ sessions: 2 });
+    expect(origins.owner()).toEqual({ waiting: 2 });
     origins.remove({ sessionId: 'a', requestId: 'x' });
     origins.remove({ sessionId: 'a', requestId: 'x' });
     expect(origins.owner()).toEqual({ sessionId: 'b', requestId: 'x' });
     origins.remove({ sessionId: 'b', requestId: 'x' });
-    expect(origins.owner()).toEqual({ sessions: 0 });
+    expect(origins.owner()).toEqual({ waiting: 0 });
     expect(origins.oldestOf('b')).toBeUndefined();
   });
 });

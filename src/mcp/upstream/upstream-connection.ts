@@ -45,8 +45,10 @@ export interface ConnectionHooks {
  */
 export class UpstreamConnection {
   readonly stderr = new LineRingBuffer(STDERR_LINES);
-  /** The client sessions waiting on this connection's answers. */
+  /** The callers waiting on this connection's answers. */
   readonly inFlight = new InFlightOrigins();
+  /** Client sessions' requests on their own upstream sessions (isolation per-session), for relating what those send. */
+  readonly ownInFlight = new InFlightOrigins();
   private readonly logger: Logger;
   private generation = 0;
   private client?: Client;
