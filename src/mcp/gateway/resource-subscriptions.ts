@@ -1,9 +1,20 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { EventBus } from '../../platform/events/event-bus';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import type { RequestOrigin } from '../upstream/in-flight-origins';
 
 const key = (server: string, uri: string) => `${server}\u0000${uri}`;
+
+/** Subscriptions one client session may hold; more are refused (each costs an entry here, and maybe one upstream). */
+export const MAX_SUBSCRIPTIONS_PER_SESSION = 1000;
+
+interface Followed {
+  server: string;
+  uri: string;
+  /** session → the URI the session subscribed with */
+  sessions: Map<string, string>;
+}
 
 /**
  * Which client sessions subscribed to which upstream resource, and under which URI they know it
@@ -16,8 +27,10 @@ const key = (server: string, uri: string) => `${server}\u0000${uri}`;
 export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ResourceSubscriptions');
   private stopListening?: () => void;
-  /** server+uri → session → the URI the session subscribed with. */
-  private readonly subscribers = new Map<string, Map<string, string>>();
+  /** server+uri → who follows it. */
+  private readonly subscribers = new Map<string, Followed>();
+  /** session → how many subscriptions it holds. */
+  private readonly counts = new Map<string, number>();
   /** Changes of one resource run one after another, so a subscribe and an unsubscribe cannot cross upstream. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -40,13 +53,19 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
 
   subscribe(server: string, uri: string, origin: RequestOrigin, knownAs: string): Promise<void> {
     return this.serially(key(server, uri), async () => {
-      const sessions = this.subscribers.get(key(server, uri)) ?? new Map<string, string>();
+      const followed = this.subscribers.get(key(server, uri)) ?? { server, uri, sessions: new Map<string, string>() };
+      const renewal = followed.sessions.has(origin.sessionId);
+      const held = this.counts.get(origin.sessionId) ?? 0;
+      if (!renewal && held >= MAX_SUBSCRIPTIONS_PER_SESSION) {
+        throw new McpError(ErrorCode.InvalidRequest, `This session already holds ${MAX_SUBSCRIPTIONS_PER_SESSION} resource subscriptions; unsubscribe from one first`);
+      }
       const own = this.upstreams.isolatedPerSession(server);
-      if (own || sessions.size === 0) {
+      if (own || followed.sessions.size === 0) {
         await this.upstreams.request(server, (client, options) => client.subscribeResource({ uri }, options), undefined, own ? origin : undefined);
       }
-      sessions.set(origin.sessionId, knownAs);
-      this.subscribers.set(key(server, uri), sessions);
+      followed.sessions.set(origin.sessionId, knownAs);
+      this.subscribers.set(key(server, uri), followed);
+      if (!renewal) this.counts.set(origin.sessionId, held + 1);
     });
   }
 
@@ -56,40 +75,38 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
 
   /** The sessions subscribed to a resource, each with the URI it subscribed with. */
   subscribersOf(server: string, uri: string): [sessionId: string, knownAs: string][] {
-    return [...(this.subscribers.get(key(server, uri))?.entries() ?? [])];
+    return [...(this.subscribers.get(key(server, uri))?.sessions.entries() ?? [])];
   }
 
   /** A session ended: its subscriptions go, and the upstream's when it was the last subscriber. */
   async forget(sessionId: string): Promise<void> {
-    const held = [...this.subscribers.entries()].filter(([, sessions]) => sessions.has(sessionId)).map(([k]) => k);
-    await Promise.all(
-      held.map((k) => {
-        const [server, uri] = k.split('\u0000');
-        return this.serially(k, () => this.drop(server, uri, sessionId)).catch(() => undefined);
-      }),
-    );
+    const held = [...this.subscribers.values()].filter((followed) => followed.sessions.has(sessionId));
+    await Promise.all(held.map(({ server, uri }) => this.serially(key(server, uri), () => this.drop(server, uri, sessionId)).catch(() => undefined)));
   }
 
   /** The upstream's subscriptions went with its old connection: the resources sessions still follow are subscribed again. */
   private resubscribe(server: string): void {
     if (!this.upstreams.has(server) || this.upstreams.isolatedPerSession(server)) return;
-    for (const k of this.subscribers.keys()) {
-      const [name, uri] = k.split('\u0000');
-      if (name !== server) continue;
-      void this.serially(k, async () => {
-        if (!this.subscribers.has(k)) return;
+    for (const followed of this.subscribers.values()) {
+      if (followed.server !== server) continue;
+      const { uri } = followed;
+      void this.serially(key(server, uri), async () => {
+        if (!this.subscribers.has(key(server, uri))) return;
         await this.upstreams.request(server, (client, options) => client.subscribeResource({ uri }, options));
       }).catch((error: Error) => this.logger.warn(`${server}: subscribing to ${uri} again after it reconnected failed: ${error.message}`));
     }
   }
 
   private async drop(server: string, uri: string, sessionId: string, origin?: RequestOrigin): Promise<void> {
-    const sessions = this.subscribers.get(key(server, uri));
-    if (!sessions?.delete(sessionId)) return;
-    if (sessions.size === 0) this.subscribers.delete(key(server, uri));
+    const followed = this.subscribers.get(key(server, uri));
+    if (!followed?.sessions.delete(sessionId)) return;
+    const held = (this.counts.get(sessionId) ?? 1) - 1;
+    if (held > 0) this.counts.set(sessionId, held);
+    else this.counts.delete(sessionId);
+    if (followed.sessions.size === 0) this.subscribers.delete(key(server, uri));
     const own = this.upstreams.has(server) && this.upstreams.isolatedPerSession(server);
     // a session's own upstream session closes with it; only a live one is told
-    if (own ? origin !== undefined : sessions.size === 0) {
+    if (own ? origin !== undefined : followed.sessions.size === 0) {
       await this.upstreams.request(server, (client, options) => client.unsubscribeResource({ uri }, options), undefined, own ? origin : undefined);
     }
   }
