@@ -53,7 +53,7 @@ export class CatalogService implements OnModuleInit {
       try {
         const { catalog, failures } = await fetchServerCatalog(client, timeoutMs);
         for (const { list, error } of failures) {
-          this.logger.warn(`${serverName}: could not read its ${LIST_METHODS[list]} (${maskSecrets(describeError(error))}); the rest of its catalog is served, that list as last read`);
+          this.logger.warn(`${serverName}: could not read its ${LIST_METHODS[list]} (${maskSecrets(describeError(error))}); the rest of its catalog is served without that list (its stored rows are kept as they were)`);
         }
         const stored = await this.repository.replace(serverName, catalog, this.view.get(serverName) ?? emptyCatalog());
         this.view.set(serverName, stored);

@@ -13,7 +13,8 @@ const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 export function readRequestText(req: IncomingMessage, limit: number): Promise<string> {
   // bytes, not text: Buffer's own UTF-8 decoding costs less than raw-body's iconv decoder, and reads the same
   return getRawBody(req, { limit, length: req.headers['content-length'] }).then(
-    (body) => body.toString('utf8'),
+    // a leading byte order mark is dropped, as the iconv decoder Express's body parser uses does
+    (body) => body.toString('utf8').replace(/^\uFEFF/, ''),
     async (error: unknown) => {
       await drained(req);
       throw error;
