@@ -34,6 +34,7 @@ type Endpoint = (typeof ENDPOINTS)[number];
 describe('server→client requests and session isolation through the hub', () => {
   let fixture: HubFixture;
   let remote: ProbeHttpServer;
+  let full: ProbeHttpServer;
   const clients: Client[] = [];
 
   async function connect(client: Client, endpoint: Endpoint | string): Promise<Client> {
@@ -51,6 +52,8 @@ describe('server→client requests and session isolation through the hub', () =>
 
   beforeAll(async () => {
     remote = await ProbeHttpServer.started({ PROBE_NAME: 'remote' });
+    // takes the hub's shared connection and no more
+    full = await ProbeHttpServer.started({ PROBE_NAME: 'full', PROBE_MAX_SESSIONS: '1' });
     fixture = await HubFixture.start(
       'client-requests',
       {
@@ -61,10 +64,11 @@ describe('server→client requests and session isolation through the hub', () =>
           probe: probeServer({ PROBE_NAME: 'probe' }),
           solo: probeServer({ PROBE_NAME: 'solo' }, { isolation: 'per-session' }),
           remote: { url: remote.url, type: 'streamable-http' },
+          full: { url: full.url, type: 'streamable-http' },
         },
         profiles: { remote_only: { servers: ['remote'] } },
       },
-      { ready: ['everything', 'shared_everything', 'probe', 'solo', 'remote'] },
+      { ready: ['everything', 'shared_everything', 'probe', 'solo', 'remote', 'full'] },
     );
   });
 
@@ -72,6 +76,7 @@ describe('server→client requests and session isolation through the hub', () =>
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await fixture?.stop();
     await remote?.stop();
+    await full?.stop();
   });
 
   describe.each(ENDPOINTS)('server-everything through %s', (endpoint) => {
@@ -105,7 +110,7 @@ describe('server→client requests and session isolation through the hub', () =>
       const aCall = a.callTool({ name: 'probe__ask-elicitation', arguments: { message: 'Who are you?' } });
       await eventually(() => (a as AskingClient).asked.length > 0, 'A to be asked');
       await expect(b.callTool({ name: 'probe__ask-sampling', arguments: { prompt: 'p' } })).rejects.toThrow(
-        /MCP Hub cannot tell which client should answer sampling\/createMessage: 2 client sessions have requests in flight to "probe".*"isolation": "per-session"/,
+        /MCP Hub cannot tell which client should answer sampling\/createMessage: 2 callers \(client sessions, REST calls\) have requests in flight to "probe".*"isolation": "per-session"/,
       );
       held.open();
       expect(json(await aCall)).toEqual({ elicited: { action: 'accept', content: { name: 'A' } } });
@@ -158,6 +163,14 @@ describe('server→client requests and session isolation through the hub', () =>
       await (a.transport as StreamableHTTPClientTransport).terminateSession();
       await eventually(() => !processAlive(whoA.pid), "A's own solo process to exit");
       expect(processAlive(whoB.pid)).toBe(true);
+    });
+
+    it('answers a call whose own upstream session cannot start with 502 UPSTREAM_SESSION_FAILED, and goes on serving', async () => {
+      const client = await connect(new AskingClient({ label: 'F' }), '/mcp');
+      await expect(client.callTool({ name: 'full__whoami', arguments: {} })).rejects.toThrow(/"full" \(isolation per-session\) could not start a session for this client/);
+      await expect(client.callTool({ name: 'full__whoami', arguments: {} })).rejects.toThrow(/could not start a session/);
+      expect(json(await client.callTool({ name: 'solo__whoami', arguments: {} })).client).toMatchObject({ name: 'client-F' });
+      expect((await fixture.api.get('/api/servers/full')).body).toMatchObject({ state: 'connected' });
     });
 
     it("sends each session only its own requests' log messages, above the level it set", async () => {

@@ -10,6 +10,7 @@
  * PROBE_RESOURCE_URI      the URI of its one resource (default "probe://<name>/readme")
  * PROBE_FAIL_TEMPLATES    "true": declares resources but answers resources/templates/list with -32601
  * PROBE_INSTRUCTIONS      its instructions
+ * PROBE_MAX_SESSIONS      over HTTP: initialize requests beyond this many sessions get 503
  */
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
@@ -165,6 +166,10 @@ async function serveHttp(port) {
       const id = req.headers['mcp-session-id'];
       let transport = typeof id === 'string' ? sessions.get(id) : undefined;
       if (!transport) {
+        if (sessions.size >= Number(process.env.PROBE_MAX_SESSIONS || Infinity)) {
+          res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Too many sessions' } }));
+          return;
+        }
         if (!(req.method === 'POST' && t.isInitializeRequest(body))) {
           res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } }));
           return;
