@@ -113,8 +113,11 @@ describe('bounded MCP sessions and replay buffers', () => {
     expect(legacy.status).toBe(503);
     expect(legacy.headers['retry-after']).toBeDefined();
 
-    // refusals come in floods: the first is logged, later ones summed up per sweep, none at error level
-    expect(hub.logs.filter((l) => l.msg.startsWith('New MCP session refused'))).toHaveLength(1);
+    // refusals come in floods: the first of each sweep period is logged, later ones summed up per sweep,
+    // none at error level (of these three refusals, two are logged when a sweep falls between them)
+    const logged = hub.logs.filter((l) => l.msg.startsWith('New MCP session refused')).length;
+    expect(logged).toBeGreaterThanOrEqual(1);
+    expect(logged).toBeLessThan(3);
     expect(hub.logs.filter((l) => l.msg.includes('MCP_SESSION_LIMIT') || l.level >= 50)).toEqual([]);
 
     // a session that ends makes room again
