@@ -34,7 +34,11 @@ function allProcesses(): ProcStat[] {
 export function treeCpuMs(roots: number[]): number {
   const processes = allProcesses();
   const children = new Map<number, ProcStat[]>();
-  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  for (const p of processes) {
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else children.set(p.ppid, [p]);
+  }
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   let total = 0;
   const queue = roots.flatMap((pid) => byPid.get(pid) ?? []);

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { EventBus } from '../../platform/events/event-bus';
+import { KeyedSerialQueue } from '../../platform/keyed-serial-queue';
 import { describeError } from '../../platform/errors/describe-error';
 import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { CatalogPrompt, CatalogResource, CatalogResourceTemplate, CatalogTool } from './catalog.entities';
@@ -27,7 +28,7 @@ export class CatalogService implements OnModuleInit {
   private view = new Map<string, StoredCatalog>();
   /** Grows with every change, so readers can cache what they derive from the catalog. */
   version = 0;
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly repository: CatalogRepository,
@@ -49,7 +50,7 @@ export class CatalogService implements OnModuleInit {
 
   /** Reads the server's lists and records them; called on connect and on every list_changed. */
   sync(serverName: string, client: Client, timeoutMs: number): Promise<void> {
-    return this.enqueue(serverName, async () => {
+    return this.queue.run(serverName, async () => {
       try {
         const { catalog, failures } = await fetchServerCatalog(client, timeoutMs);
         for (const { list, error } of failures) {
@@ -65,7 +66,7 @@ export class CatalogService implements OnModuleInit {
   }
 
   setAvailable(serverName: string, available: boolean): Promise<void> {
-    return this.enqueue(serverName, async () => {
+    return this.queue.run(serverName, async () => {
       const current = this.view.get(serverName);
       if (!current) return;
       await this.repository.setAvailable(serverName, available);
@@ -75,7 +76,7 @@ export class CatalogService implements OnModuleInit {
   }
 
   remove(serverName: string): Promise<void> {
-    return this.enqueue(serverName, async () => {
+    return this.queue.run(serverName, async () => {
       await this.repository.remove(serverName);
       this.view.delete(serverName);
       this.publish(serverName, 'removed');
@@ -124,12 +125,5 @@ export class CatalogService implements OnModuleInit {
   private publish(serverName: string, change: string): void {
     this.version++;
     this.events.publish('mcp.catalog.changed', { server: serverName, change, ...this.counts(serverName) }, serverName);
-  }
-
-  private enqueue(serverName: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(serverName) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    this.queues.set(serverName, next.catch(() => undefined));
-    return next;
   }
 }

@@ -28,10 +28,11 @@ import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ProfileFilter } from '../servers-config/profile';
 import { HubToolRegistry, actorOf, jsonToolResult, mayCall } from '../hub-tools/hub-tool-registry';
 import type { Principal } from '../../platform/auth/api-keys.service';
-import { AggregateView, ExposedTool } from './aggregate-view';
+import { AggregateView, ExposedTool, ToolTarget, UriTarget } from './aggregate-view';
+import type { RequestOrigin } from '../upstream/in-flight-origins';
 import { pageOf } from './list-pages';
-import { toMcpError } from './mcp-errors';
-import { META_TOOLS, META_TOOL_PREFIX, MetaTools } from './meta-tools';
+import { orMcpError, toMcpError } from './mcp-errors';
+import { META_TOOLS, MetaTools } from './meta-tools';
 import { RequestMeter } from './request-meter';
 import { ProgressRelay } from './progress-relay';
 import { NameMap } from './tool-naming';
@@ -46,6 +47,17 @@ const HUB_INSTRUCTIONS =
   'This hub aggregates several MCP servers. Tools are named <server>__<tool>. Use hub__search_tools to find a tool and hub__call_tool to call any tool by its full name.';
 
 const LIVE = new Set(['connected', 'degraded']);
+
+interface LiveServer {
+  name: string;
+  identity: ReturnType<UpstreamManager['serverIdentity']>;
+}
+
+/** The hub's own instructions, then those of each connected server in view under its name. */
+function instructionsOf(live: LiveServer[]): string {
+  const upstream = live.flatMap(({ name, identity }) => (identity.instructions ? [`## ${name}\n${identity.instructions}`] : []));
+  return [HUB_INSTRUCTIONS, ...upstream].join('\n\n');
+}
 
 /** A catalog tool as the session lists it: every field its server sent, under its exposed name. */
 function listedTool({ tool: t, exposed }: ExposedTool): Tool {
@@ -96,10 +108,11 @@ export class AggregateServerFactory {
       profile,
       principal,
     );
-    const offered = this.capabilities(view);
+    const live = this.liveServers(view);
+    const offered = this.capabilities(view, live);
     const server = new Server(
       { name: 'mcp-hub', title: 'MCP Hub', version: HUB_VERSION },
-      { capabilities: offered, instructions: this.instructions(view), jsonSchemaValidator: SHARED_SCHEMA_VALIDATOR },
+      { capabilities: offered, instructions: instructionsOf(live), jsonSchemaValidator: SHARED_SCHEMA_VALIDATOR },
     );
     const pageSize = this.config.mcp.listPageSize;
 
@@ -126,11 +139,12 @@ export class AggregateServerFactory {
       if (!sessionId || notification.method === 'notifications/cancelled' || notification.method === 'notifications/initialized') return;
       for (const [, client] of await this.upstreams.ownClients(sessionId)) await client.notification(notification as never).catch(() => undefined);
     };
-    // a call of an upstream tool is recorded by its own mcp.tool.call event (caller: the session); one event per call is half the telemetry work
-    const callTool: ToolCallHandler = (params, context) =>
-      this.isUpstreamTool(params.name, view)
-        ? this.callTool(params.name, params.arguments ?? {}, context, view)
-        : this.meter.measure('tools/call', context, { tool: params.name }, () => this.callTool(params.name, params.arguments ?? {}, context, view));
+    const callTool: ToolCallHandler = (params, context) => {
+      const target = view.toolTarget(params.name);
+      const call = () => this.callTool(params.name, target, params.arguments ?? {}, context, view);
+      // a call of an upstream tool is recorded by its own mcp.tool.call event (caller: the session); one event per call is half the telemetry work
+      return target?.kind === 'upstream' ? call() : this.meter.measure('tools/call', context, { tool: params.name }, call);
+    };
     return { server, callTool };
   }
 
@@ -138,11 +152,10 @@ export class AggregateServerFactory {
    * What this session's view offers, decided when it starts: tools always (the meta-tools), resources,
    * prompts and completions only when an available upstream in view has them.
    */
-  private capabilities(view: AggregateView): ServerCapabilities {
+  private capabilities(view: AggregateView, live: LiveServer[]): ServerCapabilities {
     const has = (rows: { serverName: string; available: boolean }[]) => rows.some((r) => r.available && view.allowsServer(r.serverName));
-    const live = this.liveServers(view).map((name) => this.upstreams.serverIdentity(name).capabilities);
-    const completions = live.some((capabilities) => capabilities.completions);
-    const subscribe = live.some((capabilities) => capabilities.resources?.subscribe);
+    const completions = live.some(({ identity }) => identity.capabilities.completions);
+    const subscribe = live.some(({ identity }) => identity.capabilities.resources?.subscribe);
     return {
       tools: { listChanged: true },
       ...(has(this.catalog.resources()) || has(this.catalog.resourceTemplates()) ? { resources: { listChanged: true, ...(subscribe ? { subscribe: true } : {}) } } : {}),
@@ -152,17 +165,12 @@ export class AggregateServerFactory {
     };
   }
 
-  /** The hub's own instructions, then those of each connected server in view under its name. */
-  private instructions(view: AggregateView): string {
-    const upstream = this.liveServers(view).flatMap((name) => {
-      const text = this.upstreams.serverIdentity(name).instructions;
-      return text ? [`## ${name}\n${text}`] : [];
-    });
-    return [HUB_INSTRUCTIONS, ...upstream].join('\n\n');
-  }
-
-  private liveServers(view: AggregateView): string[] {
-    return this.upstreams.statuses().filter((s) => view.allowsServer(s.name) && LIVE.has(s.state)).map((s) => s.name);
+  /** The connected servers in view, with what they said of themselves. */
+  private liveServers(view: AggregateView): LiveServer[] {
+    return this.upstreams
+      .statuses()
+      .filter((s) => view.allowsServer(s.name) && LIVE.has(s.state))
+      .map((s) => ({ name: s.name, identity: this.upstreams.serverIdentity(s.name) }));
   }
 
   private registerResourceHandlers(server: Server, view: AggregateView, pageSize: number): void {
@@ -211,28 +219,22 @@ export class AggregateServerFactory {
 
   /** Subscriptions are kept per session and routed by URI like reads (resource-subscriptions.ts). */
   private registerSubscriptionHandlers(server: Server, view: AggregateView): void {
-    const target = (uri: string) => {
-      const found = view.resolveUri(uri);
-      if (!found) throw new McpError(ErrorCode.InvalidParams, `No upstream server offers the resource ${uri}`);
-      return found;
+    const change = (method: string, uri: string, extra: RequestContext, apply: (target: UriTarget, origin: RequestOrigin) => Promise<void>) => {
+      const target = view.resolveUri(uri);
+      if (!target) throw new McpError(ErrorCode.InvalidParams, `No upstream server offers the resource ${uri}`);
+      return this.meter.measure(method, extra, { server: target.server }, async () => {
+        const origin = originOf(extra);
+        if (!origin && method === 'resources/subscribe') throw new McpError(ErrorCode.InvalidRequest, 'resources/subscribe needs a session');
+        if (origin) await orMcpError(apply(target, origin));
+        return {};
+      });
     };
-    server.setRequestHandler(SubscribeRequestSchema, (request, extra) => {
-      const found = target(request.params.uri);
-      return this.meter.measure('resources/subscribe', extra, { server: found.server }, async () => {
-        const origin = originOf(extra);
-        if (!origin) throw new McpError(ErrorCode.InvalidRequest, 'resources/subscribe needs a session');
-        await this.subscriptions.subscribe(found.server, found.uri, origin, request.params.uri).catch((error) => Promise.reject(toMcpError(error)));
-        return {};
-      });
-    });
-    server.setRequestHandler(UnsubscribeRequestSchema, (request, extra) => {
-      const found = target(request.params.uri);
-      return this.meter.measure('resources/unsubscribe', extra, { server: found.server }, async () => {
-        const origin = originOf(extra);
-        if (origin) await this.subscriptions.unsubscribe(found.server, found.uri, origin).catch((error) => Promise.reject(toMcpError(error)));
-        return {};
-      });
-    });
+    server.setRequestHandler(SubscribeRequestSchema, (request, extra) =>
+      change('resources/subscribe', request.params.uri, extra, (target, origin) => this.subscriptions.subscribe(target.server, target.uri, origin, request.params.uri)),
+    );
+    server.setRequestHandler(UnsubscribeRequestSchema, (request, extra) =>
+      change('resources/unsubscribe', request.params.uri, extra, (target, origin) => this.subscriptions.unsubscribe(target.server, target.uri, origin)),
+    );
   }
 
   /** The session's level filters what it is sent; upstream sessions of its own are told too. */
@@ -289,29 +291,31 @@ export class AggregateServerFactory {
     return this.toolNamesCache.names;
   }
 
-  private isUpstreamTool(name: string, view: AggregateView): boolean {
-    return !name.startsWith(META_TOOL_PREFIX) && !view.hubTool(name) && view.resolveTool(name) !== undefined;
-  }
-
-  private async callTool(name: string, args: Record<string, unknown>, context: ToolCallContext, view: AggregateView): Promise<CallToolResult> {
-    if (name.startsWith(META_TOOL_PREFIX)) return this.metaTools.call(name, args, view, (inner, innerArgs) => this.callTool(inner, innerArgs, context, view));
-    const hubTool = view.hubTool(name);
-    if (hubTool) {
-      const principal = view.principal;
-      if (!mayCall(hubTool, principal)) {
-        const message = `${name} needs the "${hubTool.scope}" scope (as its REST route does); the key "${principal!.name}" has ${principal!.scopes.join(', ')}`;
-        return jsonToolResult({ error: 'INSUFFICIENT_SCOPE', message }, true);
+  private async callTool(name: string, target: ToolTarget | undefined, args: Record<string, unknown>, context: ToolCallContext, view: AggregateView): Promise<CallToolResult> {
+    switch (target?.kind) {
+      case 'meta':
+        return this.metaTools.call(name, args, view, (inner, innerArgs) => this.callTool(inner, view.toolTarget(inner), innerArgs, context, view));
+      case 'hub': {
+        const { tool } = target;
+        const principal = view.principal;
+        if (!mayCall(tool, principal)) {
+          const message = `${name} needs the "${tool.scope}" scope (as its REST route does); the key "${principal!.name}" has ${principal!.scopes.join(', ')}`;
+          return jsonToolResult({ error: 'INSUFFICIENT_SCOPE', message }, true);
+        }
+        return this.answered(name, () => tool.call(args, { signal: context.signal, sessionId: context.sessionId, actor: actorOf(principal) }));
       }
-      return this.answered(name, () => hubTool.call(args, { signal: context.signal, sessionId: context.sessionId, actor: actorOf(principal) }));
+      case 'upstream': {
+        const { entry } = target;
+        const progress = new ProgressRelay(context);
+        return this.answered(name, async () => {
+          const result = await this.toolCalls.call(entry.server, entry.name, args, { signal: context.signal, caller: context.sessionId ?? 'mcp', onprogress: progress.listener, origin: originOf(context) });
+          await progress.flushed();
+          return result;
+        });
+      }
+      default:
+        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
-    const entry = view.resolveTool(name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const progress = new ProgressRelay(context);
-    return this.answered(name, async () => {
-      const result = await this.toolCalls.call(entry.server, entry.name, args, { signal: context.signal, caller: context.sessionId ?? 'mcp', onprogress: progress.listener, origin: originOf(context) });
-      await progress.flushed();
-      return result;
-    });
   }
 
   /** Bad arguments become a tool result with isError (SEP-1303); every other failure an MCP error. */
@@ -324,11 +328,7 @@ export class AggregateServerFactory {
     }
   }
 
-  private async forward<T>(server: string, extra: RequestContext, send: Parameters<UpstreamManager['request']>[1]): Promise<T> {
-    try {
-      return (await this.upstreams.request(server, send, undefined, originOf(extra))) as T;
-    } catch (error) {
-      throw toMcpError(error);
-    }
+  private forward<T>(server: string, extra: RequestContext, send: Parameters<UpstreamManager['request']>[1]): Promise<T> {
+    return orMcpError(this.upstreams.request(server, send, undefined, originOf(extra))) as Promise<T>;
   }
 }

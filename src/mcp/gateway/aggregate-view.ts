@@ -5,6 +5,7 @@ import type { HubTool } from '../hub-tools/hub-tool-registry';
 import type { ProfileFilter } from '../servers-config/profile';
 import { NameMap, NamedEntry } from './tool-naming';
 import { uriTemplatePattern } from './uri-template';
+import { META_TOOL_PREFIX } from './meta-tools';
 
 /** A URI addressed at one server: `mcp-hub://<server>/<the server's own URI>`. */
 const SERVER_URI = /^mcp-hub:\/\/([^/]+)\/(.+)$/s;
@@ -21,6 +22,9 @@ export interface ExposedResource {
   /** What the session sees: the server's URI, or `mcp-hub://<server>/<uri>` when another server in view lists the same URI. */
   uri: string;
 }
+
+/** What a tool name the session calls is: a hub__ meta-tool, one of the hub's own tools, or an upstream's. */
+export type ToolTarget = { kind: 'meta' } | { kind: 'hub'; tool: HubTool } | { kind: 'upstream'; entry: NamedEntry };
 
 /** Where a URI the session sent goes: which server, and the URI that server knows. */
 export interface UriTarget {
@@ -59,6 +63,15 @@ export class AggregateView {
       .tools({ available: true })
       .map((tool) => ({ tool, exposed: names.exposed(tool.serverName, tool.name)! }))
       .filter(({ tool, exposed }) => !this.profile || this.profile.allowsTool(tool.serverName, exposed));
+  }
+
+  /** What a called name is, within the profile; undefined when it names no tool the session sees. */
+  toolTarget(name: string): ToolTarget | undefined {
+    if (name.startsWith(META_TOOL_PREFIX)) return { kind: 'meta' };
+    const tool = this.hubTool(name);
+    if (tool) return { kind: 'hub', tool };
+    const entry = this.resolveTool(name);
+    return entry ? { kind: 'upstream', entry } : undefined;
   }
 
   resolveTool(exposed: string): NamedEntry | undefined {

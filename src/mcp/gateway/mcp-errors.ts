@@ -32,3 +32,12 @@ export function toMcpError(error: unknown): McpError {
   }
   return new McpError(ErrorCode.InternalError, error instanceof Error ? error.message : String(error));
 }
+
+/** The work's result; its failure as an MCP error. */
+export async function orMcpError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw toMcpError(error);
+  }
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolResult, ErrorCode, McpError, Request, Result, ResultSchema, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
-import { toMcpError } from './mcp-errors';
+import { orMcpError, toMcpError } from './mcp-errors';
 import { RequestMeter } from './request-meter';
 import { ProgressRelay } from './progress-relay';
 import type { ToolCallContext } from './direct-tool-calls';
@@ -70,11 +70,11 @@ export class ProxyServerFactory {
         const origin = originOf(extra);
         const uri = (request.params as { uri?: unknown } | undefined)?.uri;
         if (origin && typeof uri === 'string' && request.method === 'resources/subscribe') {
-          await this.subscriptions.subscribe(name, uri, origin, uri).catch((error) => Promise.reject(toMcpError(error)));
+          await orMcpError(this.subscriptions.subscribe(name, uri, origin, uri));
           return {};
         }
         if (origin && typeof uri === 'string' && request.method === 'resources/unsubscribe') {
-          await this.subscriptions.unsubscribe(name, uri, origin).catch((error) => Promise.reject(toMcpError(error)));
+          await orMcpError(this.subscriptions.unsubscribe(name, uri, origin));
           return {};
         }
         if (own || !origin) return send(request, extra);

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { EventBus } from '../../platform/events/event-bus';
+import { KeyedSerialQueue } from '../../platform/keyed-serial-queue';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import type { RequestOrigin } from '../upstream/in-flight-origins';
 
@@ -32,7 +33,7 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
   /** session → how many subscriptions it holds. */
   private readonly counts = new Map<string, number>();
   /** Changes of one resource run one after another, so a subscribe and an unsubscribe cannot cross upstream. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly upstreams: UpstreamManager,
@@ -52,7 +53,7 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
   }
 
   subscribe(server: string, uri: string, origin: RequestOrigin, knownAs: string): Promise<void> {
-    return this.serially(key(server, uri), async () => {
+    return this.queue.run(key(server, uri), async () => {
       const followed = this.subscribers.get(key(server, uri)) ?? { server, uri, sessions: new Map<string, string>() };
       const renewal = followed.sessions.has(origin.sessionId);
       const held = this.counts.get(origin.sessionId) ?? 0;
@@ -61,7 +62,7 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
       }
       const own = this.upstreams.isolatedPerSession(server);
       if (own || followed.sessions.size === 0) {
-        await this.upstreams.request(server, (client, options) => client.subscribeResource({ uri }, options), undefined, own ? origin : undefined);
+        await this.tellUpstream('subscribe', server, uri, own ? origin : undefined);
       }
       followed.sessions.set(origin.sessionId, knownAs);
       this.subscribers.set(key(server, uri), followed);
@@ -70,7 +71,7 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
   }
 
   unsubscribe(server: string, uri: string, origin: RequestOrigin): Promise<void> {
-    return this.serially(key(server, uri), () => this.drop(server, uri, origin.sessionId, origin));
+    return this.queue.run(key(server, uri), () => this.drop(server, uri, origin.sessionId, origin));
   }
 
   /** The sessions subscribed to a resource, each with the URI it subscribed with. */
@@ -81,7 +82,7 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
   /** A session ended: its subscriptions go, and the upstream's when it was the last subscriber. */
   async forget(sessionId: string): Promise<void> {
     const held = [...this.subscribers.values()].filter((followed) => followed.sessions.has(sessionId));
-    await Promise.all(held.map(({ server, uri }) => this.serially(key(server, uri), () => this.drop(server, uri, sessionId)).catch(() => undefined)));
+    await Promise.all(held.map(({ server, uri }) => this.queue.run(key(server, uri), () => this.drop(server, uri, sessionId)).catch(() => undefined)));
   }
 
   /** The upstream's subscriptions went with its old connection: the resources sessions still follow are subscribed again. */
@@ -90,9 +91,9 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
     for (const followed of this.subscribers.values()) {
       if (followed.server !== server) continue;
       const { uri } = followed;
-      void this.serially(key(server, uri), async () => {
+      void this.queue.run(key(server, uri), async () => {
         if (!this.subscribers.has(key(server, uri))) return;
-        await this.upstreams.request(server, (client, options) => client.subscribeResource({ uri }, options));
+        await this.tellUpstream('subscribe', server, uri);
       }).catch((error: Error) => this.logger.warn(`${server}: subscribing to ${uri} again after it reconnected failed: ${error.message}`));
     }
   }
@@ -107,17 +108,12 @@ export class ResourceSubscriptions implements OnModuleInit, OnModuleDestroy {
     const own = this.upstreams.has(server) && this.upstreams.isolatedPerSession(server);
     // a session's own upstream session closes with it; only a live one is told
     if (own ? origin !== undefined : followed.sessions.size === 0) {
-      await this.upstreams.request(server, (client, options) => client.unsubscribeResource({ uri }, options), undefined, own ? origin : undefined);
+      await this.tellUpstream('unsubscribe', server, uri, own ? origin : undefined);
     }
   }
 
-  private serially<T>(k: string, work: () => Promise<T>): Promise<T> {
-    const next = (this.queues.get(k) ?? Promise.resolve()).then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(k, settled);
-    void settled.then(() => {
-      if (this.queues.get(k) === settled) this.queues.delete(k);
-    });
-    return next;
+  /** On the session's own upstream session when `origin` is given, else on the shared connection. */
+  private tellUpstream(change: 'subscribe' | 'unsubscribe', server: string, uri: string, origin?: RequestOrigin): Promise<unknown> {
+    return this.upstreams.request(server, (client, options) => (change === 'subscribe' ? client.subscribeResource({ uri }, options) : client.unsubscribeResource({ uri }, options)), undefined, origin);
   }
 }
