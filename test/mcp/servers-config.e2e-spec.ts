@@ -92,14 +92,23 @@ describe('servers configuration: dependencies, hot reload, REST-managed servers'
     await hub.waitForLog((l) => l.level === 50 && l.msg.includes('dependency cycle: base → dependent → base'), 5000);
     expect((await api.server('base')).pid).toBe(base.pid);
 
-    await writeServers(`{"mcpServers": {"base": {"command": "x", "env": {"T": "\${MCP_HUB_TEST_UNSET}"}}}}`);
-    for (let i = 0; i < 100 && !(status = (await api.get('/api/servers/config-status')).body).problems[0]?.includes('UNSET'); i++) await sleep(50);
-    expect(status.problems).toEqual(['mcpServers.base.env.T: environment variable MCP_HUB_TEST_UNSET is not set']);
-
     await writeServers(servers);
     for (let i = 0; i < 100 && !(status = (await api.get('/api/servers/config-status')).body).ok; i++) await sleep(50);
     expect(status.ok).toBe(true);
     expect((await api.server('base')).pid).toBe(base.pid);
+  });
+
+  it('disables only the entry with an unset variable; the rest of the file runs', async () => {
+    const base = await api.waitForState('base', 'connected');
+    await writeServers({ ...servers, broken: { command: 'x', env: { T: '${MCP_HUB_TEST_UNSET}' } } });
+    let status;
+    for (let i = 0; i < 100 && !(status = (await api.get('/api/servers/config-status')).body).problems[0]?.includes('UNSET'); i++) await sleep(50);
+    expect(status).toMatchObject({ ok: true, problems: ['mcpServers.broken.env.T: environment variable MCP_HUB_TEST_UNSET is not set'] });
+    const broken = await api.waitForState('broken', 'disabled');
+    expect(broken.reason).toBe('not started: its entry in the servers file cannot run as written: env.T: environment variable MCP_HUB_TEST_UNSET is not set');
+    expect((await api.server('base')).pid).toBe(base.pid);
+    await writeServers(servers);
+    for (let i = 0; i < 100 && (await api.get('/api/servers/config-status')).body.problems.length > 0; i++) await sleep(50);
   });
 
   it('adds, changes and removes servers over REST, stored in PostgreSQL; the file wins on a name clash', async () => {

@@ -4,6 +4,15 @@ export interface ServerDefinition {
   source: 'file' | 'api';
   transport: StdioTransportConfig | RemoteTransportConfig;
   disabled: boolean;
+  /** Why a file entry cannot run as written (it is then disabled); absent when it is valid. */
+  problems?: string[];
+  /** The servers file this entry comes from (the last one defining it). */
+  configSource?: string;
+  /** What mcp-hub clients show: the entry's `name` and `description` fields. */
+  displayName?: string;
+  description?: string;
+  /** dev mode: restart this stdio server when files under `cwd` matching `watch` change. */
+  dev?: { watch: string[]; cwd: string };
   /** shared: one connection serves every client session; per-session: each session gets its own upstream session or process. */
   isolation: 'shared' | 'per-session';
   dependsOn: string[];

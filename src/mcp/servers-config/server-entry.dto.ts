@@ -118,6 +118,28 @@ export class HealthCheckDto {
   failureThreshold?: number;
 }
 
+export class DevModeDto {
+  @ApiPropertyOptional({ example: true, description: 'Restart the server when watched files change' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ example: ['src/**/*.js'], type: [String], description: 'Globs relative to cwd; default every file' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  watch?: string[];
+
+  @ApiPropertyOptional({ example: '/home/ada/my-server', description: 'Absolute directory to watch; default the entry\'s cwd' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(SERVER_ENTRY_LIMITS.cwdLength)
+  @Matches(/^\/[^\0]*$/, { message: 'cwd must be an absolute path' })
+  cwd?: string;
+}
+
 /**
  * One entry of `mcpServers`, as desktop MCP clients write it (command/args/env/cwd or url/headers/type),
  * plus the hub's extras. Exactly one of `command` and `url`.
@@ -199,6 +221,12 @@ export class ServerEntryDto {
   @IsString({ each: true })
   @MaxLength(64, { each: true })
   dependsOn?: string[];
+
+  @ApiPropertyOptional({ type: DevModeDto, description: 'Servers file only: restart this stdio server when its source files change (debounced)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DevModeDto)
+  dev?: DevModeDto;
 
   @ApiPropertyOptional({ type: TimeoutsDto })
   @IsOptional()

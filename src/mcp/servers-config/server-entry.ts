@@ -1,9 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { toFieldProblems } from '../../platform/errors/validation';
-import { hasPlaceholder, resolvePlaceholders } from './placeholders';
+import { PlaceholderContext, hasPlaceholder, resolvePlaceholders } from './placeholders';
 import { SERVER_DEFAULTS, ServerDefinition } from './server-definition';
 import { SERVER_NAME_PATTERN, SERVER_NAME_RULE, ServerEntryDto } from './server-entry.dto';
+
+/** Entries added over the API: placeholders are refused there, so nothing is resolved. */
+export const API_PLACEHOLDERS: PlaceholderContext = { env: {}, inputs: {}, workspaceFolder: '', userHome: '' };
 
 export interface EntryResult {
   definition?: ServerDefinition;
@@ -12,11 +15,22 @@ export interface EntryResult {
 }
 
 /**
- * Turns one raw `mcpServers` entry into a ServerDefinition: placeholders resolved from `env` (for the
- * servers file; an entry from the API that holds one is refused),
- * validated (unknown fields other clients add, like `autoApprove`, are ignored), defaults applied.
+ * Fields other MCP clients and editor plugins keep in the same entry (Claude Desktop, VS Code, Cursor,
+ * Windsurf, mcphub.nvim, mcp-hub): accepted and ignored. Any other unknown field is a problem, so a typo
+ * such as "comand" is reported instead of silently dropped.
  */
-export function toServerDefinition(name: string, raw: unknown, source: ServerDefinition['source'], env: NodeJS.ProcessEnv): EntryResult {
+const OTHER_CLIENTS_FIELDS = new Set([
+  'autoApprove', 'alwaysAllow', 'description', 'displayName', 'name', 'enabled', 'envFile', 'gallery', 'version', 'transportType', 'timeout',
+  'disabled_tools', 'disabled_resources', 'disabled_prompts', 'disabledTools', 'custom_instructions', 'config_source', 'roots',
+]);
+const HUB_FIELDS = new Set(['command', 'args', 'env', 'cwd', 'url', 'headers', 'type', 'isolation', 'disabled', 'dependsOn', 'timeouts', 'retry', 'healthCheck', 'dev']);
+
+/**
+ * Turns one raw `mcpServers` entry into a ServerDefinition: placeholders resolved from `placeholders`
+ * (for the servers file; an entry from the API that holds one is refused), a `null` env value taken from
+ * the hub's environment, validated, defaults applied.
+ */
+export function toServerDefinition(name: string, raw: unknown, source: ServerDefinition['source'], placeholders: PlaceholderContext): EntryResult {
   const problems: string[] = [];
   if (!SERVER_NAME_PATTERN.test(name)) problems.push(`name: ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} must be ${SERVER_NAME_RULE}`);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [...problems, 'entry must be an object'] };
@@ -32,8 +46,11 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
       if (hasPlaceholder(value)) problems.push(`${field}: placeholders such as \${VAR} are expanded only in the servers file; write the value itself`);
       return value;
     }
-    return resolvePlaceholders(value, env, (variable) => disabled || problems.push(`${field}: environment variable ${variable} is not set`));
+    return resolvePlaceholders(value, placeholders, (reason) => disabled || problems.push(`${field}: ${reason}`));
   };
+  for (const field of Object.keys(entry)) {
+    if (!HUB_FIELDS.has(field) && !OTHER_CLIENTS_FIELDS.has(field)) problems.push(`${field}: unknown field; known fields are ${[...HUB_FIELDS].join(', ')}`);
+  }
   for (const field of ['command', 'cwd', 'url'] as const) entry[field] = resolve(field, entry[field]);
   if (Array.isArray(entry.args)) entry.args = entry.args.map((arg, i) => resolve(`args[${i}]`, arg));
   for (const field of ['env', 'headers'] as const) {
@@ -42,9 +59,12 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
       for (const [key, value] of Object.entries(map)) {
         // a non-string value is reported by the entry's validation
         if (typeof value === 'string') (map as Record<string, string>)[key] = resolve(`${field}.${key}`, value) as string;
+        else if (value === null && field === 'env') (map as Record<string, string>)[key] = inherited(key, source, placeholders, (reason) => disabled || problems.push(`env.${key}: ${reason}`));
       }
     }
   }
+  const dev = entry.dev as { cwd?: unknown } | undefined;
+  if (dev && typeof dev === 'object' && typeof dev.cwd === 'string') dev.cwd = resolve('dev.cwd', dev.cwd);
 
   const dto = plainToInstance(ServerEntryDto, entry);
   problems.push(...toFieldProblems(validateSync(dto, { whitelist: true })).map((p) => `${p.field}: ${p.reason}`));
@@ -52,6 +72,8 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
   if (!dto.command && !dto.url) problems.push('command/url: one of command (stdio) or url (remote) is required');
   if (dto.type === 'stdio' && dto.url) problems.push('type: "stdio" needs a command, not a url');
   if (dto.type && dto.type !== 'stdio' && dto.command) problems.push(`type: "${dto.type}" needs a url, not a command`);
+  if (dto.dev && source === 'api') problems.push('dev: restarting on file changes is for servers in the servers file');
+  else if (dto.dev && dto.url) problems.push('dev: restarting on file changes works for stdio servers (command) only');
   if (problems.length > 0) return { problems };
 
   const definition: ServerDefinition = {
@@ -66,6 +88,9 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
     timeouts: { ...SERVER_DEFAULTS.timeouts, ...stripUndefined(dto.timeouts) },
     retry: { ...SERVER_DEFAULTS.retry, ...stripUndefined(dto.retry) },
     healthCheck: { ...SERVER_DEFAULTS.healthCheck, ...stripUndefined(dto.healthCheck) },
+    ...(typeof entry.name === 'string' && entry.name ? { displayName: entry.name.slice(0, 200) } : {}),
+    ...(typeof entry.description === 'string' && entry.description ? { description: entry.description.slice(0, 2000) } : {}),
+    ...(dto.dev?.enabled === true && dto.command ? { dev: { watch: dto.dev.watch ?? ['**/*'], cwd: dto.dev.cwd ?? dto.cwd ?? placeholders.workspaceFolder } } : {}),
   };
   if (definition.retry.maxDelayMs < definition.retry.initialDelayMs) return { problems: ['retry.maxDelayMs: must not be less than retry.initialDelayMs'] };
   return { definition, problems: [] };
@@ -73,4 +98,35 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
 
 function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A `null` env value: the hub's own variable of that name (from the file only; the API may not read the hub's environment). */
+function inherited(key: string, source: ServerDefinition['source'], placeholders: PlaceholderContext, onProblem: (reason: string) => void): string {
+  if (source === 'api') {
+    onProblem('null (inherit from the hub) works in the servers file only; write the value itself');
+    return '';
+  }
+  const value = placeholders.env[key];
+  if (value === undefined) onProblem(`null takes ${key} from the hub's environment, where it is not set`);
+  return value ?? '';
+}
+
+/**
+ * A file entry that cannot run as written: kept, disabled, with its problems as the reason, so the
+ * rest of the file starts and the server shows what to fix. Nothing of it is resolved.
+ */
+export function brokenDefinition(name: string, raw: unknown, problems: string[]): ServerDefinition {
+  const entry = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  return {
+    name,
+    source: 'file',
+    transport: typeof entry.url === 'string' ? { kind: 'remote', url: entry.url, headers: {}, type: 'auto' } : { kind: 'stdio', command: typeof entry.command === 'string' ? entry.command : '', args: [], env: {} },
+    disabled: true,
+    problems,
+    isolation: 'shared',
+    dependsOn: Array.isArray(entry.dependsOn) ? entry.dependsOn.filter((d): d is string => typeof d === 'string') : [],
+    timeouts: { ...SERVER_DEFAULTS.timeouts },
+    retry: { ...SERVER_DEFAULTS.retry },
+    healthCheck: { ...SERVER_DEFAULTS.healthCheck },
+  };
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { FSWatcher, watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
+import { applyEdits, modify, parse } from 'jsonc-parser';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
@@ -11,27 +13,35 @@ import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ConfigStatusDto } from './config-status.dto';
 import { dependencyProblems } from './dependency-graph';
 import { ServerDefinition } from './server-definition';
-import { toServerDefinition } from './server-entry';
+import { API_PLACEHOLDERS, toServerDefinition } from './server-entry';
 import { ServerRecords } from './server-records.repository';
-import { ServersConfigError, parseServersFile } from './servers-file';
+import { ServersConfigError, ServersDocument, commandsToRun, mergeDocuments, readServersDocument, toServersConfig } from './servers-file';
 import { Profile } from './profile';
+import { CommandOutcome, PlaceholderContext } from './placeholders';
+import { runPlaceholderCommands } from './placeholder-commands';
+import { DevModeWatcher } from './dev-mode-watcher';
+
+const COMMAND_TIMEOUT_MS = 10_000;
 
 /**
- * The desired set of upstream servers: the config file (hot-reloaded; an invalid file keeps the last
- * good one running) plus the servers added over the API. On a name clash the file wins.
+ * The desired set of upstream servers: the config files (merged, hot-reloaded; an invalid file keeps
+ * the last good configuration running, an invalid entry disables only that server) plus the servers
+ * added over the API. On a name clash the file wins.
  */
 @Injectable()
 export class ServersConfigService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ServersConfig');
-  private readonly path: string;
+  private readonly paths: string[];
+  private readonly texts = new Map<string, string>();
   private fileDefinitions: ServerDefinition[] = [];
   private fileProfiles: Profile[] = [];
   private apiDefinitions: ServerDefinition[] = [];
   private fileHash?: string;
-  private watcher?: FSWatcher;
+  private watchers: FSWatcher[] = [];
   private debounce?: NodeJS.Timeout;
   private chain: Promise<unknown> = Promise.resolve();
   private status: ConfigStatusDto;
+  private readonly devMode: DevModeWatcher;
 
   constructor(
     private readonly config: AppConfig,
@@ -40,8 +50,15 @@ export class ServersConfigService implements OnApplicationBootstrap {
     private readonly events: EventBus,
     coordinator: ShutdownCoordinator,
   ) {
-    this.path = resolve(config.mcp.serversConfigPath);
-    this.status = { path: this.path, exists: false, ok: true, problems: [], fileServers: 0, apiServers: 0, watching: false };
+    this.paths = config.mcp.serversConfigPaths.map((path) => resolve(path));
+    this.status = { path: this.paths[0], paths: this.paths, exists: false, ok: true, problems: [], fileServers: 0, apiServers: 0, watching: false };
+    this.devMode = new DevModeWatcher(
+      (server, file) => {
+        this.logger.log(`dev mode: ${file} changed under ${server}'s folder; restarting ${server}`);
+        void this.manager.restart(server).catch((e: Error) => this.logger.warn(`dev mode: restarting ${server} failed: ${e.message}`));
+      },
+      (message) => this.logger.warn(message),
+    );
     coordinator.register({ phase: 'producers', name: 'servers-config-watcher', close: () => this.stopWatching() });
   }
 
@@ -53,7 +70,29 @@ export class ServersConfigService implements OnApplicationBootstrap {
   }
 
   configStatus(): ConfigStatusDto {
-    return { ...this.status, problems: [...this.status.problems] };
+    return { ...this.status, paths: [...this.paths], problems: [...this.status.problems] };
+  }
+
+  /** The config files, in merge order. */
+  filePaths(): string[] {
+    return [...this.paths];
+  }
+
+  /**
+   * Sets `disabled` of a file server in the last file that defines it, keeping the file's comments and
+   * layout (mcp-hub's stop with disable), then reloads. Undefined when no file defines it.
+   */
+  async setFileServerDisabled(name: string, disabled: boolean): Promise<string | undefined> {
+    const defines = (text: string | undefined) => (text === undefined ? undefined : keyHolding(text, name));
+    const path = [...this.paths].reverse().find((p) => defines(this.texts.get(p)) !== undefined);
+    if (!path) return undefined;
+    const text = await readFile(path, 'utf8');
+    const key = defines(text);
+    if (!key) return undefined;
+    const edits = modify(text, [key, name, 'disabled'], disabled ? true : undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+    await writeFile(path, applyEdits(text, edits));
+    await this.reload(`server ${name} ${disabled ? 'disabled' : 'enabled'} over the API`);
+    return path;
   }
 
   profiles(): Profile[] {
@@ -97,6 +136,7 @@ export class ServersConfigService implements OnApplicationBootstrap {
     await this.readFile(trigger);
     this.apiDefinitions = await this.readApiServers();
     const result = await this.manager.apply(this.definitions());
+    this.devMode.sync(this.definitions());
     this.status.fileServers = this.fileDefinitions.length;
     this.status.apiServers = this.apiDefinitions.length;
     if (result.added.length + result.removed.length + result.changed.length > 0) {
@@ -119,39 +159,64 @@ export class ServersConfigService implements OnApplicationBootstrap {
 
   private async readFile(trigger: string): Promise<void> {
     this.status.checkedAt = new Date().toISOString();
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return this.rejectFile([`cannot read ${this.path}: ${(error as Error).message}`], trigger);
-      if (this.status.exists) this.logger.warn(`${this.path} was removed; its servers stop`);
-      Object.assign(this.status, { exists: false, ok: true, problems: [], loadedAt: this.status.checkedAt });
-      this.fileDefinitions = [];
-      this.fileProfiles = [];
-      this.fileHash = undefined;
-      return;
+    const documents: ServersDocument[] = [];
+    let exists = false;
+    for (const path of this.paths) {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return this.rejectFile([`cannot read ${path}: ${(error as Error).message}`], trigger);
+        if (this.texts.delete(path)) this.logger.warn(`${path} was removed; its servers stop`);
+        continue;
+      }
+      exists = true;
+      this.texts.set(path, text);
+      try {
+        documents.push(readServersDocument(text, path));
+      } catch (error) {
+        if (!(error instanceof ServersConfigError)) throw error;
+        return this.rejectFile(this.paths.length > 1 ? error.problems.map((p) => `${path}: ${p}`) : error.problems, trigger);
+      }
     }
-    this.status.exists = true;
-    const hash = createHash('sha256').update(text).digest('hex');
-    if (hash === this.fileHash && this.status.ok) return;
+    this.status.exists = exists;
+    const merged = mergeDocuments(documents);
+    const hash = createHash('sha256').update(JSON.stringify([...merged.entries, merged.profiles])).digest('hex');
+    // a file whose ${cmd:} output may have changed is re-read in full each time it is saved
+    if (hash === this.fileHash && this.status.ok && commandsToRun(merged).size === 0) return;
     try {
-      const parsed = parseServersFile(text, process.env);
+      const parsed = toServersConfig(merged, await this.placeholderContext(merged));
       this.fileDefinitions = parsed.servers;
       this.fileProfiles = parsed.profiles;
       this.fileHash = hash;
-      Object.assign(this.status, { ok: true, problems: [], loadedAt: this.status.checkedAt });
+      const problems = parsed.serverProblems.map(maskSecrets);
+      Object.assign(this.status, { ok: true, problems, loadedAt: this.status.checkedAt });
+      if (problems.length > 0) {
+        this.logger.error(`${this.paths.join(', ')} (${trigger}): these servers stay disabled until fixed; the others run:\n  ${problems.join('\n  ')}`);
+        this.events.publish('mcp.config.invalid', { path: this.paths[0], trigger, problems });
+      }
     } catch (error) {
       if (!(error instanceof ServersConfigError)) throw error;
       this.rejectFile(error.problems, trigger);
     }
   }
 
+  private async placeholderContext(document: ServersDocument): Promise<PlaceholderContext> {
+    let commands: Map<string, CommandOutcome> | undefined;
+    if (this.config.mcp.allowCmdPlaceholders) {
+      const toRun = commandsToRun(document);
+      commands = await runPlaceholderCommands(toRun, { timeoutMs: COMMAND_TIMEOUT_MS, cwd: this.config.mcp.workspace });
+      if (toRun.size > 0) this.logger.log(`Ran ${toRun.size} \${cmd: ...} placeholder(s) of the servers file`);
+    }
+    return { env: process.env, inputs: this.config.mcp.inputs, workspaceFolder: this.config.mcp.workspace, userHome: homedir(), commands };
+  }
+
   private rejectFile(found: string[], trigger: string): void {
     const problems = found.map(maskSecrets);
     Object.assign(this.status, { ok: false, problems });
     const keeping = this.fileDefinitions.length ? `keeping the last good configuration (${this.fileDefinitions.length} servers)` : 'no servers from the file until it is fixed';
-    this.logger.error(`Invalid ${this.path} (${trigger}); ${keeping}:\n  ${problems.join('\n  ')}`);
-    this.events.publish('mcp.config.invalid', { path: this.path, trigger, problems });
+    this.logger.error(`Invalid ${this.paths.join(', ')} (${trigger}); ${keeping}:\n  ${problems.join('\n  ')}`);
+    this.events.publish('mcp.config.invalid', { path: this.paths[0], trigger, problems });
   }
 
   private async readApiServers(): Promise<ServerDefinition[]> {
@@ -160,30 +225,43 @@ export class ServersConfigService implements OnApplicationBootstrap {
       this.logger.error(`API server ${name} was skipped: ${reason}; start the hub with the SECRETS_ENCRYPTION_KEY it was stored with, or delete it and add it again`);
     }
     return servers.flatMap((record) => {
-      const { definition, problems } = toServerDefinition(record.name, record.entry, 'api', process.env);
+      const { definition, problems } = toServerDefinition(record.name, record.entry, 'api', API_PLACEHOLDERS);
       if (problems.length) this.logger.error(`API server ${record.name} is invalid and was skipped: ${maskSecrets(problems.join('; '))}`);
       return definition ? [definition] : [];
     });
   }
 
   private startWatching(): void {
-    const file = basename(this.path);
-    try {
-      this.watcher = watch(dirname(this.path), (_event, name) => {
-        if (name !== null && name !== file) return;
-        clearTimeout(this.debounce);
-        this.debounce = setTimeout(() => void this.reload('file changed').catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`)), 150);
-      });
-      this.watcher.on('error', (error) => this.logger.warn(`Watching ${this.path} failed: ${error.message}`));
-      this.status.watching = true;
-    } catch (error) {
-      this.logger.warn(`Cannot watch ${dirname(this.path)}: ${(error as Error).message}; hot reload is off`);
+    const files = new Map<string, Set<string>>();
+    for (const path of this.paths) files.set(dirname(path), (files.get(dirname(path)) ?? new Set()).add(basename(path)));
+    for (const [directory, names] of files) {
+      try {
+        const watcher = watch(directory, (_event, name) => {
+          if (name !== null && !names.has(name)) return;
+          clearTimeout(this.debounce);
+          this.debounce = setTimeout(() => void this.reload('file changed').catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`)), 150);
+        });
+        watcher.on('error', (error) => this.logger.warn(`Watching ${directory} failed: ${error.message}`));
+        this.watchers.push(watcher);
+        this.status.watching = true;
+      } catch (error) {
+        this.logger.warn(`Cannot watch ${directory}: ${(error as Error).message}; hot reload of ${[...names].join(', ')} is off`);
+      }
     }
   }
 
   private stopWatching(): void {
     clearTimeout(this.debounce);
-    this.watcher?.close();
+    for (const watcher of this.watchers.splice(0)) watcher.close();
+    this.devMode.close();
     this.status.watching = false;
   }
+}
+
+/** Which top-level key of the file holds the entry `name` (`mcpServers` wins, as when reading), if any. */
+function keyHolding(text: string, name: string): 'mcpServers' | 'servers' | undefined {
+  const document = parse(text, [], { allowTrailingComma: true }) as { mcpServers?: Record<string, unknown>; servers?: Record<string, unknown> } | undefined;
+  if (document?.mcpServers && Object.hasOwn(document.mcpServers, name)) return 'mcpServers';
+  if (document?.servers && Object.hasOwn(document.servers, name)) return 'servers';
+  return undefined;
 }

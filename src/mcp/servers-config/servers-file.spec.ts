@@ -1,9 +1,12 @@
-import { parseServersFile, ServersConfigError } from './servers-file';
+import { PlaceholderContext } from './placeholders';
+import { commandsToRun, mergeDocuments, parseServersFile, readServersDocument, ServersConfigError } from './servers-file';
 
+const placeholders = (env: NodeJS.ProcessEnv = {}): PlaceholderContext => ({ env, inputs: {}, workspaceFolder: '/ws', userHome: '/home/ada' });
+
+/** Problems of the file as a whole, or else of its entries. */
 const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}): string[] => {
   try {
-    parseServersFile(text, env);
-    return [];
+    return parseServersFile(text, placeholders(env)).serverProblems;
   } catch (error) {
     return (error as ServersConfigError).problems;
   }
@@ -22,7 +25,7 @@ describe('parseServersFile', () => {
           "legacy": { "url": "http://127.0.0.1:3001/sse", "type": "sse", "disabled": true, },
         }
       }`,
-      { HOME: '/home/ada', TOKEN: 'secret' },
+      placeholders({ HOME: '/home/ada', TOKEN: 'secret' }),
     );
     expect(memory).toMatchObject({
       name: 'memory',
@@ -37,17 +40,46 @@ describe('parseServersFile', () => {
     expect(legacy).toMatchObject({ disabled: true, transport: { type: 'sse' } });
   });
 
-  it('names server and field of a missing placeholder', () => {
-    expect(problemsOf('{"mcpServers": {"gh": {"command": "x", "env": {"TOKEN": "${GITHUB_TOKEN}"}}}}')).toEqual([
-      'mcpServers.gh.env.TOKEN: environment variable GITHUB_TOKEN is not set',
+  it('names server and field of a missing placeholder, and disables only that server', () => {
+    const text = '{"mcpServers": {"gh": {"command": "x", "env": {"TOKEN": "${GITHUB_TOKEN}"}}, "ok": {"command": "y"}}}';
+    expect(problemsOf(text)).toEqual(['mcpServers.gh.env.TOKEN: environment variable GITHUB_TOKEN is not set']);
+    const { servers } = parseServersFile(text, placeholders());
+    expect(servers.map((s) => [s.name, s.disabled, s.problems])).toEqual([
+      ['gh', true, ['env.TOKEN: environment variable GITHUB_TOKEN is not set']],
+      ['ok', false, undefined],
     ]);
+    expect(JSON.stringify(servers[0].transport)).not.toContain('${');
+  });
+
+  it('reads VS Code\'s "servers" key, a null env value from the hub\'s environment, and dev mode', () => {
+    const { servers } = parseServersFile(
+      '{"servers": {"vs": {"type": "stdio", "command": "node", "env": {"API_KEY": null}, "dev": {"enabled": true, "watch": ["src/**/*.js"], "cwd": "/src/vs"}}}}',
+      placeholders({ API_KEY: 'from-hub' }),
+    );
+    expect(servers[0]).toMatchObject({ name: 'vs', transport: { env: { API_KEY: 'from-hub' } }, dev: { watch: ['src/**/*.js'], cwd: '/src/vs' } });
+    expect(problemsOf('{"mcpServers": {"a": {"command": "x", "env": {"GONE": null}}}}')).toEqual(["mcpServers.a.env.GONE: null takes GONE from the hub's environment, where it is not set"]);
+  });
+
+  it('reports an unknown field, but accepts the fields other clients keep in the entry', () => {
+    expect(problemsOf('{"mcpServers": {"a": {"comand": "x", "command": "x", "autoApprove": [], "disabled_tools": []}}}')).toEqual([
+      expect.stringMatching(/^mcpServers\.a\.comand: unknown field; known fields are command, args/),
+    ]);
+  });
+
+  it('merges files: a later server replaces the earlier one of that name; only enabled entries\' commands run', () => {
+    const merged = mergeDocuments([
+      readServersDocument('{"mcpServers": {"a": {"command": "one"}, "b": {"command": "${cmd: echo b}"}}}'),
+      readServersDocument('{"servers": {"a": {"command": "two"}, "c": {"command": "${cmd: echo c}", "disabled": true}}}'),
+    ]);
+    expect([...merged.entries]).toEqual([['a', { command: 'two' }], ['b', { command: '${cmd: echo b}' }], ['c', { command: '${cmd: echo c}', disabled: true }]]);
+    expect([...commandsToRun(merged)]).toEqual(['echo b']);
   });
 
   it('lets a disabled entry mention a variable that is not set yet', () => {
     expect(problemsOf('{"mcpServers": {"later": {"url": "https://h/mcp", "headers": {"Authorization": "Bearer ${LATER_TOKEN}"}, "disabled": true}}}')).toEqual([]);
   });
 
-  it('lists every invalid field of every server', () => {
+  it('lists every invalid field of every server, each disabled on its own', () => {
     const problems = problemsOf(`{"mcpServers": {
       "a": {"command": "x", "url": "http://h/mcp"},
       "b": {"retry": {"maxAttempts": 0}, "url": "ftp://nope"},
@@ -88,7 +120,7 @@ describe('parseServersFile', () => {
 
   it('reports syntax errors with their position', () => {
     expect(problemsOf('{"mcpServers": {\n  "a": {"command": "x",,}\n}}')[0]).toBe("syntax: PropertyNameExpected at line 2, column 24");
-    expect(problemsOf('[]')).toEqual(['the file must hold a JSON object with "mcpServers"']);
-    expect(problemsOf('{}')).toEqual(['"mcpServers" is missing']);
+    expect(problemsOf('[]')).toEqual(['the file must hold a JSON object with "mcpServers" (or VS Code\'s "servers")']);
+    expect(problemsOf('{}')).toEqual(['"mcpServers" (or VS Code\'s "servers") is missing']);
   });
 });

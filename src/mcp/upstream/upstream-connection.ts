@@ -93,7 +93,8 @@ export class UpstreamConnection {
   start(): void {
     if (this.definition.disabled) {
       this.generation++;
-      this.setState('disabled', 'disabled in its configuration');
+      const problems = this.definition.problems;
+      this.setState('disabled', problems?.length ? `not started: its entry in the servers file cannot run as written: ${maskSecrets(problems.join('; '))}` : 'disabled in its configuration');
       return;
     }
     void this.connectLoop(++this.generation, 'start');

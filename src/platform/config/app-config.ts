@@ -1,3 +1,4 @@
+import { delimiter, resolve } from 'node:path';
 import { EnvironmentVariables } from './env.schema';
 
 export const DATABASE_SCHEMA = 'mcp_hub';
@@ -65,8 +66,14 @@ export class AppConfig {
   readonly startup: { timeoutMs: number };
   readonly shutdown: { drainTimeoutMs: number; phaseTimeoutMs: number };
   readonly mcp: {
-    serversConfigPath: string;
+    /** One or more files; a server in a later one replaces the earlier one of that name. */
+    serversConfigPaths: string[];
     watchConfig: boolean;
+    allowCmdPlaceholders: boolean;
+    /** MCP_HUB_ENV: values of `${input:X}`. */
+    inputs: Record<string, string>;
+    workspace: string;
+    autoShutdownMs: number;
     toolSeparator: string;
     sessionIdleMs: number;
     sessionUnusedMs: number;
@@ -151,8 +158,12 @@ export class AppConfig {
     this.startup = { timeoutMs: env.STARTUP_TIMEOUT_MS };
     this.shutdown = { drainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS, phaseTimeoutMs: env.SHUTDOWN_PHASE_TIMEOUT_MS };
     this.mcp = {
-      serversConfigPath: env.MCP_SERVERS_CONFIG,
+      serversConfigPaths: env.MCP_SERVERS_CONFIG.split(delimiter).map((p) => p.trim()).filter(Boolean),
       watchConfig: env.MCP_SERVERS_WATCH,
+      allowCmdPlaceholders: env.MCP_HUB_ALLOW_CMD_PLACEHOLDERS,
+      inputs: JSON.parse(env.MCP_HUB_ENV) as Record<string, string>,
+      workspace: resolve(env.MCP_HUB_WORKSPACE),
+      autoShutdownMs: env.MCP_HUB_AUTO_SHUTDOWN_MS,
       toolSeparator: env.MCP_TOOL_SEPARATOR,
       sessionIdleMs: env.MCP_SESSION_IDLE_MS,
       sessionUnusedMs: env.MCP_SESSION_UNUSED_MS,

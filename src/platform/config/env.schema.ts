@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsBoolean, IsString, Max, Min, Validate, ValidateIf, Matches } from 'class-validator';
+import { ValidateBy, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsBoolean, IsString, Max, Min, Validate, ValidateIf, Matches } from 'class-validator';
 import { EnvVar } from './env-var.decorator';
 import { ToBoolean, ToDecimal, ToInteger } from './transforms';
 import { UrlProtocolConstraint } from './url-protocol.constraint';
@@ -174,10 +174,44 @@ export class EnvironmentVariables {
   @IsInt()
   SHUTDOWN_PHASE_TIMEOUT_MS!: number;
 
-  @EnvVar({ default: './mcp-servers.json', expected: 'a file path', description: 'Upstream MCP servers file ({"mcpServers": {...}}, the format desktop MCP clients use); optional' })
+  @EnvVar({ default: './mcp-servers.json', expected: 'a file path, or several separated by ":"', description: 'Upstream MCP servers file ({"mcpServers": {...}} as desktop MCP clients and mcp-hub write it, or VS Code\'s {"servers": {...}}); optional. Several files merge, a server in a later file replacing the earlier one of that name' })
   @IsString()
   @IsNotEmpty()
   MCP_SERVERS_CONFIG!: string;
+
+  @EnvVar({ default: 'false', expected: 'true or false', description: 'Run ${cmd: ...} placeholders of the servers file (once per load, 10 s limit each, through /bin/sh). Whoever can edit that file can then run commands as the hub; servers added over REST never get placeholders' })
+  @ToBoolean()
+  @IsBoolean()
+  MCP_HUB_ALLOW_CMD_PLACEHOLDERS!: boolean;
+
+  @EnvVar({ default: '{}', expected: 'a JSON object of names to strings, e.g. {"GITHUB_TOKEN":"ghp_..."}', description: 'Values for ${input:NAME} in the servers file, and for ${NAME} when the environment has no such variable (as mcp-hub)' })
+  @ValidateBy({
+    name: 'jsonStringMap',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          const parsed = JSON.parse(String(value)) as unknown;
+          return !!parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string');
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'MCP_HUB_ENV must be a JSON object whose values are strings',
+    },
+  })
+  MCP_HUB_ENV!: string;
+
+  @EnvVar({ default: '.', expected: 'a directory path', description: 'The workspace this hub serves: ${workspaceFolder} in the servers file, and the folder listed by GET /api/workspaces' })
+  @IsString()
+  @IsNotEmpty()
+  MCP_HUB_WORKSPACE!: string;
+
+  @EnvVar({ default: '0', expected: 'an integer from 0 to 604800000 (milliseconds; 0 never)', description: 'Stop the hub (exit code 0) once no client (MCP session or /api/events stream) has been connected for this long' })
+  @ToInteger()
+  @Min(0)
+  @Max(604800000)
+  @IsInt()
+  MCP_HUB_AUTO_SHUTDOWN_MS!: number;
 
   @EnvVar({ default: 'true', expected: 'true or false', description: 'Reload the servers file when it changes, restarting only the servers whose entry changed' })
   @ToBoolean()
