@@ -5,13 +5,15 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { loadConfigOrExit, preflightOrExit } from './platform/boot/load-config-or-exit';
 import { runUntilSignal } from './platform/boot/run-until-signal';
+import { applyServeFlags } from './platform/boot/serve-flags';
 import { configureHttpApp } from './platform/http/configure-http-app';
 import { HttpDrain } from './platform/shutdown/http-drain';
 import { McpIngress } from './mcp/gateway/mcp-ingress';
 import { mcpOpenApiPaths } from './mcp/gateway/mcp-openapi';
 import { PredictIngress } from './ml/inference/predict-ingress';
 
-async function bootstrap(): Promise<void> {
+/** Starts the hub with the configuration of `process.env` (serve flags already applied to it). */
+export async function bootstrap(): Promise<void> {
   const started = performance.now();
   const { config, services } = await preflightOrExit(loadConfigOrExit());
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, services), { bufferLogs: true, bodyParser: false });
@@ -25,7 +27,16 @@ async function bootstrap(): Promise<void> {
   new Logger('Hub').log(`MCP Hub ready in ${Math.round(performance.now() - started)} ms: REST ${base}/api, Swagger ${base}/api-docs`);
 }
 
-void bootstrap().catch((error: Error) => {
-  process.stderr.write(`MCP Hub failed to start: ${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+/** Starts the hub, exiting 1 with the reason when it cannot. */
+export function serve(): void {
+  void bootstrap().catch((error: Error) => {
+    process.stderr.write(`MCP Hub failed to start: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) {
+  // `npm start -- --port 4000 --config servers.json` reaches here with the flags
+  applyServeFlags(process.argv.slice(2));
+  serve();
+}

@@ -10,6 +10,7 @@ import { experimentsCommand, runsCommand } from './experiments.command';
 import { predictCommand } from './predict.command';
 import { batchCommand } from './batch.command';
 import { abCommand } from './ab.command';
+import { ServeFlags, serveFlagsToEnv, withServeFlags } from '../platform/boot/serve-flags';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
   const index = value.indexOf(':');
@@ -19,7 +20,7 @@ function header(value: string, previous: Record<string, string>): Record<string,
 
 const program = new Command()
   .name('mcp-hub')
-  .description('Command line of MCP Hub. It talks to a running hub over HTTP.')
+  .description('Command line of MCP Hub: `serve` (the default) starts the hub; the other commands talk to a running hub over HTTP.')
   .version(HUB_VERSION);
 
 program
@@ -41,6 +42,17 @@ program
     await runStdioBridge({ url, headers, log: (line) => process.stderr.write(`[mcp-hub stdio] ${line}\n`) });
     process.exit(0);
   });
+
+withServeFlags(
+  program
+    .command('serve', { isDefault: true })
+    .description('Start the hub (the default command: `mcp-hub --port 3000 --config servers.json` works as with mcp-hub)'),
+).action(async (flags: ServeFlags) => {
+  Object.assign(process.env, serveFlagsToEnv(flags));
+  // loaded only here: the other commands are HTTP clients and stay light
+  const { serve } = await import('../main');
+  serve();
+});
 
 const client = new HubClient();
 program.addCommand(trainCommand(client));
