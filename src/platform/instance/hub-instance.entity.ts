@@ -26,4 +26,18 @@ export class HubInstance {
 
   @Column('text', { nullable: true })
   stopReason!: string | null;
+
+  /** HTTP port of an api instance. */
+  @Column('integer', { nullable: true })
+  port!: number | null;
+
+  @Column('text', { nullable: true })
+  workspace!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  configFiles!: string[] | null;
+
+  /** Refreshed every HEARTBEAT_MS while the process runs; a running row not seen for a while is a dead process. */
+  @Column('timestamptz', { nullable: true })
+  lastSeenAt!: Date | null;
 }
