@@ -45,6 +45,12 @@ export class HealthReportDto {
 
   @ApiProperty({ example: 5321.4 })
   uptimeSeconds!: number;
+
+  @ApiPropertyOptional({
+    description: 'What mcp-hub 4.2.1 clients read from its health route: hub state, servers (without their lists), connections; the full body is at ?format=mcp-hub',
+    example: { state: 'ready', server_id: 'mcp-hub', activeClients: 1, servers: [{ name: 'memory', displayName: 'memory', status: 'connected', error: null }], connections: { totalConnections: 1 } },
+  })
+  mcpHub?: Record<string, unknown>;
 }
 
 export class ReadinessDto {

@@ -1,5 +1,7 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpStatus, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthContributions } from '../platform/stores/dependency-probe';
+import { ValidationFailedError } from '../platform/errors/app-error';
 import type { Response } from 'express';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HUB_VERSION } from '../platform/version';
@@ -14,20 +16,29 @@ export class HealthController {
   constructor(
     private readonly dependencies: DependencyHealthService,
     private readonly shutdown: ShutdownCoordinator,
+    private readonly contributions: HealthContributions,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Every dependency: up, down or disabled, with latency and version' })
   @ApiOkResponse({ type: HealthReportDto, description: 'Required dependencies are up (status ok, or degraded when an optional one is down)' })
   @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'A required dependency is down, or the hub is shutting down' })
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthReportDto> {
+  @ApiQuery({ name: 'format', required: false, enum: ['mcp-hub'], description: 'mcp-hub: answer with mcp-hub 4.2.1\'s health body (state, servers, connections, workspaces), always 200 while the hub runs' })
+  async health(@Res({ passthrough: true }) res: Response, @Query('format') format?: string): Promise<HealthReportDto | Record<string, unknown>> {
+    const dialects = this.contributions.allDialects();
+    if (format !== undefined) {
+      const dialect = dialects.find((d) => d.format === format);
+      if (!dialect) throw new ValidationFailedError([{ field: 'format', reason: `must be one of ${dialects.map((d) => d.format).join(', ') || '(none)'}` }]);
+      return dialect.render(false);
+    }
+    const compat = Object.fromEntries(await Promise.all(dialects.map(async (d) => [d.key, await d.render(true)] as const)));
     const details = { ...(await this.dependencies.check()), ...(await this.dependencies.features()) };
     const values = Object.values(details);
     const requiredDown = values.some((d) => d.required && d.status === 'down');
     const optionalDown = values.some((d) => !d.required && d.status === 'down');
     const status = this.shutdown.isShuttingDown ? 'shutting_down' : requiredDown ? 'error' : optionalDown ? 'degraded' : 'ok';
     if (status === 'error' || status === 'shutting_down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status, details, version: HUB_VERSION, uptimeSeconds: Math.round(process.uptime() * 10) / 10 };
+    return { status, details, version: HUB_VERSION, uptimeSeconds: Math.round(process.uptime() * 10) / 10, ...compat };
   }
 
   @Get('live')

@@ -1,3 +1,9 @@
+import { McpHubController } from './compat/mcp-hub.controller';
+import { McpHubCompatService } from './compat/mcp-hub-compat.service';
+import { PromptRenderService } from './prompts/prompt-render.service';
+import { ResourceReadService } from './resources/resource-read.service';
+import { ClientPresence } from './auto-shutdown/client-presence';
+import { AutoShutdownService } from './auto-shutdown/auto-shutdown.service';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CATALOG_ENTITIES } from './catalog/catalog.entities';
@@ -32,7 +38,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord]), HubToolsModule],
-  controllers: [ServersController, ToolsController, ResourcesController, PromptsController, EventsController, ProfilesController],
+  controllers: [McpHubController, ServersController, ToolsController, ResourcesController, PromptsController, EventsController, ProfilesController],
   providers: [
     CatalogRepository,
     CatalogService,
@@ -54,6 +60,11 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     McpEndpoints,
     McpIngress,
     ToolEmbeddings,
+    ClientPresence,
+    PromptRenderService,
+    ResourceReadService,
+    McpHubCompatService,
+    AutoShutdownService,
   ],
   exports: [UpstreamManager, CatalogService, ToolCallService],
 })

@@ -77,12 +77,18 @@ export class HubProcess extends NodeProcess {
   constructor(
     readonly port: number,
     env: Record<string, string>,
+    script = 'dist/src/main.js',
+    args: string[] = [],
   ) {
-    super('dist/src/main.js', { HOST: '127.0.0.1', PORT: String(port), ...env });
+    super(script, { HOST: '127.0.0.1', PORT: String(port), ...env }, args);
   }
 
   static async start(env: Record<string, string>): Promise<HubProcess> {
-    const hub = new HubProcess(await freePort(), env);
+    return HubProcess.launch(new HubProcess(await freePort(), env));
+  }
+
+  /** Runs `script args` (e.g. the CLI with serve flags, which may set another port) and waits until it is ready. */
+  static async launch(hub: HubProcess): Promise<HubProcess> {
     await hub.waitForLog((l) => l.context === 'Hub' && l.msg.startsWith('MCP Hub ready'));
     return hub;
   }

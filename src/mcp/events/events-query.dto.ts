@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 export class EventsQueryDto {
   @ApiPropertyOptional({
@@ -10,4 +10,9 @@ export class EventsQueryDto {
   @IsString()
   @Matches(/^[a-z0-9._-]+(,[a-z0-9._-]+)*$/, { message: 'types must be comma-separated event type prefixes such as mcp.server.state' })
   types?: string;
+
+  @ApiPropertyOptional({ enum: ['hub', 'mcp-hub'], example: 'mcp-hub', description: 'mcp-hub: mcp-hub 4.2.1\'s event names and payloads (hub_state, heartbeat, subscription_event, log), for mcphub.nvim and its scripts' })
+  @IsOptional()
+  @IsIn(['hub', 'mcp-hub'])
+  format?: 'hub' | 'mcp-hub';
 }

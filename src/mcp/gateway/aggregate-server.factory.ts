@@ -32,6 +32,7 @@ import { AggregateView, ExposedTool, ToolTarget, UriTarget } from './aggregate-v
 import type { RequestOrigin } from '../upstream/in-flight-origins';
 import { pageOf } from './list-pages';
 import { orMcpError, toMcpError } from './mcp-errors';
+import { wirePrompt, wireResource, wireResourceTemplate, wireTool } from '../catalog/catalog-wire';
 import { META_TOOLS, MetaTools } from './meta-tools';
 import { RequestMeter } from './request-meter';
 import { ProgressRelay } from './progress-relay';
@@ -60,17 +61,7 @@ function instructionsOf(live: LiveServer[]): string {
 }
 
 /** A catalog tool as the session lists it: every field its server sent, under its exposed name. */
-function listedTool({ tool: t, exposed }: ExposedTool): Tool {
-  return {
-    ...(t.extra ?? {}),
-    name: exposed,
-    ...(t.title ? { title: t.title } : {}),
-    description: t.description ?? undefined,
-    inputSchema: t.inputSchema as Tool['inputSchema'],
-    ...(t.outputSchema ? { outputSchema: t.outputSchema as Tool['outputSchema'] } : {}),
-    ...(t.annotations ? { annotations: t.annotations } : {}),
-  };
-}
+const listedTool = ({ tool, exposed }: ExposedTool): Tool => wireTool(tool, exposed);
 
 /**
  * The hub's aggregate MCP server, one per client session: every available upstream tool as
@@ -176,14 +167,7 @@ export class AggregateServerFactory {
   private registerResourceHandlers(server: Server, view: AggregateView, pageSize: number): void {
     server.setRequestHandler(ListResourcesRequestSchema, (request, extra) =>
       this.meter.measure('resources/list', extra, {}, async () => {
-        const all = view.resources().map(({ resource: r, uri }) => ({
-          ...(r.extra ?? {}),
-          uri,
-          name: r.name,
-          ...(r.title ? { title: r.title } : {}),
-          description: r.description ?? undefined,
-          mimeType: r.mimeType ?? undefined,
-        }));
+        const all = view.resources().map(({ resource, uri }) => wireResource(resource, uri));
         const { page, nextCursor } = pageOf('resources/list', all, request.params?.cursor, pageSize);
         return { resources: page, ...(nextCursor ? { nextCursor } : {}) };
       }),
@@ -191,14 +175,7 @@ export class AggregateServerFactory {
 
     server.setRequestHandler(ListResourceTemplatesRequestSchema, (request, extra) =>
       this.meter.measure('resources/templates/list', extra, {}, async () => {
-        const all = view.resourceTemplates().map((t) => ({
-          ...(t.extra ?? {}),
-          uriTemplate: t.uriTemplate,
-          name: t.name,
-          ...(t.title ? { title: t.title } : {}),
-          description: t.description ?? undefined,
-          mimeType: t.mimeType ?? undefined,
-        }));
+        const all = view.resourceTemplates().map(wireResourceTemplate);
         const { page, nextCursor } = pageOf('resources/templates/list', all, request.params?.cursor, pageSize);
         return { resourceTemplates: page, ...(nextCursor ? { nextCursor } : {}) };
       }),
@@ -247,13 +224,7 @@ export class AggregateServerFactory {
   private registerPromptHandlers(server: Server, view: AggregateView, pageSize: number): void {
     server.setRequestHandler(ListPromptsRequestSchema, (request, extra) =>
       this.meter.measure('prompts/list', extra, {}, async () => {
-        const all = view.prompts().map(({ prompt: p, exposed }) => ({
-          ...(p.extra ?? {}),
-          name: exposed,
-          ...(p.title ? { title: p.title } : {}),
-          description: p.description ?? undefined,
-          arguments: p.arguments as never,
-        }));
+        const all = view.prompts().map(({ prompt, exposed }) => wirePrompt(prompt, exposed));
         const { page, nextCursor } = pageOf('prompts/list', all, request.params?.cursor, pageSize);
         return { prompts: page, ...(nextCursor ? { nextCursor } : {}) };
       }),

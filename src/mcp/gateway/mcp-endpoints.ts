@@ -32,6 +32,8 @@ function usesSession(method: string | undefined, body: unknown): boolean {
   return messages.some((m) => !HANDSHAKE.has((m as { method?: unknown } | null)?.method as string));
 }
 
+const acceptsEventStream = (req: IncomingMessage) => (req.headers.accept ?? '').includes('text/event-stream');
+
 /** Who opens a session, for MCP_MAX_SESSIONS_PER_CLIENT: the API key, else the peer's IP address. */
 const clientOf = (req: IncomingMessage, principal?: Principal) => (principal?.keyId ? `key:${principal.keyId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`);
 
@@ -68,6 +70,8 @@ export class McpEndpoints {
       }
       return (session.transport as HubStreamableTransport).handleRequest(req, res, body);
     }
+    // mcp-hub serves the legacy HTTP+SSE transport on /mcp: its clients' configurations keep working
+    if (req.method === 'GET' && acceptsEventStream(req)) return this.legacyStream(req, res, principal, scope);
     if (req.method !== 'POST' || !isInitializeRequest(body)) return refuseSessionless(res, body);
 
     this.sessions.assertRoom(clientOf(req, principal));
@@ -84,8 +88,7 @@ export class McpEndpoints {
   }
 
   /** Legacy HTTP+SSE (protocol 2024-11-05): the stream's first event names the /messages URL to POST to. */
-  async legacyStream(req: IncomingMessage, res: ServerResponse, principal?: Principal): Promise<void> {
-    const scope = this.effectiveScope({ kind: 'aggregate' }, principal);
+  async legacyStream(req: IncomingMessage, res: ServerResponse, principal?: Principal, scope = this.effectiveScope({ kind: 'aggregate' }, principal)): Promise<void> {
     this.sessions.assertRoom(clientOf(req, principal));
     const transport = new SSEServerTransport('/messages', res);
     await this.connect(transport.sessionId, scope, 'sse', this.createSessionServer(scope, principal), transport, clientOf(req, principal), principal?.keyId);

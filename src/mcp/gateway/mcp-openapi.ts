@@ -39,7 +39,10 @@ function streamable(summary: string, parameter?: { name: string; description: st
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' }, example: INITIALIZE_EXAMPLE } } },
       responses: { '200': { description: 'A JSON-RPC response, or a text/event-stream of JSON-RPC messages' }, '202': { description: 'Notifications and responses accepted' }, ...errors },
     }),
-    get: op('open the server-to-client event stream'),
+    get: op('open the server-to-client event stream', {
+      description: `${STREAMABLE}\n\nA GET without Mcp-Session-Id that accepts text/event-stream opens the legacy HTTP+SSE transport instead (as /sse; mcp-hub clients connect this way).`,
+      responses: { '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: endpoint\ndata: /messages?sessionId=6f1c…\n\n' } } } }, ...errors },
+    }),
     delete: op('end the session'),
   };
 }

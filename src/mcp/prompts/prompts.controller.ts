@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
 import { ServerFilterDto } from '../resources/resource.dto';
-import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { PromptRenderService } from './prompt-render.service';
 import { RequireScope } from '../../platform/auth/auth.decorators';
 import { GetPromptDto, GetPromptResultDto, PromptDto } from './prompt.dto';
 
@@ -13,7 +12,7 @@ import { GetPromptDto, GetPromptResultDto, PromptDto } from './prompt.dto';
 export class PromptsController {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly upstreams: UpstreamManager,
+    private readonly prompts: PromptRenderService,
   ) {}
 
   @Get()
@@ -32,15 +31,7 @@ export class PromptsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
   @ApiBadGatewayResponse({ type: ErrorResponseDto })
-  async get(@Param('server') server: string, @Param('prompt') name: string, @Body() body: GetPromptDto): Promise<GetPromptResultDto> {
-    const prompt = this.catalog.prompt(server, name);
-    if (!prompt) throw new NotFoundError('prompt', `${server}/${name}`, 'PROMPT_NOT_FOUND');
-    const args = body.arguments ?? {};
-    const problems = [
-      ...Object.entries(args).filter(([, v]) => typeof v !== 'string').map(([k]) => ({ field: `arguments.${k}`, reason: 'must be a string' })),
-      ...prompt.arguments.filter((a) => a.required && args[a.name as string] === undefined).map((a) => ({ field: `arguments.${String(a.name)}`, reason: 'is required' })),
-    ];
-    if (problems.length) throw new ValidationFailedError(problems);
-    return this.upstreams.request(server, (client, options) => client.getPrompt({ name, arguments: args }, options));
+  get(@Param('server') server: string, @Param('prompt') name: string, @Body() body: GetPromptDto): Promise<GetPromptResultDto> {
+    return this.prompts.render(server, name, body.arguments ?? {}) as Promise<GetPromptResultDto>;
   }
 }

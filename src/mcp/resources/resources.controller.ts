@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '../../platform/errors/app-error';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { CatalogService } from '../catalog/catalog.service';
-import { UpstreamManager } from '../upstream/upstream-manager.service';
+import { ResourceReadService } from './resource-read.service';
 import { RequireScope } from '../../platform/auth/auth.decorators';
 import { ReadResourceDto, ReadResourceResultDto, ResourceListDto, ServerFilterDto } from './resource.dto';
 
@@ -12,7 +11,7 @@ import { ReadResourceDto, ReadResourceResultDto, ResourceListDto, ServerFilterDt
 export class ResourcesController {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly upstreams: UpstreamManager,
+    private readonly resources: ResourceReadService,
   ) {}
 
   @Get()
@@ -31,9 +30,7 @@ export class ResourcesController {
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto })
   @ApiBadGatewayResponse({ type: ErrorResponseDto })
   async read(@Body() body: ReadResourceDto): Promise<ReadResourceResultDto> {
-    const server = body.server ?? this.catalog.resources().find((r) => r.uri === body.uri)?.serverName;
-    if (!server) throw new NotFoundError('resource', body.uri, 'RESOURCE_NOT_FOUND');
-    const result = await this.upstreams.request(server, (client, options) => client.readResource({ uri: body.uri }, options));
-    return { server, contents: result.contents };
+    const { server, result } = await this.resources.read(body.uri, body.server);
+    return { server, contents: result.contents } as ReadResourceResultDto;
   }
 }

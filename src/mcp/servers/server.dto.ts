@@ -88,6 +88,9 @@ export class ServerListDto {
 
   @ApiProperty({ type: [String], example: ['memory'], description: 'API servers hidden because the config file defines the same name (the file wins)' })
   shadowed!: string[];
+
+  @ApiProperty({ example: '2026-11-30T10:00:42.000Z', description: 'When the list was taken (as mcp-hub answers it)' })
+  timestamp!: string;
 }
 
 export class LogLineDto {

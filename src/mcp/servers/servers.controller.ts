@@ -8,6 +8,7 @@ import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { LogsQueryDto, ServerListDto, ServerLogsDto, ServerViewDto } from './server.dto';
 import { ServersService } from './servers.service';
 import { RestStdioGuard } from './rest-stdio.guard';
+import { McpHubCompatService } from '../compat/mcp-hub-compat.service';
 
 @ApiTags('servers')
 @Controller('servers')
@@ -16,13 +17,18 @@ export class ServersController {
     private readonly servers: ServersService,
     private readonly config: ServersConfigService,
     private readonly upstreams: UpstreamManager,
+    private readonly compat: McpHubCompatService,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every upstream MCP server with its state, reason, attempts and catalog size' })
+  @ApiOperation({
+    summary: 'Every upstream MCP server with its state, reason, attempts and catalog size',
+    description: 'Each server also carries the fields mcp-hub 4.2.1 answers on this route (status, displayName, transportType, capabilities, uptime, config_source, ...), so its scripts and mcphub.nvim read it unchanged',
+  })
   @ApiOkResponse({ type: ServerListDto })
   list(): ServerListDto {
-    return this.servers.list() as unknown as ServerListDto;
+    const { servers, shadowed } = this.servers.list();
+    return { servers: servers.map((view) => ({ ...this.compat.server(view.name), ...view })), shadowed, timestamp: new Date().toISOString() } as unknown as ServerListDto;
   }
 
   @Get('config-status')

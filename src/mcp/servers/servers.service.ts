@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../../platf
 import { CatalogService } from '../catalog/catalog.service';
 import { ServerRecords, serverExists } from '../servers-config/server-records.repository';
 import { ServersConfigService } from '../servers-config/servers-config.service';
-import { toServerDefinition } from '../servers-config/server-entry';
+import { API_PLACEHOLDERS, toServerDefinition } from '../servers-config/server-entry';
 import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ServerView, maskedDefinition } from './server-view';
@@ -73,7 +73,7 @@ export class ServersService {
   }
 
   private check(name: string, entry: object): void {
-    const { definition, problems } = toServerDefinition(name, entry, 'api', process.env);
+    const { definition, problems } = toServerDefinition(name, entry, 'api', API_PLACEHOLDERS);
     const all = definition ? this.config.problemsWith(definition) : [];
     const fieldProblems = problems.map((p) => {
       const [field, ...reason] = p.split(': ');

@@ -250,6 +250,13 @@ export class UpstreamManager {
     return connection.snapshot();
   }
 
+  /** Reads the server's lists again now (they are also re-read on every list_changed); a server not connected keeps its catalog. */
+  async refreshCatalog(name: string): Promise<void> {
+    const connection = this.connection(name);
+    const client = connection.connectedClient;
+    if (client) await this.catalog.sync(name, client, connection.definition.timeouts.requestMs);
+  }
+
   async stopAll(reason: string): Promise<void> {
     for (const timer of this.refreshTimers.values()) clearTimeout(timer);
     await Promise.all([...this.connections.values()].map((c) => c.stop(reason)));

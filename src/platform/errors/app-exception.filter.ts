@@ -84,6 +84,11 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (response.headersSent) return;
     const retryAfter = exception instanceof AppError ? (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
-    response.status(body.statusCode).json(body);
+    response.status(body.statusCode).json(this.render(body));
+  }
+
+  /** The body as sent; a controller speaking another API's dialect may add that dialect's fields. */
+  protected render(body: ErrorResponseDto): object {
+    return body;
   }
 }

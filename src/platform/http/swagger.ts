@@ -17,6 +17,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   prompts: 'Prompts of every upstream server: list and render',
   events: 'Live hub events as Server-Sent Events',
   profiles: 'Profiles: named subsets of servers and tools served at /mcp/profiles/{profile}',
+  'mcp-hub compatibility': 'The routes of mcp-hub 4.2.1 that mcphub.nvim and scripts call (server_name in the body, mcp-hub\'s server objects, a timestamp in every answer), answered by the hub\'s own services',
   telemetry: 'Stored telemetry events, statistics, rollups, anomalies, ingest, and /metrics for Prometheus',
   keys: 'API keys and their scopes (admin scope)',
   ml: 'ML pipeline: adapters, datasets, training jobs, experiments and runs, model registry, pipeline health',

@@ -32,8 +32,24 @@ export interface HealthContribution {
   check(): Promise<ProbeResult & { healthy: boolean; reason?: string }>;
 }
 
+/** Another product's health body a feature can answer in (`GET /api/health?format=<format>`), with a summary under `key` in the hub's own body. */
+export interface HealthDialect {
+  format: string;
+  key: string;
+  render(summary: boolean): Promise<Record<string, unknown>>;
+}
+
 export class HealthContributions {
   private readonly entries: HealthContribution[] = [];
+  private readonly dialects = new Map<string, HealthDialect>();
+
+  addDialect(dialect: HealthDialect): void {
+    this.dialects.set(dialect.format, dialect);
+  }
+
+  allDialects(): HealthDialect[] {
+    return [...this.dialects.values()];
+  }
 
   add(entry: HealthContribution): void {
     this.entries.push(entry);

@@ -35,6 +35,7 @@ const TOOLS = [
     _meta: { 'probe/kind': 'echo' },
   },
   { name: 'whoami', description: 'Its process id, the client it was initialised by, and its subscriptions', inputSchema: { type: 'object', properties: {} } },
+  { name: 'environment', description: 'Its arguments and its PH_* environment variables', inputSchema: { type: 'object', properties: {} } },
   { name: 'ask-sampling', description: 'Asks the client to sample a message', inputSchema: { type: 'object', properties: { prompt: { type: 'string' } }, required: ['prompt'] } },
   { name: 'ask-elicitation', description: 'Asks the client to fill a form', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } },
   { name: 'ask-url-elicitation', description: 'Asks the client to open a URL', inputSchema: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] } },
@@ -70,6 +71,8 @@ function createServer(sessionLabel) {
         return text(`${NAME}: ${args.text}`);
       case 'whoami':
         return text({ pid: process.pid, session: sessionLabel, client: server.getClientVersion(), capabilities: server.getClientCapabilities(), subscriptions: [...subscriptions] });
+      case 'environment':
+        return text({ argv: process.argv.slice(2), env: Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('PH_'))) });
       case 'ask-sampling': {
         const result = await extra.sendRequest(
           { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: args.prompt } }], maxTokens: 50 } },
