@@ -47,8 +47,8 @@ export class HealthReportDto {
   uptimeSeconds!: number;
 
   @ApiPropertyOptional({
-    description: 'What mcp-hub 4.2.1 clients read from its health route: hub state, servers (without their lists), connections; the full body is at ?format=mcp-hub',
-    example: { state: 'ready', server_id: 'mcp-hub', activeClients: 1, servers: [{ name: 'memory', displayName: 'memory', status: 'connected', error: null }], connections: { totalConnections: 1 } },
+    description: 'mcp-hub 4.2.1\'s health summary: hub state, servers counted by status, connections (counts only: this route is public); its full body is at ?format=mcp-hub (AUTH_MODE=none only)',
+    example: { status: 'ok', state: 'ready', server_id: 'mcp-hub', version: '0.1.0', activeClients: 1, servers: { total: 3, connected: 2, connecting: 0, disconnected: 0, unauthorized: 0, disabled: 1 }, connections: { totalConnections: 1, mcpSessions: 2 } },
   })
   mcpHub?: Record<string, unknown>;
 }

@@ -2,6 +2,8 @@ import { Controller, Get, HttpStatus, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthContributions } from '../platform/stores/dependency-probe';
 import { ValidationFailedError } from '../platform/errors/app-error';
+import { ForbiddenError } from '../platform/auth/auth.errors';
+import { AppConfig } from '../platform/config/app-config';
 import type { Response } from 'express';
 import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HUB_VERSION } from '../platform/version';
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly dependencies: DependencyHealthService,
     private readonly shutdown: ShutdownCoordinator,
     private readonly contributions: HealthContributions,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -29,6 +32,8 @@ export class HealthController {
     if (format !== undefined) {
       const dialect = dialects.find((d) => d.format === format);
       if (!dialect) throw new ValidationFailedError([{ field: 'format', reason: `must be one of ${dialects.map((d) => d.format).join(', ') || '(none)'}` }]);
+      // this route needs no key; a body that names servers and workspaces must not be public where keys are required
+      if (this.config.auth.mode === 'api-key') throw new ForbiddenError('FORMAT_NEEDS_AUTH_MODE_NONE', `With AUTH_MODE=api-key the ${format} health body is not served (it lists servers and workspaces without a key); use GET /api/servers with a key`);
       return dialect.render(false);
     }
     const compat = Object.fromEntries(await Promise.all(dialects.map(async (d) => [d.key, await d.render(true)] as const)));

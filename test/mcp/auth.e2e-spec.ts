@@ -70,6 +70,10 @@ describe('API keys, scopes, profile-bound keys, origin checks and rate limits (A
 
   it('answers 401 without a key (health stays open) and with an unknown key', async () => {
     expect((await call('/api/health/ready')).status).toBe(200);
+    // mcp-hub's health body names servers: not served without keys where keys are required
+    const compat = await call('/api/health?format=mcp-hub');
+    expect({ status: compat.status, code: compat.body.code }).toEqual({ status: 403, code: 'FORMAT_NEEDS_AUTH_MODE_NONE' });
+    expect((await call('/api/servers/info')).status).toBe(401);
     const missing = await call('/api/servers');
     expect(missing.status).toBe(401);
     expect(missing.body.code).toBe('UNAUTHENTICATED');

@@ -109,7 +109,7 @@ describe('what the hub passes on unchanged: errors, fields, instructions, and li
 
   it('serves the rest of a catalog when one list method fails', async () => {
     const { body } = await fixture.api.get('/api/servers/beta');
-    expect(body).toMatchObject({ state: 'connected', catalog: { tools: 10, resources: 1, resourceTemplates: 0, prompts: 1 } });
+    expect(body).toMatchObject({ state: 'connected', catalog: { tools: 11, resources: 1, resourceTemplates: 0, prompts: 1 } });
     const client = await connect('/mcp');
     expect(text(await client.callTool({ name: 'beta__echo', arguments: { text: 'hi' } }))).toBe('beta: hi');
   });

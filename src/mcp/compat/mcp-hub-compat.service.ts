@@ -102,25 +102,26 @@ export class McpHubCompatService {
     return byPort;
   }
 
-  /** mcp-hub's health body; as a summary (the `mcpHub` key of GET /api/health) without the servers' lists. */
+  /**
+   * mcp-hub's health body. As a summary (the `mcpHub` key of the public GET /api/health) it holds
+   * counts only: no server names, errors or paths.
+   */
   async health(summary = false): Promise<Record<string, unknown>> {
-    const servers = this.list();
     const statuses = this.upstreams.statuses();
+    const state = statuses.some((s) => SETTLING.has(s.state)) ? 'starting' : 'ready';
+    const head = { status: 'ok', state, server_id: 'mcp-hub', version: HUB_VERSION, activeClients: this.presence.streams, timestamp: new Date().toISOString() };
+    const servers = this.list();
+    if (summary) {
+      const byStatus: Record<string, number> = { connected: 0, connecting: 0, disconnected: 0, unauthorized: 0, disabled: 0 };
+      for (const server of servers) byStatus[server.status]++;
+      return { ...head, servers: { total: servers.length, ...byStatus }, connections: { totalConnections: this.presence.streams, mcpSessions: this.presence.sessions } };
+    }
     const live = servers.filter((s) => s.status === 'connected');
-    const registered = {
-      tools: live.reduce((n, s) => n + s.capabilities.tools.length, 0),
-      resources: live.reduce((n, s) => n + s.capabilities.resources.length, 0),
-      resourceTemplates: live.reduce((n, s) => n + s.capabilities.resourceTemplates.length, 0),
-      prompts: live.reduce((n, s) => n + s.capabilities.prompts.length, 0),
-    };
+    const count = (list: keyof McpHubServer['capabilities']) => live.reduce((n, s) => n + s.capabilities[list].length, 0);
+    const registered = { tools: count('tools'), resources: count('resources'), resourceTemplates: count('resourceTemplates'), prompts: count('prompts') };
     return {
-      status: 'ok',
-      state: statuses.some((s) => SETTLING.has(s.state)) ? 'starting' : 'ready',
-      server_id: 'mcp-hub',
-      version: HUB_VERSION,
-      activeClients: this.presence.streams,
-      timestamp: new Date().toISOString(),
-      servers: summary ? servers.map(({ capabilities: _lists, ...server }) => server) : servers,
+      ...head,
+      servers,
       connections: { totalConnections: this.presence.streams, connections: [] },
       mcpEndpoint: { activeClients: this.presence.sessions, registeredCapabilities: registered, totalCapabilities: Object.values(registered).reduce((a, b) => a + b, 0) },
       workspaces: { current: String(this.config.http.port), allActive: await this.workspaces() },

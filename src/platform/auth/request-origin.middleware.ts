@@ -7,8 +7,11 @@ import { requestIdOf } from '../logging/logging.module';
 import { originPolicyProblem } from './origin-policy';
 import { isJsonContentType } from '../http/content-type';
 
-/** Health probes are reached by whatever name an orchestrator uses: only their Origin is checked. */
-const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
+/**
+ * Health probes are reached by whatever name an orchestrator uses: only their Origin is checked. The
+ * health body in another product's format (`?format=`) lists servers, so it keeps the Host rule.
+ */
+const PROBE_PATH = /^\/api\/health(\/|\?|$)(?![^#]*[?&]format=)/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
 /** The routes that take a file upload: datasets, and files of a run (models trained elsewhere). */
