@@ -10,6 +10,7 @@ import { experimentsCommand, runsCommand } from './experiments.command';
 import { predictCommand } from './predict.command';
 import { batchCommand } from './batch.command';
 import { abCommand } from './ab.command';
+import { serversCommand, workspacesCommand } from './servers.command';
 import { ServeFlags, serveFlagsToEnv, withServeFlags } from '../platform/boot/serve-flags';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
@@ -55,6 +56,8 @@ withServeFlags(
 });
 
 const client = new HubClient();
+program.addCommand(serversCommand(client));
+program.addCommand(workspacesCommand(client));
 program.addCommand(trainCommand(client));
 program.addCommand(datasetsCommand(client));
 program.addCommand(modelsCommand(client));

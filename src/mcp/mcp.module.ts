@@ -1,3 +1,7 @@
+import { OAuthCredentials } from './oauth/oauth-credentials.entity';
+import { OAuthCredentialsStore } from './oauth/oauth-credentials.store';
+import { UpstreamOAuth } from './oauth/upstream-oauth.service';
+import { OAuthController } from './oauth/oauth.controller';
 import { McpHubController } from './compat/mcp-hub.controller';
 import { McpHubCompatService } from './compat/mcp-hub-compat.service';
 import { PromptRenderService } from './prompts/prompt-render.service';
@@ -37,8 +41,8 @@ import { ProfilesController } from './profiles/profiles.controller';
 import { HubToolsModule } from './hub-tools/hub-tools.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord]), HubToolsModule],
-  controllers: [McpHubController, ServersController, ToolsController, ResourcesController, PromptsController, EventsController, ProfilesController],
+  imports: [TypeOrmModule.forFeature([...CATALOG_ENTITIES, ServerRecord, OAuthCredentials]), HubToolsModule],
+  controllers: [McpHubController, OAuthController, ServersController, ToolsController, ResourcesController, PromptsController, EventsController, ProfilesController],
   providers: [
     CatalogRepository,
     CatalogService,
@@ -64,6 +68,8 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     PromptRenderService,
     ResourceReadService,
     McpHubCompatService,
+    OAuthCredentialsStore,
+    UpstreamOAuth,
     AutoShutdownService,
   ],
   exports: [UpstreamManager, CatalogService, ToolCallService],

@@ -166,6 +166,12 @@ describe('drop-in for mcp-hub users: command line, config dialect, REST, events,
     expect(started.status).toBe('ok');
     expect(JSON.parse(await readFile(second, 'utf8')).servers.memory.disabled).toBeUndefined();
     await api.waitForState('memory', 'connected');
+
+    // the hub's own route does the same for a file server: only "disabled" may change
+    expect((await api.send('PATCH', '/api/servers/memory', { disabled: true })).body.state).toBe('disabled');
+    expect(JSON.parse(await readFile(second, 'utf8')).servers.memory.disabled).toBe(true);
+    expect((await api.send('PATCH', '/api/servers/memory', { disabled: false })).status).toBe(200);
+    await api.waitForState('memory', 'connected');
   });
 
   it('serves a legacy SSE client on /mcp, as mcp-hub does', async () => {
@@ -194,6 +200,10 @@ describe('drop-in for mcp-hub users: command line, config dialect, REST, events,
     const { workspaces } = (await api.get('/api/workspaces')).body;
     expect(workspaces[String(hub.port)]).toMatchObject({ cwd: dir, config_files: [first, second], pid: hub.pid, port: hub.port, state: 'active', current: true });
     expect(workspaces['4999']).toMatchObject({ cwd: '/old', state: 'dead', current: false });
+    const cli = new NodeProcess(CLI, { HUB_URL: hub.url('') }, ['workspaces']);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stdout.find((line) => line.includes(`${hub.port} *`))).toMatch(/active/);
+    expect(cli.stdout.find((line) => line.includes('4999'))).toMatch(/dead/);
   });
 
   it('dev mode restarts a stdio server when a watched file under its folder changes', async () => {

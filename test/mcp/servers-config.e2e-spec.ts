@@ -124,7 +124,7 @@ describe('servers configuration: dependencies, hot reload, REST-managed servers'
     const clash = await api.send('POST', '/api/servers', { name: 'base', command: 'x' });
     expect(clash.status).toBe(409);
     expect(clash.body.code).toBe('SERVER_DEFINED_IN_FILE');
-    expect((await api.send('PATCH', '/api/servers/base', { disabled: true })).status).toBe(409);
+    expect((await api.send('PATCH', '/api/servers/base', { retry: { maxAttempts: 2 } })).status).toBe(409);
     expect((await api.send('DELETE', '/api/servers/base')).status).toBe(409);
 
     const invalid = await api.send('POST', '/api/servers', { name: 'bad', retry: { maxAttempts: 0 } });

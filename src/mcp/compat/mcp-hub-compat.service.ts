@@ -13,6 +13,7 @@ import { ServersService } from '../servers/servers.service';
 import { ToolCallService } from '../tools/tool-call.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ClientPresence } from '../auto-shutdown/client-presence';
+import { UpstreamOAuth } from '../oauth/upstream-oauth.service';
 import { McpHubServer, toMcpHubServer } from './mcp-hub-server';
 
 const SETTLING = new Set(['connecting', 'waiting']);
@@ -31,6 +32,7 @@ export class McpHubCompatService {
     private readonly prompts: PromptRenderService,
     private readonly instances: HubInstanceService,
     private readonly presence: ClientPresence,
+    private readonly oauth: UpstreamOAuth,
     health: HealthContributions,
   ) {
     health.addDialect({ format: 'mcp-hub', key: 'mcpHub', render: (summary) => this.health(summary) });
@@ -48,7 +50,7 @@ export class McpHubCompatService {
       resourceTemplates: this.catalog.resourceTemplates(name).map(wireResourceTemplate),
       prompts: this.catalog.prompts(name).map((p) => wirePrompt(p)),
     };
-    return toMcpHubServer(this.upstreams.status(name), this.upstreams.definition(name), capabilities);
+    return toMcpHubServer(this.upstreams.status(name), this.upstreams.definition(name), capabilities, this.oauth.pendingUrl(name));
   }
 
   /** Starts the server; one that is disabled is enabled first (in its file, or in PostgreSQL for an API server). */
@@ -63,6 +65,11 @@ export class McpHubCompatService {
     if (disable) await this.setDisabled(name, true);
     else await this.upstreams.stop(name);
     return this.server(name);
+  }
+
+  /** The URL that authorizes the hub at a remote server (OAuth). */
+  authorize(name: string): Promise<string> {
+    return this.oauth.authorize(this.upstreams.definition(name));
   }
 
   async refresh(name: string): Promise<McpHubServer> {

@@ -17,7 +17,7 @@ const lists = { tools: [{ name: 'read_graph' }], resources: [], resourceTemplate
 
 describe('toMcpHubServer', () => {
   it('shows a connected server with uptime, lists and where it is configured', () => {
-    const server = toMcpHubServer(status({ serverInfo: { name: 'memory', version: '1.0' } }), definition, lists, Date.parse('2026-11-30T10:01:05.500Z'));
+    const server = toMcpHubServer(status({ serverInfo: { name: 'memory', version: '1.0' } }), definition, lists, undefined, Date.parse('2026-11-30T10:01:05.500Z'));
     expect(Object.keys(server)).toEqual(['name', 'displayName', 'description', 'transportType', 'status', 'error', 'capabilities', 'uptime', 'lastStarted', 'authorizationUrl', 'serverInfo', 'config_source']);
     expect(server).toMatchObject({ status: 'connected', uptime: 65, lastStarted: '2026-11-30T10:00:00.000Z', error: null, capabilities: lists, serverInfo: { name: 'memory', version: '1.0' }, config_source: '/etc/hub/servers.json' });
   });

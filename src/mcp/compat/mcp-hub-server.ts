@@ -13,6 +13,7 @@ const STATUS: Record<ServerState, McpHubStatus> = {
   failed: 'disconnected',
   stopped: 'disconnected',
   disabled: 'disabled',
+  unauthorized: 'unauthorized',
 };
 
 export interface McpHubCapabilities {
@@ -44,7 +45,7 @@ const EMPTY: McpHubCapabilities = { tools: [], resources: [], resourceTemplates:
  * mcp-hub's view of one server. Its lists are the catalog's (mcp-hub shows them only while connected);
  * every remote server is "sse", as mcp-hub reports it whichever transport it uses.
  */
-export function toMcpHubServer(status: ServerStatus, definition: ServerDefinition, capabilities: McpHubCapabilities, now = Date.now()): McpHubServer {
+export function toMcpHubServer(status: ServerStatus, definition: ServerDefinition, capabilities: McpHubCapabilities, authorizationUrl?: string, now = Date.now()): McpHubServer {
   const state = STATUS[status.state];
   const connected = state === 'connected';
   const sinceMs = Date.parse(status.since);
@@ -59,7 +60,7 @@ export function toMcpHubServer(status: ServerStatus, definition: ServerDefinitio
     capabilities: connected ? capabilities : EMPTY,
     uptime: connected || state === 'disabled' ? Math.max(0, Math.floor((now - sinceMs) / 1000)) : 0,
     lastStarted: connected ? status.since : null,
-    authorizationUrl: null,
+    authorizationUrl: state === 'unauthorized' ? (authorizationUrl ?? null) : null,
     serverInfo: connected ? (status.serverInfo ?? null) : null,
     config_source: definition.configSource ?? null,
   };

@@ -63,6 +63,15 @@ export class McpHubController {
     return { status: 'ok', server: await this.compat.stop(body.server_name, query.disable === 'true'), timestamp: now() };
   }
 
+  @Post('servers/authorize')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'mcp-hub: the URL that authorizes the hub at a remote server (OAuth 2.1); the hub does not open a browser' })
+  @ApiOkResponse({ schema: { example: { authorizationUrl: 'https://auth.example.com/authorize?response_type=code&client_id=…&code_challenge_method=S256', timestamp: '2026-11-30T10:00:42.000Z' } } })
+  @ApiNotFoundResponse(notFound)
+  async authorize(@Body() body: ServerNameDto) {
+    return { authorizationUrl: await this.compat.authorize(body.server_name), timestamp: now() };
+  }
+
   @Post('servers/refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'mcp-hub: read a server\'s tools, resources and prompts again' })

@@ -18,6 +18,8 @@ export function maskedDefinition(definition: ServerDefinition): ServerDefinition
 }
 
 export interface ServerView extends ServerStatus {
+  /** While `unauthorized`: the URL a person opens to authorize the hub (OAuth). */
+  authorizationUrl?: string;
   source: ServerDefinition['source'];
   config: ServerDefinition;
   catalog: { tools: number; resources: number; resourceTemplates: number; prompts: number };

@@ -58,11 +58,14 @@ export class ServersController {
   }
 
   @Patch(':name')
-  @ApiOperation({ summary: 'Change a server added over the API (only the given fields); it restarts' })
+  @ApiOperation({
+    summary: 'Change a server added over the API (only the given fields); it restarts',
+    description: 'A server from the config file takes only {"disabled": true|false}, written to its entry in the file (comments and layout kept)',
+  })
   @ApiOkResponse({ type: ServerViewDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The server comes from the config file' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The server comes from the config file (and the change is more than "disabled")' })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A command while AUTH_MODE=none and ALLOW_REST_STDIO_SERVERS is not true' })
   @UseGuards(RestStdioGuard)
   update(@Param('name') name: string, @Body() dto: ServerEntryDto): Promise<ServerViewDto> {

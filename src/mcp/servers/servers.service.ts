@@ -7,6 +7,7 @@ import { API_PLACEHOLDERS, toServerDefinition } from '../servers-config/server-e
 import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ServerView, maskedDefinition } from './server-view';
+import { UpstreamOAuth } from '../oauth/upstream-oauth.service';
 
 /** REST side of the servers: views of every server, and CRUD for the ones stored in PostgreSQL. */
 @Injectable()
@@ -16,6 +17,7 @@ export class ServersService {
     private readonly config: ServersConfigService,
     private readonly upstreams: UpstreamManager,
     private readonly catalog: CatalogService,
+    private readonly oauth: UpstreamOAuth,
   ) {}
 
   list(): { servers: ServerView[]; shadowed: string[] } {
@@ -25,7 +27,8 @@ export class ServersService {
   view(name: string): ServerView {
     const status = this.upstreams.status(name);
     const definition = this.upstreams.definition(name);
-    return { ...status, source: definition.source, config: maskedDefinition(definition), catalog: this.catalog.counts(name) };
+    const authorizationUrl = status.state === 'unauthorized' ? this.oauth.pendingUrl(name) : undefined;
+    return { ...status, ...(authorizationUrl ? { authorizationUrl } : {}), source: definition.source, config: maskedDefinition(definition), catalog: this.catalog.counts(name) };
   }
 
   async create(dto: CreateServerDto): Promise<ServerView> {
@@ -42,6 +45,12 @@ export class ServersService {
   }
 
   async update(name: string, patch: ServerEntryDto): Promise<ServerView> {
+    // a file server can be switched off and on (written to its file, comments kept); anything else is edited in the file
+    const fields = Object.keys(stripUndefined(patch));
+    if (this.config.isFileServer(name) && fields.length === 1 && fields[0] === 'disabled') {
+      await this.config.setFileServerDisabled(name, patch.disabled!);
+      return this.view(name);
+    }
     const stored = await this.apiEntry(name, 'changed');
     const entry = { ...stored, ...stripUndefined(patch) };
     if (patch.url !== undefined) delete entry.command;

@@ -1,4 +1,4 @@
-export const SERVER_STATES = ['disabled', 'waiting', 'connecting', 'connected', 'degraded', 'backoff', 'failed', 'stopped'] as const;
+export const SERVER_STATES = ['disabled', 'waiting', 'connecting', 'connected', 'degraded', 'backoff', 'failed', 'stopped', 'unauthorized'] as const;
 export type ServerState = (typeof SERVER_STATES)[number];
 
 export interface ConnectAttempt {

@@ -1,3 +1,4 @@
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -25,6 +26,8 @@ export interface SessionClientLimits {
   maxMessageBytes: number;
   /** Upstream sessions (or processes) one server may hold at once. */
   maxPerServer: number;
+  /** The server's OAuth provider: client sessions use the hub's authorization of the server. */
+  authProviderFor?: (definition: ServerDefinition) => OAuthClientProvider | undefined;
 }
 
 /**
@@ -102,6 +105,7 @@ export class SessionClients {
     const transport = createTransport(definition, kind, {
       maxMessageBytes: this.limits.maxMessageBytes,
       onOversized: ({ bytes, limitBytes }) => this.logger.warn(`${server} (session ${sessionId}): dropped a message of ${bytes} bytes, over ${limitBytes} (MCP_UPSTREAM_MAX_MESSAGE_BYTES)`),
+      authProvider: this.limits.authProviderFor?.(definition),
     });
     if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.hooks.onStderr(server, chunk.toString('utf8')));
     let connected = false;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import {
   Notification,
   ServerRequest,
@@ -59,7 +60,7 @@ export class UpstreamConnection {
   constructor(
     readonly definition: ServerDefinition,
     private readonly hooks: ConnectionHooks,
-    private readonly limits: { maxMessageBytes: number },
+    private readonly limits: { maxMessageBytes: number; authProvider?: OAuthClientProvider },
   ) {
     this.logger = new Logger(`Upstream:${definition.name}`);
     this.status = {
@@ -98,6 +99,15 @@ export class UpstreamConnection {
       return;
     }
     void this.connectLoop(++this.generation, 'start');
+  }
+
+  /** The server needs a person to authorize the hub (OAuth): no retries until that is done and it is started again. */
+  markUnauthorized(authorizationUrl: string): void {
+    if (this.status.state === 'unauthorized' && this.status.reason.includes(authorizationUrl)) return;
+    this.generation++;
+    this.wake?.();
+    void this.closeClient();
+    this.setState('unauthorized', `needs authorization: open ${authorizationUrl} (also GET /api/servers/${this.definition.name}/authorize); the hub connects once it is done`);
   }
 
   markWaiting(reason: string): void {
@@ -142,13 +152,15 @@ export class UpstreamConnection {
     let lastError: unknown;
     for (const kind of transportKinds(this.definition)) {
       const client = this.newClient();
-      const transport = createTransport(this.definition, kind, { maxMessageBytes: this.limits.maxMessageBytes, onOversized: (message) => this.onOversized(message) });
+      const transport = createTransport(this.definition, kind, { maxMessageBytes: this.limits.maxMessageBytes, onOversized: (message) => this.onOversized(message), authProvider: this.limits.authProvider });
       if (transport instanceof StdioClientTransport) transport.stderr?.on('data', (chunk: Buffer) => this.stderr.write(chunk.toString('utf8')));
       try {
         await client.connect(transport, { timeout: this.definition.timeouts.connectMs });
       } catch (error) {
         lastError = error;
         await client.close().catch(() => undefined);
+        // the server answered, and wants a person to authorize the hub: another transport would not help
+        if (error instanceof UnauthorizedError) break;
         continue;
       }
       if (generation !== this.generation) {

@@ -1,3 +1,4 @@
+import { UpstreamOAuth } from '../oauth/upstream-oauth.service';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError, type Notification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -48,8 +49,10 @@ export class UpstreamManager {
     private readonly catalog: CatalogService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly oauth: UpstreamOAuth,
     coordinator: ShutdownCoordinator,
   ) {
+    oauth.onAuthorizationNeeded((server, url) => this.connections.get(server)?.markUnauthorized(url));
     coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
     this.sessionClients = new SessionClients(
       {
@@ -57,7 +60,7 @@ export class UpstreamManager {
         onServerRequest: (server, sessionId, request, signal) => this.ask(server, sessionId, this.connections.get(server)?.ownInFlight.oldestOf(sessionId), request, signal),
         onStderr: (server, text) => this.connections.get(server)?.stderr.write(text),
       },
-      { maxMessageBytes: config.mcp.upstreamMaxMessageBytes, maxPerServer: config.mcp.isolatedSessionsPerServer },
+      { maxMessageBytes: config.mcp.upstreamMaxMessageBytes, maxPerServer: config.mcp.isolatedSessionsPerServer, authProviderFor: (definition) => oauth.providerFor(definition) },
     );
   }
 
@@ -91,7 +94,10 @@ export class UpstreamManager {
 
     const fresh = [...result.added, ...result.changed];
     const limits = { maxMessageBytes: this.config.mcp.upstreamMaxMessageBytes };
-    for (const name of fresh) this.connections.set(name, new UpstreamConnection(next.get(name)!, this.hooksFor(name), limits));
+    for (const name of fresh) {
+      const definition = next.get(name)!;
+      this.connections.set(name, new UpstreamConnection(definition, this.hooksFor(name), { ...limits, authProvider: this.oauth.providerFor(definition) }));
+    }
     const order = topologicalOrder([...this.connections.values()].map((c) => c.definition));
     for (const name of order) if (fresh.includes(name)) this.startWhenReady(name);
     return result;

@@ -2,6 +2,7 @@ import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ServerDefinition } from '../servers-config/server-definition';
 import { OversizedMessage } from './bounded-line-reader';
 import { BoundedStdioClientTransport } from './bounded-stdio-transport';
@@ -12,6 +13,8 @@ export interface TransportOptions {
   /** Largest message a stdio server may send; see BoundedLineReader. */
   maxMessageBytes: number;
   onOversized: (message: OversizedMessage) => void;
+  /** Remote servers: answers a 401 with OAuth 2.1 (discovery, registration, PKCE, refresh). */
+  authProvider?: OAuthClientProvider;
 }
 
 /** Which transports to try, in order: remote servers without a type try Streamable HTTP, then SSE. */
@@ -36,8 +39,9 @@ export function createTransport(definition: ServerDefinition, kind: TransportKin
   }
   const { url, headers } = withCredentialsAsHeader(new URL(transport.url), transport.headers);
   const requestInit = { headers };
-  if (kind === 'sse') return new SSEClientTransport(url, { requestInit });
-  return new StreamableHTTPClientTransport(url, { requestInit });
+  const authProvider = options.authProvider;
+  if (kind === 'sse') return new SSEClientTransport(url, { requestInit, authProvider });
+  return new StreamableHTTPClientTransport(url, { requestInit, authProvider });
 }
 
 /**

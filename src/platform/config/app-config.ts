@@ -88,6 +88,8 @@ export class AppConfig {
     upstreamMaxMessageBytes: number;
   };
   readonly secrets: { encryptionKey?: string };
+  /** OAuth of remote upstreams: the hub's URL as a browser reaches it (the callback is under it). */
+  readonly oauth: { publicUrl: string };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; allowRestStdioServers: boolean; rateLimitPerMinute: number; failuresPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
   readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
@@ -178,6 +180,7 @@ export class AppConfig {
       upstreamMaxMessageBytes: env.MCP_UPSTREAM_MAX_MESSAGE_BYTES,
     };
     this.secrets = { encryptionKey: env.SECRETS_ENCRYPTION_KEY };
+    this.oauth = { publicUrl: env.MCP_HUB_PUBLIC_URL ?? `http://localhost:${env.PORT}` };
     this.auth = { mode: env.AUTH_MODE, allowInsecureBind: env.ALLOW_INSECURE_BIND, allowRestStdioServers: env.ALLOW_REST_STDIO_SERVERS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, failuresPerMinute: env.AUTH_FAILURES_PER_MINUTE };
     const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
     this.mcpOrigins = { allowedOrigins: list(env.MCP_ALLOWED_ORIGINS), allowedHosts: list(env.MCP_ALLOWED_HOSTS) };

@@ -206,6 +206,11 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   MCP_HUB_WORKSPACE!: string;
 
+  @EnvVar({ expected: 'an http:// or https:// URL without a path, e.g. https://hub.example.com', unset: 'http://localhost:<PORT>', description: 'Where a browser reaches this hub: OAuth authorization of remote servers returns to <this>/api/oauth/callback' })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/\s?#]+$/, { message: 'MCP_HUB_PUBLIC_URL must be an http:// or https:// URL without a path' })
+  MCP_HUB_PUBLIC_URL?: string;
+
   @EnvVar({ default: '0', expected: 'an integer from 0 to 604800000 (milliseconds; 0 never)', description: 'Stop the hub (exit code 0) once no client (MCP session or /api/events stream) has been connected for this long' })
   @ToInteger()
   @Min(0)
@@ -307,7 +312,7 @@ export class EnvironmentVariables {
   @IsInt()
   MCP_UPSTREAM_MAX_MESSAGE_BYTES!: number;
 
-  @EnvVar({ expected: '32 bytes as 64 hex digits or base64 (openssl rand -base64 32)', description: 'Encrypts secret-bearing fields of servers added over the API (args, env, url, headers) in PostgreSQL with AES-256-GCM; stored in plain text when unset' })
+  @EnvVar({ expected: '32 bytes as 64 hex digits or base64 (openssl rand -base64 32)', description: 'Encrypts secret-bearing fields of servers added over the API (args, env, url, headers) in PostgreSQL with AES-256-GCM; stored in plain text when unset. OAuth tokens of remote servers are stored only with it' })
   @IsOptional()
   @Matches(SECRETS_KEY_PATTERN, { message: 'SECRETS_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64' })
   SECRETS_ENCRYPTION_KEY?: string;

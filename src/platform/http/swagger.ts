@@ -17,6 +17,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   prompts: 'Prompts of every upstream server: list and render',
   events: 'Live hub events as Server-Sent Events',
   profiles: 'Profiles: named subsets of servers and tools served at /mcp/profiles/{profile}',
+  oauth: 'OAuth 2.1 authorization of remote upstream servers: the URL a person opens, and the callback (tokens stored encrypted, refreshed before expiry)',
   'mcp-hub compatibility': 'The routes of mcp-hub 4.2.1 that mcphub.nvim and scripts call (server_name in the body, mcp-hub\'s server objects, a timestamp in every answer), answered by the hub\'s own services',
   telemetry: 'Stored telemetry events, statistics, rollups, anomalies, ingest, and /metrics for Prometheus',
   keys: 'API keys and their scopes (admin scope)',
@@ -58,7 +59,7 @@ export function buildOpenApiDocument(app: INestApplication, extraPaths: OpenAPIO
       .setTitle('MCP Hub')
       .setDescription(
         'One service in front of many MCP servers, an ML pipeline and telemetry. ' +
-          'With AUTH_MODE=api-key every route but the health probes needs a key: press Authorize and give it as a bearer token or as X-API-Key ' +
+          'With AUTH_MODE=api-key every route but the health probes and the OAuth callback needs a key: press Authorize and give it as a bearer token or as X-API-Key ' +
           '(create the first one with `npm run keys:create -- --name admin --scopes admin`). ' +
           'Errors share one body: `{statusCode, code, message, details?, requestId}`; send `X-Request-Id` to choose the request id.',
       )
