@@ -7,7 +7,6 @@ interface ServerState {
   name: string;
   state: string;
   reason: string;
-  authorizationUrl?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,9 +37,6 @@ export function serversCommand(client: HubClient): Command {
         if (server.state === 'connected') {
           process.stderr.write(`\n${name} is authorized and connected\n`);
           return;
-        }
-        if (server.state === 'unauthorized' && server.authorizationUrl && server.authorizationUrl !== authorizationUrl) {
-          throw new Error(`the authorization of ${name} started over; run the command again for the new URL`);
         }
         if (Date.now() > deadline) throw new Error(`${name} was not authorized within ${options.timeout} s (state ${server.state}: ${server.reason}); run the command again`);
         process.stderr.write('.');

@@ -51,7 +51,10 @@ describe('OAuth 2.1 for remote upstream servers', () => {
 
   it('discovers the authorization server from the 401, registers, and waits unauthorized with a PKCE authorization URL', async () => {
     const server = await api.waitForState('secure', 'unauthorized');
-    firstUrl = server.authorizationUrl;
+    // the URL decides whose account the hub acts as: only the admin route hands it out
+    expect(server.reason).toContain('mcp-hub servers authorize secure');
+    expect(JSON.stringify(server)).not.toContain('/authorize?');
+    firstUrl = (await api.get('/api/servers/secure/authorize')).body.authorizationUrl;
     const url = new URL(firstUrl);
     expect(`${url.origin}${url.pathname}`).toBe(`http://127.0.0.1:${upstream.port}/authorize`);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
@@ -81,8 +84,7 @@ describe('OAuth 2.1 for remote upstream servers', () => {
     expect((await cli.exited).code).toBe(0);
     expect(cli.stderr.join('\n')).toContain('secure is authorized and connected');
 
-    const connected = await api.waitForServer('secure', (s) => s.state === 'connected' && s.catalog.tools === 1);
-    expect(connected.authorizationUrl).toBeUndefined();
+    await api.waitForServer('secure', (s) => s.state === 'connected' && s.catalog.tools === 1);
     expect((await api.callTool('secure', 'whoami', {})).body.content[0].text).toBe('client client-1');
     expect(upstream.authorization.resources[0]).toBe(upstream.url);
 
@@ -113,14 +115,15 @@ describe('OAuth 2.1 for remote upstream servers', () => {
     upstream.authorization.revokeRefreshTokens();
     upstream.authorization.expireAccessTokens();
     const again = await api.waitForState('secure', 'unauthorized');
-    expect(again.authorizationUrl).toEqual(expect.any(String));
-    expect(again.authorizationUrl).not.toBe(firstUrl);
     expect(again.reason).toContain('needs authorization');
+    const newUrl = (await api.get('/api/servers/secure/authorize')).body.authorizationUrl;
+    expect(newUrl).toEqual(expect.stringContaining('/authorize?'));
+    expect(newUrl).not.toBe(firstUrl);
     const refused = await api.callTool('secure', 'whoami', {});
     expect(refused.status).toBe(503);
 
     upstream.authorization.accessTokenSeconds = 3600;
-    expect((await approveInBrowser(again.authorizationUrl)).status).toBe(200);
+    expect((await approveInBrowser(newUrl)).status).toBe(200);
     await api.waitForState('secure', 'connected');
     expect((await api.callTool('secure', 'whoami', {})).body.content[0].text).toBe('client client-1');
   });

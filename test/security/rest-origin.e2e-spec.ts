@@ -34,6 +34,7 @@ describe('REST refuses foreign Host/Origin, form-style bodies and stdio servers 
     // health probes answer any Host; mcp-hub's health body lists servers and keeps the Host rule
     expect((await send('GET', '/api/health', { host })).status).toBe(200);
     expect((await send('GET', '/api/health?format=mcp-hub', { host })).status).toBe(403);
+    expect((await send('GET', '/api/health?%66ormat=mcp-hub', { host })).status).toBe(403);
     expect((await send('GET', '/api/servers/info', { host })).status).toBe(403);
     expect(existsSync(marker())).toBe(false);
   });

@@ -3,6 +3,8 @@ import { AppConfig } from '../../platform/config/app-config';
 import { ClientPresence } from './client-presence';
 
 const MIN_CHECK_MS = 250;
+/** Before the first client: at least this long, so the editor that started the hub has time to connect. */
+export const FIRST_CLIENT_GRACE_MS = 30_000;
 const MAX_CHECK_MS = 5_000;
 
 /**
@@ -23,12 +25,14 @@ export class AutoShutdownService implements OnApplicationBootstrap, OnModuleDest
   onApplicationBootstrap(): void {
     const delayMs = this.config.mcp.autoShutdownMs;
     if (delayMs <= 0) return;
-    this.logger.log(`The hub stops once no client has been connected for ${delayMs} ms`);
+    this.logger.log(`The hub stops once no client has been connected for ${delayMs} ms (${FIRST_CLIENT_GRACE_MS} ms at least before the first one)`);
+    this.presence.restartIdleClock();
     const every = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, Math.floor(delayMs / 4)));
     this.timer = setInterval(() => {
-      if (this.presence.idleMs() < delayMs) return;
+      const needed = this.presence.hadClient ? delayMs : Math.max(delayMs, FIRST_CLIENT_GRACE_MS);
+      if (this.presence.idleMs() < needed) return;
       clearInterval(this.timer);
-      this.logger.log(`No client for ${delayMs} ms: stopping`);
+      this.logger.log(`No client for ${needed} ms: stopping`);
       process.kill(process.pid, 'SIGTERM');
     }, every);
     this.timer.unref();

@@ -10,6 +10,7 @@ export class ClientPresence implements OnModuleInit, OnModuleDestroy {
   private readonly openSessions = new Set<string>();
   private openStreams = 0;
   private emptySince = Date.now();
+  private connectedOnce = false;
   private unsubscribe?: () => void;
 
   constructor(private readonly bus: EventBus) {}
@@ -17,7 +18,10 @@ export class ClientPresence implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe((event) => {
       const session = event.data.session as string;
-      if (event.data.change === 'opened') this.openSessions.add(session);
+      if (event.data.change === 'opened') {
+        this.openSessions.add(session);
+        this.connectedOnce = true;
+      }
       else if (event.data.change === 'closed' && this.openSessions.delete(session)) this.touch();
     }, ['mcp.session']);
   }
@@ -29,6 +33,7 @@ export class ClientPresence implements OnModuleInit, OnModuleDestroy {
   /** An event stream opened; call the returned function when it closes. */
   streamOpened(): () => void {
     this.openStreams++;
+    this.connectedOnce = true;
     let open = true;
     return () => {
       if (!open) return;
@@ -46,6 +51,16 @@ export class ClientPresence implements OnModuleInit, OnModuleDestroy {
   /** Open /api/events streams. */
   get streams(): number {
     return this.openStreams;
+  }
+
+  /** Whether any client has connected since the hub started. */
+  get hadClient(): boolean {
+    return this.connectedOnce;
+  }
+
+  /** The hub is up from now: time without clients counts from here. */
+  restartIdleClock(): void {
+    if (this.count === 0) this.emptySince = Date.now();
   }
 
   get count(): number {

@@ -50,7 +50,9 @@ export class McpHubCompatService {
       resourceTemplates: this.catalog.resourceTemplates(name).map(wireResourceTemplate),
       prompts: this.catalog.prompts(name).map((p) => wirePrompt(p)),
     };
-    return toMcpHubServer(this.upstreams.status(name), this.upstreams.definition(name), capabilities, this.oauth.pendingUrl(name));
+    // whoever opens the URL decides whose account the hub acts as: shown where every caller is an admin anyway
+    const authorizationUrl = this.config.auth.mode === 'none' ? this.oauth.pendingUrl(name) : undefined;
+    return toMcpHubServer(this.upstreams.status(name), this.upstreams.definition(name), capabilities, authorizationUrl);
   }
 
   /** Starts the server; one that is disabled is enabled first (in its file, or in PostgreSQL for an API server). */

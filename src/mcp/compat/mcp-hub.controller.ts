@@ -65,6 +65,7 @@ export class McpHubController {
 
   @Post('servers/authorize')
   @HttpCode(200)
+  @RequireScope('admin')
   @ApiOperation({ summary: 'mcp-hub: the URL that authorizes the hub at a remote server (OAuth 2.1); the hub does not open a browser' })
   @ApiOkResponse({ schema: { example: { authorizationUrl: 'https://auth.example.com/authorize?response_type=code&client_id=…&code_challenge_method=S256', timestamp: '2026-11-30T10:00:42.000Z' } } })
   @ApiNotFoundResponse(notFound)

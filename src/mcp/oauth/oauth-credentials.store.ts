@@ -4,7 +4,8 @@ import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprot
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Repository } from 'typeorm';
 import { AppError } from '../../platform/errors/app-error';
-import { SecretCipher } from '../../platform/secrets/secret-cipher';
+import { Logger } from '@nestjs/common';
+import { SecretCipher, SecretDecryptionError } from '../../platform/secrets/secret-cipher';
 import { OAuthCredentials } from './oauth-credentials.entity';
 
 /** One server's OAuth state, decrypted. */
@@ -33,6 +34,8 @@ type SealedField = 'clientInformation' | 'tokens' | 'codeVerifier';
  */
 @Injectable()
 export class OAuthCredentialsStore {
+  private readonly logger = new Logger('OAuthCredentials');
+
   constructor(
     @InjectRepository(OAuthCredentials) private readonly rows: Repository<OAuthCredentials>,
     private readonly cipher: SecretCipher,
@@ -41,6 +44,17 @@ export class OAuthCredentialsStore {
   async load(server: string, serverUrl: string): Promise<ServerCredentials> {
     const row = await this.rows.findOneBy({ serverName: server });
     if (!row || row.serverUrl !== serverUrl || !this.cipher.enabled) return {};
+    try {
+      return this.decode(server, row);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      // another key, or an altered row: start over with a new authorization rather than fail every request
+      this.logger.warn(`The OAuth credentials of ${server} do not open (${error.message}); they are ignored until the server is authorized again`);
+      return {};
+    }
+  }
+
+  private decode(server: string, row: OAuthCredentials): ServerCredentials {
     const open = <T>(field: SealedField): T | undefined => {
       const sealed = row[field];
       return sealed ? (JSON.parse(this.cipher.open(sealed, `oauth:${server}:${field}`)) as T) : undefined;
@@ -74,12 +88,19 @@ export class OAuthCredentialsStore {
     });
   }
 
-  /** The server whose authorization is waiting for this `state`, if any. */
-  async serverForState(state: string): Promise<string | undefined> {
-    return (await this.rows.findOneBy({ pendingState: state }))?.serverName;
+  async delete(server: string): Promise<void> {
+    await this.rows.delete({ serverName: server });
   }
 
-  async clearPendingState(server: string): Promise<void> {
-    await this.rows.update({ serverName: server }, { pendingState: null });
+  /**
+   * The server whose authorization waits for this `state`, the state used up in the same statement: a
+   * second callback with it (a replay, a double click) finds nothing. Only a state younger than `maxAgeMs`.
+   */
+  async takePendingState(state: string, maxAgeMs: number): Promise<string | undefined> {
+    const [rows] = (await this.rows.query(
+      `UPDATE mcp_hub.oauth_credentials SET pending_state = NULL WHERE pending_state = $1 AND updated_at > now() - make_interval(secs => $2) RETURNING server_name`,
+      [state, maxAgeMs / 1000],
+    )) as [{ server_name: string }[], number];
+    return rows[0]?.server_name;
   }
 }

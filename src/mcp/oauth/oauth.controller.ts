@@ -48,7 +48,8 @@ export class OAuthController {
     }
     try {
       const server = await this.oauth.finish(query.state!, query.code!);
-      await this.upstreams.restart(server);
+      // one stopped or disabled meanwhile stays so; it connects with the new tokens when started
+      if (!['stopped', 'disabled'].includes(this.upstreams.status(server).state)) await this.upstreams.restart(server);
       res.status(200).send(page('Authorized', `The hub is authorized at ${server} and connects to it now. You can close this tab.`));
     } catch (error) {
       const status = error instanceof AppError ? error.status : 500;

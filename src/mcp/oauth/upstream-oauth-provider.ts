@@ -17,6 +17,8 @@ export interface ProviderEvents {
  */
 export class UpstreamOAuthProvider implements OAuthClientProvider {
   private cached?: Promise<ServerCredentials>;
+  /** Updates one after another: each reads what the one before wrote. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly server: string,
@@ -103,13 +105,21 @@ export class UpstreamOAuthProvider implements OAuthClientProvider {
   }
 
   private credentials(): Promise<ServerCredentials> {
-    this.cached ??= this.store.load(this.server, this.serverUrl);
+    // a failed read (the database away a moment) is not kept: the next request reads again
+    this.cached ??= this.store.load(this.server, this.serverUrl).catch((error: unknown) => {
+      this.cached = undefined;
+      throw error;
+    });
     return this.cached;
   }
 
-  private async update(patch: Partial<ServerCredentials>, pendingState?: string | null): Promise<void> {
-    const next = { ...(await this.credentials()), ...patch };
-    await this.store.save(this.server, this.serverUrl, next, pendingState);
-    this.cached = Promise.resolve(next);
+  private update(patch: Partial<ServerCredentials>, pendingState?: string | null): Promise<void> {
+    const write = this.writes.then(async () => {
+      const next = { ...(await this.credentials()), ...patch };
+      await this.store.save(this.server, this.serverUrl, next, pendingState);
+      this.cached = Promise.resolve(next);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
   }
 }

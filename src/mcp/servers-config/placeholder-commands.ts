@@ -12,12 +12,12 @@ export async function runPlaceholderCommands(commands: Iterable<string>, options
     [...commands].map(
       (command) =>
         new Promise<[string, CommandOutcome]>((resolve) => {
-          execFile('/bin/sh', ['-c', command], { timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, cwd: options.cwd, windowsHide: true }, (error, stdout, stderr) => {
+          execFile('/bin/sh', ['-c', command], { timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, cwd: options.cwd, windowsHide: true }, (error, stdout) => {
             if (!error) return resolve([command, { output: stdout.trim() }]);
             const reason = error.killed
               ? `no answer within ${options.timeoutMs} ms`
               : typeof error.code === 'number'
-                ? `exit code ${error.code}${stderr.trim() ? `: ${stderr.trim().slice(0, 200)}` : ''}`
+                ? `exit code ${error.code}` // its stderr may hold what it was meant to fetch: not repeated here
                 : error.message;
             resolve([command, { error: reason }]);
           });

@@ -38,6 +38,13 @@ describe('resolvePlaceholders', () => {
       'input none is not in MCP_HUB_ENV',
     ]);
   });
+
+  it('reports a nested or unclosed placeholder instead of passing it on', () => {
+    const ctx = context({ env: { HOME: '/h' }, commands: new Map() });
+    for (const value of ["${cmd: awk '{print $1}' f}", '${cmd: echo ${HOME}}', 'x${HOME']) {
+      expect(resolveAll(value, ctx).problems).toContainEqual(expect.stringMatching(/cannot read: placeholders cannot be nested/));
+    }
+  });
 });
 
 describe('hasPlaceholder', () => {

@@ -31,6 +31,8 @@ function commandOf(body: string): string | undefined {
  * `onProblem` and replaced by nothing: no placeholder is ever passed on literally.
  */
 export function resolvePlaceholders(value: string, context: PlaceholderContext, onProblem: (reason: string) => void): string {
+  // a nested or unclosed one (`${cmd: awk '{print $1}'}`, `${A${B}}`) is not matched below: it must not pass either
+  if (value.replace(ANY_PLACEHOLDER, '').includes('${')) onProblem('holds a "${" the hub cannot read: placeholders cannot be nested or contain braces, and must be closed with "}"');
   return value.replace(ANY_PLACEHOLDER, (placeholder, body: string) => {
     const resolved = resolveOne(body, context);
     if (typeof resolved === 'string') return resolved;

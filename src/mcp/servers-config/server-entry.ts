@@ -73,6 +73,7 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
   if (dto.type === 'stdio' && dto.url) problems.push('type: "stdio" needs a command, not a url');
   if (dto.type && dto.type !== 'stdio' && dto.command) problems.push(`type: "${dto.type}" needs a url, not a command`);
   if (dto.dev && source === 'api') problems.push('dev: restarting on file changes is for servers in the servers file');
+  else if (dto.dev?.enabled === true && !dto.dev.cwd && !dto.cwd) problems.push('dev.cwd: name the folder to watch (an absolute path), or give the entry a cwd');
   else if (dto.dev && dto.url) problems.push('dev: restarting on file changes works for stdio servers (command) only');
   if (problems.length > 0) return { problems };
 
@@ -90,7 +91,7 @@ export function toServerDefinition(name: string, raw: unknown, source: ServerDef
     healthCheck: { ...SERVER_DEFAULTS.healthCheck, ...stripUndefined(dto.healthCheck) },
     ...(typeof entry.name === 'string' && entry.name ? { displayName: entry.name.slice(0, 200) } : {}),
     ...(typeof entry.description === 'string' && entry.description ? { description: entry.description.slice(0, 2000) } : {}),
-    ...(dto.dev?.enabled === true && dto.command ? { dev: { watch: dto.dev.watch ?? ['**/*'], cwd: dto.dev.cwd ?? dto.cwd ?? placeholders.workspaceFolder } } : {}),
+    ...(dto.dev?.enabled === true && dto.command ? { dev: { watch: dto.dev.watch ?? ['**/*'], cwd: (dto.dev.cwd ?? dto.cwd)! } } : {}),
   };
   if (definition.retry.maxDelayMs < definition.retry.initialDelayMs) return { problems: ['retry.maxDelayMs: must not be less than retry.initialDelayMs'] };
   return { definition, problems: [] };

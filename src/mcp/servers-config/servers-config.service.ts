@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { FSWatcher, watch } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
-import { applyEdits, modify, parse } from 'jsonc-parser';
+import { ParseError, applyEdits, modify, parse } from 'jsonc-parser';
+import { ConflictError } from '../../platform/errors/app-error';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
@@ -83,15 +84,29 @@ export class ServersConfigService implements OnApplicationBootstrap {
    * layout (mcp-hub's stop with disable), then reloads. Undefined when no file defines it.
    */
   async setFileServerDisabled(name: string, disabled: boolean): Promise<string | undefined> {
+    // in the reload chain: two edits (or an edit and a reload) never interleave
+    const edited = this.chain.then(() => this.writeDisabled(name, disabled));
+    this.chain = edited.catch(() => undefined);
+    const path = await edited;
+    if (path) await this.reload(`server ${name} ${disabled ? 'disabled' : 'enabled'} over the API`);
+    return path;
+  }
+
+  private async writeDisabled(name: string, disabled: boolean): Promise<string | undefined> {
     const defines = (text: string | undefined) => (text === undefined ? undefined : keyHolding(text, name));
     const path = [...this.paths].reverse().find((p) => defines(this.texts.get(p)) !== undefined);
     if (!path) return undefined;
     const text = await readFile(path, 'utf8');
+    const errors: ParseError[] = [];
+    parse(text, errors, { allowTrailingComma: true });
+    if (errors.length > 0) throw new ConflictError('SERVERS_FILE_INVALID', `${path} does not parse now; fix it before the hub edits it`, { path });
     const key = defines(text);
     if (!key) return undefined;
     const edits = modify(text, [key, name, 'disabled'], disabled ? true : undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-    await writeFile(path, applyEdits(text, edits));
-    await this.reload(`server ${name} ${disabled ? 'disabled' : 'enabled'} over the API`);
+    // a new file renamed over the old one: a crash or a full disk never leaves half a config
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, applyEdits(text, edits), { mode: (await stat(path)).mode });
+    await rename(temporary, path);
     return path;
   }
 

@@ -58,6 +58,7 @@ describe('parseServersFile', () => {
     );
     expect(servers[0]).toMatchObject({ name: 'vs', transport: { env: { API_KEY: 'from-hub' } }, dev: { watch: ['src/**/*.js'], cwd: '/src/vs' } });
     expect(problemsOf('{"mcpServers": {"a": {"command": "x", "env": {"GONE": null}}}}')).toEqual(["mcpServers.a.env.GONE: null takes GONE from the hub's environment, where it is not set"]);
+    expect(problemsOf('{"mcpServers": {"a": {"command": "x", "dev": {"enabled": true}}}}')).toEqual([expect.stringMatching(/^mcpServers\.a\.dev\.cwd: name the folder to watch/)]);
   });
 
   it('reports an unknown field, but accepts the fields other clients keep in the entry', () => {
@@ -73,6 +74,8 @@ describe('parseServersFile', () => {
     ]);
     expect([...merged.entries]).toEqual([['a', { command: 'two' }], ['b', { command: '${cmd: echo b}' }], ['c', { command: '${cmd: echo c}', disabled: true }]]);
     expect([...commandsToRun(merged)]).toEqual(['echo b']);
+    // only fields whose placeholders are resolved: a command in a description never runs
+    expect([...commandsToRun(readServersDocument('{"mcpServers": {"a": {"command": "x", "description": "${cmd: touch /tmp/pwned}", "comand": "${cmd: id}"}}}'))]).toEqual([]);
   });
 
   it('lets a disabled entry mention a variable that is not set yet', () => {

@@ -69,9 +69,16 @@ export function mergeDocuments(documents: ServersDocument[]): ServersDocument {
 /** The `${cmd: ...}` commands of the entries that will run (disabled entries' commands are not run). */
 export function commandsToRun(document: ServersDocument): Set<string> {
   const commands = new Set<string>();
-  for (const entry of document.entries.values()) if (!(isObject(entry) && entry.disabled === true)) placeholderCommands(entry, commands);
+  for (const entry of document.entries.values()) {
+    if (!isObject(entry) || entry.disabled === true) continue;
+    // only the fields whose placeholders are resolved: a command in a description or a misspelt field never runs
+    for (const field of RESOLVED_FIELDS) placeholderCommands(entry[field], commands);
+    if (isObject(entry.dev)) placeholderCommands(entry.dev.cwd, commands);
+  }
   return commands;
 }
+
+const RESOLVED_FIELDS = ['command', 'args', 'env', 'cwd', 'url', 'headers'] as const;
 
 export interface ServersConfig {
   /** Every entry with a valid name; one that cannot run as written is disabled with its problems. */

@@ -10,6 +10,7 @@ export function maskedDefinition(definition: ServerDefinition): ServerDefinition
   const transport = definition.transport;
   return {
     ...definition,
+    ...(definition.problems ? { problems: definition.problems.map(maskSecrets) } : {}),
     transport:
       transport.kind === 'stdio'
         ? { ...transport, command: maskSecrets(transport.command), args: maskArgs(transport.args), env: maskValues(transport.env) }
@@ -18,8 +19,6 @@ export function maskedDefinition(definition: ServerDefinition): ServerDefinition
 }
 
 export interface ServerView extends ServerStatus {
-  /** While `unauthorized`: the URL a person opens to authorize the hub (OAuth). */
-  authorizationUrl?: string;
   source: ServerDefinition['source'];
   config: ServerDefinition;
   catalog: { tools: number; resources: number; resourceTemplates: number; prompts: number };

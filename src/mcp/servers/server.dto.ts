@@ -60,9 +60,6 @@ export class ServerViewDto {
   @ApiPropertyOptional({ example: 'connect ECONNREFUSED 127.0.0.1:9' })
   lastError?: string;
 
-  @ApiPropertyOptional({ example: 'https://auth.example.com/authorize?response_type=code&client_id=…&code_challenge_method=S256&state=…', description: 'While unauthorized: the URL a person opens to authorize the hub (OAuth 2.1)' })
-  authorizationUrl?: string;
-
   @ApiProperty({ type: [ConnectAttemptDto] })
   attempts!: ConnectAttemptDto[];
 

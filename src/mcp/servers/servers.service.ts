@@ -7,7 +7,6 @@ import { API_PLACEHOLDERS, toServerDefinition } from '../servers-config/server-e
 import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ServerView, maskedDefinition } from './server-view';
-import { UpstreamOAuth } from '../oauth/upstream-oauth.service';
 
 /** REST side of the servers: views of every server, and CRUD for the ones stored in PostgreSQL. */
 @Injectable()
@@ -17,7 +16,6 @@ export class ServersService {
     private readonly config: ServersConfigService,
     private readonly upstreams: UpstreamManager,
     private readonly catalog: CatalogService,
-    private readonly oauth: UpstreamOAuth,
   ) {}
 
   list(): { servers: ServerView[]; shadowed: string[] } {
@@ -27,8 +25,7 @@ export class ServersService {
   view(name: string): ServerView {
     const status = this.upstreams.status(name);
     const definition = this.upstreams.definition(name);
-    const authorizationUrl = status.state === 'unauthorized' ? this.oauth.pendingUrl(name) : undefined;
-    return { ...status, ...(authorizationUrl ? { authorizationUrl } : {}), source: definition.source, config: maskedDefinition(definition), catalog: this.catalog.counts(name) };
+    return { ...status, source: definition.source, config: maskedDefinition(definition), catalog: this.catalog.counts(name) };
   }
 
   async create(dto: CreateServerDto): Promise<ServerView> {

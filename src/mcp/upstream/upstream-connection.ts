@@ -39,6 +39,8 @@ export interface ConnectionHooks {
   onServerRequest(request: ServerRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 
+const AUTHORIZABLE_STATES = new Set<ServerState>(['connecting', 'backoff', 'connected', 'degraded']);
+
 /**
  * One upstream MCP server: connects with retries (exponential backoff, full jitter), pings it,
  * and reconnects after its process exits, its stream drops or pings keep failing.
@@ -101,13 +103,17 @@ export class UpstreamConnection {
     void this.connectLoop(++this.generation, 'start');
   }
 
-  /** The server needs a person to authorize the hub (OAuth): no retries until that is done and it is started again. */
-  markUnauthorized(authorizationUrl: string): void {
-    if (this.status.state === 'unauthorized' && this.status.reason.includes(authorizationUrl)) return;
+  /**
+   * The server needs a person to authorize the hub (OAuth): no retries until that is done. A server
+   * stopped or disabled on purpose stays so. The URL is not in the reason: whoever approves it decides
+   * whose account the hub acts as, so only admin routes hand it out.
+   */
+  markUnauthorized(): void {
+    if (!AUTHORIZABLE_STATES.has(this.status.state)) return;
     this.generation++;
     this.wake?.();
     void this.closeClient();
-    this.setState('unauthorized', `needs authorization: open ${authorizationUrl} (also GET /api/servers/${this.definition.name}/authorize); the hub connects once it is done`);
+    this.setState('unauthorized', `needs authorization: run \`mcp-hub servers authorize ${this.definition.name}\` (or GET /api/servers/${this.definition.name}/authorize) and approve in a browser`);
   }
 
   markWaiting(reason: string): void {

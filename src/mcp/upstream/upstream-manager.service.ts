@@ -52,7 +52,7 @@ export class UpstreamManager {
     private readonly oauth: UpstreamOAuth,
     coordinator: ShutdownCoordinator,
   ) {
-    oauth.onAuthorizationNeeded((server, url) => this.connections.get(server)?.markUnauthorized(url));
+    oauth.onAuthorizationNeeded((server) => this.connections.get(server)?.markUnauthorized());
     coordinator.register({ phase: 'producers', name: 'upstream-mcp-servers', close: () => this.stopAll('the hub is shutting down') });
     this.sessionClients = new SessionClients(
       {
@@ -85,6 +85,7 @@ export class UpstreamManager {
       await this.sessionClients.closeServer(name);
       this.connections.delete(name);
       await this.catalog.remove(name);
+      await this.oauth.forget(name);
     }));
     await Promise.all(result.changed.map(async (name) => {
       await this.connections.get(name)!.stop('configuration changed; restarting');

@@ -12,7 +12,6 @@ import { isJsonContentType } from '../http/content-type';
  * health body in another product's format (`?format=`) lists servers, so it keeps the Host rule.
  */
 const PROBE_PATH = /^\/api\/health(\/|\?|$)/;
-const OTHER_FORMAT = /[?&]format=/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
 /** The routes that take a file upload: datasets, and files of a run (models trained elsewhere). */
@@ -38,9 +37,15 @@ export class RequestOriginMiddleware {
   };
 }
 
+/** Whether the query names a `format` (decoded as Express decodes it, so `%66ormat` counts too). */
+function asksOtherFormat(url: string): boolean {
+  const queryAt = url.indexOf('?');
+  return queryAt >= 0 && new URLSearchParams(url.slice(queryAt + 1)).has('format');
+}
+
 /** Why the REST app refuses a request before reading it (403 foreign Origin/Host, 415 body type), or undefined. */
 export function requestRefusal(config: AppConfig, method: string | undefined, url: string, headers: IncomingHttpHeaders): { statusCode: number; code: string; message: string } | undefined {
-  const problem = originPolicyProblem(config, headers.origin, headers.host, { checkHost: !PROBE_PATH.test(url) || OTHER_FORMAT.test(url) });
+  const problem = originPolicyProblem(config, headers.origin, headers.host, { checkHost: !PROBE_PATH.test(url) || asksOtherFormat(url) });
   if (problem) return { statusCode: 403, code: 'FORBIDDEN_ORIGIN', message: `Forbidden: ${problem}` };
   const typeProblem = SAFE_METHODS.has(method ?? '') ? undefined : bodyTypeProblem(headers, UPLOAD_PATH.test(url));
   if (typeProblem) return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: typeProblem };

@@ -33,7 +33,7 @@ export function withServeFlags(command: Command): Command {
     .option('-w, --watch', 'reload the servers files when they change (MCP_SERVERS_WATCH=true)')
     .option('--no-watch', 'do not reload the servers files when they change')
     .option('--auto-shutdown', 'stop once no client has been connected for --shutdown-delay (MCP_HUB_AUTO_SHUTDOWN_MS)')
-    .option('--shutdown-delay <ms>', 'with --auto-shutdown: how long without clients before stopping, in milliseconds (default 0)', integer('--shutdown-delay', 0, 604_800_000))
+    .option('--shutdown-delay <ms>', 'with --auto-shutdown: how long without clients before stopping, in milliseconds (default 0; before the first client 30 s at least)', integer('--shutdown-delay', 0, 604_800_000))
     .addOption(new Option('--workspace <dir>', 'the workspace this hub serves: ${workspaceFolder} in the servers file (MCP_HUB_WORKSPACE)'))
     .showHelpAfterError()
     .allowExcessArguments(false)

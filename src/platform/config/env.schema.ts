@@ -211,7 +211,7 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^/\s?#]+$/, { message: 'MCP_HUB_PUBLIC_URL must be an http:// or https:// URL without a path' })
   MCP_HUB_PUBLIC_URL?: string;
 
-  @EnvVar({ default: '0', expected: 'an integer from 0 to 604800000 (milliseconds; 0 never)', description: 'Stop the hub (exit code 0) once no client (MCP session or /api/events stream) has been connected for this long' })
+  @EnvVar({ default: '0', expected: 'an integer from 0 to 604800000 (milliseconds; 0 never)', description: 'Stop the hub (exit code 0) once no client (MCP session or /api/events stream) has been connected for this long; before the first client, 30 s at least' })
   @ToInteger()
   @Min(0)
   @Max(604800000)
