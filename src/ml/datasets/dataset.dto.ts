@@ -42,4 +42,6 @@ export class DatasetDto {
   @ApiProperty({ example: 150 }) rowCount!: number;
   @ApiProperty({ type: [ColumnProfileDto] }) columns!: ColumnProfileDto[];
   @ApiProperty() createdAt!: Date;
+  @ApiPropertyOptional({ example: { kind: 'historical-features', entityRows: 'inline', featureViews: [{ name: 'customer_stats', version: 2, features: ['amount_log'] }] }, description: 'What the hub built it from' })
+  lineage?: Record<string, unknown> | null;
 }

@@ -31,4 +31,8 @@ export class Dataset {
 
   @Column('timestamptz')
   createdAt!: Date;
+
+  /** What the dataset was built from (historical features: the views, versions and features), when the hub built it. */
+  @Column('jsonb', { nullable: true })
+  lineage!: Record<string, unknown> | null;
 }

@@ -27,7 +27,7 @@ export class DatasetsService {
     @Optional() @Inject(S3_CLIENT) private readonly s3: MinioClient | null,
   ) {}
 
-  async register(uri: string, name?: string, format?: DatasetFormat): Promise<Dataset> {
+  async register(uri: string, name?: string, format?: DatasetFormat, lineage?: Record<string, unknown>): Promise<Dataset> {
     const location = parseDatasetUri(uri, this.config.datasets.dir);
     const chosenFormat = format ?? formatOf(location.kind === 'local' ? location.path : location.key);
     if (!chosenFormat) throw new ValidationFailedError([{ field: 'format', reason: 'cannot be inferred from the file name; pass "csv" or "jsonl"' }]);
@@ -35,7 +35,7 @@ export class DatasetsService {
     await this.assertNameFree(datasetName);
     const path = location.kind === 'local' ? location.path : await this.download(location, `register-${randomUUID()}`);
     try {
-      return await this.save(datasetName, uri, chosenFormat, path);
+      return await this.save(datasetName, uri, chosenFormat, path, lineage);
     } finally {
       if (location.kind === 's3') await rm(path, { force: true });
     }
@@ -102,7 +102,7 @@ export class DatasetsService {
   }
 
   /** Hash, profile and parse read one handle, opened once and checked to lie inside DATA_DIR. */
-  private async save(name: string, uri: string, format: DatasetFormat, path: string): Promise<Dataset> {
+  private async save(name: string, uri: string, format: DatasetFormat, path: string, lineage?: Record<string, unknown>): Promise<Dataset> {
     const { handle, size } = await openInsideDataDir(path, this.config.datasets.dir);
     const profiler = new DatasetProfiler();
     const hash = createHash('sha256');
@@ -116,7 +116,7 @@ export class DatasetsService {
     }
     if (profiler.rowCount === 0) throw new ValidationFailedError([{ field: 'file', reason: 'holds no data rows' }]);
     const sha256 = hash.digest('hex');
-    const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: size, sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date() });
+    const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: size, sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date(), lineage: lineage ?? null });
     try {
       return await this.datasets.save(dataset);
     } catch (error) {

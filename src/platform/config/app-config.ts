@@ -41,6 +41,7 @@ export class AppConfig {
   /** `bin` is PYTHON_BIN when set; `candidates` are the interpreters to probe, in order (PYTHON_BIN alone when set). */
   readonly python: { bin?: string; candidates: string[] };
   readonly datasets: { dir: string; maxUploadBytes: number };
+  readonly features: { sourceSchemas: string[] };
   readonly training: {
     workerEnabled: boolean;
     concurrency: number;
@@ -129,6 +130,7 @@ export class AppConfig {
     this.artifacts = { dir: env.ARTIFACTS_DIR };
     this.python = { bin: env.PYTHON_BIN, candidates: env.PYTHON_BIN ? [env.PYTHON_BIN] : [...PYTHON_CANDIDATES] };
     this.datasets = { dir: env.DATA_DIR, maxUploadBytes: env.DATASET_MAX_UPLOAD_MB * 1024 * 1024 };
+    this.features = { sourceSchemas: env.FEATURE_SOURCE_SCHEMAS.split(',') };
     this.training = {
       workerEnabled: env.TRAINING_WORKER_ENABLED,
       concurrency: env.TRAINING_CONCURRENCY,

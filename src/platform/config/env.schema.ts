@@ -405,6 +405,10 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   DATA_DIR!: string;
 
+  @EnvVar({ default: 'public', expected: 'comma-separated PostgreSQL schema names', description: 'Schemas whose tables and views feature views may read (the hub\'s own schema mcp_hub never)' })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*$/, { message: 'FEATURE_SOURCE_SCHEMAS must be comma-separated schema names' })
+  FEATURE_SOURCE_SCHEMAS!: string;
+
   @EnvVar({ default: '100', expected: 'an integer from 1 to 10240 (megabytes)', description: 'Largest dataset file accepted by POST /api/ml/datasets' })
   @ToInteger()
   @Min(1)

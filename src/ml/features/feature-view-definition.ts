@@ -1,0 +1,31 @@
+/** Declarative transforms, computed in SQL: no user code runs in the hub. */
+export type FeatureTransform =
+  | { kind: 'log' }
+  | { kind: 'bucketize'; boundaries: number[] }
+  | { kind: 'one-hot'; categories: string[] };
+
+export type FeatureType = 'float' | 'int' | 'string' | 'bool';
+
+export interface FeatureDefinition {
+  name: string;
+  /** The source column; default: the feature's name. */
+  column: string;
+  type: FeatureType;
+  transform?: FeatureTransform;
+}
+
+/** What a feature view says, as stored: where its rows are, how entities and time are named, its features. */
+export interface FeatureViewDefinition {
+  entities: string[];
+  /** A PostgreSQL table or view, schema-qualified. */
+  source: { table: string };
+  timestampColumn: string;
+  features: FeatureDefinition[];
+  ttlSeconds: number;
+  online: boolean;
+}
+
+/** The columns a feature adds to a result: one, or one per category for one-hot. */
+export function outputColumns(feature: FeatureDefinition): string[] {
+  return feature.transform?.kind === 'one-hot' ? feature.transform.categories.map((category) => `${feature.name}__${category}`) : [feature.name];
+}

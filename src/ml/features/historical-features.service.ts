@@ -1,0 +1,182 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { escapeIdentifier as id } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../platform/config/app-config';
+import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import { Dataset } from '../datasets/dataset.entity';
+import { DatasetsService } from '../datasets/datasets.service';
+import { readRows } from '../datasets/table-reader';
+import { sourceColumns } from './feature-source';
+import { outputColumns } from './feature-view-definition';
+import { FeatureViewsService } from './feature-views.service';
+import { HistoricalFeaturesDto } from './feature-view.dto';
+import { PointInTimeView, pointInTimeQuery } from './point-in-time-query';
+
+const EVENT_TIMESTAMP = 'event_timestamp';
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** pg errors of a value that does not fit its column's type: an entity key that is not a number, a bad timestamp. */
+const BAD_VALUE_CODES = new Set(['22P02', '22007', '22008', '22003']);
+const ROWS_PER_CHUNK = 5_000;
+
+/**
+ * `get_historical_features`: entity rows (inline or a dataset) go into a temporary table, one SQL
+ * statement joins each to its features as of its event time (point-in-time correct), and PostgreSQL
+ * streams the result as CSV into a new dataset. Hub memory holds a chunk of rows at a time.
+ */
+@Injectable()
+export class HistoricalFeaturesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly views: FeatureViewsService,
+    private readonly datasets: DatasetsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async retrieve(dto: HistoricalFeaturesDto): Promise<Dataset> {
+    const { rows, dataset } = dto.entityRows;
+    if ((rows === undefined) === (dataset === undefined)) throw new ValidationFailedError([{ field: 'entityRows', reason: 'give exactly one of dataset and rows' }]);
+    const views = await this.resolve(dto.features);
+    const source = rows ? { rows: rows as Record<string, unknown>[], label: 'inline' } : await this.datasetRows(dataset!);
+    const first = await firstRow(source.rows);
+    if (!first) throw new ValidationFailedError([{ field: 'entityRows', reason: 'holds no rows' }]);
+    const columns = Object.keys(first.value).filter((c) => c !== EVENT_TIMESTAMP);
+    this.checkColumns(columns, Object.keys(first.value), views);
+
+    const directory = resolve(this.config.datasets.dir, 'features');
+    await mkdir(directory, { recursive: true });
+    const path = resolve(directory, `${uuidv7()}.csv`);
+    try {
+      await this.writeResult(first.rows, columns, views, path);
+      const lineage = {
+        kind: 'historical-features',
+        entityRows: source.label,
+        featureViews: views.map((v) => ({ name: v.name, version: v.version, features: v.features.map((f) => f.name) })),
+      };
+      return await this.datasets.register(`local://${path}`, dto.name ?? `features-${new Date().toISOString().replace(/[:.]/g, '-')}`, 'csv', lineage);
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+  }
+
+  /** "view[@version]:feature" → the views and, of each, the features asked; 400 naming each unknown one. */
+  private async resolve(references: string[]): Promise<PointInTimeView[]> {
+    const problems: FieldProblem[] = [];
+    const byView = new Map<string, PointInTimeView>();
+    for (const [i, reference] of references.entries()) {
+      const [, name, version, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
+      const key = `${name}@${version ?? ''}`;
+      let view = byView.get(key);
+      if (!view) {
+        const stored = await this.views.get(name, version === undefined ? undefined : Number(version)).catch(() => undefined);
+        if (!stored) {
+          problems.push({ field: `features[${i}]`, reason: `no feature view ${version ? `${name} version ${version}` : name}` });
+          continue;
+        }
+        const columns = await sourceColumns(this.dataSource, stored.definition.source.table);
+        if (!columns) {
+          problems.push({ field: `features[${i}]`, reason: `the source ${stored.definition.source.table} of ${name} is gone` });
+          continue;
+        }
+        const entityTypes = Object.fromEntries(stored.definition.entities.map((e) => [e, columns.get(e)?.udt ?? 'text']));
+        view = { name, version: stored.version, definition: stored.definition, entityTypes, features: [] };
+        byView.set(key, view);
+      }
+      const definition = view.definition.features.find((f) => f.name === feature);
+      if (!definition) problems.push({ field: `features[${i}]`, reason: `${name} version ${view.version} has no feature "${feature}" (it has ${view.definition.features.map((f) => f.name).join(', ')})` });
+      else view.features.push(definition);
+    }
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+    return [...byView.values()];
+  }
+
+  private checkColumns(columns: string[], all: string[], views: PointInTimeView[]): void {
+    const problems: FieldProblem[] = [];
+    if (!all.includes(EVENT_TIMESTAMP)) problems.push({ field: `entityRows.${EVENT_TIMESTAMP}`, reason: 'every row needs the time its features are wanted for' });
+    for (const column of columns) if (!COLUMN_NAME.test(column)) problems.push({ field: `entityRows.${column}`, reason: 'column names must be letters, digits and "_", at most 63 characters' });
+    for (const view of views) {
+      for (const entity of view.definition.entities) if (!columns.includes(entity)) problems.push({ field: `entityRows.${entity}`, reason: `${view.name} is keyed by ${view.definition.entities.join(', ')}` });
+    }
+    const seen = new Map(columns.map((c) => [c, 'the entity rows']));
+    for (const view of views) {
+      for (const column of view.features.flatMap(outputColumns)) {
+        if (seen.has(column)) problems.push({ field: 'features', reason: `column "${column}" of ${view.name} clashes with one of ${seen.get(column)}` });
+        seen.set(column, view.name);
+      }
+    }
+    if (problems.length > 0) throw new ValidationFailedError(problems);
+  }
+
+  private async datasetRows(idOrName: string): Promise<{ rows: AsyncIterable<Record<string, unknown>>; label: string }> {
+    const dataset = await this.datasets.get(idOrName).catch(() => {
+      throw new ValidationFailedError([{ field: 'entityRows.dataset', reason: `no dataset "${idOrName}"` }]);
+    });
+    return { rows: readRows(await this.datasets.localCopy(dataset), dataset.format), label: dataset.id };
+  }
+
+  private async writeResult(rows: AsyncIterable<Record<string, unknown>>, columns: string[], views: PointInTimeView[], path: string): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    try {
+      await client.query('BEGIN');
+      await client.query(`CREATE TEMP TABLE feature_entities (${columns.map((c) => `${id(c)} text`).join(', ')}, event_timestamp timestamptz NOT NULL, __row bigint NOT NULL) ON COMMIT DROP`);
+      await pipeline(Readable.from(csvChunks(rows, columns)), client.query(copyFrom(`COPY feature_entities (${[...columns.map(id), 'event_timestamp', '__row'].join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
+      const query = pointInTimeQuery('feature_entities', [...columns, EVENT_TIMESTAMP], views);
+      await pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(path));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      if (code && BAD_VALUE_CODES.has(code)) throw new ValidationFailedError([{ field: 'entityRows', reason: `a value does not fit its column: ${(error as Error).message}` }]);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** The first row, and every row (the first included) as one iterable. */
+async function firstRow(rows: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): Promise<{ value: Record<string, unknown>; rows: AsyncIterable<Record<string, unknown>> } | undefined> {
+  const iterator = (Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (rows as Iterable<Record<string, unknown>>)[Symbol.iterator]()) as AsyncIterator<Record<string, unknown>> | Iterator<Record<string, unknown>>;
+  const head = await iterator.next();
+  if (head.done) return undefined;
+  async function* all(): AsyncGenerator<Record<string, unknown>> {
+    yield head.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { value: head.value, rows: all() };
+}
+
+const csvField = (value: unknown): string => {
+  if (value === null || value === undefined || value === '') return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return `"${text.replace(/"/g, '""')}"`;
+};
+
+/** The rows as CSV for COPY, in chunks; a row without a readable event_timestamp is a 400 naming its index. */
+async function* csvChunks(rows: AsyncIterable<Record<string, unknown>>, columns: string[]): AsyncGenerator<string> {
+  let chunk: string[] = [];
+  let index = 0;
+  for await (const row of rows) {
+    const time = row[EVENT_TIMESTAMP];
+    const at = typeof time === 'string' || typeof time === 'number' ? new Date(time) : undefined;
+    if (!at || Number.isNaN(at.getTime())) throw new ValidationFailedError([{ field: `entityRows[${index}].${EVENT_TIMESTAMP}`, reason: `${JSON.stringify(time ?? null)} is not a time (ISO 8601, e.g. 2026-11-20T10:00:00Z)` }]);
+    chunk.push(`${[...columns.map((c) => csvField(row[c])), at.toISOString(), String(index)].join(',')}\n`);
+    index++;
+    if (chunk.length >= ROWS_PER_CHUNK) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+}

@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { HubFixture } from '../support/hub-fixture';
+import { queryDatabase } from '../support/test-database';
+
+const HOUR = 3600;
+
+/** Hand-made source: two customers' updates over a day (UTC). */
+const SOURCE = `
+  CREATE TABLE public.customer_stats (customer_id bigint, updated_at timestamptz, amount double precision, segment text, active boolean);
+  INSERT INTO public.customer_stats VALUES
+    (1, '2026-11-20T10:00:00Z', 10, 'gold', true),
+    (1, '2026-11-20T12:00:00Z', 100, 'silver', false),
+    (2, '2026-11-20T11:00:00Z', 5, 'gold', true);`;
+
+const VIEW = {
+  name: 'customer_stats',
+  entities: ['customer_id'],
+  source: { table: 'public.customer_stats' },
+  timestampColumn: 'updated_at',
+  ttlSeconds: 3 * HOUR,
+  features: [
+    { name: 'amount', type: 'float' },
+    { name: 'amount_log', column: 'amount', type: 'float', transform: { kind: 'log' } },
+    { name: 'amount_bucket', column: 'amount', type: 'float', transform: { kind: 'bucketize', boundaries: [1, 50] } },
+    { name: 'segment', type: 'string', transform: { kind: 'one-hot', categories: ['gold', 'silver'] } },
+    { name: 'active', type: 'bool' },
+  ],
+  online: false,
+};
+
+/** Entity rows before, at, between and after the updates, one past the TTL, one whose only value is in its future, one unknown. */
+const ENTITY_ROWS = [
+  { customer_id: 1, event_timestamp: '2026-11-20T09:00:00Z', label: 'r0' }, // before any update
+  { customer_id: 1, event_timestamp: '2026-11-20T10:00:00Z', label: 'r1' }, // exactly at the first
+  { customer_id: 1, event_timestamp: '2026-11-20T11:30:00Z', label: 'r2' }, // between the two
+  { customer_id: 1, event_timestamp: '2026-11-20T12:30:00Z', label: 'r3' }, // after the second
+  { customer_id: 1, event_timestamp: '2026-11-20T16:00:00Z', label: 'r4' }, // 4 h after the last: past the 3 h TTL
+  { customer_id: 2, event_timestamp: '2026-11-20T10:30:00Z', label: 'r5' }, // its only value is in its future
+  { customer_id: 2, event_timestamp: '2026-11-20T13:59:00Z', label: 'r6' }, // 2 h 59 min old: inside the TTL
+  { customer_id: 3, event_timestamp: '2026-11-20T12:00:00Z', label: 'r7' }, // no such customer
+];
+
+const num = (text: string) => (text === '' ? null : Number(text));
+
+describe('feature store: versioned views and point-in-time correct historical features', () => {
+  let fixture: HubFixture;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'hub-features-data-'));
+    fixture = await HubFixture.start('features', { mcpServers: {} }, { env: { DATA_DIR: dataDir } });
+  });
+
+  afterAll(async () => {
+    await fixture?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  beforeAll(async () => {
+    for (const statement of SOURCE.split(';').filter((s) => s.trim())) await queryDatabase(fixture.databaseUrl, statement);
+  });
+
+  const post = (path: string, body: unknown) => fixture.api.send('POST', path, body);
+
+  it('applies a view once per definition: the same one again is the same version, a change is a new one, old versions stay readable', async () => {
+    const first = await post('/api/ml/feature-views', VIEW);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ name: 'customer_stats', version: 1, definition: { features: expect.arrayContaining([expect.objectContaining({ name: 'amount', column: 'amount' })]) } });
+    const again = await post('/api/ml/feature-views', VIEW);
+    expect({ status: again.status, version: again.body.version }).toEqual({ status: 200, version: 1 });
+    const changed = await post('/api/ml/feature-views', { ...VIEW, ttlSeconds: 2 * HOUR });
+    expect({ status: changed.status, version: changed.body.version }).toEqual({ status: 201, version: 2 });
+    expect((await fixture.api.get('/api/ml/feature-views/customer_stats?version=1')).body.definition.ttlSeconds).toBe(3 * HOUR);
+    expect((await fixture.api.get('/api/ml/feature-views/customer_stats/versions')).body.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect((await fixture.api.get('/api/ml/feature-views')).body).toEqual([expect.objectContaining({ name: 'customer_stats', version: 2 })]);
+    // back to the 3 h TTL the expectations below are computed for
+    expect((await post('/api/ml/feature-views', VIEW)).body.version).toBe(3);
+  });
+
+  it('refuses a definition that does not fit its source, naming the field', async () => {
+    const refused = async (patch: object) => {
+      const answer = await post('/api/ml/feature-views', { ...VIEW, ...patch });
+      expect(answer.status).toBe(400);
+      return answer.body.details.map((d: { field: string; reason: string }) => `${d.field}: ${d.reason}`);
+    };
+    expect(await refused({ features: [{ name: 'amout', type: 'float' }] })).toEqual([expect.stringMatching(/^features\[0\]\.column: "amout" is not a column of public\.customer_stats \(its columns: customer_id, updated_at, amount, segment, active\)$/)]);
+    expect(await refused({ features: [{ name: 'segment', type: 'float' }] })).toEqual(['features[0].type: "segment" is text, which is not a float']);
+    expect(await refused({ timestampColumn: 'amount' })).toContain('timestampColumn: "amount" is float8; it must be a timestamp, timestamptz or date');
+    expect(await refused({ entities: ['customer'] })).toEqual([expect.stringMatching(/^entities\[0\]: "customer" is not a column/)]);
+    expect(await refused({ source: { table: 'mcp_hub.api_keys' } })).toEqual([expect.stringMatching(/^source\.table: schema "mcp_hub" is not one feature views may read/)]);
+    expect(await refused({ source: { table: 'public.nothing' } })).toEqual(['source.table: public.nothing does not exist or the hub cannot read it']);
+    expect(await refused({ features: [{ name: 'segment', type: 'string', transform: { kind: 'log' } }] })).toEqual(['features[0].transform.kind: log needs a float or int feature']);
+    expect(await refused({ features: [{ name: 'amount', type: 'float', transform: { kind: 'bucketize', boundaries: [5, 1] } }] })).toEqual(['features[0].transform.boundaries: bucketize needs boundaries in ascending order']);
+    const shape = await post('/api/ml/feature-views', { ...VIEW, ttlSeconds: 0, entities: [] });
+    expect(shape.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['entities', 'ttlSeconds']);
+  });
+
+  it('joins each entity row to its features as of its event time: exact values, nulls before, past the TTL and in the future', async () => {
+    const answer = await post('/api/ml/features/historical', {
+      entityRows: { rows: ENTITY_ROWS },
+      features: ['customer_stats:amount', 'customer_stats:amount_log', 'customer_stats:amount_bucket', 'customer_stats:segment', 'customer_stats:active'],
+      name: 'training-set',
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ name: 'training-set', rowCount: 8, lineage: { kind: 'historical-features', entityRows: 'inline', featureViews: [{ name: 'customer_stats', version: 3 }] } });
+    const rows = parse(await readFile(answer.body.uri.replace('local://', ''), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0])).toEqual(['customer_id', 'label', 'event_timestamp', 'amount', 'amount_log', 'amount_bucket', 'segment__gold', 'segment__silver', 'active']);
+    expect(rows.map((r) => r.label)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+    expect(rows.map((r) => num(r.amount))).toEqual([null, 10, 10, 100, null, null, 5, null]);
+    const logs = rows.map((r) => num(r.amount_log));
+    expect(logs.filter((v) => v === null)).toHaveLength(4);
+    expect(logs[1]).toBeCloseTo(Math.log(10), 12);
+    expect(logs[3]).toBeCloseTo(Math.log(100), 12);
+    expect(logs[6]).toBeCloseTo(Math.log(5), 12);
+    expect(rows.map((r) => num(r.amount_bucket))).toEqual([null, 1, 1, 2, null, null, 1, null]);
+    expect(rows.map((r) => num(r.segment__gold))).toEqual([null, 1, 1, 0, null, null, 1, null]);
+    expect(rows.map((r) => num(r.segment__silver))).toEqual([null, 0, 0, 1, null, null, 0, null]);
+    expect(rows.map((r) => r.active)).toEqual(['', 't', 't', 'f', '', '', 't', '']);
+  });
+
+  it('takes the entity rows from a registered dataset as well, and an older version of the view by name', async () => {
+    const file = join(dataDir, 'entities.csv');
+    await writeFile(file, ['customer_id,event_timestamp', ...ENTITY_ROWS.map((r) => `${r.customer_id},${r.event_timestamp}`)].join('\n'));
+    const registered = await post('/api/ml/datasets', { uri: `local://${file}`, name: 'entity-rows' });
+    expect(registered.status).toBe(201);
+    const answer = await post('/api/ml/features/historical', { entityRows: { dataset: 'entity-rows' }, features: ['customer_stats@2:amount'] });
+    expect(answer.status).toBe(201);
+    expect(answer.body.lineage).toMatchObject({ entityRows: registered.body.id, featureViews: [{ name: 'customer_stats', version: 2, features: ['amount'] }] });
+    const rows = parse(await readFile(answer.body.uri.replace('local://', ''), 'utf8'), { columns: true }) as Record<string, string>[];
+    // version 2 has a 2 h TTL: r6 (2 h 59 min) is now null
+    expect(rows.map((r) => num(r.amount))).toEqual([null, 10, 10, 100, null, null, null, null]);
+  });
+
+  it('answers unknown views and features, and bad entity rows, with 400 naming the field', async () => {
+    const bad = async (body: object) => {
+      const answer = await post('/api/ml/features/historical', body);
+      expect(answer.status).toBe(400);
+      return answer.body.details;
+    };
+    expect(await bad({ entityRows: { rows: ENTITY_ROWS }, features: ['nope:amount', 'customer_stats:amont'] })).toEqual([
+      { field: 'features[0]', reason: 'no feature view nope' },
+      { field: 'features[1]', reason: expect.stringMatching(/^customer_stats version 3 has no feature "amont" \(it has amount, amount_log/) },
+    ]);
+    expect(await bad({ entityRows: { rows: [{ event_timestamp: '2026-11-20T10:00:00Z' }] }, features: ['customer_stats:amount'] })).toEqual([{ field: 'entityRows.customer_id', reason: 'customer_stats is keyed by customer_id' }]);
+    expect(await bad({ entityRows: { rows: [{ customer_id: 1, event_timestamp: 'yesterday' }] }, features: ['customer_stats:amount'] })).toEqual([
+      { field: 'entityRows[0].event_timestamp', reason: expect.stringContaining('"yesterday" is not a time') },
+    ]);
+    expect((await bad({ entityRows: { rows: [{ customer_id: 'x', event_timestamp: '2026-11-20T10:00:00Z' }] }, features: ['customer_stats:amount'] }))[0].field).toBe('entityRows');
+    expect(await bad({ entityRows: {}, features: ['customer_stats:amount'] })).toEqual([{ field: 'entityRows', reason: 'give exactly one of dataset and rows' }]);
+    expect((await bad({ entityRows: { rows: ENTITY_ROWS }, features: ['customer_stats amount'] }))[0].field).toBe('features');
+  });
+});
