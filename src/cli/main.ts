@@ -11,6 +11,7 @@ import { predictCommand } from './predict.command';
 import { batchCommand } from './batch.command';
 import { abCommand } from './ab.command';
 import { serversCommand, workspacesCommand } from './servers.command';
+import { featuresCommand } from './features.command';
 import { ServeFlags, serveFlagsToEnv, withServeFlags } from '../platform/boot/serve-flags';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
@@ -58,6 +59,7 @@ withServeFlags(
 const client = new HubClient();
 program.addCommand(serversCommand(client));
 program.addCommand(workspacesCommand(client));
+program.addCommand(featuresCommand(client));
 program.addCommand(trainCommand(client));
 program.addCommand(datasetsCommand(client));
 program.addCommand(modelsCommand(client));

@@ -7,6 +7,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO8601,
   IsInt,
   IsNumber,
   IsObject,
@@ -121,6 +122,43 @@ export class CreateFeatureViewDto {
   @IsOptional()
   @IsBoolean()
   online?: boolean;
+}
+
+export class MaterializeDto {
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Source time to start after; default: the watermark of the last run (incremental)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  start?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30T00:00:00Z', description: 'Source time to end at (included); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  end?: string;
+
+  @ApiPropertyOptional({ example: 300, description: 'Also run incrementally every this many seconds (a BullMQ job scheduler; applying again replaces it)' })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(7 * 86400)
+  everySeconds?: number;
+}
+
+export class OnlineFeaturesDto {
+  @ApiProperty({ example: ['customer_stats:amount', 'customer_stats:segment'], type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(/^[a-z][a-z0-9_]{0,62}:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature' })
+  features!: string[];
+
+  @ApiProperty({ example: [{ customer_id: 1 }, { customer_id: 2 }], type: 'array', items: { type: 'object' } })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsObject({ each: true })
+  entities!: Record<string, unknown>[];
 }
 
 export class EntityRowsDto {

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { RequireScope } from '../../platform/auth/auth.decorators';
+import { MaterializationsService } from './materializations.service';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { DatasetDto } from '../datasets/dataset.dto';
-import { CreateFeatureViewDto, HistoricalFeaturesDto } from './feature-view.dto';
+import { CreateFeatureViewDto, HistoricalFeaturesDto, MaterializeDto, OnlineFeaturesDto } from './feature-view.dto';
 import { FeatureViewsService } from './feature-views.service';
 import { HistoricalFeaturesService } from './historical-features.service';
 
@@ -22,6 +24,13 @@ export class FeatureViewVersionQueryDto {
   @IsInt()
   @Min(1)
   version?: number;
+}
+
+export class MaterializationQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A job from POST …/materialize' })
+  @IsOptional()
+  @IsUUID()
+  jobId?: string;
 }
 
 const VIEW_EXAMPLE = {
@@ -49,6 +58,7 @@ export class FeaturesController {
   constructor(
     private readonly views: FeatureViewsService,
     private readonly historical: HistoricalFeaturesService,
+    private readonly materializations: MaterializationsService,
   ) {}
 
   @Post('feature-views')
@@ -81,6 +91,53 @@ export class FeaturesController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   versions(@Param() { name }: FeatureViewParamsDto) {
     return this.views.versions(name);
+  }
+
+  @Post('feature-views/:name/materialize')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Queue a materialisation of an online view into Redis: incremental from the last watermark (or the given window), idempotent; everySeconds also schedules it' })
+  @ApiAcceptedResponse({ schema: { example: { jobId: '0193b0d2-…', view: 'customer_stats', version: 3, schedule: { everySeconds: 300 } } } })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The view is not online' })
+  materialize(@Param() { name }: FeatureViewParamsDto, @Body() dto: MaterializeDto) {
+    return this.materializations.submit(name, dto);
+  }
+
+  @Get('feature-views/:name/materialization')
+  @ApiOperation({ summary: 'The view\'s watermark and last run (source rows read, entities written, expired), and a job\'s state with ?jobId=' })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        view: 'customer_stats',
+        version: 3,
+        watermark: '2026-11-30T10:00:00.000Z',
+        lastRun: { jobId: '0193b0d2-…', version: 3, from: '2026-11-30T09:00:00.000Z', to: '2026-11-30T10:00:00.000Z', sourceRows: 1200, entities: 800, expired: 0, startedAt: '…', finishedAt: '…' },
+        job: { id: '0193b0d2-…', state: 'completed', progress: { entities: 800 }, failedReason: null },
+      },
+    },
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  materialization(@Param() { name }: FeatureViewParamsDto, @Query() { jobId }: MaterializationQueryDto) {
+    return this.materializations.status(name, jobId);
+  }
+
+  @Post('features/online')
+  @HttpCode(200)
+  @RequireScope('read')
+  @ApiOperation({ summary: 'Online feature values for entities from Redis; a value the store does not hold is null with its status (missing, expired)' })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        results: [
+          { entity: { customer_id: 1 }, values: { 'customer_stats:amount': 100 }, statuses: { 'customer_stats:amount': 'present' } },
+          { entity: { customer_id: 9 }, values: { 'customer_stats:amount': null }, statuses: { 'customer_stats:amount': 'missing' } },
+        ],
+      },
+    },
+  })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The view is not online' })
+  onlineFeatures(@Body() dto: OnlineFeaturesDto) {
+    return this.materializations.read(dto.features, dto.entities);
   }
 
   @Post('features/historical')

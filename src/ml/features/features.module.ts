@@ -1,4 +1,11 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { FeatureMaterialization } from './feature-materialization.entity';
+import { MATERIALIZATION_QUEUE } from './materialization-queue';
+import { MaterializationWorker } from './materialization.worker';
+import { MaterializationsService } from './materializations.service';
+import { Materializer } from './materializer';
+import { OnlineStore } from './online-store';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { FeatureView } from './feature-view.entity';
@@ -7,9 +14,9 @@ import { FeaturesController } from './features.controller';
 import { HistoricalFeaturesService } from './historical-features.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FeatureView]), DatasetsModule],
+  imports: [TypeOrmModule.forFeature([FeatureView, FeatureMaterialization]), BullModule.registerQueue({ name: MATERIALIZATION_QUEUE }), DatasetsModule],
   controllers: [FeaturesController],
-  providers: [FeatureViewsService, HistoricalFeaturesService],
-  exports: [FeatureViewsService],
+  providers: [FeatureViewsService, HistoricalFeaturesService, OnlineStore, Materializer, MaterializationWorker, MaterializationsService],
+  exports: [FeatureViewsService, MaterializationsService],
 })
 export class FeaturesModule {}

@@ -8,9 +8,11 @@ import { RegistryModule } from '../registry/registry.module';
 import { InferenceModule } from '../inference/inference.module';
 import { AbTestsModule } from '../ab-tests/ab-tests.module';
 import { BatchTools } from './batch-tools';
+import { FeatureTools } from './feature-tools';
+import { FeaturesModule } from '../features/features.module';
 import { MlTools } from './ml-tools';
 import { ModelTools } from './model-tools';
 import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule], providers: [MlTools, PredictTool, ModelTools, BatchTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools] })
 export class MlToolsModule {}

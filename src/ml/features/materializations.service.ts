@@ -1,0 +1,89 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { FeatureMaterialization } from './feature-materialization.entity';
+import { FeatureViewsService } from './feature-views.service';
+import { MATERIALIZATION_QUEUE, MaterializationJobData } from './materialization-queue';
+import { OnlineStore, OnlineStatus } from './online-store';
+
+/** Materialisation jobs and schedules of online views, and reads from the online store. */
+@Injectable()
+export class MaterializationsService {
+  constructor(
+    @InjectQueue(MATERIALIZATION_QUEUE) private readonly queue: Queue<MaterializationJobData>,
+    @InjectRepository(FeatureMaterialization) private readonly progress: Repository<FeatureMaterialization>,
+    private readonly views: FeatureViewsService,
+    private readonly online: OnlineStore,
+  ) {}
+
+  /** Queues a run of the latest version; with `everySeconds`, also (re)places its repeating schedule. */
+  async submit(name: string, options: { start?: string; end?: string; everySeconds?: number }): Promise<{ jobId: string; view: string; version: number; schedule: { everySeconds: number } | null }> {
+    const view = await this.views.get(name);
+    if (!view.definition.online) throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `${name} is not an online view; apply it with "online": true to materialise it`, { view: name });
+    if (options.start && options.end && Date.parse(options.start) >= Date.parse(options.end)) throw new ValidationFailedError([{ field: 'end', reason: 'must be after start' }]);
+    const data = { view: name, version: view.version, start: options.start, end: options.end };
+    const jobId = uuidv7();
+    await this.queue.add('materialize', data, { jobId, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
+    if (options.everySeconds) {
+      await this.queue.upsertJobScheduler(`materialize:${name}`, { every: options.everySeconds * 1000 }, { name: 'materialize', data: { view: name } });
+    }
+    return { jobId, view: name, version: view.version, schedule: options.everySeconds ? { everySeconds: options.everySeconds } : null };
+  }
+
+  /** Where the view's materialisation is: its watermark, its last run, and the state of a job. */
+  async status(name: string, jobId?: string) {
+    await this.views.get(name);
+    const state = await this.progress.findOneBy({ viewName: name });
+    const job = jobId ? await this.queue.getJob(jobId) : undefined;
+    if (jobId && !job) throw new NotFoundError('materialization job', jobId, 'JOB_NOT_FOUND');
+    return {
+      view: name,
+      version: state?.version ?? null,
+      watermark: state?.watermark?.toISOString() ?? null,
+      lastRun: state?.lastRun ?? null,
+      ...(job ? { job: { id: job.id, state: await job.getState(), progress: job.progress, failedReason: job.failedReason ?? null } } : {}),
+    };
+  }
+
+  /** Values of `view:feature` references for entities: null with why (missing, expired) when the store has none. */
+  async read(references: string[], entities: Record<string, unknown>[]) {
+    const byView = new Map<string, string[]>();
+    const problems: { field: string; reason: string }[] = [];
+    references.forEach((reference, i) => {
+      const [view, feature] = reference.split(':');
+      if (!view || !feature) problems.push({ field: `features[${i}]`, reason: 'must be view:feature' });
+      else byView.set(view, [...(byView.get(view) ?? []), feature]);
+    });
+    if (problems.length) throw new ValidationFailedError(problems);
+    const results = entities.map((entity) => ({ entity, values: {} as Record<string, unknown>, statuses: {} as Record<string, OnlineStatus> }));
+    for (const [name, features] of byView) {
+      const view = await this.views.get(name).catch(() => undefined);
+      if (!view) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${name}` }]);
+      const definitions = features.map((feature) => {
+        const found = view.definition.features.find((f) => f.name === feature);
+        if (!found) throw new ValidationFailedError([{ field: 'features', reason: `${name} has no feature "${feature}"` }]);
+        return found;
+      });
+      if (!view.definition.online) throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `${name} is not an online view`, { view: name });
+      const keys = entities.map((entity, i) =>
+        view.definition.entities.map((column) => {
+          const value = entity[column];
+          if (value === undefined || value === null || typeof value === 'object') throw new ValidationFailedError([{ field: `entities[${i}].${column}`, reason: `${name} is keyed by ${view.definition.entities.join(', ')}` }]);
+          return String(value);
+        }),
+      );
+      const read = await this.online.read(name, view.definition.ttlSeconds, definitions, keys);
+      read.forEach(({ values, status }, i) => {
+        for (const [column, value] of Object.entries(values)) {
+          results[i].values[`${name}:${column}`] = value;
+          results[i].statuses[`${name}:${column}`] = status;
+        }
+      });
+    }
+    return { results };
+  }
+}
