@@ -17,9 +17,14 @@ function stableJson(value: unknown): string {
   );
 }
 
+/** How long a latest version read for online serving is reused (another hub may apply a new one meanwhile). */
+const LATEST_CACHE_MS = 2_000;
+
 /** Feature views: applied definitions, checked against their source, versioned. */
 @Injectable()
 export class FeatureViewsService {
+  private readonly latestCache = new Map<string, { view: FeatureView; at: number }>();
+
   constructor(
     @InjectRepository(FeatureView) private readonly views: Repository<FeatureView>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -48,7 +53,9 @@ export class FeatureViewsService {
     if (latest?.fingerprint === fingerprint) return { view: latest, created: false };
     const view = this.views.create({ id: uuidv7(), name: dto.name, version: (latest?.version ?? 0) + 1, definition, fingerprint, createdAt: new Date() });
     try {
-      return { view: await this.views.save(view), created: true };
+      const saved = await this.views.save(view);
+      this.latestCache.delete(dto.name);
+      return { view: saved, created: true };
     } catch (error) {
       // another apply of this view won the version number: the caller may apply again
       if (isUniqueViolation(error)) return this.apply(dto);
@@ -68,6 +75,16 @@ export class FeatureViewsService {
     const found = version === undefined ? await this.latest(name) : await this.views.findOneBy({ name, version });
     if (!found) throw new NotFoundError('feature view', version === undefined ? name : `${name}@${version}`, 'FEATURE_VIEW_NOT_FOUND');
     return found;
+  }
+
+  /** The latest version for the online read path: from memory for up to LATEST_CACHE_MS. */
+  async latestForServing(name: string, now = Date.now()): Promise<FeatureView> {
+    const cached = this.latestCache.get(name);
+    if (cached && now - cached.at < LATEST_CACHE_MS) return cached.view;
+    const view = await this.get(name);
+    // bounded: one entry per view name that exists
+    this.latestCache.set(name, { view, at: now });
+    return view;
   }
 
   async versions(name: string): Promise<FeatureView[]> {

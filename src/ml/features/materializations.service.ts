@@ -61,7 +61,7 @@ export class MaterializationsService {
     if (problems.length) throw new ValidationFailedError(problems);
     const results = entities.map((entity) => ({ entity, values: {} as Record<string, unknown>, statuses: {} as Record<string, OnlineStatus> }));
     for (const [name, features] of byView) {
-      const view = await this.views.get(name).catch(() => undefined);
+      const view = await this.views.latestForServing(name).catch(() => undefined);
       if (!view) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${name}` }]);
       const definitions = features.map((feature) => {
         const found = view.definition.features.find((f) => f.name === feature);
