@@ -28,6 +28,7 @@ export class AutoShutdownService implements OnApplicationBootstrap, OnModuleDest
     this.logger.log(`The hub stops once no client has been connected for ${delayMs} ms (${FIRST_CLIENT_GRACE_MS} ms at least before the first one)`);
     this.presence.restartIdleClock();
     const every = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, Math.floor(delayMs / 4)));
+    // per process on purpose: each replica stops itself when its own clients are gone
     this.timer = setInterval(() => {
       const needed = this.presence.hadClient ? delayMs : Math.max(delayMs, FIRST_CLIENT_GRACE_MS);
       if (this.presence.idleMs() < needed) return;

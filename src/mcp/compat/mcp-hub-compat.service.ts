@@ -14,7 +14,7 @@ import { ToolCallService } from '../tools/tool-call.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ClientPresence } from '../auto-shutdown/client-presence';
 import { UpstreamOAuth } from '../oauth/upstream-oauth.service';
-import { McpHubServer, toMcpHubServer } from './mcp-hub-server';
+import { McpHubServer, mcpHubStatus, toMcpHubServer } from './mcp-hub-server';
 
 const SETTLING = new Set(['connecting', 'waiting']);
 
@@ -119,12 +119,13 @@ export class McpHubCompatService {
     const statuses = this.upstreams.statuses();
     const state = statuses.some((s) => SETTLING.has(s.state)) ? 'starting' : 'ready';
     const head = { status: 'ok', state, server_id: 'mcp-hub', version: HUB_VERSION, activeClients: this.presence.streams, timestamp: new Date().toISOString() };
-    const servers = this.list();
     if (summary) {
+      // the public health route: states only, no server's lists are built
       const byStatus: Record<string, number> = { connected: 0, connecting: 0, disconnected: 0, unauthorized: 0, disabled: 0 };
-      for (const server of servers) byStatus[server.status]++;
-      return { ...head, servers: { total: servers.length, ...byStatus }, connections: { totalConnections: this.presence.streams, mcpSessions: this.presence.sessions } };
+      for (const status of statuses) byStatus[mcpHubStatus(status.state)]++;
+      return { ...head, servers: { total: statuses.length, ...byStatus }, connections: { totalConnections: this.presence.streams, mcpSessions: this.presence.sessions } };
     }
+    const servers = this.list();
     const live = servers.filter((s) => s.status === 'connected');
     const count = (list: keyof McpHubServer['capabilities']) => live.reduce((n, s) => n + s.capabilities[list].length, 0);
     const registered = { tools: count('tools'), resources: count('resources'), resourceTemplates: count('resourceTemplates'), prompts: count('prompts') };

@@ -16,6 +16,9 @@ const STATUS: Record<ServerState, McpHubStatus> = {
   unauthorized: 'unauthorized',
 };
 
+/** A hub state under mcp-hub's name. */
+export const mcpHubStatus = (state: ServerState): McpHubStatus => STATUS[state];
+
 export interface McpHubCapabilities {
   tools: object[];
   resources: object[];

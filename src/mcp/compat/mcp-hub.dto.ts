@@ -26,7 +26,16 @@ export class RequestOptionsDto {
   timeout?: number;
 }
 
-export class CompatToolCallDto extends ServerNameDto {
+/** A request to one server with mcp-hub's per-call options. */
+export class ServerRequestDto extends ServerNameDto {
+  @ApiPropertyOptional({ type: RequestOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RequestOptionsDto)
+  request_options?: RequestOptionsDto;
+}
+
+export class CompatToolCallDto extends ServerRequestDto {
   @ApiProperty({ example: 'read_graph' })
   @IsString()
   @IsNotEmpty()
@@ -37,29 +46,17 @@ export class CompatToolCallDto extends ServerNameDto {
   @IsOptional()
   @IsObject()
   arguments?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ type: RequestOptionsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RequestOptionsDto)
-  request_options?: RequestOptionsDto;
 }
 
-export class CompatResourceReadDto extends ServerNameDto {
+export class CompatResourceReadDto extends ServerRequestDto {
   @ApiProperty({ example: 'demo://resource/static/document/readme.md' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(8192)
   uri!: string;
-
-  @ApiPropertyOptional({ type: RequestOptionsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RequestOptionsDto)
-  request_options?: RequestOptionsDto;
 }
 
-export class CompatPromptGetDto extends ServerNameDto {
+export class CompatPromptGetDto extends ServerRequestDto {
   @ApiProperty({ example: 'simple-prompt' })
   @IsString()
   @IsNotEmpty()
@@ -70,10 +67,4 @@ export class CompatPromptGetDto extends ServerNameDto {
   @IsOptional()
   @IsObject()
   arguments?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ type: RequestOptionsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RequestOptionsDto)
-  request_options?: RequestOptionsDto;
 }

@@ -64,6 +64,7 @@ export class HubInstanceService implements OnApplicationBootstrap {
       configFiles: api ? this.config.mcp.serversConfigPaths.map((path) => resolve(path)) : null,
       lastSeenAt: new Date(),
     });
+    // per process on purpose: each instance says it is alive in its own row (a shared job could not)
     this.heartbeat = setInterval(() => {
       this.instances.update({ id: this.id }, { lastSeenAt: new Date() }).catch((error: Error) => this.logger.warn(`Heartbeat failed: ${error.message}`));
     }, HEARTBEAT_MS);
