@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     const view = { name: 'bench', entities: ['entity_id'], source: { table: 'public.bench_features' }, timestampColumn: 'ts', ttlSeconds: 365 * 86400, online: true, features: FEATURES.map((name) => ({ name, type: 'float' })) };
     const applied = await api.send('POST', '/api/ml/feature-views', view);
     if (applied.status !== 201) throw new Error(`apply: ${JSON.stringify(applied.body)}`);
+    const version = applied.body.version as number;
 
     // materialisation
     const latest = `SELECT DISTINCT ON (s.entity_id) s.entity_id::text, (extract(epoch FROM s.ts) * 1000)::bigint, ${FEATURES.map((f) => `s.${f}::text`).join(', ')} FROM public.bench_features s ORDER BY s.entity_id, s.ts DESC`;
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     };
     const raw = async () => {
       const batch = redis.pipeline();
-      for (const id of ids) batch.hgetall(`features:bench:${JSON.stringify([String(id)])}`);
+      for (const id of ids) batch.hgetall(`features:bench:v${version}:${JSON.stringify([String(id)])}`);
       await batch.exec();
     };
     // the floor: the least any HTTP service answering this must pay (parse the JSON body, one pipelined
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       req.on('end', async () => {
         const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { entities: { entity_id: number }[] };
         const batch = redis.pipeline();
-        for (const entity of request.entities) batch.hgetall(`features:bench:${JSON.stringify([String(entity.entity_id)])}`);
+        for (const entity of request.entities) batch.hgetall(`features:bench:v${version}:${JSON.stringify([String(entity.entity_id)])}`);
         const hashes = (await batch.exec()) ?? [];
         const results = request.entities.map((entity, i) => ({ entity, values: hashes[i][1] }));
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));

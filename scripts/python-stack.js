@@ -8,8 +8,8 @@
 const { existsSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
 
-const IMPORT = 'import numpy, pandas, sklearn, torch, scipy';
-const APT_PACKAGES = ['python3-sklearn', 'python3-torch', 'python3-pandas', 'python3-scipy'];
+const IMPORT = 'import numpy, pandas, sklearn, torch, scipy, optuna, sqlalchemy, psycopg2';
+const APT_PACKAGES = ['python3-sklearn', 'python3-torch', 'python3-pandas', 'python3-scipy', 'python3-optuna', 'python3-sqlalchemy', 'python3-psycopg2'];
 const APT_INSTALL = ['install', '-y', '--no-install-recommends', ...APT_PACKAGES];
 
 /** PYTHON_BIN alone when set; otherwise the same candidates, in the same order, as the hub probes. */

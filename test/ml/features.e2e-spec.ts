@@ -55,7 +55,7 @@ describe('feature store: versioned views and point-in-time correct historical fe
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-features-data-'));
-    fixture = await HubFixture.start('features', { mcpServers: {} }, { env: { DATA_DIR: dataDir } });
+    fixture = await HubFixture.start('features', { mcpServers: {} }, { env: { DATA_DIR: dataDir, TZ: 'America/New_York' } });
   });
 
   afterAll(async () => {
@@ -98,6 +98,15 @@ describe('feature store: versioned views and point-in-time correct historical fe
     expect(await refused({ source: { table: 'public.nothing' } })).toEqual(['source.table: public.nothing does not exist or the hub cannot read it']);
     expect(await refused({ features: [{ name: 'segment', type: 'string', transform: { kind: 'log' } }] })).toEqual(['features[0].transform.kind: log needs a float or int feature']);
     expect(await refused({ features: [{ name: 'amount', type: 'float', transform: { kind: 'bucketize', boundaries: [5, 1] } }] })).toEqual(['features[0].transform.boundaries: bucketize needs boundaries in ascending order']);
+    expect(await refused({ entities: ['amount'] })).toContain('entities[0]: "amount" is float8; entity keys must be integer, text or uuid columns');
+    expect(await refused({ features: [{ name: 'amount__x', column: 'amount', type: 'float' }] })).toEqual(['features[0].name: "__" is reserved (one-hot columns are <feature>__<category>)']);
+    expect(await refused({ features: [{ name: 'n', column: 'amount', type: 'float', transform: { kind: 'rolling', windowSeconds: 60 } }] })).toEqual([
+      'features[0].transform.aggregation: rolling needs an aggregation: count, sum, mean, min or max',
+    ]);
+    expect(await refused({ features: [{ name: 'n', column: 'segment', type: 'float', transform: { kind: 'rolling', aggregation: 'mean', windowSeconds: 60 } }] })).toEqual([
+      'features[0].column: rolling mean needs a number column; "segment" is text',
+    ]);
+    expect(await refused({ features: [{ name: 'n', column: 'amount', type: 'float', transform: { kind: 'rolling', aggregation: 'count', windowSeconds: 60 } }] })).toEqual(['features[0].type: rolling count gives a int']);
     const shape = await post('/api/ml/feature-views', { ...VIEW, ttlSeconds: 0, entities: [] });
     expect(shape.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['entities', 'ttlSeconds']);
   });
@@ -138,6 +147,38 @@ describe('feature store: versioned views and point-in-time correct historical fe
     expect(rows.map((r) => num(r.amount))).toEqual([null, 10, 10, 100, null, null, null, null]);
   });
 
+  it('computes rolling windows as of each feature row, breaks ties in time the same way every time, and reads times without an offset as UTC', async () => {
+    await queryDatabase(fixture.databaseUrl, 'CREATE TABLE public.visits (customer_id int, at timestamp without time zone, amount double precision)');
+    await queryDatabase(
+      fixture.databaseUrl,
+      `INSERT INTO public.visits VALUES (1, '2026-11-20 10:00', 2), (1, '2026-11-20 11:00', 4), (1, '2026-11-20 11:00', 6), (1, '2026-11-20 12:30', 8)`,
+    );
+    const rolling = (name: string, aggregation: string, type: string) => ({ name, column: 'amount', type, transform: { kind: 'rolling', aggregation, windowSeconds: 2 * HOUR } });
+    const applied = await post('/api/ml/feature-views', {
+      name: 'visits',
+      entities: ['customer_id'],
+      source: { table: 'public.visits' },
+      timestampColumn: 'at',
+      ttlSeconds: 24 * HOUR,
+      features: [{ name: 'amount', type: 'float' }, rolling('mean_2h', 'mean', 'float'), rolling('count_2h', 'count', 'int'), rolling('max_2h', 'max', 'float')],
+    });
+    expect(applied.status).toBe(201);
+    const answer = await post('/api/ml/features/historical', {
+      // the hub runs with TZ=America/New_York: a time without an offset is still UTC, as the source's are
+      entityRows: { rows: [{ customer_id: 1, event_timestamp: '2026-11-20T11:30:00' }, { customer_id: 1, event_timestamp: '2026-11-20T12:30:00Z' }, { customer_id: 1, event_timestamp: '2026-11-20T10:59:59Z' }] },
+      features: ['visits:amount', 'visits:mean_2h', 'visits:count_2h', 'visits:max_2h'],
+    });
+    expect(answer.status).toBe(201);
+    const rows = parse(await readFile(answer.body.uri.replace('local://', ''), 'utf8'), { columns: true }) as Record<string, string>[];
+    // 11:30 → the 11:00 rows (4 and 6: the greater wins the tie), window (09:00, 11:00] = 2, 4, 6
+    // 12:30 → the 12:30 row, window (10:30, 12:30] = 4, 6, 8; 10:59:59 → the 10:00 row, window (08:00, 10:00] = 2
+    expect(rows.map((r) => [num(r.amount), num(r.mean_2h), num(r.count_2h), num(r.max_2h)])).toEqual([
+      [6, 4, 3, 6],
+      [8, 6, 3, 8],
+      [2, 2, 1, 2],
+    ]);
+  });
+
   it('answers unknown views and features, and bad entity rows, with 400 naming the field', async () => {
     const bad = async (body: object) => {
       const answer = await post('/api/ml/features/historical', body);
@@ -155,6 +196,9 @@ describe('feature store: versioned views and point-in-time correct historical fe
     expect((await bad({ entityRows: { rows: [{ customer_id: 'x', event_timestamp: '2026-11-20T10:00:00Z' }] }, features: ['customer_stats:amount'] }))[0].field).toBe('entityRows');
     expect(await bad({ entityRows: {}, features: ['customer_stats:amount'] })).toEqual([{ field: 'entityRows', reason: 'give exactly one of dataset and rows' }]);
     expect((await bad({ entityRows: { rows: ENTITY_ROWS }, features: ['customer_stats amount'] }))[0].field).toBe('features');
+    expect(await bad({ entityRows: { rows: [{ customer_id: 1, __row: 1, event_timestamp: '2026-11-20T10:00:00Z' }] }, features: ['customer_stats:amount'] })).toEqual([
+      { field: 'entityRows.__row', reason: 'names starting with "__" are reserved' },
+    ]);
   });
 });
 
@@ -193,6 +237,16 @@ describe('feature store: materialisation into the online store', () => {
       const applied = await post('/api/ml/feature-views', { name, entities: ['customer_id'], source: { table: 'public.scores' }, timestampColumn: 'ts', ttlSeconds, online: true, features: [{ name: 'score', type: 'float' }] });
       expect(applied.status).toBe(201);
     }
+    const counted = await post('/api/ml/feature-views', {
+      name: 'scores_count',
+      entities: ['customer_id'],
+      source: { table: 'public.scores' },
+      timestampColumn: 'ts',
+      ttlSeconds: 3600,
+      online: true,
+      features: [{ name: 'last_hour', column: 'score', type: 'int', transform: { kind: 'rolling', aggregation: 'count', windowSeconds: 3600 } }],
+    });
+    expect(counted.status).toBe(201);
   });
 
   afterAll(async () => {
@@ -205,6 +259,9 @@ describe('feature store: materialisation into the online store', () => {
     expect(first.lastRun).toMatchObject({ version: 1, from: null, sourceRows: 5, entities: 3, expired: 1 });
     expect(first.watermark).toBe(first.lastRun.to);
     expect(await online('scores', 'score', [1, 2, 3, 4, 9])).toEqual([[2, 'present'], [3, 'present'], [4, 'present'], [null, 'missing'], [null, 'missing']]);
+    // a rolling window materialises as of each entity's latest row: customer 1 has 2 rows in its last hour
+    await materialize('scores_count');
+    expect(await online('scores_count', 'last_hour', [1, 2])).toEqual([[2, 'present'], [1, 'present']]);
   });
 
   it('is incremental from the watermark (only new source rows are read) and idempotent', async () => {
@@ -232,7 +289,7 @@ describe('feature store: materialisation into the online store', () => {
     const result = await client.callTool({ name: 'ml__get_online_features', arguments: { features: ['scores:score'], entities: [{ customer_id: 1 }] } });
     expect(JSON.parse((result.content as { text: string }[])[0].text).results[0]).toMatchObject({ values: { 'scores:score': 10 }, statuses: { 'scores:score': 'present' } });
     const views = await client.callTool({ name: 'ml__list_feature_views', arguments: {} });
-    expect(JSON.parse((views.content as { text: string }[])[0].text).views.map((v: { name: string }) => v.name)).toEqual(['scores', 'scores_short']);
+    expect(JSON.parse((views.content as { text: string }[])[0].text).views.map((v: { name: string }) => v.name)).toEqual(['scores', 'scores_count', 'scores_short']);
     await client.close();
 
     const cli = (args: string[]) => new NodeProcess('dist/src/cli/main.js', { HUB_URL: fixture.hub.url('') }, args);
@@ -248,8 +305,35 @@ describe('feature store: materialisation into the online store', () => {
     expect(list.stdout.join('\n')).toMatch(/scores_short/);
   });
 
+  it('keeps the watermark at the database clock for a future end, and serves only what the latest version computed', async () => {
+    const queued = await post('/api/ml/feature-views/scores/materialize', { end: '2099-01-01T00:00:00Z' });
+    expect(queued.status).toBe(202);
+    let status: Json = {};
+    for (let i = 0; i < 200 && status.lastRun?.jobId !== queued.body.jobId; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await fixture.api.get(`/api/ml/feature-views/scores/materialization?jobId=${queued.body.jobId}`)).body;
+    }
+    expect(status.lastRun.to).toBe('2099-01-01T00:00:00.000Z');
+    expect(Date.parse(status.watermark)).toBeLessThanOrEqual(Date.now());
+    // a job of another view is not this view's
+    expect((await fixture.api.get(`/api/ml/feature-views/scores_short/materialization?jobId=${queued.body.jobId}`)).status).toBe(404);
+
+    const changed = await post('/api/ml/feature-views', { name: 'scores', entities: ['customer_id'], source: { table: 'public.scores' }, timestampColumn: 'ts', ttlSeconds: 7200, online: true, features: [{ name: 'score', type: 'float' }] });
+    expect(changed.body.version).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // the read path's 2 s cache of the latest version
+    expect(await online('scores', 'score', [1])).toEqual([[null, 'missing']]);
+    const run = await materialize('scores');
+    expect(run.lastRun).toMatchObject({ version: 2, from: null });
+    expect(await online('scores', 'score', [1])).toEqual([[10, 'present']]);
+    // entity keys spelt as strings find the same values as numbers
+    expect((await post('/api/ml/features/online', { features: ['scores:score'], entities: [{ customer_id: '01' }] })).body.results[0].values).toEqual({ 'scores:score': 10 });
+  });
+
   it('refuses what it cannot do, naming the field', async () => {
     expect((await post('/api/ml/feature-views/nope/materialize', {})).status).toBe(404);
+    expect((await post('/api/ml/features/online', { features: ['scores:score'], entities: [{ customer_id: 1.5 }] })).body.details).toEqual([
+      { field: 'entities[0].customer_id', reason: '1.5 is not an integer (send integers past 2^53 as strings)' },
+    ]);
     expect((await post('/api/ml/feature-views/scores/materialize', { start: 'yesterday' })).body.details[0].field).toBe('start');
     expect((await post('/api/ml/features/online', { features: ['scores:nope'], entities: [{ customer_id: 1 }] })).status).toBe(400);
     expect((await post('/api/ml/features/online', { features: ['scores:score'], entities: [{ id: 1 }] })).body.details).toEqual([{ field: 'entities[0].customer_id', reason: 'scores is keyed by customer_id' }]);

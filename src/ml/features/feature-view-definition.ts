@@ -2,7 +2,11 @@
 export type FeatureTransform =
   | { kind: 'log' }
   | { kind: 'bucketize'; boundaries: number[] }
-  | { kind: 'one-hot'; categories: string[] };
+  | { kind: 'one-hot'; categories: string[] }
+  | { kind: 'rolling'; aggregation: RollingAggregation; windowSeconds: number };
+
+/** rolling: over the entity's source rows in (t - window, t], t being the event time of the feature row. */
+export type RollingAggregation = 'count' | 'sum' | 'mean' | 'min' | 'max';
 
 export type FeatureType = 'float' | 'int' | 'string' | 'bool';
 

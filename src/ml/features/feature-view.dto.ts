@@ -25,9 +25,27 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const IDENTIFIER_RULE = 'must be letters, digits and "_", starting with a letter or "_", at most 63 characters';
 
 export class FeatureTransformDto {
-  @ApiProperty({ enum: ['log', 'bucketize', 'one-hot'], example: 'bucketize', description: 'log: ln(x) for x > 0, else null; bucketize: the bucket number of x among the boundaries; one-hot: one 0/1 column per category' })
-  @IsIn(['log', 'bucketize', 'one-hot'])
-  kind!: 'log' | 'bucketize' | 'one-hot';
+  @ApiProperty({
+    enum: ['log', 'bucketize', 'one-hot', 'rolling'],
+    example: 'bucketize',
+    description:
+      'log: ln(x) for x > 0, else null; bucketize: the bucket number of x among the boundaries; one-hot: one 0/1 column per category; ' +
+      "rolling: an aggregation of the column over the entity's rows in the windowSeconds up to the feature row's time",
+  })
+  @IsIn(['log', 'bucketize', 'one-hot', 'rolling'])
+  kind!: 'log' | 'bucketize' | 'one-hot' | 'rolling';
+
+  @ApiPropertyOptional({ enum: ['count', 'sum', 'mean', 'min', 'max'], example: 'mean', description: 'rolling: the aggregation (count counts non-null values)' })
+  @IsOptional()
+  @IsIn(['count', 'sum', 'mean', 'min', 'max'])
+  aggregation?: 'count' | 'sum' | 'mean' | 'min' | 'max';
+
+  @ApiPropertyOptional({ example: 604800, description: 'rolling: the window in seconds' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10 * 365 * 86400)
+  windowSeconds?: number;
 
   @ApiPropertyOptional({ example: [18, 30, 45, 65], type: [Number], description: 'bucketize: ascending boundaries' })
   @IsOptional()

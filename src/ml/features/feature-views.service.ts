@@ -7,8 +7,8 @@ import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-
 import { isUniqueViolation } from '../unique-violation';
 import { definitionProblems, sourceColumns } from './feature-source';
 import { FeatureView } from './feature-view.entity';
-import { FeatureViewDefinition } from './feature-view-definition';
-import { CreateFeatureViewDto } from './feature-view.dto';
+import { FeatureTransform, FeatureViewDefinition } from './feature-view-definition';
+import { CreateFeatureViewDto, FeatureTransformDto } from './feature-view.dto';
 
 /** Stable JSON: object keys sorted, so the same definition always has the same fingerprint. */
 function stableJson(value: unknown): string {
@@ -17,13 +17,35 @@ function stableJson(value: unknown): string {
   );
 }
 
+/** The transform as stored: only the fields of its kind, so unrelated fields do not make a new version. */
+function storedTransform(transform: FeatureTransformDto): FeatureTransform {
+  switch (transform.kind) {
+    case 'log':
+      return { kind: 'log' };
+    case 'bucketize':
+      return { kind: 'bucketize', boundaries: transform.boundaries ?? [] };
+    case 'one-hot':
+      return { kind: 'one-hot', categories: transform.categories ?? [] };
+    case 'rolling':
+      // missing fields are reported by definitionProblems
+      return { kind: 'rolling', aggregation: transform.aggregation!, windowSeconds: transform.windowSeconds! };
+  }
+}
+
 /** How long a latest version read for online serving is reused (another hub may apply a new one meanwhile). */
 const LATEST_CACHE_MS = 2_000;
+
+/** A view version as the online read path needs it: with the source types its entity keys are spelt in. */
+export interface ServingView {
+  view: FeatureView;
+  /** Entity column → its type in the source (int8, text, uuid…). */
+  entityTypes: Record<string, string>;
+}
 
 /** Feature views: applied definitions, checked against their source, versioned. */
 @Injectable()
 export class FeatureViewsService {
-  private readonly latestCache = new Map<string, { view: FeatureView; at: number }>();
+  private readonly latestCache = new Map<string, { serving: ServingView; at: number }>();
 
   constructor(
     @InjectRepository(FeatureView) private readonly views: Repository<FeatureView>,
@@ -41,7 +63,7 @@ export class FeatureViewsService {
         name: f.name,
         column: f.column ?? f.name,
         type: f.type,
-        ...(f.transform ? { transform: f.transform.kind === 'log' ? { kind: 'log' } : f.transform.kind === 'bucketize' ? { kind: 'bucketize', boundaries: f.transform.boundaries ?? [] } : { kind: 'one-hot', categories: f.transform.categories ?? [] } } : {}),
+        ...(f.transform ? { transform: storedTransform(f.transform) } : {}),
       })),
       ttlSeconds: dto.ttlSeconds,
       online: dto.online ?? false,
@@ -77,14 +99,16 @@ export class FeatureViewsService {
     return found;
   }
 
-  /** The latest version for the online read path: from memory for up to LATEST_CACHE_MS. */
-  async latestForServing(name: string, now = Date.now()): Promise<FeatureView> {
+  /** The latest version for the online read path, with its entity keys' types: from memory for up to LATEST_CACHE_MS. */
+  async latestForServing(name: string, now = Date.now()): Promise<ServingView> {
     const cached = this.latestCache.get(name);
-    if (cached && now - cached.at < LATEST_CACHE_MS) return cached.view;
+    if (cached && now - cached.at < LATEST_CACHE_MS) return cached.serving;
     const view = await this.get(name);
+    const columns = await sourceColumns(this.dataSource, view.definition.source.table);
+    const serving = { view, entityTypes: Object.fromEntries(view.definition.entities.map((e) => [e, columns?.get(e)?.udt ?? 'text'])) };
     // bounded: one entry per view name that exists
-    this.latestCache.set(name, { view, at: now });
-    return view;
+    this.latestCache.set(name, { serving, at: now });
+    return serving;
   }
 
   async versions(name: string): Promise<FeatureView[]> {

@@ -1,11 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
 import { escapeIdentifier as id } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
@@ -15,11 +14,13 @@ import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-e
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
 import { readRows } from '../datasets/table-reader';
-import { sourceColumns } from './feature-source';
+import { parseEventTime } from './event-time';
+import { assertSourceAllowed, sourceColumns } from './feature-source';
 import { outputColumns } from './feature-view-definition';
 import { FeatureViewsService } from './feature-views.service';
 import { HistoricalFeaturesDto } from './feature-view.dto';
 import { PointInTimeView, pointInTimeQuery } from './point-in-time-query';
+import { inUtcTransaction } from './utc-transaction';
 
 const EVENT_TIMESTAMP = 'event_timestamp';
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -48,13 +49,11 @@ export class HistoricalFeaturesService {
     const source = rows ? { rows: rows as Record<string, unknown>[], label: 'inline' } : await this.datasetRows(dataset!);
     const first = await firstRow(source.rows);
     if (!first) throw new ValidationFailedError([{ field: 'entityRows', reason: 'holds no rows' }]);
-    const columns = Object.keys(first.value).filter((c) => c !== EVENT_TIMESTAMP);
-    this.checkColumns(columns, Object.keys(first.value), views);
-
-    const directory = resolve(this.config.datasets.dir, 'features');
-    await mkdir(directory, { recursive: true });
-    const path = resolve(directory, `${uuidv7()}.csv`);
+    const path = resolve(this.config.datasets.dir, 'features', `${uuidv7()}.csv`);
     try {
+      const columns = Object.keys(first.value).filter((c) => c !== EVENT_TIMESTAMP);
+      this.checkColumns(columns, Object.keys(first.value), views);
+      await mkdir(dirname(path), { recursive: true });
       await this.writeResult(first.rows, columns, views, path);
       const lineage = {
         kind: 'historical-features',
@@ -65,6 +64,9 @@ export class HistoricalFeaturesService {
     } catch (error) {
       await rm(path, { force: true });
       throw error;
+    } finally {
+      // a dataset's file stays open until its reader is told to stop
+      await first.close();
     }
   }
 
@@ -82,6 +84,7 @@ export class HistoricalFeaturesService {
           problems.push({ field: `features[${i}]`, reason: `no feature view ${version ? `${name} version ${version}` : name}` });
           continue;
         }
+        assertSourceAllowed(name, stored.definition, this.config.features.sourceSchemas);
         const columns = await sourceColumns(this.dataSource, stored.definition.source.table);
         if (!columns) {
           problems.push({ field: `features[${i}]`, reason: `the source ${stored.definition.source.table} of ${name} is gone` });
@@ -102,7 +105,10 @@ export class HistoricalFeaturesService {
   private checkColumns(columns: string[], all: string[], views: PointInTimeView[]): void {
     const problems: FieldProblem[] = [];
     if (!all.includes(EVENT_TIMESTAMP)) problems.push({ field: `entityRows.${EVENT_TIMESTAMP}`, reason: 'every row needs the time its features are wanted for' });
-    for (const column of columns) if (!COLUMN_NAME.test(column)) problems.push({ field: `entityRows.${column}`, reason: 'column names must be letters, digits and "_", at most 63 characters' });
+    for (const column of columns) {
+      if (!COLUMN_NAME.test(column)) problems.push({ field: `entityRows.${column}`, reason: 'column names must be letters, digits and "_", at most 63 characters' });
+      else if (column.startsWith('__')) problems.push({ field: `entityRows.${column}`, reason: 'names starting with "__" are reserved' });
+    }
     for (const view of views) {
       for (const entity of view.definition.entities) if (!columns.includes(entity)) problems.push({ field: `entityRows.${entity}`, reason: `${view.name} is keyed by ${view.definition.entities.join(', ')}` });
     }
@@ -124,37 +130,40 @@ export class HistoricalFeaturesService {
   }
 
   private async writeResult(rows: AsyncIterable<Record<string, unknown>>, columns: string[], views: PointInTimeView[], path: string): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     try {
-      await client.query('BEGIN');
-      await client.query(`CREATE TEMP TABLE feature_entities (${columns.map((c) => `${id(c)} text`).join(', ')}, event_timestamp timestamptz NOT NULL, __row bigint NOT NULL) ON COMMIT DROP`);
-      await pipeline(Readable.from(csvChunks(rows, columns)), client.query(copyFrom(`COPY feature_entities (${[...columns.map(id), 'event_timestamp', '__row'].join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
-      const query = pointInTimeQuery('feature_entities', [...columns, EVENT_TIMESTAMP], views);
-      await pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(path));
-      await client.query('COMMIT');
+      await inUtcTransaction(this.dataSource, async (client) => {
+        await client.query(`CREATE TEMP TABLE feature_entities (${columns.map((c) => `${id(c)} text`).join(', ')}, event_timestamp timestamptz NOT NULL, __row bigint NOT NULL) ON COMMIT DROP`);
+        await pipeline(Readable.from(csvChunks(rows, columns)), client.query(copyFrom(`COPY feature_entities (${[...columns.map(id), 'event_timestamp', '__row'].join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
+        const query = pointInTimeQuery('feature_entities', [...columns, EVENT_TIMESTAMP], views);
+        await pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(path));
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       const code = (error as { code?: string }).code;
       if (code && BAD_VALUE_CODES.has(code)) throw new ValidationFailedError([{ field: 'entityRows', reason: `a value does not fit its column: ${(error as Error).message}` }]);
       throw error;
-    } finally {
-      await runner.release();
     }
   }
 }
 
-/** The first row, and every row (the first included) as one iterable. */
-async function firstRow(rows: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): Promise<{ value: Record<string, unknown>; rows: AsyncIterable<Record<string, unknown>> } | undefined> {
+/** The first row, every row (the first included) as one iterable, and how to stop the source early. */
+async function firstRow(
+  rows: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>,
+): Promise<{ value: Record<string, unknown>; rows: AsyncIterable<Record<string, unknown>>; close: () => Promise<void> } | undefined> {
   const iterator = (Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (rows as Iterable<Record<string, unknown>>)[Symbol.iterator]()) as AsyncIterator<Record<string, unknown>> | Iterator<Record<string, unknown>>;
+  let done = false;
+  const close = async () => {
+    if (done) return;
+    done = true;
+    await iterator.return?.();
+  };
   const head = await iterator.next();
   if (head.done) return undefined;
   async function* all(): AsyncGenerator<Record<string, unknown>> {
     yield head.value;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    done = true;
   }
-  return { value: head.value, rows: all() };
+  return { value: head.value, rows: all(), close };
 }
 
 const csvField = (value: unknown): string => {
@@ -169,8 +178,8 @@ async function* csvChunks(rows: AsyncIterable<Record<string, unknown>>, columns:
   let index = 0;
   for await (const row of rows) {
     const time = row[EVENT_TIMESTAMP];
-    const at = typeof time === 'string' || typeof time === 'number' ? new Date(time) : undefined;
-    if (!at || Number.isNaN(at.getTime())) throw new ValidationFailedError([{ field: `entityRows[${index}].${EVENT_TIMESTAMP}`, reason: `${JSON.stringify(time ?? null)} is not a time (ISO 8601, e.g. 2026-11-20T10:00:00Z)` }]);
+    const at = parseEventTime(time);
+    if (!at) throw new ValidationFailedError([{ field: `entityRows[${index}].${EVENT_TIMESTAMP}`, reason: `${JSON.stringify(time ?? null)} is not a time (ISO 8601, e.g. 2026-11-20T10:00:00Z)` }]);
     chunk.push(`${[...columns.map((c) => csvField(row[c])), at.toISOString(), String(index)].join(',')}\n`);
     index++;
     if (chunk.length >= ROWS_PER_CHUNK) {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../../platform/config/app-config';
 import { InstanceRole } from '../../platform/instance/instance-role';
 import { RedisConnections } from '../../platform/redis/redis-connections';
@@ -38,6 +38,8 @@ export class MaterializationWorker implements OnModuleInit {
   private async process(job: Job<MaterializationJobData, MaterializationRun>): Promise<MaterializationRun> {
     const { view: name, version, start, end } = job.data;
     const view = await this.views.get(name, version);
+    // a schedule outlives the definition it was placed for: a later version may no longer be online
+    if (!view.definition.online) throw new UnrecoverableError(`${name} version ${view.version} is not an online view; apply it with "online": true or remove the schedule`);
     const run = await this.materializer.run(view, job.id!, { start, end }, (entities) => void job.updateProgress({ entities }));
     this.logger.log(`${name} v${view.version}: ${run.sourceRows} source rows in (${run.from ?? '-∞'}, ${run.to}] → ${run.entities} entities written, ${run.expired} past the TTL`);
     return run;

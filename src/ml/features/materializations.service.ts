@@ -6,6 +6,7 @@ import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { FeatureMaterialization } from './feature-materialization.entity';
+import { entityKeyText } from './entity-key';
 import { FeatureViewsService } from './feature-views.service';
 import { MATERIALIZATION_QUEUE, MaterializationJobData } from './materialization-queue';
 import { OnlineStore, OnlineStatus } from './online-store';
@@ -24,6 +25,9 @@ export class MaterializationsService {
   async submit(name: string, options: { start?: string; end?: string; everySeconds?: number }): Promise<{ jobId: string; view: string; version: number; schedule: { everySeconds: number } | null }> {
     const view = await this.views.get(name);
     if (!view.definition.online) throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `${name} is not an online view; apply it with "online": true to materialise it`, { view: name });
+    for (const field of ['start', 'end'] as const) {
+      if (options[field] !== undefined && Number.isNaN(Date.parse(options[field]))) throw new ValidationFailedError([{ field, reason: `"${options[field]}" is not a time the hub can read (e.g. 2026-11-20T10:00:00Z)` }]);
+    }
     if (options.start && options.end && Date.parse(options.start) >= Date.parse(options.end)) throw new ValidationFailedError([{ field: 'end', reason: 'must be after start' }]);
     const data = { view: name, version: view.version, start: options.start, end: options.end };
     const jobId = uuidv7();
@@ -38,7 +42,8 @@ export class MaterializationsService {
   async status(name: string, jobId?: string) {
     await this.views.get(name);
     const state = await this.progress.findOneBy({ viewName: name });
-    const job = jobId ? await this.queue.getJob(jobId) : undefined;
+    const found = jobId ? await this.queue.getJob(jobId) : undefined;
+    const job = found?.data.view === name ? found : undefined;
     if (jobId && !job) throw new NotFoundError('materialization job', jobId, 'JOB_NOT_FOUND');
     return {
       view: name,
@@ -61,8 +66,9 @@ export class MaterializationsService {
     if (problems.length) throw new ValidationFailedError(problems);
     const results = entities.map((entity) => ({ entity, values: {} as Record<string, unknown>, statuses: {} as Record<string, OnlineStatus> }));
     for (const [name, features] of byView) {
-      const view = await this.views.latestForServing(name).catch(() => undefined);
-      if (!view) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${name}` }]);
+      const serving = await this.views.latestForServing(name).catch(() => undefined);
+      if (!serving) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${name}` }]);
+      const { view, entityTypes } = serving;
       const definitions = features.map((feature) => {
         const found = view.definition.features.find((f) => f.name === feature);
         if (!found) throw new ValidationFailedError([{ field: 'features', reason: `${name} has no feature "${feature}"` }]);
@@ -71,12 +77,13 @@ export class MaterializationsService {
       if (!view.definition.online) throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `${name} is not an online view`, { view: name });
       const keys = entities.map((entity, i) =>
         view.definition.entities.map((column) => {
-          const value = entity[column];
-          if (value === undefined || value === null || typeof value === 'object') throw new ValidationFailedError([{ field: `entities[${i}].${column}`, reason: `${name} is keyed by ${view.definition.entities.join(', ')}` }]);
-          return String(value);
+          if (entity[column] === undefined) throw new ValidationFailedError([{ field: `entities[${i}].${column}`, reason: `${name} is keyed by ${view.definition.entities.join(', ')}` }]);
+          const key = entityKeyText(entity[column], entityTypes[column]);
+          if ('reason' in key) throw new ValidationFailedError([{ field: `entities[${i}].${column}`, reason: key.reason }]);
+          return key.text;
         }),
       );
-      const read = await this.online.read(name, view.definition.ttlSeconds, definitions, keys);
+      const read = await this.online.read(name, view.version, view.definition.ttlSeconds, definitions, keys);
       read.forEach(({ values, status }, i) => {
         for (const [column, value] of Object.entries(values)) {
           results[i].values[`${name}:${column}`] = value;

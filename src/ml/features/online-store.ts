@@ -26,7 +26,10 @@ export interface OnlineRow {
 
 export type OnlineStatus = 'present' | 'missing' | 'expired';
 
-/** The online store: one Redis hash per view and entity (`features:<view>:<entity key as JSON>`). */
+/**
+ * The online store: one Redis hash per view version and entity (`features:<view>:v<version>:<entity key
+ * as JSON>`), so a run of an older version never overwrites what a newer definition computed.
+ */
 @Injectable()
 export class OnlineStore {
   private readonly redis: FeatureRedis;
@@ -37,16 +40,16 @@ export class OnlineStore {
     this.redis = redis as FeatureRedis;
   }
 
-  static key(view: string, entityKey: string[]): string {
-    return `features:${view}:${JSON.stringify(entityKey)}`;
+  static key(view: string, version: number, entityKey: string[]): string {
+    return `features:${view}:v${version}:${JSON.stringify(entityKey)}`;
   }
 
   /** Writes a batch in one round trip; returns how many entities took the values (newer ones stay). */
-  async write(view: string, ttlSeconds: number, rows: OnlineRow[]): Promise<number> {
+  async write(view: string, version: number, ttlSeconds: number, rows: OnlineRow[]): Promise<number> {
     const pipeline = this.redis.pipeline() as unknown as { writeLatestFeatures: FeatureRedis['writeLatestFeatures']; exec(): Promise<[Error | null, unknown][]> };
     for (const row of rows) {
       const fields = Object.entries(row.values).flatMap(([name, value]) => (value === null ? [] : [name, value]));
-      void pipeline.writeLatestFeatures(OnlineStore.key(view, row.entityKey), String(row.timestampMs), String(row.timestampMs + ttlSeconds * 1000), ...fields);
+      void pipeline.writeLatestFeatures(OnlineStore.key(view, version, row.entityKey), String(row.timestampMs), String(row.timestampMs + ttlSeconds * 1000), ...fields);
     }
     const results = await pipeline.exec();
     for (const [error] of results) if (error) throw error;
@@ -54,9 +57,9 @@ export class OnlineStore {
   }
 
   /** Each entity's values of the features (typed), with why a value is null. */
-  async read(view: string, ttlSeconds: number, features: FeatureDefinition[], entityKeys: string[][], now = Date.now()): Promise<{ values: Record<string, unknown>; status: OnlineStatus }[]> {
+  async read(view: string, version: number, ttlSeconds: number, features: FeatureDefinition[], entityKeys: string[][], now = Date.now()): Promise<{ values: Record<string, unknown>; status: OnlineStatus }[]> {
     const pipeline = this.redis.pipeline();
-    for (const entityKey of entityKeys) pipeline.hgetall(OnlineStore.key(view, entityKey));
+    for (const entityKey of entityKeys) pipeline.hgetall(OnlineStore.key(view, version, entityKey));
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, hash]) => {
       if (error) throw error;

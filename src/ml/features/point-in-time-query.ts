@@ -11,8 +11,25 @@ export interface PointInTimeView {
   features: FeatureDefinition[];
 }
 
+/** The source table, quoted. */
+export function sourceTable(definition: FeatureViewDefinition): string {
+  const [schema, table] = definition.source.table.split('.');
+  return `${id(schema)}.${id(table)}`;
+}
+
+/**
+ * ORDER BY of an entity's rows, latest first. Rows with the same time are ordered by their feature
+ * columns, so the historical join and materialisation pick the same one every time.
+ */
+export function latestFirst(definition: FeatureViewDefinition, alias = 's'): string {
+  const columns = [...new Set(definition.features.map((f) => f.column))];
+  return [`${alias}.${id(definition.timestampColumn)} DESC`, ...columns.map((c) => `${alias}.${id(c)} DESC NULLS LAST`)].join(', ');
+}
+
+const AGGREGATES = { count: 'count', sum: 'sum', mean: 'avg', min: 'min', max: 'max' } as const;
+
 /** A feature's SQL over source row `s`: its value, or the transform's columns. */
-export function featureExpressions(feature: FeatureDefinition): { column: string; sql: string }[] {
+export function featureExpressions(feature: FeatureDefinition, definition: FeatureViewDefinition): { column: string; sql: string }[] {
   const value = `s.${id(feature.column)}`;
   const transform = feature.transform;
   if (!transform) {
@@ -30,14 +47,27 @@ export function featureExpressions(feature: FeatureDefinition): { column: string
         column: `${feature.name}__${category}`,
         sql: `CASE WHEN ${value} IS NULL THEN NULL ELSE (${value}::text = ${escapeLiteral(category)})::int END`,
       }));
+    case 'rolling': {
+      const time = id(definition.timestampColumn);
+      const sameEntity = definition.entities.map((e) => `r.${id(e)} = s.${id(e)}`).join(' AND ');
+      const cast = transform.aggregation === 'count' ? 'int8' : 'float8';
+      return [
+        {
+          column: feature.name,
+          sql:
+            `(SELECT ${AGGREGATES[transform.aggregation]}(r.${id(feature.column)})::${cast} FROM ${sourceTable(definition)} r ` +
+            `WHERE ${sameEntity} AND r.${time} <= s.${time} AND r.${time} > s.${time} - make_interval(secs => ${transform.windowSeconds}))`,
+        },
+      ];
+    }
   }
 }
 
 /**
  * The point-in-time join, as one SQL statement: every entity row (table `entities`, its columns kept,
  * in their order) gets, per view, the features of the latest source row of its entity at or before
- * its event_timestamp and not older than the view's TTL. A later row (the future) is never used;
- * with none in the window the features are null.
+ * its event_timestamp and younger than the view's TTL (as the online store, where a value TTL seconds
+ * old has expired). A later row (the future) is never used; with none in the window the features are null.
  */
 export function pointInTimeQuery(entities: string, entityColumns: string[], views: PointInTimeView[]): string {
   const selected = entityColumns.map((column) => `e.${id(column)}`);
@@ -45,14 +75,14 @@ export function pointInTimeQuery(entities: string, entityColumns: string[], view
     const alias = `v${i}`;
     const { definition } = view;
     const time = `s.${id(definition.timestampColumn)}`;
-    const expressions = view.features.flatMap(featureExpressions);
+    const expressions = view.features.flatMap((f) => featureExpressions(f, definition));
     selected.push(...expressions.map((e) => `${alias}.${id(e.column)}`));
     const keys = definition.entities.map((entity) => `s.${id(entity)} = e.${id(entity)}::${id(view.entityTypes[entity])}`);
-    const [schema, table] = definition.source.table.split('.');
+    // the latest row is found first, then its expressions (a rolling window) are computed for it alone
     return (
-      `LEFT JOIN LATERAL (SELECT ${expressions.map((e) => `${e.sql} AS ${id(e.column)}`).join(', ')} FROM ${id(schema)}.${id(table)} s ` +
-      `WHERE ${keys.join(' AND ')} AND ${time} <= e.event_timestamp AND ${time} >= e.event_timestamp - make_interval(secs => ${definition.ttlSeconds}) ` +
-      `ORDER BY ${time} DESC LIMIT 1) ${alias} ON true`
+      `LEFT JOIN LATERAL (SELECT ${expressions.map((e) => `${e.sql} AS ${id(e.column)}`).join(', ')} FROM (SELECT * FROM ${sourceTable(definition)} s ` +
+      `WHERE ${keys.join(' AND ')} AND ${time} <= e.event_timestamp AND ${time} > e.event_timestamp - make_interval(secs => ${definition.ttlSeconds}) ` +
+      `ORDER BY ${latestFirst(definition)} LIMIT 1) s) ${alias} ON true`
     );
   });
   return `SELECT ${selected.join(', ')} FROM ${entities} e ${joins.join(' ')} ORDER BY e.__row`;
