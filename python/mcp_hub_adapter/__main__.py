@@ -1,4 +1,4 @@
-"""Entry point: `python3 -m mcp_hub_adapter` trains one model; `serve` predicts with registered models; `--check torch` reports the runtime."""
+"""Entry point: `python3 -m mcp_hub_adapter` trains one model; `serve` predicts with registered models; `hpo` drives Optuna; `--check torch` reports the runtime."""
 import json
 import os
 import pickle
@@ -53,6 +53,11 @@ def train(spec):
     else:
         from . import sklearn_models
 
+    watched = spec.get("intermediateMetric")
+
+    def score(truth, prediction, proba):
+        return metrics.classification(truth, prediction, proba, len(classes)) if task == "classification" else metrics.regression(truth, prediction)
+
     folds = data.splits(x, y, task, validation, seed)
     fits = folds + ([(np.arange(len(x)), None)] if "folds" in validation else [])
     per_fold, final = [], None
@@ -64,20 +69,38 @@ def train(spec):
 
         prep = data.preprocessor(x)
         x_train = prep.fit_transform(x.iloc[train_rows])
+        x_test = prep.transform(x.iloc[test_rows]) if test_rows is not None else None
+
+        def predict(fitted):
+            return fitted.predict(x_test) if framework == "torch" else sklearn_models.predict(fitted, x_test, task)
+
+        on_step = None
+        if watched and test_rows is not None and len(fits) == 1:
+            # a holdout: the watched metric after every step of the fit (a pruner's intermediate values)
+            def on_step(step, fitted, test_rows=test_rows):
+                value = score(y[test_rows], *predict(fitted)).get(watched)
+                if value is not None:
+                    metric(watched, value, step)
+
         if framework == "torch":
             model = MlpModel(task, hp, seed, len(classes) if classes else 0)
             final_fit = test_rows is None or len(fits) == 1
-            model.fit(x_train, y[train_rows], report, lambda epoch, loss: final_fit and metric("loss", loss, epoch))
+
+            def on_epoch(epoch, loss, model=model, on_step=on_step, final_fit=final_fit):
+                if final_fit:
+                    metric("loss", loss, epoch)
+                if on_step:
+                    on_step(epoch, model)
+
+            model.fit(x_train, y[train_rows], report, on_epoch)
         else:
             model = sklearn_models.build(algorithm, task, hp, seed)
-            sklearn_models.fit(model, x_train, y[train_rows], report)
+            sklearn_models.fit(model, x_train, y[train_rows], report, on_step)
         if test_rows is not None:
-            x_test = prep.transform(x.iloc[test_rows])
-            if framework == "torch":
-                prediction, proba = model.predict(x_test)
-            else:
-                prediction, proba = sklearn_models.predict(model, x_test, task)
-            per_fold.append(metrics.classification(y[test_rows], prediction, proba, len(classes)) if task == "classification" else metrics.regression(y[test_rows], prediction))
+            per_fold.append(score(y[test_rows], *predict(model)))
+            if watched and len(fits) > 1 and watched in per_fold[-1]:
+                # k folds: the mean over the folds done so far, one step per fold
+                metric(watched, float(np.mean([f[watched] for f in per_fold if watched in f])), len(per_fold))
         final = (prep, model)
 
     scores = metrics.mean_over_folds(per_fold)
@@ -126,6 +149,10 @@ def main(argv):
         from .serve import serve
 
         return serve(int(argv[argv.index("--cache-size") + 1]) if "--cache-size" in argv else 8)
+    if len(argv) >= 1 and argv[0] == "hpo":
+        from .hpo import run
+
+        return run()
     if len(argv) >= 1 and argv[0] == "--check":
         return check(argv[1:])
     if len(argv) >= 1 and argv[0] == "--version":

@@ -50,15 +50,19 @@ def build(algorithm, task, hp, seed):
     raise DataError(f"unknown sklearn algorithm {algorithm!r}")
 
 
-def fit(model, x, y, report):
-    """report(fraction_of_this_fit, message) is called as the fit advances."""
-    if _is_forest(model):
+def fit(model, x, y, report, on_step=None):
+    """report(fraction_of_this_fit, message) is called as the fit advances; on_step(step, model) after
+    each batch of trees or boosting stages (the model then predicts with what it has so far)."""
+    boosting = isinstance(model, (GradientBoostingClassifier, GradientBoostingRegressor))
+    if _is_forest(model) or (boosting and on_step):
         total = model.n_estimators
         model.set_params(warm_start=True)
         for step in range(1, PROGRESS_STEPS + 1):
             model.set_params(n_estimators=max(1, round(total * step / PROGRESS_STEPS)))
             model.fit(x, y)
-            report(step / PROGRESS_STEPS, f"tree {model.n_estimators}/{total}")
+            report(step / PROGRESS_STEPS, f"{'stage' if boosting else 'tree'} {model.n_estimators}/{total}")
+            if on_step:
+                on_step(step, model)
         model.set_params(warm_start=False)
         return model
     if isinstance(model, (GradientBoostingClassifier, GradientBoostingRegressor)):

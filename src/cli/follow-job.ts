@@ -3,7 +3,7 @@ import { HubClient } from './hub-client';
 import { ProgressDisplay } from './progress-display';
 
 /** The statuses a job ends in, and the filter choices of the job lists. */
-export const FINAL_STATUSES = ['succeeded', 'failed', 'cancelled'];
+export const FINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'pruned'];
 export const JOB_STATUS_CHOICES = ['all', 'active', 'queued', 'running', ...FINAL_STATUSES];
 
 const POLL_MS = 300;

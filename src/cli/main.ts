@@ -12,6 +12,7 @@ import { batchCommand } from './batch.command';
 import { abCommand } from './ab.command';
 import { serversCommand, workspacesCommand } from './servers.command';
 import { featuresCommand } from './features.command';
+import { hpoCommand } from './hpo.command';
 import { ServeFlags, serveFlagsToEnv, withServeFlags } from '../platform/boot/serve-flags';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
@@ -60,6 +61,7 @@ const client = new HubClient();
 program.addCommand(serversCommand(client));
 program.addCommand(workspacesCommand(client));
 program.addCommand(featuresCommand(client));
+program.addCommand(hpoCommand(client));
 program.addCommand(trainCommand(client));
 program.addCommand(datasetsCommand(client));
 program.addCommand(modelsCommand(client));

@@ -8,12 +8,13 @@ import { InferenceModule } from './inference/inference.module';
 import { AbTestsModule } from './ab-tests/ab-tests.module';
 import { BatchModule } from './batch/batch.module';
 import { FeaturesModule } from './features/features.module';
+import { HpoModule } from './hpo/hpo.module';
 import { MlHealthController } from './ml-health.controller';
 import { MlHealthService } from './ml-health.service';
 
-/** The ML pipeline: datasets, training, experiments, the model registry, online and batch predictions, A/B tests, the feature store, their ml__* MCP tools and the pipeline's health. */
+/** The ML pipeline: datasets, training, experiments, the model registry, online and batch predictions, A/B tests, the feature store, hyper-parameter search, their ml__* MCP tools and the pipeline's health. */
 @Module({
-  imports: [DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, MlToolsModule],
+  imports: [DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule, MlToolsModule],
   controllers: [MlHealthController],
   providers: [MlHealthService],
 })

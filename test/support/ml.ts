@@ -21,7 +21,7 @@ export function assertPythonStack(): void {
 export const IRIS_FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 
 /** Polls GET /api/ml/training-jobs/:id until predicate holds. */
-export async function waitForJob(api: HubApi, id: string, predicate: (job: Json) => boolean = (job) => ['succeeded', 'failed', 'cancelled'].includes(job.status), timeoutMs = 120_000): Promise<Json> {
+export async function waitForJob(api: HubApi, id: string, predicate: (job: Json) => boolean = (job) => ['succeeded', 'failed', 'cancelled', 'pruned'].includes(job.status), timeoutMs = 120_000): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
   let job: Json;
   while (Date.now() < deadline) {

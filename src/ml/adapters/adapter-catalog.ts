@@ -15,6 +15,12 @@ const num = (minimum: number, maximum: number, def: number, description?: string
 const schema = (properties: Record<string, unknown>) => ({ type: 'object', properties, additionalProperties: false });
 const both: Task[] = ['classification', 'regression'];
 
+/** The validation metrics the adapters report, by task, with the direction that is better. */
+export const TASK_METRICS: Record<Task, Record<string, 'maximize' | 'minimize'>> = {
+  classification: { accuracy: 'maximize', precision_macro: 'maximize', recall_macro: 'maximize', f1_macro: 'maximize', log_loss: 'minimize', roc_auc: 'maximize' },
+  regression: { rmse: 'minimize', mae: 'minimize', r2: 'maximize' },
+};
+
 /** Every algorithm each adapter offers, with its hyperparameters; the REST API validates against this before queueing. */
 export const ADAPTER_CATALOG: Record<AdapterName, { runtime: string; algorithms: Record<string, AlgorithmInfo> }> = {
   sklearn: {

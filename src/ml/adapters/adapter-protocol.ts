@@ -19,6 +19,8 @@ export interface AdapterSpec {
   validation: Validation;
   seed: number;
   outputDir: string;
+  /** Report this validation metric as a `metric` event with a step after every step of the fit. */
+  intermediateMetric?: string;
 }
 
 /** Past this many distinct values a category feature's `categories` are left out (and its values go unchecked when serving). */

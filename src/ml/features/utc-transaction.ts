@@ -1,6 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPool } from '../../platform/database/pg-pool';
 
 /**
  * Runs work on one pooled connection in a transaction whose TimeZone is UTC, so a `timestamp without
@@ -8,8 +8,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  * middle of a COPY) is discarded rather than handed back to the pool in an unknown protocol state.
  */
 export async function inUtcTransaction<T>(dataSource: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const client = await pool.connect();
+  const client = await pgPool(dataSource).connect();
   let failure: Error | undefined;
   try {
     await client.query(`BEGIN; SET LOCAL TIME ZONE 'UTC'`);

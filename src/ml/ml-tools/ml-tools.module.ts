@@ -9,10 +9,12 @@ import { InferenceModule } from '../inference/inference.module';
 import { AbTestsModule } from '../ab-tests/ab-tests.module';
 import { BatchTools } from './batch-tools';
 import { FeatureTools } from './feature-tools';
+import { StudyTools } from './study-tools';
+import { HpoModule } from '../hpo/hpo.module';
 import { FeaturesModule } from '../features/features.module';
 import { MlTools } from './ml-tools';
 import { ModelTools } from './model-tools';
 import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools, StudyTools] })
 export class MlToolsModule {}

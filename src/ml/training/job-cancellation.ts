@@ -4,14 +4,17 @@ import { RedisConnections } from '../../platform/redis/redis-connections';
 
 const FLAG_TTL_SECONDS = 24 * 3600;
 
+/** Why a job is stopped: a person cancelled it, or a hyper-parameter search pruned it. */
+export type CancelReason = 'cancelled' | 'pruned';
+
 /**
  * Cancellation across processes: a flag in Redis (read before a job starts) and a pub/sub message
- * (for the worker that is running it now, wherever it is).
+ * (`<job id> <reason>`, for the worker that is running it now, wherever it is).
  */
 @Injectable()
 export class JobCancellation implements OnModuleDestroy {
   private subscriber?: Redis;
-  private readonly listeners = new Map<string, () => void>();
+  private readonly listeners = new Map<string, (reason: CancelReason) => void>();
 
   constructor(private readonly redis: RedisConnections) {}
 
@@ -19,9 +22,9 @@ export class JobCancellation implements OnModuleDestroy {
     return `${this.redis.keyPrefix}training:cancel`;
   }
 
-  async request(jobId: string): Promise<void> {
-    await this.redis.commands.set(`training:cancel:${jobId}`, '1', 'EX', FLAG_TTL_SECONDS);
-    await this.redis.streamCommands.publish(this.channel, jobId);
+  async request(jobId: string, reason: CancelReason = 'cancelled'): Promise<void> {
+    await this.redis.commands.set(`training:cancel:${jobId}`, reason, 'EX', FLAG_TTL_SECONDS);
+    await this.redis.streamCommands.publish(this.channel, `${jobId} ${reason}`);
   }
 
   async isRequested(jobId: string): Promise<boolean> {
@@ -29,10 +32,13 @@ export class JobCancellation implements OnModuleDestroy {
   }
 
   /** Calls onCancel when a cancel for jobId arrives; returns the unsubscribe function. */
-  async watch(jobId: string, onCancel: () => void): Promise<() => void> {
+  async watch(jobId: string, onCancel: (reason: CancelReason) => void): Promise<() => void> {
     if (!this.subscriber) {
       this.subscriber = this.redis.createBlockingConnection();
-      this.subscriber.on('message', (_channel: string, id: string) => this.listeners.get(id)?.());
+      this.subscriber.on('message', (_channel: string, message: string) => {
+        const [id, reason] = message.split(' ');
+        this.listeners.get(id)?.(reason === 'pruned' ? 'pruned' : 'cancelled');
+      });
       await this.subscriber.subscribe(this.channel);
     }
     this.listeners.set(jobId, onCancel);

@@ -96,7 +96,7 @@ export class TrainingJobRecorder {
     const runId = await this.runIdOf(jobId);
     this.runOfJob.delete(jobId);
     if (!runId) return;
-    await this.experiments.finishRun(runId, status === 'succeeded' ? 'finished' : status === 'cancelled' ? 'killed' : 'failed', artifact ? [{ name: 'model', uri: artifact.uri, sha256: artifact.sha256 }] : [], true);
+    await this.experiments.finishRun(runId, status === 'succeeded' ? 'finished' : status === 'cancelled' || status === 'pruned' ? 'killed' : 'failed', artifact ? [{ name: 'model', uri: artifact.uri, sha256: artifact.sha256 }] : [], true);
   }
 
   /** The experiment run that records this job, if any. */

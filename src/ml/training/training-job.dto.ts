@@ -85,6 +85,15 @@ export class SubmitTrainingJobDto {
   @IsResourceName()
   registerAs?: string;
 
+  @ApiPropertyOptional({
+    example: 'accuracy',
+    description: 'Also report this validation metric at every step of the fit (per tree batch, epoch or fold) into the run\'s metric history; hyper-parameter search prunes on it',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  intermediateMetric?: string;
+
   @ApiPropertyOptional({ example: 600000, description: 'Time limit in ms; default TRAINING_JOB_TIMEOUT_MS' })
   @IsOptional()
   @IsInt()
@@ -140,6 +149,7 @@ export class TrainingJobDto {
   @ApiPropertyOptional({ nullable: true, type: String, example: 'iris-baseline' }) experiment!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'iris-classifier' }) registerAs!: string | null;
   @ApiProperty({ example: 3600000 }) timeoutMs!: number;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'accuracy' }) intermediateMetric!: string | null;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty({ example: 0.45, description: '0 to 1' }) progress!: number;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'training' }) stage!: string | null;

@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Task, Validation } from '../adapters/adapter-protocol';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'pruned'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+/** pruned: stopped by a hyper-parameter search whose pruner judged the trial not worth finishing. */
+export const FINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'pruned'];
 
 export interface JobArtifact {
   key: string;
@@ -55,6 +56,10 @@ export class TrainingJob {
 
   @Column('integer')
   timeoutMs!: number;
+
+  /** The validation metric the adapter reports at every step (trees, epoch, fold); null: final metrics only. */
+  @Column('text', { nullable: true })
+  intermediateMetric!: string | null;
 
   @Column('text')
   status!: JobStatus;

@@ -8,8 +8,9 @@ import { AppConfig } from '../../platform/config/app-config';
 import { ConflictError, DependencyUnavailableError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
-import { ADAPTER_CATALOG } from '../adapters/adapter-catalog';
-import { Validation } from '../adapters/adapter-protocol';
+import { ADAPTER_CATALOG, TASK_METRICS } from '../adapters/adapter-catalog';
+import { Task, Validation } from '../adapters/adapter-protocol';
+import { Dataset } from '../datasets/dataset.entity';
 import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
 import { inferTask } from '../datasets/dataset-profile';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -44,7 +45,64 @@ export class TrainingJobsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async submit(dto: SubmitTrainingJobDto): Promise<TrainingJobView> {
+  /** Checks and queues a job; `runTags` go on its experiment run (a hyper-parameter search names its study and trial). */
+  async submit(dto: SubmitTrainingJobDto, options: { runTags?: Record<string, string> } = {}): Promise<TrainingJobView> {
+    const { dataset, task, features, hyperparameters, validation } = await this.check(dto);
+    await this.runtimes.assertAvailable(dto.adapter);
+
+    const now = new Date();
+    const job = this.jobs.create({
+      id: uuidv7(),
+      adapter: dto.adapter,
+      algorithm: dto.algorithm,
+      task,
+      datasetId: dataset.id,
+      target: dto.target,
+      features,
+      hyperparameters,
+      validation,
+      seed: dto.seed ?? 42,
+      experiment: dto.experiment ?? null,
+      registerAs: dto.registerAs ?? null,
+      timeoutMs: dto.timeoutMs ?? this.config.training.jobTimeoutMs,
+      intermediateMetric: dto.intermediateMetric ?? null,
+      status: 'queued',
+      progress: 0,
+      stage: 'queued',
+      attempts: 0,
+      error: null,
+      errorKind: null,
+      metrics: null,
+      artifact: null,
+      worker: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+    });
+    // before the job is saved: a deleted experiment refuses the job (409) and leaves nothing behind
+    const experiment = await this.experiments.ensure(job.experiment ?? DEFAULT_EXPERIMENT);
+    await this.jobs.save(job);
+    const run = await this.experiments.createRun(experiment.id, {
+      name: `${job.adapter}/${job.algorithm}`,
+      params: { adapter: job.adapter, algorithm: job.algorithm, task: job.task, target: job.target, features: job.features, seed: job.seed, validation: job.validation, ...job.hyperparameters },
+      tags: { dataset: dataset.name, source: 'training-job', ...options.runTags },
+      datasetSha256: dataset.sha256,
+      trainingJobId: job.id,
+    });
+    try {
+      await this.queue.add('train', { jobId: job.id }, { jobId: job.id, attempts: this.config.training.attempts, backoff: { type: 'exponential', delay: this.config.training.backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
+    } catch (error) {
+      await this.experiments.discardRun(run.id);
+      await this.jobs.delete(job.id);
+      throw new DependencyUnavailableError('redis', `The training queue did not accept the job: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
+    }
+    this.bus.publish('ml.job.queued', jobEventData(job), job.id);
+    return { ...job, runId: run.id, registeredVersions: [] };
+  }
+
+  /** Everything submit checks, without queueing anything: a 400 naming each problem, else what the job would run on. */
+  async check(dto: SubmitTrainingJobDto): Promise<{ dataset: Dataset; task: Task; features: string[]; hyperparameters: Record<string, unknown>; validation: Validation }> {
     const adapter = ADAPTER_CATALOG[dto.adapter];
     // own keys only: "__proto__", "constructor" or "toString" would otherwise find Object.prototype's members
     const algorithm = Object.hasOwn(adapter.algorithms, dto.algorithm) ? adapter.algorithms[dto.algorithm] : undefined;
@@ -68,58 +126,12 @@ export class TrainingJobsService {
     if (target && task === 'classification' && target.distinct < 2) problems.push({ field: 'target', reason: `"${target.name}" has ${target.distinct} distinct value(s); classification needs at least two` });
     const hyperparameters = dto.hyperparameters ?? {};
     problems.push(...this.schemas.validate(algorithm.hyperparameters, hyperparameters).map((p) => ({ field: p.field === '(arguments)' ? 'hyperparameters' : `hyperparameters.${p.field}`, reason: p.reason })));
+    if (dto.intermediateMetric !== undefined && !Object.hasOwn(TASK_METRICS[task], dto.intermediateMetric)) {
+      problems.push({ field: 'intermediateMetric', reason: `"${dto.intermediateMetric}" is not a ${task} metric; choose one of ${Object.keys(TASK_METRICS[task]).join(', ')}` });
+    }
     const validation = this.validation(dto, problems);
     if (problems.length) throw new ValidationFailedError(problems);
-    await this.runtimes.assertAvailable(dto.adapter);
-
-    const now = new Date();
-    const job = this.jobs.create({
-      id: uuidv7(),
-      adapter: dto.adapter,
-      algorithm: dto.algorithm,
-      task,
-      datasetId: dataset.id,
-      target: dto.target,
-      features,
-      hyperparameters,
-      validation,
-      seed: dto.seed ?? 42,
-      experiment: dto.experiment ?? null,
-      registerAs: dto.registerAs ?? null,
-      timeoutMs: dto.timeoutMs ?? this.config.training.jobTimeoutMs,
-      status: 'queued',
-      progress: 0,
-      stage: 'queued',
-      attempts: 0,
-      error: null,
-      errorKind: null,
-      metrics: null,
-      artifact: null,
-      worker: null,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: now,
-    });
-    // before the job is saved: a deleted experiment refuses the job (409) and leaves nothing behind
-    const experiment = await this.experiments.ensure(job.experiment ?? DEFAULT_EXPERIMENT);
-    await this.jobs.save(job);
-    const run = await this.experiments.createRun(experiment.id, {
-      name: `${job.adapter}/${job.algorithm}`,
-      params: { adapter: job.adapter, algorithm: job.algorithm, task: job.task, target: job.target, features: job.features, seed: job.seed, validation: job.validation, ...job.hyperparameters },
-      tags: { dataset: dataset.name, source: 'training-job' },
-      datasetSha256: dataset.sha256,
-      trainingJobId: job.id,
-    });
-    try {
-      await this.queue.add('train', { jobId: job.id }, { jobId: job.id, attempts: this.config.training.attempts, backoff: { type: 'exponential', delay: this.config.training.backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
-    } catch (error) {
-      await this.experiments.discardRun(run.id);
-      await this.jobs.delete(job.id);
-      throw new DependencyUnavailableError('redis', `The training queue did not accept the job: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
-    }
-    this.bus.publish('ml.job.queued', jobEventData(job), job.id);
-    return { ...job, runId: run.id, registeredVersions: [] };
+    return { dataset, task, features, hyperparameters, validation };
   }
 
   async list(status = 'all', limit = 50): Promise<TrainingJobView[]> {

@@ -7,12 +7,13 @@ import { AdapterProcess, startAdapter } from '../adapters/adapter-process';
 import { Dataset } from '../datasets/dataset.entity';
 import { TrainingJob } from './training-job.entity';
 
-export type StopReason = 'cancelled' | 'timeout' | 'shutdown';
+export type StopReason = 'cancelled' | 'pruned' | 'timeout' | 'shutdown';
 
 export type RunOutcome =
   | { kind: 'succeeded'; result: AdapterResult; artifact: Extract<AdapterEvent, { type: 'artifact' }> }
   | { kind: 'failed'; errorKind: 'data' | 'infrastructure' | 'timeout'; message: string }
   | { kind: 'cancelled' }
+  | { kind: 'pruned' }
   | { kind: 'interrupted' };
 
 export interface RunHooks {
@@ -53,6 +54,7 @@ export class TrainingRun {
       validation: this.job.validation,
       seed: this.job.seed,
       outputDir: this.outputDir,
+      ...(this.job.intermediateMetric ? { intermediateMetric: this.job.intermediateMetric } : {}),
     };
     let result: AdapterResult | undefined;
     let artifact: Extract<AdapterEvent, { type: 'artifact' }> | undefined;
@@ -81,6 +83,7 @@ export class TrainingRun {
 
   private stopped(reason: StopReason): RunOutcome {
     if (reason === 'cancelled') return { kind: 'cancelled' };
+    if (reason === 'pruned') return { kind: 'pruned' };
     if (reason === 'shutdown') return { kind: 'interrupted' };
     return { kind: 'failed', errorKind: 'timeout', message: `timed out after ${this.job.timeoutMs} ms; the adapter process was killed` };
   }

@@ -34,6 +34,6 @@ const trainingQueue = BullModule.registerQueue({ name: TRAINING_QUEUE });
   ],
   controllers: [TrainingJobsController],
   providers: [TrainingJobsService, TrainingJobRecorder, TrainingWorker, JobCancellation, ModelArtifacts, TrainingGauges],
-  exports: [TrainingJobsService, AdaptersModule, trainingQueue],
+  exports: [TrainingJobsService, JobCancellation, AdaptersModule, trainingQueue],
 })
 export class TrainingModule {}

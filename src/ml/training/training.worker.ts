@@ -86,7 +86,7 @@ export class TrainingWorker implements OnModuleInit {
     }
     const run = new TrainingRun(job, dataset, datasetPath, await this.runtimes.pythonFor(job.adapter as AdapterName));
     this.running.set(job.id, run);
-    const unwatch = await this.cancellation.watch(job.id, () => run.stop('cancelled'));
+    const unwatch = await this.cancellation.watch(job.id, (reason) => run.stop(reason));
     try {
       this.recorder.log(job.id, 'info', `attempt ${job.attempts} on ${this.instance.id}: ${job.adapter}/${job.algorithm}, ${job.task}, dataset ${dataset.name} (${dataset.rowCount} rows)`);
       const outcome = await run.run({ onEvent: (event) => this.onAdapterEvent(job, event) });
@@ -132,6 +132,10 @@ export class TrainingWorker implements OnModuleInit {
       case 'cancelled':
         this.recorder.log(job.id, 'warn', 'cancelled; the adapter process was stopped');
         await this.recorder.finish(job, 'cancelled', { errorKind: 'cancelled', error: 'cancelled while running', stage: 'cancelled' });
+        return;
+      case 'pruned':
+        this.recorder.log(job.id, 'info', 'pruned by its hyper-parameter search; the adapter process was stopped');
+        await this.recorder.finish(job, 'pruned', { stage: 'pruned' });
         return;
       case 'interrupted':
         this.recorder.log(job.id, 'warn', 'the worker is shutting down; the job goes back to the queue');

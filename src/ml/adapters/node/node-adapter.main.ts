@@ -76,6 +76,12 @@ async function train(spec: AdapterSpec): Promise<void> {
       const truth = pick(y, split.test);
       const predicted = model.predict(xTest);
       perFold.push(classes ? classificationMetrics(truth, predicted, classes.length, model.probabilities?.(xTest, classes.length)) : regressionMetrics(truth, predicted));
+      const watched = spec.intermediateMetric;
+      if (watched && splits.length > 1 && watched in perFold[perFold.length - 1]) {
+        // k folds: the mean over the folds done so far, one step per fold (a pruner's intermediate values)
+        const done = perFold.filter((fold) => watched in fold);
+        emit({ type: 'metric', name: watched, value: done.reduce((sum, fold) => sum + fold[watched], 0) / done.length, step: perFold.length });
+      }
     }
     final = { prep, model };
   });

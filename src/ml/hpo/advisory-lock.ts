@@ -1,0 +1,22 @@
+import type { DataSource } from 'typeorm';
+import { pgPool } from '../../platform/database/pg-pool';
+
+/**
+ * Runs work while holding PostgreSQL's advisory lock on `key`, on a connection of its own: one holder
+ * at a time across every hub process, and a process that dies mid-way lets go with its connection.
+ */
+export async function withAdvisoryLock<T>(dataSource: DataSource, key: string, work: () => Promise<T>): Promise<T> {
+  const client = await pgPool(dataSource).connect();
+  let failure: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch((error: Error) => (failure = error));
+    }
+  } finally {
+    // a connection that could not unlock still holds the lock: closing it is what lets go
+    client.release(failure ?? false);
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { EventBus } from '../../platform/events/event-bus';
+import { RegistryService } from '../registry/registry.service';
+import { FINAL_STATUSES, TrainingJob } from '../training/training-job.entity';
+import { TrainingJobsService } from '../training/training-jobs.service';
+import { withAdvisoryLock } from './advisory-lock';
+import { StudyTriggers } from './hpo-queue';
+import { OptunaClient, OptunaStudy } from './optuna-client';
+import { bestTrial, optunaStudy } from './study-definition';
+import { BestTrial, HpoStudy } from './study.entity';
+import { HpoTrial, TrialState } from './trial.entity';
+
+/**
+ * Moves a study on, one holder at a time (an advisory lock per study): tells Optuna how finished trials
+ * ended, queues the jobs of asked trials, asks for new ones up to maxParallel, and closes the study when
+ * no trial is left to run. Every step can be repeated: a trial is told once (its row moves from
+ * `running` only once, and Optuna skips a finished trial), so a hub or worker killed at any point
+ * leaves nothing counted twice, and the next advance picks up where it stopped.
+ */
+@Injectable()
+export class StudyAdvancer {
+  private readonly logger = new Logger('HpoStudy');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(HpoStudy) private readonly studies: Repository<HpoStudy>,
+    @InjectRepository(HpoTrial) private readonly trials: Repository<HpoTrial>,
+    private readonly jobs: TrainingJobsService,
+    private readonly registry: RegistryService,
+    private readonly optuna: OptunaClient,
+    private readonly triggers: StudyTriggers,
+    private readonly bus: EventBus,
+  ) {}
+
+  async advance(studyId: string): Promise<void> {
+    await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, async () => {
+      const study = await this.studies.findOneBy({ id: studyId });
+      if (!study || study.finishedAt) return void (await this.triggers.unschedule(studyId));
+      const optuna = optunaStudy(study);
+      const trials = await this.trials.find({ where: { studyId }, order: { number: 'ASC' } });
+      for (const trial of trials) {
+        if (trial.state === 'running') await this.settle(study, optuna, trial);
+        else if (trial.state === 'asked') await this.launch(study, optuna, trial);
+      }
+      await this.failOrphans(optuna, trials);
+      while (this.mayAsk(study, trials)) {
+        const asked = await this.optuna.ask(optuna);
+        const trial = this.trials.create({ studyId, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: null, value: null, error: null, createdAt: new Date(), finishedAt: null });
+        await this.trials.save(trial);
+        trials.push(trial);
+        await this.launch(study, optuna, trial);
+      }
+      if (!trials.some((t) => t.state === 'asked' || t.state === 'running')) await this.finish(study, optuna, trials);
+    });
+  }
+
+  private mayAsk(study: HpoStudy, trials: HpoTrial[]): boolean {
+    const active = trials.filter((t) => t.state === 'asked' || t.state === 'running').length;
+    const timedOut = study.timeoutSeconds !== null && Date.now() > study.createdAt.getTime() + study.timeoutSeconds * 1000;
+    return study.status === 'running' && !timedOut && trials.length < study.maxTrials && active < study.maxParallel;
+  }
+
+  /** Queues the trial's training job: the base job with the trial's parameters, its run in the study's experiment. */
+  private async launch(study: HpoStudy, optuna: OptunaStudy, trial: HpoTrial): Promise<void> {
+    const base = study.baseJob;
+    try {
+      const job = await this.jobs.submit(
+        { ...base, hyperparameters: { ...base.hyperparameters, ...trial.params }, experiment: study.experiment, ...(study.pruner ? { intermediateMetric: study.objective.metric } : {}) },
+        { runTags: { study: study.name, trial: String(trial.number) } },
+      );
+      await this.trials.update({ studyId: study.id, number: trial.number }, { jobId: job.id, state: 'running' });
+      Object.assign(trial, { jobId: job.id, state: 'running' });
+    } catch (error) {
+      // the base job no longer runs (its dataset or experiment went away): no later trial would either
+      if (!(error instanceof ValidationFailedError || error instanceof NotFoundError || error instanceof ConflictError)) throw error;
+      const reason = `trial ${trial.number} could not start: ${(error as Error).message}${error instanceof ValidationFailedError ? ` (${error.problems.map((p) => `${p.field}: ${p.reason}`).join('; ')})` : ''}`;
+      await this.record(study, optuna, trial, 'failed', null, reason);
+      await this.studies.update({ id: study.id }, { status: 'failed', error: reason, updatedAt: new Date() });
+      Object.assign(study, { status: 'failed', error: reason });
+    }
+  }
+
+  /** A running trial whose job is over: its value (the objective metric) or how it ended goes to Optuna. */
+  private async settle(study: HpoStudy, optuna: OptunaStudy, trial: HpoTrial): Promise<void> {
+    let job: TrainingJob | undefined;
+    try {
+      job = await this.jobs.get(trial.jobId!);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    if (job && !FINAL_STATUSES.includes(job.status)) return;
+    const metric = study.objective.metric;
+    const value = job?.metrics?.[metric];
+    if (!job) return this.record(study, optuna, trial, 'failed', null, 'its training job is gone');
+    if (job.status === 'succeeded') {
+      return typeof value === 'number' && Number.isFinite(value) ? this.record(study, optuna, trial, 'complete', value, null) : this.record(study, optuna, trial, 'failed', null, `the job reported no ${metric}`);
+    }
+    if (job.status === 'pruned') return this.record(study, optuna, trial, 'pruned', null, null);
+    return this.record(study, optuna, trial, 'failed', null, job.error ?? `the job was ${job.status}`);
+  }
+
+  private async record(study: HpoStudy, optuna: OptunaStudy, trial: HpoTrial, state: Exclude<TrialState, 'asked' | 'running'>, value: number | null, error: string | null): Promise<void> {
+    await this.optuna.tell(optuna, trial.number, state, value ?? undefined);
+    const finishedAt = new Date();
+    const updated = await this.trials.update({ studyId: study.id, number: trial.number, state: trial.state }, { state, value, error, finishedAt });
+    Object.assign(trial, { state, value, error, finishedAt });
+    if (updated.affected) this.bus.publish('ml.study.trial', { study: study.name, number: trial.number, state, value, params: trial.params, jobId: trial.jobId, ...(error ? { error } : {}) }, study.name);
+  }
+
+  /** Trials Optuna holds as running that the hub never recorded (it stopped between ask and insert): failed, not run. */
+  private async failOrphans(optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
+    const known = new Set(trials.map((t) => t.number));
+    for (const number of await this.optuna.running(optuna)) {
+      if (known.has(number)) continue;
+      this.logger.warn(`Study ${optuna.name}: trial ${number} was asked but never recorded; told Optuna it failed`);
+      await this.optuna.tell(optuna, number, 'failed');
+    }
+  }
+
+  private async finish(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
+    const top = bestTrial(trials, study.objective.direction);
+    let best: BestTrial | null = null;
+    if (top) {
+      const job = await this.jobs.get(top.jobId!);
+      best = { number: top.number, value: top.value!, params: top.params, jobId: top.jobId!, runId: job.runId };
+      if (study.registerBestAs) {
+        try {
+          const version = await this.registry.registerFromJob(study.registerBestAs, top.jobId!, `study:${study.name}`, `best trial (${top.number}) of study ${study.name}: ${study.objective.metric} ${top.value}`);
+          best.registered = { model: study.registerBestAs, version: version.version };
+        } catch (error) {
+          this.logger.error(`Study ${study.name}: could not register the best model as ${study.registerBestAs}: ${(error as Error).message}`);
+          best.registered = null;
+        }
+      }
+    }
+    const importances = trials.filter((t) => t.state === 'complete').length >= 2 ? await this.optuna.importances(optuna).catch((error: Error) => (this.logger.warn(`Study ${study.name}: no importances: ${error.message}`), null)) : null;
+    const status = study.status !== 'running' ? study.status : top ? 'completed' : 'failed';
+    const error = status === 'failed' && !study.error ? 'no trial completed' : study.error;
+    const finishedAt = new Date();
+    await this.studies.save(Object.assign(study, { status, best, importances, error, finishedAt, updatedAt: finishedAt }));
+    await this.triggers.unschedule(study.id);
+    const counts = Object.fromEntries(['complete', 'pruned', 'failed'].map((state) => [state, trials.filter((t) => t.state === state).length]));
+    this.bus.publish('ml.study.finished', { study: study.name, status, trials: trials.length, ...counts, best: best ? { number: best.number, value: best.value } : null }, study.name);
+  }
+}
