@@ -5,7 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { HubFixture } from '../support/hub-fixture';
-import { NodeProcess } from '../support/hub-process';
+import { NodeProcess, sleep } from '../support/hub-process';
+import { submitJob, waitForJob } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
 import type { Json } from '../support/http';
 
@@ -55,7 +56,7 @@ describe('feature store: versioned views and point-in-time correct historical fe
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-features-data-'));
-    fixture = await HubFixture.start('features', { mcpServers: {} }, { env: { DATA_DIR: dataDir, TZ: 'America/New_York' } });
+    fixture = await HubFixture.start('features', { mcpServers: {} }, { env: { DATA_DIR: dataDir, TZ: 'America/New_York', TRAINING_WORKER_ENABLED: 'false' } });
   });
 
   afterAll(async () => {
@@ -132,6 +133,11 @@ describe('feature store: versioned views and point-in-time correct historical fe
     expect(rows.map((r) => num(r.segment__gold))).toEqual([null, 1, 1, 0, null, null, 1, null]);
     expect(rows.map((r) => num(r.segment__silver))).toEqual([null, 0, 0, 1, null, null, 0, null]);
     expect(rows.map((r) => r.active)).toEqual(['', 't', 't', 'f', '', '', 't', '']);
+
+    // a training job on it records the views and versions in its run
+    const job = await post('/api/ml/training-jobs', { adapter: 'node', algorithm: 'knn', dataset: 'training-set', target: 'label', features: ['amount'] });
+    expect(job.status).toBe(202);
+    expect((await fixture.api.get(`/api/ml/runs/${job.body.runId}`)).body.tags).toMatchObject({ 'lineage.kind': 'historical-features', 'lineage.featureViews': 'customer_stats@3', 'lineage.entityRows': 'inline' });
   });
 
   it('takes the entity rows from a registered dataset as well, and an older version of the view by name', async () => {
@@ -327,6 +333,34 @@ describe('feature store: materialisation into the online store', () => {
     expect(await online('scores', 'score', [1])).toEqual([[10, 'present']]);
     // entity keys spelt as strings find the same values as numbers
     expect((await post('/api/ml/features/online', { features: ['scores:score'], entities: [{ customer_id: '01' }] })).body.results[0].values).toEqual({ 'scores:score': 10 });
+  });
+
+  it('binds a model trained on historical features to them, so predict takes entity keys alone', async () => {
+    const now = new Date().toISOString();
+    const labels: [number, string][] = [[1, 'a'], [2, 'b'], [3, 'a'], [5, 'b'], [7, 'a']];
+    const data = await post('/api/ml/features/historical', { entityRows: { rows: [...labels, ...labels].map(([customer_id, label]) => ({ customer_id, label, event_timestamp: now })) }, features: ['scores:score'], name: 'scored-rows' });
+    expect(data.status).toBe(201);
+    const job = await waitForJob(fixture.api, (await submitJob(fixture.api, { adapter: 'node', algorithm: 'knn', dataset: 'scored-rows', target: 'label', features: ['score'], hyperparameters: { k: 1 }, registerAs: 'scored' })).id);
+    expect(job).toMatchObject({ status: 'succeeded', error: null });
+    const version = (await fixture.api.get('/api/ml/models/scored/versions/1')).body;
+    expect(version.featureService).toEqual({ features: ['scores@2:score'] });
+
+    const predict = (instances: object[]) => post('/api/ml/models/scored/predict?ref=latest', { instances });
+    const filled = await predict([{ customer_id: 1 }, { customer_id: '2' }]);
+    expect(filled.status).toBe(200);
+    expect(filled.body.predictions).toHaveLength(2);
+    expect((await predict([{ customer_id: 999 }])).body.details).toEqual([
+      { field: 'instances[0].score', reason: 'the online store has no value of scores@2:score for this entity (missing); materialise the view or send the column' },
+    ]);
+    expect((await predict([{ customer_id: 999, score: 3 }])).status).toBe(200);
+    expect((await predict([{ id: 1 }])).body.details).toEqual([{ field: 'instances[0].customer_id', reason: 'scores is keyed by customer_id' }]);
+
+    expect((await fixture.api.send('PUT', '/api/ml/models/scored/versions/1/feature-service', { features: ['nope:x'] })).body.details).toEqual([{ field: 'features[0]', reason: 'no feature view nope' }]);
+    const unbound = await fixture.api.send('PUT', '/api/ml/models/scored/versions/1/feature-service', { features: [] });
+    expect(unbound.body).toEqual({ version: 1, featureService: null });
+    let answer = await predict([{ customer_id: 1 }]);
+    for (let i = 0; i < 50 && answer.status === 200; i++) answer = (await sleep(100), await predict([{ customer_id: 1 }]));
+    expect(answer.body.details).toEqual([expect.objectContaining({ field: 'instances[0].score', reason: expect.stringMatching(/^missing column/) })]);
   });
 
   it('refuses what it cannot do, naming the field', async () => {

@@ -153,6 +153,12 @@ export class MaterializeDto {
   @IsISO8601({ strict: true })
   end?: string;
 
+  @ApiPropertyOptional({ example: 2, description: 'Materialise this version rather than the latest (a model bound to it keeps being served)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
   @ApiPropertyOptional({ example: 300, description: 'Also run incrementally every this many seconds (a BullMQ job scheduler; applying again replaces it)' })
   @IsOptional()
   @IsInt()
@@ -168,7 +174,7 @@ export class OnlineFeaturesDto {
   @ArrayMaxSize(200)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(/^[a-z][a-z0-9_]{0,62}:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature' })
+  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
   features!: string[];
 
   @ApiProperty({ example: [{ customer_id: 1 }, { customer_id: 2 }], type: 'array', items: { type: 'object' } })
@@ -216,4 +222,14 @@ export class HistoricalFeaturesDto {
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'name must be letters, digits, ".", "_" and "-"' })
   name?: string;
+}
+
+export class FeatureServiceDto {
+  @ApiProperty({ example: ['customer_stats:amount', 'customer_stats@2:segment'], type: [String], description: 'view:feature (pinned to the latest version) or view@version:feature; [] unbinds' })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
+  features!: string[];
 }

@@ -32,8 +32,8 @@ function storedTransform(transform: FeatureTransformDto): FeatureTransform {
   }
 }
 
-/** How long a latest version read for online serving is reused (another hub may apply a new one meanwhile). */
-const LATEST_CACHE_MS = 2_000;
+/** How long a version read for online serving is reused (another hub may apply a new latest one meanwhile). */
+const SERVING_CACHE_MS = 2_000;
 
 /** A view version as the online read path needs it: with the source types its entity keys are spelt in. */
 export interface ServingView {
@@ -45,7 +45,7 @@ export interface ServingView {
 /** Feature views: applied definitions, checked against their source, versioned. */
 @Injectable()
 export class FeatureViewsService {
-  private readonly latestCache = new Map<string, { serving: ServingView; at: number }>();
+  private readonly servingCache = new Map<string, { serving: ServingView; at: number }>();
 
   constructor(
     @InjectRepository(FeatureView) private readonly views: Repository<FeatureView>,
@@ -76,7 +76,7 @@ export class FeatureViewsService {
     const view = this.views.create({ id: uuidv7(), name: dto.name, version: (latest?.version ?? 0) + 1, definition, fingerprint, createdAt: new Date() });
     try {
       const saved = await this.views.save(view);
-      this.latestCache.delete(dto.name);
+      this.servingCache.delete(`${dto.name}@`);
       return { view: saved, created: true };
     } catch (error) {
       // another apply of this view won the version number: the caller may apply again
@@ -99,15 +99,16 @@ export class FeatureViewsService {
     return found;
   }
 
-  /** The latest version for the online read path, with its entity keys' types: from memory for up to LATEST_CACHE_MS. */
-  async latestForServing(name: string, now = Date.now()): Promise<ServingView> {
-    const cached = this.latestCache.get(name);
-    if (cached && now - cached.at < LATEST_CACHE_MS) return cached.serving;
-    const view = await this.get(name);
+  /** A version (default the latest) for the online read path, with its entity keys' types: from memory for up to SERVING_CACHE_MS. */
+  async forServing(name: string, version?: number, now = Date.now()): Promise<ServingView> {
+    const key = `${name}@${version ?? ''}`;
+    const cached = this.servingCache.get(key);
+    if (cached && now - cached.at < SERVING_CACHE_MS) return cached.serving;
+    const view = await this.get(name, version);
     const columns = await sourceColumns(this.dataSource, view.definition.source.table);
     const serving = { view, entityTypes: Object.fromEntries(view.definition.entities.map((e) => [e, columns?.get(e)?.udt ?? 'text'])) };
-    // bounded: one entry per view name that exists
-    this.latestCache.set(name, { serving, at: now });
+    // bounded: one entry per view version that exists, and one for each view's latest
+    this.servingCache.set(key, { serving, at: now });
     return serving;
   }
 

@@ -6,6 +6,9 @@ import { MaterializationWorker } from './materialization.worker';
 import { MaterializationsService } from './materializations.service';
 import { Materializer } from './materializer';
 import { OnlineStore } from './online-store';
+import { OnlineFeatureFill } from './online-feature-fill';
+import { FeatureServiceBindings } from './feature-service-bindings';
+import { RegistryModule } from '../registry/registry.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatasetsModule } from '../datasets/datasets.module';
 import { FeatureView } from './feature-view.entity';
@@ -14,9 +17,9 @@ import { FeaturesController } from './features.controller';
 import { HistoricalFeaturesService } from './historical-features.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FeatureView, FeatureMaterialization]), BullModule.registerQueue({ name: MATERIALIZATION_QUEUE }), DatasetsModule],
+  imports: [TypeOrmModule.forFeature([FeatureView, FeatureMaterialization]), BullModule.registerQueue({ name: MATERIALIZATION_QUEUE }), DatasetsModule, RegistryModule],
   controllers: [FeaturesController],
-  providers: [FeatureViewsService, HistoricalFeaturesService, OnlineStore, Materializer, MaterializationWorker, MaterializationsService],
-  exports: [FeatureViewsService, MaterializationsService],
+  providers: [FeatureViewsService, HistoricalFeaturesService, OnlineStore, Materializer, MaterializationWorker, MaterializationsService, OnlineFeatureFill, FeatureServiceBindings],
+  exports: [FeatureViewsService, MaterializationsService, OnlineFeatureFill],
 })
 export class FeaturesModule {}

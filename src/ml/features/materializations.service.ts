@@ -21,9 +21,9 @@ export class MaterializationsService {
     private readonly online: OnlineStore,
   ) {}
 
-  /** Queues a run of the latest version; with `everySeconds`, also (re)places its repeating schedule. */
-  async submit(name: string, options: { start?: string; end?: string; everySeconds?: number }): Promise<{ jobId: string; view: string; version: number; schedule: { everySeconds: number } | null }> {
-    const view = await this.views.get(name);
+  /** Queues a run of the latest version (or the one given); with `everySeconds`, also (re)places its repeating schedule of the latest. */
+  async submit(name: string, options: { start?: string; end?: string; everySeconds?: number; version?: number }): Promise<{ jobId: string; view: string; version: number; schedule: { everySeconds: number } | null }> {
+    const view = await this.views.get(name, options.version);
     if (!view.definition.online) throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `${name} is not an online view; apply it with "online": true to materialise it`, { view: name });
     for (const field of ['start', 'end'] as const) {
       if (options[field] !== undefined && Number.isNaN(Date.parse(options[field]))) throw new ValidationFailedError([{ field, reason: `"${options[field]}" is not a time the hub can read (e.g. 2026-11-20T10:00:00Z)` }]);
@@ -56,18 +56,20 @@ export class MaterializationsService {
 
   /** Values of `view:feature` references for entities: null with why (missing, expired) when the store has none. */
   async read(references: string[], entities: Record<string, unknown>[]) {
+    // by view and version ("view" for the latest, "view@3" for version 3): the keys a response uses are the references as given
     const byView = new Map<string, string[]>();
     const problems: { field: string; reason: string }[] = [];
     references.forEach((reference, i) => {
-      const [view, feature] = reference.split(':');
-      if (!view || !feature) problems.push({ field: `features[${i}]`, reason: 'must be view:feature' });
-      else byView.set(view, [...(byView.get(view) ?? []), feature]);
+      const match = /^([^@:]+(?:@\d+)?):([^:]+)$/.exec(reference);
+      if (!match) problems.push({ field: `features[${i}]`, reason: 'must be view:feature or view@version:feature' });
+      else byView.set(match[1], [...(byView.get(match[1]) ?? []), match[2]]);
     });
     if (problems.length) throw new ValidationFailedError(problems);
     const results = entities.map((entity) => ({ entity, values: {} as Record<string, unknown>, statuses: {} as Record<string, OnlineStatus> }));
-    for (const [name, features] of byView) {
-      const serving = await this.views.latestForServing(name).catch(() => undefined);
-      if (!serving) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${name}` }]);
+    for (const [viewRef, features] of byView) {
+      const [name, version] = viewRef.split('@');
+      const serving = await this.views.forServing(name, version === undefined ? undefined : Number(version)).catch(() => undefined);
+      if (!serving) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${version ? `${name} version ${version}` : name}` }]);
       const { view, entityTypes } = serving;
       const definitions = features.map((feature) => {
         const found = view.definition.features.find((f) => f.name === feature);
@@ -86,8 +88,8 @@ export class MaterializationsService {
       const read = await this.online.read(name, view.version, view.definition.ttlSeconds, definitions, keys);
       read.forEach(({ values, status }, i) => {
         for (const [column, value] of Object.entries(values)) {
-          results[i].values[`${name}:${column}`] = value;
-          results[i].statuses[`${name}:${column}`] = status;
+          results[i].values[`${viewRef}:${column}`] = value;
+          results[i].statuses[`${viewRef}:${column}`] = status;
         }
       });
     }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdaptersModule } from '../adapters/adapters.module';
+import { FeaturesModule } from '../features/features.module';
 import { RegistryModule } from '../registry/registry.module';
 import { ModelFiles } from './model-files';
 import { ModelPredictor } from './model-predictor';
@@ -15,7 +16,7 @@ import { ServingRuntimes } from './serving-runtimes';
 import { ServingWarmup } from './serving-warmup';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PredictionSample]), RegistryModule, AdaptersModule],
+  imports: [TypeOrmModule.forFeature([PredictionSample]), RegistryModule, AdaptersModule, FeaturesModule],
   providers: [
     PredictionService,
     { provide: ModelPredictor, useExisting: PredictionService },

@@ -112,9 +112,10 @@ export class ModelRouter implements OnModuleInit, OnModuleDestroy {
           this.routes.delete(keyOf(route.name, route.ref));
           return;
         }
-        const model = version.id === route.model.version.id ? route.model : await this.runtimes.prepare(route.name, version);
+        // the same version keeps its loaded model; its record is taken afresh (a new feature service binding)
+        const model = version.id === route.model.version.id ? { ...route.model, version } : await this.runtimes.prepare(route.name, version);
         if (generation !== route.generation) return;
-        if (model !== route.model) this.logger.log(`${route.name}@${route.ref} now served by version ${model.served.version} (was ${route.model.served.version})`);
+        if (model.version.id !== route.model.version.id) this.logger.log(`${route.name}@${route.ref} now served by version ${model.served.version} (was ${route.model.served.version})`);
         route.model = model;
         route.checkedAt = Date.now();
       } catch (error) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { PredictionEventData } from '../../platform/events/hub-event';
+import { OnlineFeatureFill } from '../features/online-feature-fill';
 import { ModelPredictor, PredictionRequest, PredictionResult } from './model-predictor';
 import { ModelRouter } from './model-router';
 import { recordFieldOf } from './prediction-body';
@@ -12,7 +13,8 @@ import { checkRows } from './signature-check';
 const defaultFieldOf = recordFieldOf('instances');
 
 /**
- * Runs a registered model on rows: picks the loaded version for (model, ref), checks every row
+ * Runs a registered model on rows: picks the loaded version for (model, ref), fills in the online
+ * features of its feature service (when it has one) for rows that carry entity keys, checks every row
  * against its signature before the model sees any, predicts on the version's runtime, then
  * publishes `ml.prediction` and hands a sample of the rows to the prediction log (both off the
  * response path: the bus delivers after the response, the log writes in batches).
@@ -24,6 +26,7 @@ export class PredictionService extends ModelPredictor {
     private readonly runtimes: ServingRuntimes,
     private readonly log: PredictionLog,
     private readonly bus: EventBus,
+    private readonly features: OnlineFeatureFill,
   ) {
     super();
   }
@@ -37,12 +40,14 @@ export class PredictionService extends ModelPredictor {
       const model = await this.router.route(request.model, request.ref);
       const { served } = model;
       version = served.version;
-      const problems = checkRows(request.rows, served.inputs, fieldOf);
+      const bound = model.version.featureService?.features;
+      const rows = bound?.length ? await this.features.fill(bound, request.rows, fieldOf) : request.rows;
+      const problems = checkRows(rows, served.inputs, fieldOf);
       if (problems.length) throw new ValidationFailedError(problems);
       await request.admit?.();
-      const { predictions, probabilities } = await this.runtimes.predict(model, request.rows);
+      const { predictions, probabilities } = await this.runtimes.predict(model, rows);
       this.publish(request, version, started, 'ok');
-      this.log.record(served, request.source, request.rows, predictions, probabilities);
+      this.log.record(served, request.source, rows, predictions, probabilities);
       return { model: { name: served.name, version: served.version }, predictions, probabilities };
     } catch (error) {
       this.publish(request, version, started, error instanceof AppError ? error.code : 'INTERNAL_ERROR');

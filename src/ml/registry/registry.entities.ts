@@ -80,6 +80,13 @@ export class ModelVersion {
   @Column('text', { nullable: true })
   description!: string | null;
 
+  /**
+   * The online features predict fills in when a row carries only entity keys: `view@version:feature`
+   * references, the versions the training data was built from (set from the dataset's lineage).
+   */
+  @Column('jsonb', { nullable: true })
+  featureService!: { features: string[] } | null;
+
   @Column('timestamptz')
   createdAt!: Date;
 

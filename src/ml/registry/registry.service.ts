@@ -192,6 +192,7 @@ export class RegistryService {
       signature,
       metrics: job.metrics ?? {},
       description: description ?? null,
+      featureService: featureServiceOf(dataset.lineage),
     });
     this.bus.publish('ml.model.version_created', { model: name, version: version.version, jobId: job.id, actor }, name);
     return version;
@@ -201,7 +202,12 @@ export class RegistryService {
    * Inserts the next version number of the model (created when missing) under the model's row lock.
    * One artifact file is one version of a model: registering the same job's or run's file again is a 409.
    */
-  private async addVersion(name: string, actor: string, origin: string, draft: Pick<ModelVersion, 'runId' | 'trainingJobId' | 'artifactUri' | 'artifactKey' | 'artifactSha256' | 'signature' | 'metrics' | 'description'>): Promise<ModelVersion> {
+  private async addVersion(
+    name: string,
+    actor: string,
+    origin: string,
+    draft: Pick<ModelVersion, 'runId' | 'trainingJobId' | 'artifactUri' | 'artifactKey' | 'artifactSha256' | 'signature' | 'metrics' | 'description'> & Partial<Pick<ModelVersion, 'featureService'>>,
+  ): Promise<ModelVersion> {
     await this.models
       .createQueryBuilder()
       .insert()
@@ -297,6 +303,22 @@ export class RegistryService {
     this.bus.publish('ml.model.alias_removed', { model: name, alias, actor }, name);
   }
 
+  /** Binds a version to online features (checked by the caller), or unbinds it with null. */
+  async setFeatureService(name: string, versionNumber: number, features: string[] | null, actor: string): Promise<ModelVersion> {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const model = assertActiveModel(await this.lockModel(manager, name));
+      const version = await this.versionOf(manager, model, versionNumber);
+      const before = version.featureService?.features.join(',') ?? null;
+      version.featureService = features && features.length ? { features } : null;
+      version.updatedAt = new Date();
+      await manager.save(version);
+      await this.audit(manager, model.id, versionNumber, 'feature_service_set', before, version.featureService?.features.join(',') ?? null, actor, null);
+      return version;
+    });
+    this.bus.publish('ml.model.feature_service_set', { model: name, version: versionNumber, features: updated.featureService?.features ?? [], actor }, name);
+    return updated;
+  }
+
   async historyOf(name: string): Promise<ModelHistoryEntry[]> {
     const model = await this.modelNamed(name);
     return this.history.find({ where: { modelId: model.id }, order: { seq: 'ASC' } });
@@ -370,4 +392,11 @@ function assertActiveModel(model: RegisteredModel): RegisteredModel {
 /** Names arrive from MCP tools as well as REST; a name that breaks the rule is refused before it reaches the database. */
 function assertModelName(name: string): void {
   if (!isResourceName(name)) throw new ValidationFailedError([{ field: 'name', reason: `must be ${RESOURCE_NAME_RULE}` }]);
+}
+
+/** The features a model trained on historical features needs online: each view at the version the data was built from. */
+function featureServiceOf(lineage: Record<string, unknown> | null): { features: string[] } | null {
+  if (lineage?.kind !== 'historical-features' || !Array.isArray(lineage.featureViews)) return null;
+  const features = (lineage.featureViews as { name: string; version: number; features: string[] }[]).flatMap((v) => v.features.map((f) => `${v.name}@${v.version}:${f}`));
+  return features.length ? { features } : null;
 }

@@ -10,6 +10,7 @@ import { EventBus } from '../../platform/events/event-bus';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { ADAPTER_CATALOG, TASK_METRICS } from '../adapters/adapter-catalog';
 import { Task, Validation } from '../adapters/adapter-protocol';
+import { lineageTags } from '../datasets/dataset-lineage';
 import { Dataset } from '../datasets/dataset.entity';
 import { AdapterRuntimeService } from '../adapters/adapter-runtime.service';
 import { inferTask } from '../datasets/dataset-profile';
@@ -86,7 +87,7 @@ export class TrainingJobsService {
     const run = await this.experiments.createRun(experiment.id, {
       name: `${job.adapter}/${job.algorithm}`,
       params: { adapter: job.adapter, algorithm: job.algorithm, task: job.task, target: job.target, features: job.features, seed: job.seed, validation: job.validation, ...job.hyperparameters },
-      tags: { dataset: dataset.name, source: 'training-job', ...options.runTags },
+      tags: { dataset: dataset.name, source: 'training-job', ...lineageTags(dataset.lineage), ...options.runTags },
       datasetSha256: dataset.sha256,
       trainingJobId: job.id,
     });

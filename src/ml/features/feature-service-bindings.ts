@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import { ModelVersion } from '../registry/registry.entities';
+import { RegistryService } from '../registry/registry.service';
+import { FeatureViewsService } from './feature-views.service';
+
+/** Binds model versions to online features: every reference names an online view version and one of its features. */
+@Injectable()
+export class FeatureServiceBindings {
+  constructor(
+    private readonly views: FeatureViewsService,
+    private readonly registry: RegistryService,
+  ) {}
+
+  /** `view:feature` is pinned to the view's latest version now, so later definitions do not change what the model gets. */
+  async bind(model: string, version: number, references: string[], actor: string): Promise<ModelVersion> {
+    const problems: FieldProblem[] = [];
+    const pinned: string[] = [];
+    for (const [i, reference] of references.entries()) {
+      const [, name, number, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
+      const view = await this.views.get(name, number === undefined ? undefined : Number(number)).catch(() => undefined);
+      if (!view) problems.push({ field: `features[${i}]`, reason: `no feature view ${number ? `${name} version ${number}` : name}` });
+      else if (!view.definition.online) problems.push({ field: `features[${i}]`, reason: `${name} is not an online view` });
+      else if (!view.definition.features.some((f) => f.name === feature)) problems.push({ field: `features[${i}]`, reason: `${name} version ${view.version} has no feature "${feature}"` });
+      else pinned.push(`${name}@${view.version}:${feature}`);
+    }
+    if (problems.length) throw new ValidationFailedError(problems);
+    return this.registry.setFeatureService(model, version, pinned.length ? pinned : null, actor);
+  }
+}
