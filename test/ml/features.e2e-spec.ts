@@ -185,6 +185,27 @@ describe('feature store: versioned views and point-in-time correct historical fe
     ]);
   });
 
+  it('reads a registered dataset as a source: loaded once into a table, its ISO times typed as times', async () => {
+    const file = join(dataDir, 'purchases.csv');
+    await writeFile(file, ['customer_id,bought_at,total', '1,2026-11-20T08:00:00Z,3.5', '1,2026-11-20T09:30:00Z,7', '2,2026-11-20 09:00,1'].join('\n'));
+    expect((await post('/api/ml/datasets', { uri: `local://${file}`, name: 'purchases' })).status).toBe(201);
+    const view = { name: 'purchases', entities: ['customer_id'], source: { dataset: 'purchases' }, timestampColumn: 'bought_at', ttlSeconds: 24 * HOUR, features: [{ name: 'total', type: 'float' }] };
+    const applied = await post('/api/ml/feature-views', view);
+    expect(applied.status).toBe(201);
+    expect(applied.body.definition.source).toEqual({ table: expect.stringMatching(/^feature_data\.ds_[0-9a-f]{32}$/), dataset: expect.any(String) });
+    // the same dataset again: the same table, the same version
+    expect((await post('/api/ml/feature-views', view)).status).toBe(200);
+    const answer = await post('/api/ml/features/historical', {
+      entityRows: { rows: [{ customer_id: 1, event_timestamp: '2026-11-20T09:00:00Z' }, { customer_id: 1, event_timestamp: '2026-11-20T10:00:00Z' }, { customer_id: 2, event_timestamp: '2026-11-20T09:00:00Z' }] },
+      features: ['purchases:total'],
+    });
+    expect(answer.status).toBe(201);
+    const rows = parse(await readFile(answer.body.uri.replace('local://', ''), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => num(r.total))).toEqual([3.5, 7, 1]);
+    expect((await post('/api/ml/feature-views', { ...view, source: { dataset: 'purchases', table: 'public.visits' } })).body.details).toEqual([{ field: 'source', reason: 'give exactly one of table and dataset' }]);
+    expect((await post('/api/ml/feature-views', { ...view, source: { dataset: 'nope' } })).body.details).toEqual([{ field: 'source.dataset', reason: 'no dataset with id or name "nope"' }]);
+  });
+
   it('answers unknown views and features, and bad entity rows, with 400 naming the field', async () => {
     const bad = async (body: object) => {
       const answer = await post('/api/ml/features/historical', body);
@@ -342,7 +363,9 @@ describe('feature store: materialisation into the online store', () => {
     expect(data.status).toBe(201);
     const job = await waitForJob(fixture.api, (await submitJob(fixture.api, { adapter: 'node', algorithm: 'knn', dataset: 'scored-rows', target: 'label', features: ['score'], hyperparameters: { k: 1 }, registerAs: 'scored' })).id);
     expect(job).toMatchObject({ status: 'succeeded', error: null });
-    const version = (await fixture.api.get('/api/ml/models/scored/versions/1')).body;
+    // the job is succeeded a moment before its model is registered
+    let version = (await fixture.api.get('/api/ml/models/scored/versions/1')).body;
+    for (let i = 0; i < 50 && !version.featureService; i++) version = (await sleep(100), (await fixture.api.get('/api/ml/models/scored/versions/1')).body);
     expect(version.featureService).toEqual({ features: ['scores@2:score'] });
 
     const predict = (instances: object[]) => post('/api/ml/models/scored/predict?ref=latest', { instances });

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { FieldProblem } from '../../platform/errors/app-error';
 import { ConflictError } from '../../platform/errors/app-error';
+import { DATASET_SOURCE_SCHEMA } from './dataset-source';
 import { type FeatureViewDefinition, outputColumns } from './feature-view-definition';
 
 export type ColumnKind = 'integer' | 'number' | 'string' | 'uuid' | 'bool' | 'time' | 'other';
@@ -40,6 +41,8 @@ export const MAX_OUTPUT_COLUMNS = 1_000;
 /** Why the source's schema is out of bounds, or undefined when feature views may read it. */
 function schemaProblem(table: string, allowedSchemas: string[]): string | undefined {
   const schema = table.split('.')[0];
+  // the hub's own copies of registered datasets, readable like the datasets themselves
+  if (schema === DATASET_SOURCE_SCHEMA) return undefined;
   if (FORBIDDEN_SCHEMAS.has(schema) || !allowedSchemas.includes(schema)) return `schema "${schema}" is not one feature views may read (FEATURE_SOURCE_SCHEMAS: ${allowedSchemas.join(', ')})`;
   return undefined;
 }

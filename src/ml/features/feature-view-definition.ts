@@ -21,8 +21,8 @@ export interface FeatureDefinition {
 /** What a feature view says, as stored: where its rows are, how entities and time are named, its features. */
 export interface FeatureViewDefinition {
   entities: string[];
-  /** A PostgreSQL table or view, schema-qualified. */
-  source: { table: string };
+  /** A PostgreSQL table or view, schema-qualified; for a dataset, the table it was loaded into and its id. */
+  source: { table: string; dataset?: string };
   timestampColumn: string;
   features: FeatureDefinition[];
   ttlSeconds: number;

@@ -90,10 +90,17 @@ export class FeatureDto {
 }
 
 export class FeatureSourceDto {
-  @ApiProperty({ example: 'public.transactions', description: 'A PostgreSQL table or view as schema.table, in a schema FEATURE_SOURCE_SCHEMAS allows' })
+  @ApiPropertyOptional({ example: 'public.transactions', description: 'A PostgreSQL table or view as schema.table, in a schema FEATURE_SOURCE_SCHEMAS allows' })
+  @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}\.[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'table must be schema.table (letters, digits and "_")' })
-  table!: string;
+  table?: string;
+
+  @ApiPropertyOptional({ example: 'transactions-2026-11', description: 'Or a registered dataset (id or name): loaded once into a table of schema feature_data, ISO 8601 time columns typed timestamptz' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  dataset?: string;
 }
 
 export class CreateFeatureViewDto {

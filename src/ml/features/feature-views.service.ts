@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../platform/config/app-config';
 import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { isUniqueViolation } from '../unique-violation';
+import { DatasetSource } from './dataset-source';
 import { definitionProblems, sourceColumns } from './feature-source';
 import { FeatureView } from './feature-view.entity';
 import { FeatureTransform, FeatureViewDefinition } from './feature-view-definition';
@@ -51,13 +52,17 @@ export class FeatureViewsService {
     @InjectRepository(FeatureView) private readonly views: Repository<FeatureView>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly datasetSource: DatasetSource,
   ) {}
 
   /** Applies a definition: the latest version when it is the same, else a new version. */
   async apply(dto: CreateFeatureViewDto): Promise<{ view: FeatureView; created: boolean }> {
+    const { table, dataset } = dto.source;
+    if ((table === undefined) === (dataset === undefined)) throw new ValidationFailedError([{ field: 'source', reason: 'give exactly one of table and dataset' }]);
+    const loaded = dataset === undefined ? undefined : await this.datasetSource.tableFor(dataset);
     const definition: FeatureViewDefinition = {
       entities: dto.entities,
-      source: { table: dto.source.table },
+      source: loaded ? { table: loaded.table, dataset: loaded.dataset.id } : { table: table! },
       timestampColumn: dto.timestampColumn,
       features: dto.features.map((f) => ({
         name: f.name,

@@ -6,6 +6,7 @@ import { MaterializationWorker } from './materialization.worker';
 import { MaterializationsService } from './materializations.service';
 import { Materializer } from './materializer';
 import { OnlineStore } from './online-store';
+import { DatasetSource } from './dataset-source';
 import { OnlineFeatureFill } from './online-feature-fill';
 import { FeatureServiceBindings } from './feature-service-bindings';
 import { RegistryModule } from '../registry/registry.module';
@@ -19,7 +20,7 @@ import { HistoricalFeaturesService } from './historical-features.service';
 @Module({
   imports: [TypeOrmModule.forFeature([FeatureView, FeatureMaterialization]), BullModule.registerQueue({ name: MATERIALIZATION_QUEUE }), DatasetsModule, RegistryModule],
   controllers: [FeaturesController],
-  providers: [FeatureViewsService, HistoricalFeaturesService, OnlineStore, Materializer, MaterializationWorker, MaterializationsService, OnlineFeatureFill, FeatureServiceBindings],
+  providers: [DatasetSource, FeatureViewsService, HistoricalFeaturesService, OnlineStore, Materializer, MaterializationWorker, MaterializationsService, OnlineFeatureFill, FeatureServiceBindings],
   exports: [FeatureViewsService, MaterializationsService, OnlineFeatureFill],
 })
 export class FeaturesModule {}

@@ -14,6 +14,7 @@ import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-e
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
 import { readRows } from '../datasets/table-reader';
+import { csvChunks } from './copy-csv';
 import { parseEventTime } from './event-time';
 import { assertSourceAllowed, sourceColumns } from './feature-source';
 import { outputColumns } from './feature-view-definition';
@@ -26,7 +27,6 @@ const EVENT_TIMESTAMP = 'event_timestamp';
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** pg errors of a value that does not fit its column's type: an entity key that is not a number, a bad timestamp. */
 const BAD_VALUE_CODES = new Set(['22P02', '22007', '22008', '22003']);
-const ROWS_PER_CHUNK = 5_000;
 
 /**
  * `get_historical_features`: entity rows (inline or a dataset) go into a temporary table, one SQL
@@ -133,7 +133,7 @@ export class HistoricalFeaturesService {
     try {
       await inUtcTransaction(this.dataSource, async (client) => {
         await client.query(`CREATE TEMP TABLE feature_entities (${columns.map((c) => `${id(c)} text`).join(', ')}, event_timestamp timestamptz NOT NULL, __row bigint NOT NULL) ON COMMIT DROP`);
-        await pipeline(Readable.from(csvChunks(rows, columns)), client.query(copyFrom(`COPY feature_entities (${[...columns.map(id), 'event_timestamp', '__row'].join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
+        await pipeline(Readable.from(csvChunks(rows, entityFields(columns))), client.query(copyFrom(`COPY feature_entities (${[...columns.map(id), 'event_timestamp', '__row'].join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
         const query = pointInTimeQuery('feature_entities', [...columns, EVENT_TIMESTAMP], views);
         await pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(path));
       });
@@ -166,26 +166,12 @@ async function firstRow(
   return { value: head.value, rows: all(), close };
 }
 
-const csvField = (value: unknown): string => {
-  if (value === null || value === undefined || value === '') return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return `"${text.replace(/"/g, '""')}"`;
-};
-
-/** The rows as CSV for COPY, in chunks; a row without a readable event_timestamp is a 400 naming its index. */
-async function* csvChunks(rows: AsyncIterable<Record<string, unknown>>, columns: string[]): AsyncGenerator<string> {
-  let chunk: string[] = [];
-  let index = 0;
-  for await (const row of rows) {
+/** The fields of one entity row for COPY; a row without a readable event_timestamp is a 400 naming its index. */
+function entityFields(columns: string[]) {
+  return (row: Record<string, unknown>, index: number): unknown[] => {
     const time = row[EVENT_TIMESTAMP];
     const at = parseEventTime(time);
     if (!at) throw new ValidationFailedError([{ field: `entityRows[${index}].${EVENT_TIMESTAMP}`, reason: `${JSON.stringify(time ?? null)} is not a time (ISO 8601, e.g. 2026-11-20T10:00:00Z)` }]);
-    chunk.push(`${[...columns.map((c) => csvField(row[c])), at.toISOString(), String(index)].join(',')}\n`);
-    index++;
-    if (chunk.length >= ROWS_PER_CHUNK) {
-      yield chunk.join('');
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk.join('');
+    return [...columns.map((c) => row[c]), at.toISOString(), index];
+  };
 }
