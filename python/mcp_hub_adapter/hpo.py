@@ -78,8 +78,9 @@ def handle(optuna, storage, request):
         optuna.create_study(study_name=study["name"], storage=storage, direction=study["direction"], load_if_exists=True)
         return {}
     if op == "ask":
-        trials_so_far = len(load(optuna, storage, study).get_trials(deepcopy=False))
-        trial = load(optuna, storage, study, trials_so_far).ask(distributions(optuna, study["searchSpace"]))
+        loaded = load(optuna, storage, study)
+        loaded.sampler = sampler(optuna, study, len(loaded.get_trials(deepcopy=False)))
+        trial = loaded.ask(distributions(optuna, study["searchSpace"]))
         return {"number": trial.number, "trialId": trial._trial_id, "params": trial.params}
     if op == "report":
         trial = optuna.trial.Trial(load(optuna, storage, study), request["trialId"])
@@ -106,9 +107,12 @@ def handle(optuna, storage, request):
 def storage_with_retry(optuna):
     url = os.environ["MCP_HUB_OPTUNA_STORAGE"]
     try:
-        return optuna.storages.RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
+        rdb = optuna.storages.RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
     except Exception:  # noqa: BLE001 - two processes creating Optuna's tables at once: the second one retries
-        return optuna.storages.RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
+        rdb = optuna.storages.RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
+    # Optuna's own cache over the RDB storage, kept for the life of the process (load_study would wrap
+    # the storage in a new, empty one every time): finished trials are read once, running ones every time
+    return optuna.storages._CachedStorage(rdb)
 
 
 def run():

@@ -6,6 +6,8 @@ export const HPO_QUEUE = 'hpo';
 
 export interface AdvanceJobData {
   studyId: string;
+  /** Set on the scheduled runs: they also look for what a crashed process left behind. */
+  sweep?: boolean;
 }
 
 /** How often a running study is advanced even when no trial event reached any hub (a worker died). */
@@ -24,7 +26,7 @@ export class StudyTriggers {
   }
 
   async schedule(studyId: string): Promise<void> {
-    await this.queue.upsertJobScheduler(`advance:${studyId}`, { every: SAFETY_NET_MS }, { name: 'advance', data: { studyId }, opts: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } });
+    await this.queue.upsertJobScheduler(`advance:${studyId}`, { every: SAFETY_NET_MS }, { name: 'advance', data: { studyId, sweep: true }, opts: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } });
   }
 
   async unschedule(studyId: string): Promise<void> {

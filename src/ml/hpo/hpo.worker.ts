@@ -27,7 +27,7 @@ export class HpoWorker implements OnModuleInit {
   onModuleInit(): void {
     if (this.role.role !== 'worker' && !this.config.training.workerEnabled) return;
     // two studies advance side by side; one study is advanced by one holder at a time (its advisory lock)
-    this.worker = new Worker<AdvanceJobData>(HPO_QUEUE, (job) => this.advancer.advance(job.data.studyId), { ...this.redis.bullMqOptions(), concurrency: 2 });
+    this.worker = new Worker<AdvanceJobData>(HPO_QUEUE, (job) => this.advancer.advance(job.data.studyId, job.data.sweep === true), { ...this.redis.bullMqOptions(), concurrency: 2 });
     this.worker.on('error', (error) => this.logger.error(`HPO worker: ${error.message}`));
     this.worker.on('failed', (job, error) => this.logger.warn(`Advancing study ${job?.data.studyId}: ${error.message}`));
     this.coordinator.register({ phase: 'workers', name: 'hpo-worker', close: async () => this.worker?.close() });

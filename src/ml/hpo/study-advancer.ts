@@ -35,7 +35,8 @@ export class StudyAdvancer {
     private readonly bus: EventBus,
   ) {}
 
-  async advance(studyId: string): Promise<void> {
+  /** `sweep` also fails trials Optuna holds as running that the hub never recorded (the scheduled runs do it). */
+  async advance(studyId: string, sweep = false): Promise<void> {
     await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, async () => {
       const study = await this.studies.findOneBy({ id: studyId });
       if (!study || study.finishedAt) return void (await this.triggers.unschedule(studyId));
@@ -45,7 +46,7 @@ export class StudyAdvancer {
         if (trial.state === 'running') await this.settle(study, optuna, trial);
         else if (trial.state === 'asked') await this.launch(study, optuna, trial);
       }
-      await this.failOrphans(optuna, trials);
+      if (sweep) await this.failOrphans(optuna, trials);
       while (this.mayAsk(study, trials)) {
         const asked = await this.optuna.ask(optuna);
         const trial = this.trials.create({ studyId, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: null, value: null, error: null, createdAt: new Date(), finishedAt: null });
