@@ -18,12 +18,16 @@ export function sourceTable(definition: FeatureViewDefinition): string {
 }
 
 /**
- * ORDER BY of an entity's rows, latest first. Rows with the same time are ordered by their feature
- * columns, so the historical join and materialisation pick the same one every time.
+ * How rows with the same time are ordered: by their feature columns, so the historical join and
+ * materialisation pick the same one every time.
  */
+function tieBreak(definition: FeatureViewDefinition, alias = 's'): string[] {
+  return [...new Set(definition.features.map((f) => f.column))].map((c) => `${alias}.${id(c)} DESC NULLS LAST`);
+}
+
+/** ORDER BY of an entity's rows, latest first, ties broken by tieBreak. */
 export function latestFirst(definition: FeatureViewDefinition, alias = 's'): string {
-  const columns = [...new Set(definition.features.map((f) => f.column))];
-  return [`${alias}.${id(definition.timestampColumn)} DESC`, ...columns.map((c) => `${alias}.${id(c)} DESC NULLS LAST`)].join(', ');
+  return [`${alias}.${id(definition.timestampColumn)} DESC`, ...tieBreak(definition, alias)].join(', ');
 }
 
 const AGGREGATES = { count: 'count', sum: 'sum', mean: 'avg', min: 'min', max: 'max' } as const;
@@ -77,12 +81,15 @@ export function pointInTimeQuery(entities: string, entityColumns: string[], view
     const time = `s.${id(definition.timestampColumn)}`;
     const expressions = view.features.flatMap((f) => featureExpressions(f, definition));
     selected.push(...expressions.map((e) => `${alias}.${id(e.column)}`));
-    const keys = definition.entities.map((entity) => `s.${id(entity)} = e.${id(entity)}::${id(view.entityTypes[entity])}`);
-    // the latest row is found first, then its expressions (a rolling window) are computed for it alone
+    const keys = (table: string) => definition.entities.map((entity) => `${table}.${id(entity)} = e.${id(entity)}::${id(view.entityTypes[entity])}`).join(' AND ');
+    const latestTime =
+      `(SELECT max(m.${id(definition.timestampColumn)}) FROM ${sourceTable(definition)} m WHERE ${keys('m')} ` +
+      `AND m.${id(definition.timestampColumn)} <= e.event_timestamp AND m.${id(definition.timestampColumn)} > e.event_timestamp - make_interval(secs => ${definition.ttlSeconds}))`;
+    // the latest time first (one step down an index on entity and time), then the row at that time (the
+    // tie-break sorts only rows with equal times), then its expressions (a rolling window) for it alone
     return (
       `LEFT JOIN LATERAL (SELECT ${expressions.map((e) => `${e.sql} AS ${id(e.column)}`).join(', ')} FROM (SELECT * FROM ${sourceTable(definition)} s ` +
-      `WHERE ${keys.join(' AND ')} AND ${time} <= e.event_timestamp AND ${time} > e.event_timestamp - make_interval(secs => ${definition.ttlSeconds}) ` +
-      `ORDER BY ${latestFirst(definition)} LIMIT 1) s) ${alias} ON true`
+      `WHERE ${keys('s')} AND ${time} = ${latestTime} ORDER BY ${tieBreak(definition).join(', ')} LIMIT 1) s) ${alias} ON true`
     );
   });
   return `SELECT ${selected.join(', ')} FROM ${entities} e ${joins.join(' ')} ORDER BY e.__row`;
