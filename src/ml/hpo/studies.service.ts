@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
+import { HubEventMap } from '../../platform/events/hub-event';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { isUniqueViolation } from '../unique-violation';
 import { ADAPTER_CATALOG, TASK_METRICS } from '../adapters/adapter-catalog';
@@ -101,7 +102,7 @@ export class StudiesService {
     }
     await this.triggers.schedule(study.id);
     await this.triggers.advanceSoon(study.id);
-    this.bus.publish('ml.study.created', { study: study.name, adapter: dto.job.adapter, algorithm: dto.job.algorithm, sampler, pruner: study.pruner?.kind ?? null, maxTrials: study.maxTrials, maxParallel: study.maxParallel, objective: study.objective }, study.name);
+    this.bus.publish<HubEventMap['ml.study.created']>('ml.study.created', { study: study.name, adapter: dto.job.adapter, algorithm: dto.job.algorithm, sampler, pruner: study.pruner?.kind ?? null, maxTrials: study.maxTrials, maxParallel: study.maxParallel, objective: study.objective }, study.name);
     return this.view(study, []);
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
+import { HubEventMap } from '../../platform/events/hub-event';
 import { RegistryService } from '../registry/registry.service';
 import { FINAL_STATUSES, TrainingJob } from '../training/training-job.entity';
 import { TrainingJobsService } from '../training/training-jobs.service';
@@ -108,7 +109,7 @@ export class StudyAdvancer {
     const finishedAt = new Date();
     const updated = await this.trials.update({ studyId: study.id, number: trial.number, state: trial.state }, { state, value, error, finishedAt });
     Object.assign(trial, { state, value, error, finishedAt });
-    if (updated.affected) this.bus.publish('ml.study.trial', { study: study.name, number: trial.number, state, value, params: trial.params, jobId: trial.jobId, ...(error ? { error } : {}) }, study.name);
+    if (updated.affected) this.bus.publish<HubEventMap['ml.study.trial']>('ml.study.trial', { study: study.name, number: trial.number, state, value, params: trial.params, jobId: trial.jobId, ...(error ? { error } : {}) }, study.name);
   }
 
   /** Trials Optuna holds as running that the hub never recorded (it stopped between ask and insert): failed, not run. */
@@ -143,7 +144,11 @@ export class StudyAdvancer {
     const finishedAt = new Date();
     await this.studies.save(Object.assign(study, { status, best, importances, error, finishedAt, updatedAt: finishedAt }));
     await this.triggers.unschedule(study.id);
-    const counts = Object.fromEntries(['complete', 'pruned', 'failed'].map((state) => [state, trials.filter((t) => t.state === state).length]));
-    this.bus.publish('ml.study.finished', { study: study.name, status, trials: trials.length, ...counts, best: best ? { number: best.number, value: best.value } : null }, study.name);
+    const count = (state: TrialState) => trials.filter((t) => t.state === state).length;
+    this.bus.publish<HubEventMap['ml.study.finished']>(
+      'ml.study.finished',
+      { study: study.name, status, trials: trials.length, complete: count('complete'), pruned: count('pruned'), failed: count('failed'), best: best ? { number: best.number, value: best.value } : null },
+      study.name,
+    );
   }
 }

@@ -32,4 +32,8 @@ export type HubEventMap = {
   'ml.abtest.created': { test: string; model: string; variants: { name: string; version: number; weight: number }[]; metric: { kind: string; name: string }; actor: string };
   'ml.abtest.stopped': { test: string; model: string; actor: string };
   'ml.abtest.concluded': { test: string; model: string; winner: string | null; version: number | null; promoted: boolean; actor: string };
+  'ml.study.created': { study: string; adapter: string; algorithm: string; sampler: string; pruner: string | null; maxTrials: number; maxParallel: number; objective: { metric: string; direction: string } };
+  /** A trial ended: its value when complete, its error when failed. */
+  'ml.study.trial': { study: string; number: number; state: 'complete' | 'pruned' | 'failed'; value: number | null; params: Record<string, unknown>; jobId: string | null; error?: string };
+  'ml.study.finished': { study: string; status: string; trials: number; complete: number; pruned: number; failed: number; best: { number: number; value: number } | null };
 };
