@@ -42,9 +42,22 @@ def grid(space):
         elif param["type"] == "int":
             values[name] = list(range(param["low"], param["high"] + 1, param.get("step") or 1))
         else:
-            count = int(round((param["high"] - param["low"]) / param["step"])) + 1
-            values[name] = [param["low"] + i * param["step"] for i in range(count)]
+            # the same count as the hub's check (a step that does not divide the range stops below high)
+            low, high, step = param["low"], param["high"], param["step"]
+            count = int((high - low) / step + 1e-9) + 1
+            values[name] = [min(high, round(low + i * step, 12)) for i in range(count)]
     return values
+
+
+def grid_sampler(optuna):
+    class HubGridSampler(optuna.samplers.GridSampler):
+        """Optuna's grid, without stopping the study when it is used up: outside optimize() that stop
+        raises, and the hub ends a grid study itself (its maxTrials is the grid's size)."""
+
+        def after_trial(self, study, trial, state, values):
+            pass
+
+    return HubGridSampler
 
 
 def sampler(optuna, study, trials_so_far):
@@ -55,7 +68,7 @@ def sampler(optuna, study, trials_so_far):
     if kind == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if kind == "grid":
-        return optuna.samplers.GridSampler(grid(study["searchSpace"]), seed=seed)
+        return grid_sampler(optuna)(grid(study["searchSpace"]), seed=seed)
     return optuna.samplers.TPESampler(seed=seed)
 
 

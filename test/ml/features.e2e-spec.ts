@@ -376,6 +376,8 @@ describe('feature store: materialisation into the online store', () => {
       { field: 'instances[0].score', reason: 'the online store has no value of scores@2:score for this entity (missing); materialise the view or send the column' },
     ]);
     expect((await predict([{ customer_id: 999, score: 3 }])).status).toBe(200);
+    // a row that sends every bound column needs no entity key
+    expect((await predict([{ score: 3 }])).status).toBe(200);
     expect((await predict([{ id: 1 }])).body.details).toEqual([{ field: 'instances[0].customer_id', reason: 'scores is keyed by customer_id' }]);
 
     expect((await fixture.api.send('PUT', '/api/ml/models/scored/versions/1/feature-service', { features: ['nope:x'] })).body.details).toEqual([{ field: 'features[0]', reason: 'no feature view nope' }]);
@@ -388,6 +390,7 @@ describe('feature store: materialisation into the online store', () => {
 
   it('refuses what it cannot do, naming the field', async () => {
     expect((await post('/api/ml/feature-views/nope/materialize', {})).status).toBe(404);
+    expect((await post('/api/ml/feature-views/scores/materialize', { version: 1, everySeconds: 60 })).body.details).toEqual([{ field: 'everySeconds', reason: 'a schedule materialises the latest version; leave out version to schedule' }]);
     expect((await post('/api/ml/features/online', { features: ['scores:score'], entities: [{ customer_id: 1.5 }] })).body.details).toEqual([
       { field: 'entities[0].customer_id', reason: '1.5 is not an integer (send integers past 2^53 as strings)' },
     ]);

@@ -152,6 +152,26 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     expect(tpe.best.value).toBeGreaterThan(median);
   }, 400_000);
 
+  it('stops a study: no new trials, the running ones cancelled, closed with the best so far', async () => {
+    const created = await fixture.api.send('POST', '/api/ml/studies', {
+      name: 'stopped',
+      job: { ...BASE_JOB, hyperparameters: { n_estimators: 3000 } },
+      searchSpace: { max_depth: { type: 'int', low: 1, high: 5 } },
+      objective: { metric: 'accuracy' },
+      maxTrials: 10,
+      maxParallel: 2,
+    });
+    expect(created.status).toBe(201);
+    const running = await waitForStudy('stopped', (s) => s.counts.running === 2);
+    const stopped = await fixture.api.send('POST', '/api/ml/studies/stopped/stop', {});
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.status).toBe('stopped');
+    const done = await waitForStudy('stopped', (s) => s.finishedAt !== null, 60_000);
+    expect(done).toMatchObject({ status: 'stopped', counts: { total: 2, running: 0, asked: 0 } });
+    for (const trial of running.trials) expect((await fixture.api.get(`/api/ml/training-jobs/${trial.jobId}`)).body.status).toBe('cancelled');
+    expect((await fixture.api.send('POST', '/api/ml/studies/stopped/stop', {})).status).toBe(409);
+  }, 120_000);
+
   it('is offered to MCP clients and on the command line', async () => {
     const client = new Client({ name: 'hpo-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(fixture.hub.url('/mcp'))));
@@ -159,7 +179,8 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     expect(JSON.parse((status.content as { text: string }[])[0].text)).toMatchObject({ name: 'tpe', status: 'completed', adapter: 'sklearn', counts: { total: TRIALS } });
     const started = await client.callTool({
       name: 'ml__start_study',
-      arguments: { name: 'mcp-study', job: { ...BASE_JOB, hyperparameters: { n_estimators: 20 } }, searchSpace: { max_depth: { type: 'int', low: 1, high: 3 } }, objective: { metric: 'f1_macro' }, sampler: 'grid', maxTrials: 10 },
+      // a float grid whose step does not divide the range: 0.4, 0.65, 0.9
+      arguments: { name: 'mcp-study', job: { ...BASE_JOB, hyperparameters: { n_estimators: 20 } }, searchSpace: { subsample: { type: 'float', low: 0.4, high: 1, step: 0.25 } }, objective: { metric: 'f1_macro' }, sampler: 'grid', maxTrials: 10 },
     });
     expect(JSON.parse((started.content as { text: string }[])[0].text)).toMatchObject({ name: 'mcp-study', status: 'running', maxTrials: 3 });
     await client.close();
@@ -168,6 +189,9 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     const waited = cli(['hpo', 'status', 'mcp-study', '--wait']);
     expect((await waited.exited).code).toBe(0);
     expect(waited.stdout.join('\n')).toMatch(/trials +│? *3\/3: 3 complete, 0 pruned, 0 failed/);
+    const grid = await study('mcp-study');
+    expect(grid.trials.map((t: Json) => t.params.subsample).sort()).toEqual([0.4, 0.65, 0.9]);
+    expect(grid.counts).toMatchObject({ complete: 3, failed: 0 });
     const best = cli(['hpo', 'best', 'tpe']);
     expect((await best.exited).code).toBe(0);
     expect(JSON.parse(best.stdout.join('\n'))).toMatchObject({ study: 'tpe', status: 'completed', objective: { metric: 'accuracy' } });

@@ -60,12 +60,22 @@ export class DatasetSource {
         await pipeline(Readable.from(csvChunks(readRows(file, dataset.format), (row) => columns.map((c) => row[c]))), client.query(copyFrom(`COPY ${target} FROM STDIN WITH (FORMAT csv)`)));
         for (const column of dataset.columns.filter((c) => c.type === 'string')) {
           const { rows } = await client.query<{ times: boolean }>(`SELECT coalesce(bool_and(${id(column.name)} ~ $1), false) AS times FROM ${target}`, [ISO_TIME]);
-          if (rows[0].times) await client.query(`ALTER TABLE ${target} ALTER COLUMN ${id(column.name)} TYPE timestamptz USING ${id(column.name)}::timestamptz`);
+          if (!rows[0].times) continue;
+          // shaped like times but not all of them are (2026-02-30): the column stays text
+          await client.query('SAVEPOINT typed');
+          await client
+            .query(`ALTER TABLE ${target} ALTER COLUMN ${id(column.name)} TYPE timestamptz USING ${id(column.name)}::timestamptz`)
+            .then(() => client.query('RELEASE SAVEPOINT typed'))
+            .catch(() => client.query('ROLLBACK TO SAVEPOINT typed'));
         }
         await client.query(`ANALYZE ${target}`);
       });
     } catch (error) {
-      if (!DUPLICATE_TABLE.has((error as { code?: string }).code ?? '')) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      if (DUPLICATE_TABLE.has(code)) return;
+      // 22xxx: a value that does not fit the type the dataset's profile gave its column
+      if (code.startsWith('22')) throw new ValidationFailedError([{ field: 'source.dataset', reason: `${dataset.name} does not load into PostgreSQL: ${(error as Error).message}` }]);
+      throw error;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import { FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { ModelVersion } from '../registry/registry.entities';
 import { RegistryService } from '../registry/registry.service';
 import { FeatureViewsService } from './feature-views.service';
@@ -16,9 +16,16 @@ export class FeatureServiceBindings {
   async bind(model: string, version: number, references: string[], actor: string): Promise<ModelVersion> {
     const problems: FieldProblem[] = [];
     const pinned: string[] = [];
+    const fromView = new Map<string, string>();
     for (const [i, reference] of references.entries()) {
       const [, name, number, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
-      const view = await this.views.get(name, number === undefined ? undefined : Number(number)).catch(() => undefined);
+      // two views' features of one name would fill the same column
+      if (fromView.has(feature) && fromView.get(feature) !== name) problems.push({ field: `features[${i}]`, reason: `"${feature}" comes from ${fromView.get(feature)} as well; a row has one column of each name` });
+      fromView.set(feature, name);
+      const view = await this.views.get(name, number === undefined ? undefined : Number(number)).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
       if (!view) problems.push({ field: `features[${i}]`, reason: `no feature view ${number ? `${name} version ${number}` : name}` });
       else if (!view.definition.online) problems.push({ field: `features[${i}]`, reason: `${name} is not an online view` });
       else if (!view.definition.features.some((f) => f.name === feature)) problems.push({ field: `features[${i}]`, reason: `${name} version ${view.version} has no feature "${feature}"` });

@@ -99,6 +99,8 @@ export function definitionProblems(definition: FeatureViewDefinition, columns: M
     const transform = feature.transform;
     if (transform?.kind === 'rolling') {
       if (transform.aggregation !== 'count' && !FITS.float.includes(column.kind)) problems.push({ field: `${field}.column`, reason: `rolling ${transform.aggregation} needs a number column; "${feature.column}" is ${column.udt}` });
+      // rows with equal times are ordered by their feature columns, which needs an ordering
+      else if (column.kind === 'other') problems.push({ field: `${field}.column`, reason: `rolling count needs a number, text, boolean or time column; "${feature.column}" is ${column.udt}` });
       return void problems.push(...rollingProblems(field, feature.type, transform));
     }
     if (!FITS[feature.type].includes(column.kind)) problems.push({ field: `${field}.type`, reason: `"${feature.column}" is ${column.udt}, which is not a ${feature.type}` });

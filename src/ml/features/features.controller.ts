@@ -1,8 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { actorOf } from '../../platform/auth/api-keys.service';
-import type { AuthenticatedRequest } from '../../platform/auth/api-key.guard';
-import { ModelVersionParamsDto } from '../registry/registry.dto';
-import { FeatureServiceBindings } from './feature-service-bindings';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { RequireScope } from '../../platform/auth/auth.decorators';
 import { MaterializationsService } from './materializations.service';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -11,7 +7,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { DatasetDto } from '../datasets/dataset.dto';
-import { CreateFeatureViewDto, FeatureServiceDto, HistoricalFeaturesDto, MaterializeDto, OnlineFeaturesDto } from './feature-view.dto';
+import { CreateFeatureViewDto, HistoricalFeaturesDto, MaterializeDto, OnlineFeaturesDto } from './feature-view.dto';
 import { FeatureViewsService } from './feature-views.service';
 import { HistoricalFeaturesService } from './historical-features.service';
 
@@ -63,7 +59,6 @@ export class FeaturesController {
     private readonly views: FeatureViewsService,
     private readonly historical: HistoricalFeaturesService,
     private readonly materializations: MaterializationsService,
-    private readonly bindings: FeatureServiceBindings,
   ) {}
 
   @Post('feature-views')
@@ -143,18 +138,6 @@ export class FeaturesController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The view is not online' })
   onlineFeatures(@Body() dto: OnlineFeaturesDto) {
     return this.materializations.read(dto.features, dto.entities);
-  }
-
-  @Put('models/:name/versions/:version/feature-service')
-  @ApiOperation({
-    summary:
-      "Bind a model version to online features: predict then fills them in from the entity keys a row carries (a column the row sends wins). view:feature is pinned to the view's latest version; an empty list unbinds. A version trained on historical features is bound to them when registered.",
-  })
-  @ApiOkResponse({ schema: { example: { version: 3, featureService: { features: ['customer_stats@2:amount', 'customer_stats@2:segment'] } } } })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async bindFeatureService(@Param() { name, version }: ModelVersionParamsDto, @Body() dto: FeatureServiceDto, @Req() req: AuthenticatedRequest) {
-    const bound = await this.bindings.bind(name, version, dto.features, actorOf(req.principal));
-    return { version: bound.version, featureService: bound.featureService };
   }
 
   @Post('features/historical')

@@ -15,11 +15,12 @@ import { DatasetsModule } from '../datasets/datasets.module';
 import { FeatureView } from './feature-view.entity';
 import { FeatureViewsService } from './feature-views.service';
 import { FeaturesController } from './features.controller';
+import { FeatureServiceController } from './feature-service.controller';
 import { HistoricalFeaturesService } from './historical-features.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FeatureView, FeatureMaterialization]), BullModule.registerQueue({ name: MATERIALIZATION_QUEUE }), DatasetsModule, RegistryModule],
-  controllers: [FeaturesController],
+  controllers: [FeaturesController, FeatureServiceController],
   providers: [DatasetSource, FeatureViewsService, HistoricalFeaturesService, OnlineStore, Materializer, MaterializationWorker, MaterializationsService, OnlineFeatureFill, FeatureServiceBindings],
   exports: [FeatureViewsService, MaterializationsService, OnlineFeatureFill],
 })

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { FeatureMaterialization } from './feature-materialization.entity';
 import { entityKeyText } from './entity-key';
+import { parseEventTime } from './event-time';
 import { FeatureViewsService } from './feature-views.service';
 import { MATERIALIZATION_QUEUE, MaterializationJobData } from './materialization-queue';
 import { OnlineStore, OnlineStatus } from './online-store';
@@ -23,13 +24,19 @@ export class MaterializationsService {
 
   /** Queues a run of the latest version (or the one given); with `everySeconds`, also (re)places its repeating schedule of the latest. */
   async submit(name: string, options: { start?: string; end?: string; everySeconds?: number; version?: number }): Promise<{ jobId: string; view: string; version: number; schedule: { everySeconds: number } | null }> {
+    if (options.version !== undefined && options.everySeconds) throw new ValidationFailedError([{ field: 'everySeconds', reason: 'a schedule materialises the latest version; leave out version to schedule' }]);
     const view = await this.views.get(name, options.version);
     if (!view.definition.online) throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `${name} is not an online view; apply it with "online": true to materialise it`, { view: name });
+    // times without an offset are UTC, as everywhere in the feature store
+    const window: { start?: string; end?: string } = {};
     for (const field of ['start', 'end'] as const) {
-      if (options[field] !== undefined && Number.isNaN(Date.parse(options[field]))) throw new ValidationFailedError([{ field, reason: `"${options[field]}" is not a time the hub can read (e.g. 2026-11-20T10:00:00Z)` }]);
+      if (options[field] === undefined) continue;
+      const at = parseEventTime(options[field]);
+      if (!at) throw new ValidationFailedError([{ field, reason: `"${options[field]}" is not a time the hub can read (e.g. 2026-11-20T10:00:00Z)` }]);
+      window[field] = at.toISOString();
     }
-    if (options.start && options.end && Date.parse(options.start) >= Date.parse(options.end)) throw new ValidationFailedError([{ field: 'end', reason: 'must be after start' }]);
-    const data = { view: name, version: view.version, start: options.start, end: options.end };
+    if (window.start && window.end && window.start >= window.end) throw new ValidationFailedError([{ field: 'end', reason: 'must be after start' }]);
+    const data = { view: name, version: view.version, ...window };
     const jobId = uuidv7();
     await this.queue.add('materialize', data, { jobId, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } });
     if (options.everySeconds) {
@@ -68,7 +75,10 @@ export class MaterializationsService {
     const results = entities.map((entity) => ({ entity, values: {} as Record<string, unknown>, statuses: {} as Record<string, OnlineStatus> }));
     for (const [viewRef, features] of byView) {
       const [name, version] = viewRef.split('@');
-      const serving = await this.views.forServing(name, version === undefined ? undefined : Number(version)).catch(() => undefined);
+      const serving = await this.views.forServing(name, version === undefined ? undefined : Number(version)).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
       if (!serving) throw new ValidationFailedError([{ field: 'features', reason: `no feature view ${version ? `${name} version ${version}` : name}` }]);
       const { view, entityTypes } = serving;
       const definitions = features.map((feature) => {

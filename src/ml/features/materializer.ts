@@ -46,8 +46,14 @@ export class Materializer {
     let expired = 0;
 
     const { from, to, count, dbNow } = await inUtcTransaction(this.dataSource, async (client) => {
-      // the database's clock, not the hub's: the watermark is compared with times the database wrote
-      const [{ now }] = (await client.query<{ now: Date }>('SELECT now() AS now')).rows;
+      // the database's clock, not the hub's: the watermark is compared with times the database wrote.
+      // A transaction still open may yet commit rows stamped from its start (a default now()), so the
+      // watermark stops at the oldest open writer's start (sessions of other roles may hide theirs).
+      const [{ now, settled }] = (
+        await client.query<{ now: Date; settled: Date }>(
+          `SELECT now() AS now, least(now(), (SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())) AS settled`,
+        )
+      ).rows;
       const from = window.start ? new Date(window.start) : watermark;
       const to = window.end ? new Date(window.end) : now;
       const where = `${from ? `${time} > ${escapeLiteral(from.toISOString())}::timestamptz AND ` : ''}${time} <= ${escapeLiteral(to.toISOString())}::timestamptz`;
@@ -79,7 +85,7 @@ export class Materializer {
         if (batch.length >= BATCH) await flush();
       }
       await flush();
-      return { from, to, count, dbNow: now };
+      return { from, to, count, dbNow: settled };
     });
 
     const run: MaterializationRun = {

@@ -1,34 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import { ConflictError, FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
+import { outputColumns } from './feature-view-definition';
+import { FeatureViewsService } from './feature-views.service';
 import { MaterializationsService } from './materializations.service';
 
 type Row = Record<string, unknown>;
 type FieldOf = (row: number, column?: string) => string;
 
 /**
- * A model version's feature service at predict time: rows that carry entity keys get the bound
- * features' columns from the online store. A column the row sends itself wins; a feature the store
- * does not hold for the entity (missing, expired) is a 400 naming the row and the column, rather
- * than a silent null the model would impute.
+ * A model version's feature service at predict time: a row that lacks a bound feature's column gets
+ * it from the online store by the entity keys it carries; a row that sends every column is left
+ * alone. A feature the store does not hold for the entity (missing, expired) is a 400 naming the row
+ * and the column, rather than a silent null the model would impute.
  */
 @Injectable()
 export class OnlineFeatureFill {
-  constructor(private readonly materializations: MaterializationsService) {}
+  constructor(
+    private readonly views: FeatureViewsService,
+    private readonly materializations: MaterializationsService,
+  ) {}
 
   async fill(references: string[], rows: Row[], fieldOf: FieldOf): Promise<Row[]> {
-    const objects = rows.map((row) => (typeof row === 'object' && row !== null && !Array.isArray(row) ? row : {}));
+    const columns = await this.columnsOf(references);
+    const needy = rows.flatMap((row, i) => (typeof row === 'object' && row !== null && !Array.isArray(row) && columns.some((c) => !Object.hasOwn(row, c)) ? [i] : []));
+    if (needy.length === 0) return rows;
     let read: Awaited<ReturnType<MaterializationsService['read']>>;
     try {
-      read = await this.materializations.read(references, objects);
+      read = await this.materializations.read(references, needy.map((i) => rows[i]));
     } catch (error) {
       if (!(error instanceof ValidationFailedError)) throw error;
-      // the online read names entities[i].column; the caller knows the rows by its own shape
-      throw new ValidationFailedError(error.problems.map((p) => ({ ...p, field: p.field.replace(/^entities\[(\d+)\]\.(.+)$/, (_all, i: string, column: string) => fieldOf(Number(i), column)) })));
+      // the online read names entities[k].column; the caller knows the rows by its own shape and index
+      throw new ValidationFailedError(error.problems.map((p) => ({ ...p, field: p.field.replace(/^entities\[(\d+)\]\.(.+)$/, (_all, k: string, column: string) => fieldOf(needy[Number(k)], column)) })));
     }
     const problems: FieldProblem[] = [];
-    const filled = rows.map((row, i) => {
-      if (objects[i] !== row) return row;
-      const { values, statuses } = read.results[i];
+    const filled = [...rows];
+    needy.forEach((i, k) => {
+      const row = rows[i];
+      const { values, statuses } = read.results[k];
       const added: Row = {};
       for (const [reference, value] of Object.entries(values)) {
         const column = reference.slice(reference.lastIndexOf(':') + 1);
@@ -38,9 +46,24 @@ export class OnlineFeatureFill {
         }
         added[column] = value;
       }
-      return { ...added, ...row };
+      filled[i] = { ...added, ...row };
     });
     if (problems.length) throw new ValidationFailedError(problems.slice(0, 20));
     return filled;
+  }
+
+  /** The columns the bound features give, checking on the way that each view is still online. */
+  private async columnsOf(references: string[]): Promise<string[]> {
+    const columns: string[] = [];
+    for (const reference of references) {
+      const [, name, version, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
+      const { view } = await this.views.forServing(name, version === undefined ? undefined : Number(version));
+      if (!view.definition.online) {
+        throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `The model's feature service reads ${name} version ${view.version}, which is not online; send its columns with each row, apply the view with "online": true, or rebind the model (PUT …/feature-service)`, { view: name });
+      }
+      const definition = view.definition.features.find((f) => f.name === feature);
+      if (definition) columns.push(...outputColumns(definition));
+    }
+    return columns;
   }
 }

@@ -4,7 +4,10 @@ import { AppConfig } from '../../platform/config/app-config';
 import { InstanceRole } from '../../platform/instance/instance-role';
 import { RedisConnections } from '../../platform/redis/redis-connections';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
-import { AdvanceJobData, HPO_QUEUE } from './hpo-queue';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { AdvanceJobData, HPO_QUEUE, StudyTriggers } from './hpo-queue';
+import { HpoStudy } from './study.entity';
 import { StudyAdvancer } from './study-advancer';
 
 /**
@@ -22,6 +25,8 @@ export class HpoWorker implements OnModuleInit {
     private readonly redis: RedisConnections,
     private readonly coordinator: ShutdownCoordinator,
     private readonly advancer: StudyAdvancer,
+    private readonly triggers: StudyTriggers,
+    @InjectRepository(HpoStudy) private readonly studies: Repository<HpoStudy>,
   ) {}
 
   onModuleInit(): void {
@@ -31,5 +36,11 @@ export class HpoWorker implements OnModuleInit {
     this.worker.on('error', (error) => this.logger.error(`HPO worker: ${error.message}`));
     this.worker.on('failed', (job, error) => this.logger.warn(`Advancing study ${job?.data.studyId}: ${error.message}`));
     this.coordinator.register({ phase: 'workers', name: 'hpo-worker', close: async () => this.worker?.close() });
+    void this.reschedule().catch((error: Error) => this.logger.warn(`Could not check the schedules of open studies: ${error.message}`));
+  }
+
+  /** Every open study has its schedule, even one whose schedule Redis lost (a flushed or replaced Redis). */
+  private async reschedule(): Promise<void> {
+    for (const study of await this.studies.find({ where: { finishedAt: IsNull() }, select: { id: true } })) await this.triggers.schedule(study.id);
   }
 }

@@ -19,6 +19,9 @@ export interface OptunaStudy {
 
 type Reply = { ok: true; result: Record<string, unknown> } | { ok: false; error: string };
 
+/** A request Optuna has not answered in this long is stuck (a lost database connection): the process is replaced. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 const INSTALL_HINT = 'install Debian\'s python3-optuna python3-sqlalchemy python3-psycopg2 (npm test does it as root), or set PYTHON_BIN to an interpreter that has them';
 
 /** DATABASE_URL as SQLAlchemy takes it, with Optuna's tables in their own schema (created by the migrations). */
@@ -36,6 +39,8 @@ export function optunaStorageUrl(databaseUrl: string): string {
 export class OptunaClient implements OnModuleInit {
   private readonly logger = new Logger('Optuna');
   private process?: PythonJsonLinesProcess<Reply>;
+  /** The start in progress, shared by the calls that arrive meanwhile (one process, not one each). */
+  private starting?: Promise<PythonJsonLinesProcess<Reply>>;
 
   constructor(
     private readonly config: AppConfig,
@@ -78,13 +83,23 @@ export class OptunaClient implements OnModuleInit {
   private async call(op: string, study: OptunaStudy, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     const process = await this.started();
     let reply: Reply;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      reply = await process.request({ op, study, ...extra });
+      const timedOut = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          process.kill();
+          reject(new DependencyUnavailableError('optuna', `Optuna did not answer ${op} for study ${study.name} within ${REQUEST_TIMEOUT_MS / 1000} s; its process was restarted`));
+        }, REQUEST_TIMEOUT_MS);
+      });
+      reply = await Promise.race([process.request({ op, study, ...extra }), timedOut]);
     } catch (error) {
       if (error instanceof PythonProcessExitError) throw new DependencyUnavailableError('optuna', `The Optuna process stopped: ${error.message}`, INSTALL_HINT);
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
-    if (!reply.ok) throw new Error(`Optuna ${op} for study ${study.name}: ${reply.error}`);
+    // Optuna's failures are its storage's (PostgreSQL) or its own: the request was checked before it was sent
+    if (!reply.ok) throw new DependencyUnavailableError('optuna', `Optuna ${op} for study ${study.name} failed: ${reply.error}`);
     return reply.result;
   }
 
@@ -93,6 +108,11 @@ export class OptunaClient implements OnModuleInit {
       await this.process.ready.catch(() => undefined);
       if (this.process.isAlive) return this.process;
     }
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async start(): Promise<PythonJsonLinesProcess<Reply>> {
     const bin = await this.runtimes.pythonFor('sklearn');
     const process = new PythonJsonLinesProcess<Reply>(bin, ['hpo'], 'Optuna process', { env: { MCP_HUB_OPTUNA_STORAGE: optunaStorageUrl(this.config.database.url) } });
     this.process = process;

@@ -17,6 +17,8 @@ describe('checkSearchSpace', () => {
       space: { learning_rate: { type: 'float', low: 0.001, high: 1, log: true }, max_depth: { type: 'int', low: 1, high: 8 }, subsample: { type: 'categorical', choices: [0.5, 1] } },
     });
     expect(checkSearchSpace({ max_depth: { type: 'int', low: 1, high: 8, step: 2 }, subsample: { type: 'float', low: 0.5, high: 1, step: 0.25 } }, known, check, 'grid')).toMatchObject({ gridSize: 4 * 3 });
+    // a step that does not divide the range stops below high (0.1, 0.35, 0.6, 0.85), as the Optuna side counts
+    expect(checkSearchSpace({ subsample: { type: 'float', low: 0.1, high: 1, step: 0.25 } }, known, check, 'grid')).toMatchObject({ gridSize: 4 });
   });
 
   it('names each parameter that does not fit', () => {

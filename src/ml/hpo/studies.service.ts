@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { ConflictError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { ConflictError, DependencyUnavailableError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { HubEventMap } from '../../platform/events/hub-event';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import { isUniqueViolation } from '../unique-violation';
 import { ADAPTER_CATALOG, TASK_METRICS } from '../adapters/adapter-catalog';
-import { JobCancellation } from '../training/job-cancellation';
+import { StudyAdvancer } from './study-advancer';
 import { TrainingJobsService } from '../training/training-jobs.service';
 import { StudyTriggers } from './hpo-queue';
 import { OptunaClient } from './optuna-client';
@@ -44,7 +44,7 @@ export class StudiesService {
     @InjectRepository(HpoStudy) private readonly studies: Repository<HpoStudy>,
     @InjectRepository(HpoTrial) private readonly trials: Repository<HpoTrial>,
     private readonly jobs: TrainingJobsService,
-    private readonly cancellation: JobCancellation,
+    private readonly advancer: StudyAdvancer,
     private readonly optuna: OptunaClient,
     private readonly triggers: StudyTriggers,
     private readonly bus: EventBus,
@@ -100,8 +100,14 @@ export class StudiesService {
       if (isUniqueViolation(error)) throw new ConflictError('STUDY_EXISTS', `A study named ${dto.name} exists; choose another name`, { name: dto.name });
       throw error;
     }
-    await this.triggers.schedule(study.id);
-    await this.triggers.advanceSoon(study.id);
+    try {
+      await this.triggers.schedule(study.id);
+      await this.triggers.advanceSoon(study.id);
+    } catch (error) {
+      // a study nothing would ever advance is worse than none: the caller may simply try again
+      await this.studies.delete({ id: study.id });
+      throw new DependencyUnavailableError('redis', `The study's queue did not accept it: ${(error as Error).message}`, 'check REDIS_URL and that Redis is running');
+    }
     this.bus.publish<HubEventMap['ml.study.created']>('ml.study.created', { study: study.name, adapter: dto.job.adapter, algorithm: dto.job.algorithm, sampler, pruner: study.pruner?.kind ?? null, maxTrials: study.maxTrials, maxParallel: study.maxParallel, objective: study.objective }, study.name);
     return this.view(study, []);
   }
@@ -127,11 +133,10 @@ export class StudiesService {
   /** No new trials; the running ones are stopped (their jobs cancelled) and the study closes with the best so far. */
   async stop(name: string): Promise<StudyView> {
     const study = await this.find(name);
-    if (study.status !== 'running') throw new ConflictError('STUDY_NOT_RUNNING', `Study ${name} is ${study.status}; only a running study can be stopped`, { status: study.status });
-    await this.studies.update({ id: study.id, status: 'running' }, { status: 'stopped', updatedAt: new Date() });
-    const running = await this.trials.findBy({ studyId: study.id, state: 'running' });
-    for (const trial of running) if (trial.jobId) await this.cancellation.request(trial.jobId);
-    await this.triggers.advanceSoon(study.id);
+    if (study.status !== 'running' || !(await this.advancer.stop(study.id))) {
+      const now = await this.find(name);
+      throw new ConflictError('STUDY_NOT_RUNNING', `Study ${name} is ${now.status}; only a running study can be stopped`, { status: now.status });
+    }
     return this.get(name);
   }
 

@@ -1,14 +1,19 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { v7 as uuidv7 } from 'uuid';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { HubEventMap } from '../../platform/events/hub-event';
 import { RegistryService } from '../registry/registry.service';
+import { JobCancellation } from '../training/job-cancellation';
 import { FINAL_STATUSES, TrainingJob } from '../training/training-job.entity';
+import { TRAINING_QUEUE, TrainingJobData } from '../training/training-queue';
 import { TrainingJobsService } from '../training/training-jobs.service';
 import { withAdvisoryLock } from './advisory-lock';
-import { StudyTriggers } from './hpo-queue';
+import { BUSY_RETRY_MS, StudyTriggers } from './hpo-queue';
 import { OptunaClient, OptunaStudy } from './optuna-client';
 import { bestTrial, optunaStudy } from './study-definition';
 import { BestTrial, HpoStudy } from './study.entity';
@@ -33,30 +38,57 @@ export class StudyAdvancer {
     private readonly registry: RegistryService,
     private readonly optuna: OptunaClient,
     private readonly triggers: StudyTriggers,
+    private readonly cancellation: JobCancellation,
+    @InjectQueue(TRAINING_QUEUE) private readonly trainingQueue: Queue<TrainingJobData>,
     private readonly bus: EventBus,
   ) {}
 
-  /** `sweep` also fails trials Optuna holds as running that the hub never recorded (the scheduled runs do it). */
+  /**
+   * `sweep` (the scheduled runs) also fails trials Optuna holds as running that the hub never recorded,
+   * and trials whose job is gone from the queue. A study being advanced elsewhere is tried again shortly.
+   */
   async advance(studyId: string, sweep = false): Promise<void> {
-    await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, async () => {
-      const study = await this.studies.findOneBy({ id: studyId });
-      if (!study || study.finishedAt) return void (await this.triggers.unschedule(studyId));
-      const optuna = optunaStudy(study);
-      const trials = await this.trials.find({ where: { studyId }, order: { number: 'ASC' } });
-      for (const trial of trials) {
-        if (trial.state === 'running') await this.settle(study, optuna, trial);
-        else if (trial.state === 'asked') await this.launch(study, optuna, trial);
+    const outcome = await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, () => this.advanceHeld(studyId, sweep));
+    if (outcome.held && !sweep) await this.triggers.advanceSoon(studyId, BUSY_RETRY_MS);
+  }
+
+  /** Stops a running study: no new trials, running ones cancelled; under the study's lock, so no advance asks meanwhile. */
+  async stop(studyId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const outcome = await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, async () => {
+        const { affected } = await this.studies.update({ id: studyId, status: 'running' }, { status: 'stopped', updatedAt: new Date() });
+        if (!affected) return false;
+        for (const trial of await this.trials.findBy({ studyId, state: 'running' })) await this.cancellation.request(trial.jobId!);
+        return true;
+      });
+      if (!outcome.held) {
+        await this.triggers.advanceSoon(studyId);
+        return outcome.value;
       }
-      if (sweep) await this.failOrphans(optuna, trials);
-      while (this.mayAsk(study, trials)) {
-        const asked = await this.optuna.ask(optuna);
-        const trial = this.trials.create({ studyId, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: null, value: null, error: null, createdAt: new Date(), finishedAt: null });
-        await this.trials.save(trial);
-        trials.push(trial);
-        await this.launch(study, optuna, trial);
-      }
-      if (!trials.some((t) => t.state === 'asked' || t.state === 'running')) await this.finish(study, optuna, trials);
-    });
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
+    throw new ConflictError('STUDY_BUSY', 'The study is being advanced and did not let go for 10 s; try again', { studyId });
+  }
+
+  private async advanceHeld(studyId: string, sweep: boolean): Promise<void> {
+    const study = await this.studies.findOneBy({ id: studyId });
+    if (!study || study.finishedAt) return void (await this.triggers.unschedule(studyId));
+    const optuna = optunaStudy(study);
+    const trials = await this.trials.find({ where: { studyId }, order: { number: 'ASC' } });
+    for (const trial of trials) {
+      if (trial.state === 'running') await this.settle(study, optuna, trial, sweep);
+      else if (trial.state === 'asked') await this.launch(study, optuna, trial);
+    }
+    if (sweep) await this.failOrphans(optuna, trials);
+    while (this.mayAsk(study, trials)) {
+      const asked = await this.optuna.ask(optuna);
+      // the job's id is recorded with the trial before the job exists: a launch cut short is finished, not repeated
+      const trial = this.trials.create({ studyId, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: uuidv7(), value: null, error: null, createdAt: new Date(), finishedAt: null });
+      await this.trials.save(trial);
+      trials.push(trial);
+      await this.launch(study, optuna, trial);
+    }
+    if (!trials.some((t) => t.state === 'asked' || t.state === 'running')) await this.finish(study, optuna, trials);
   }
 
   private mayAsk(study: HpoStudy, trials: HpoTrial[]): boolean {
@@ -65,16 +97,28 @@ export class StudyAdvancer {
     return study.status === 'running' && !timedOut && trials.length < study.maxTrials && active < study.maxParallel;
   }
 
-  /** Queues the trial's training job: the base job with the trial's parameters, its run in the study's experiment. */
+  /**
+   * Queues the trial's training job (the base job with the trial's parameters, its run in the study's
+   * experiment) under the id recorded with the trial, unless a launch cut short already queued it.
+   * A stopped study's asked trials are failed instead.
+   */
   private async launch(study: HpoStudy, optuna: OptunaStudy, trial: HpoTrial): Promise<void> {
+    if (study.status !== 'running') return this.record(study, optuna, trial, 'failed', null, `the study was ${study.status} before the trial started`);
     const base = study.baseJob;
+    const jobId = trial.jobId ?? uuidv7();
     try {
-      const job = await this.jobs.submit(
-        { ...base, hyperparameters: { ...base.hyperparameters, ...trial.params }, experiment: study.experiment, ...(study.pruner ? { intermediateMetric: study.objective.metric } : {}) },
-        { runTags: { study: study.name, trial: String(trial.number) } },
-      );
-      await this.trials.update({ studyId: study.id, number: trial.number }, { jobId: job.id, state: 'running' });
-      Object.assign(trial, { jobId: job.id, state: 'running' });
+      const queued = await this.jobs.get(jobId).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
+      if (!queued) {
+        await this.jobs.submit(
+          { ...base, hyperparameters: { ...base.hyperparameters, ...trial.params }, experiment: study.experiment, ...(study.pruner ? { intermediateMetric: study.objective.metric } : {}) },
+          { runTags: { study: study.name, trial: String(trial.number) }, jobId },
+        );
+      }
+      await this.trials.update({ studyId: study.id, number: trial.number }, { jobId, state: 'running' });
+      Object.assign(trial, { jobId, state: 'running' });
     } catch (error) {
       // the base job no longer runs (its dataset or experiment went away): no later trial would either
       if (!(error instanceof ValidationFailedError || error instanceof NotFoundError || error instanceof ConflictError)) throw error;
@@ -86,14 +130,18 @@ export class StudyAdvancer {
   }
 
   /** A running trial whose job is over: its value (the objective metric) or how it ended goes to Optuna. */
-  private async settle(study: HpoStudy, optuna: OptunaStudy, trial: HpoTrial): Promise<void> {
+  private async settle(study: HpoStudy, optuna: OptunaStudy, trial: HpoTrial, sweep: boolean): Promise<void> {
     let job: TrainingJob | undefined;
     try {
       job = await this.jobs.get(trial.jobId!);
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
-    if (job && !FINAL_STATUSES.includes(job.status)) return;
+    if (job && !FINAL_STATUSES.includes(job.status)) {
+      // a job BullMQ no longer holds (it gave up on a stalled job, or Redis lost it) never ends by itself
+      if (sweep && !(await this.trainingQueue.getJob(job.id))) return this.record(study, optuna, trial, 'failed', null, `its training job ${job.id} is ${job.status} but gone from the queue`);
+      return;
+    }
     const metric = study.objective.metric;
     const value = job?.metrics?.[metric];
     if (!job) return this.record(study, optuna, trial, 'failed', null, 'its training job is gone');
@@ -142,7 +190,8 @@ export class StudyAdvancer {
     const status = study.status !== 'running' ? study.status : top ? 'completed' : 'failed';
     const error = status === 'failed' && !study.error ? 'no trial completed' : study.error;
     const finishedAt = new Date();
-    await this.studies.save(Object.assign(study, { status, best, importances, error, finishedAt, updatedAt: finishedAt }));
+    Object.assign(study, { status, best, importances, error, finishedAt, updatedAt: finishedAt });
+    await this.studies.save(study);
     await this.triggers.unschedule(study.id);
     const count = (state: TrialState) => trials.filter((t) => t.state === state).length;
     this.bus.publish<HubEventMap['ml.study.finished']>(

@@ -192,7 +192,7 @@ export class RegistryService {
       signature,
       metrics: job.metrics ?? {},
       description: description ?? null,
-      featureService: featureServiceOf(dataset.lineage),
+      featureService: featureServiceOf(dataset.lineage, job.features),
     });
     this.bus.publish('ml.model.version_created', { model: name, version: version.version, jobId: job.id, actor }, name);
     return version;
@@ -394,9 +394,14 @@ function assertModelName(name: string): void {
   if (!isResourceName(name)) throw new ValidationFailedError([{ field: 'name', reason: `must be ${RESOURCE_NAME_RULE}` }]);
 }
 
-/** The features a model trained on historical features needs online: each view at the version the data was built from. */
-function featureServiceOf(lineage: Record<string, unknown> | null): { features: string[] } | null {
+/**
+ * The features a model trained on historical features needs online: those of the data it takes as
+ * inputs (a one-hot feature by its <feature>__<category> columns), each view at the version the data
+ * was built from.
+ */
+function featureServiceOf(lineage: Record<string, unknown> | null, inputs: string[]): { features: string[] } | null {
   if (lineage?.kind !== 'historical-features' || !Array.isArray(lineage.featureViews)) return null;
-  const features = (lineage.featureViews as { name: string; version: number; features: string[] }[]).flatMap((v) => v.features.map((f) => `${v.name}@${v.version}:${f}`));
+  const used = (feature: string) => inputs.some((input) => input === feature || input.startsWith(`${feature}__`));
+  const features = (lineage.featureViews as { name: string; version: number; features: string[] }[]).flatMap((v) => v.features.filter(used).map((f) => `${v.name}@${v.version}:${f}`));
   return features.length ? { features } : null;
 }

@@ -27,8 +27,11 @@ export class JobCancellation implements OnModuleDestroy {
     await this.redis.streamCommands.publish(this.channel, `${jobId} ${reason}`);
   }
 
-  async isRequested(jobId: string): Promise<boolean> {
-    return (await this.redis.commands.exists(`training:cancel:${jobId}`)) === 1;
+  /** Why the job was asked to stop, or undefined when it was not. */
+  async requested(jobId: string): Promise<CancelReason | undefined> {
+    const flag = await this.redis.commands.get(`training:cancel:${jobId}`);
+    if (flag === null) return undefined;
+    return flag === 'pruned' ? 'pruned' : 'cancelled';
   }
 
   /** Calls onCancel when a cancel for jobId arrives; returns the unsubscribe function. */

@@ -46,14 +46,17 @@ export class TrainingJobsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Checks and queues a job; `runTags` go on its experiment run (a hyper-parameter search names its study and trial). */
-  async submit(dto: SubmitTrainingJobDto, options: { runTags?: Record<string, string> } = {}): Promise<TrainingJobView> {
+  /**
+   * Checks and queues a job; `runTags` go on its experiment run (a hyper-parameter search names its
+   * study and trial), `jobId` is the id to give it (a caller that recorded it first can retry safely).
+   */
+  async submit(dto: SubmitTrainingJobDto, options: { runTags?: Record<string, string>; jobId?: string } = {}): Promise<TrainingJobView> {
     const { dataset, task, features, hyperparameters, validation } = await this.check(dto);
     await this.runtimes.assertAvailable(dto.adapter);
 
     const now = new Date();
     const job = this.jobs.create({
-      id: uuidv7(),
+      id: options.jobId ?? uuidv7(),
       adapter: dto.adapter,
       algorithm: dto.algorithm,
       task,

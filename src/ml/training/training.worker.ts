@@ -66,7 +66,10 @@ export class TrainingWorker implements OnModuleInit {
     const { jobId } = bullJob.data;
     const job = await this.recorder.start(jobId, Math.max(bullJob.attemptsStarted, bullJob.attemptsMade + 1), this.instance.id);
     if (!job) return;
-    if (await this.cancellation.isRequested(jobId)) {
+    const stop = await this.cancellation.requested(jobId);
+    // a pruned trial killed with its worker and retried here stays pruned
+    if (stop === 'pruned') return void (await this.recorder.finish(job, 'pruned', { stage: 'pruned' }));
+    if (stop) {
       await this.recorder.finish(job, 'cancelled', { errorKind: 'cancelled', error: 'cancelled before it started', stage: 'cancelled' });
       return;
     }
