@@ -390,6 +390,9 @@ describe('feature store: materialisation into the online store', () => {
 
   it('refuses what it cannot do, naming the field', async () => {
     expect((await post('/api/ml/feature-views/nope/materialize', {})).status).toBe(404);
+    const byQuery = await fixture.api.get(`/api/ml/features/online?features=scores:score&entities=${encodeURIComponent('[{"customer_id":1}]')}`);
+    expect(byQuery.body.results[0].values).toEqual({ 'scores:score': 10 });
+    expect((await fixture.api.get('/api/ml/features/online?features=scores:score&entities=customer_id')).body.details).toContainEqual({ field: 'entities', reason: 'entities must be a JSON array of objects' });
     expect((await post('/api/ml/feature-views/scores/materialize', { version: 1, everySeconds: 60 })).body.details).toEqual([{ field: 'everySeconds', reason: 'a schedule materialises the latest version; leave out version to schedule' }]);
     expect((await post('/api/ml/features/online', { features: ['scores:score'], entities: [{ customer_id: 1.5 }] })).body.details).toEqual([
       { field: 'entities[0].customer_id', reason: '1.5 is not an integer (send integers past 2^53 as strings)' },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -186,6 +186,37 @@ export class OnlineFeaturesDto {
 
   @ApiProperty({ example: [{ customer_id: 1 }, { customer_id: 2 }], type: 'array', items: { type: 'object' } })
   @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsObject({ each: true })
+  entities!: Record<string, unknown>[];
+}
+
+/** The JSON text of a query parameter as a value; text that is not JSON stays itself (and fails its checks). */
+const fromJson = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  });
+
+export class OnlineFeaturesQueryDto {
+  @ApiProperty({ example: 'customer_stats:amount,customer_stats:segment', type: String, description: 'Comma-separated view:feature references' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
+  features!: string[];
+
+  @ApiProperty({ example: '[{"customer_id":1}]', type: String, description: 'The entities as a JSON array of objects' })
+  @fromJson()
+  @IsArray({ message: 'entities must be a JSON array of objects' })
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @IsObject({ each: true })

@@ -7,7 +7,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { DatasetDto } from '../datasets/dataset.dto';
-import { CreateFeatureViewDto, HistoricalFeaturesDto, MaterializeDto, OnlineFeaturesDto } from './feature-view.dto';
+import { CreateFeatureViewDto, HistoricalFeaturesDto, MaterializeDto, OnlineFeaturesDto, OnlineFeaturesQueryDto } from './feature-view.dto';
 import { FeatureViewsService } from './feature-views.service';
 import { HistoricalFeaturesService } from './historical-features.service';
 
@@ -32,6 +32,13 @@ export class MaterializationQueryDto {
   @IsUUID()
   jobId?: string;
 }
+
+const ONLINE_EXAMPLE = {
+  results: [
+    { entity: { customer_id: 1 }, values: { 'customer_stats:amount': 100 }, statuses: { 'customer_stats:amount': 'present' } },
+    { entity: { customer_id: 9 }, values: { 'customer_stats:amount': null }, statuses: { 'customer_stats:amount': 'missing' } },
+  ],
+};
 
 const VIEW_EXAMPLE = {
   id: '0193b0c1-…',
@@ -125,18 +132,17 @@ export class FeaturesController {
   @HttpCode(200)
   @RequireScope('read')
   @ApiOperation({ summary: 'Online feature values for entities from Redis; a value the store does not hold is null with its status (missing, expired)' })
-  @ApiOkResponse({
-    schema: {
-      example: {
-        results: [
-          { entity: { customer_id: 1 }, values: { 'customer_stats:amount': 100 }, statuses: { 'customer_stats:amount': 'present' } },
-          { entity: { customer_id: 9 }, values: { 'customer_stats:amount': null }, statuses: { 'customer_stats:amount': 'missing' } },
-        ],
-      },
-    },
-  })
+  @ApiOkResponse({ schema: { example: ONLINE_EXAMPLE } })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The view is not online' })
   onlineFeatures(@Body() dto: OnlineFeaturesDto) {
+    return this.materializations.read(dto.features, dto.entities);
+  }
+
+  @Get('features/online')
+  @ApiOperation({ summary: 'The same read as a GET: ?features=view:a,view:b&entities=[{"customer_id":1}] (entities as JSON)' })
+  @ApiOkResponse({ schema: { example: ONLINE_EXAMPLE } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The view is not online' })
+  onlineFeaturesByQuery(@Query() dto: OnlineFeaturesQueryDto) {
     return this.materializations.read(dto.features, dto.entities);
   }
 
