@@ -151,6 +151,11 @@ describe('feature store: versioned views and point-in-time correct historical fe
     const rows = parse(await readFile(answer.body.uri.replace('local://', ''), 'utf8'), { columns: true }) as Record<string, string>[];
     // version 2 has a 2 h TTL: r6 (2 h 59 min) is now null
     expect(rows.map((r) => num(r.amount))).toEqual([null, 10, 10, 100, null, null, null, null]);
+    // the entity rows' file is checked against its registered hash as it is read
+    await writeFile(file, '\n1,2026-11-20T10:00:00Z', { flag: 'a' });
+    const changed = await post('/api/ml/features/historical', { entityRows: { dataset: 'entity-rows' }, features: ['customer_stats:amount'] });
+    expect(changed.status).toBe(409);
+    expect(changed.body.code).toBe('DATASET_CHANGED');
   });
 
   it('computes rolling windows as of each feature row, breaks ties in time the same way every time, and reads times without an offset as UTC', async () => {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Client as MinioClient } from 'minio';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../platform/config/app-config';
@@ -13,7 +13,7 @@ import { Dataset } from './dataset.entity';
 import { DatasetLocation, parseDatasetUri } from './dataset-location';
 import { DatasetFileError, openInsideDataDir, sha256Of } from './dataset-file';
 import { DatasetProfiler } from './dataset-profile';
-import { DatasetFormat, formatOf, readRows, TableFormatError } from './table-reader';
+import { DatasetFormat, formatOf, RawRow, readRows, TableFormatError } from './table-reader';
 import { byIdOrName, isResourceName, resourceNameFrom } from '../resource-name';
 import { isUniqueViolation } from '../unique-violation';
 
@@ -101,6 +101,42 @@ export class DatasetsService {
     return path;
   }
 
+  /**
+   * The dataset's rows in one pass that also hashes the file: after the last row, `verify()` throws
+   * DatasetChangedError when it is no longer what was registered (the caller undoes what it did with
+   * them, e.g. rolls back). Object-store datasets come from their verified local copy.
+   */
+  async readVerified(dataset: Dataset): Promise<{ rows: AsyncIterable<RawRow>; verify(): void }> {
+    const location = parseDatasetUri(dataset.uri, this.config.datasets.dir);
+    if (location.kind !== 'local') return { rows: readRows(await this.localCopy(dataset), dataset.format), verify: () => undefined };
+    const { handle } = await openInsideDataDir(location.path, this.config.datasets.dir).catch((error: unknown) => {
+      if (error instanceof DatasetFileError) throw new DatasetChangedError(dataset, error.problems[0].reason);
+      throw error;
+    });
+    const hash = createHash('sha256');
+    async function* rows(): AsyncGenerator<RawRow> {
+      try {
+        yield* readRows(handle, dataset.format, (chunk) => hash.update(chunk));
+      } finally {
+        await handle.close();
+      }
+    }
+    return {
+      rows: rows(),
+      verify: () => {
+        const sha256 = hash.digest('hex');
+        if (sha256 !== dataset.sha256) throw new DatasetChangedError(dataset, `its sha256 is now ${sha256}`);
+      },
+    };
+  }
+
+  /** A file the hub wrote itself under DATA_DIR, hashed and profiled as it was written, becomes a dataset. */
+  async registerWritten(path: string, name: string, format: DatasetFormat, written: { sha256: string; sizeBytes: number; profiler: DatasetProfiler }, lineage: Record<string, unknown>): Promise<Dataset> {
+    const inside = relative(resolve(this.config.datasets.dir), resolve(path));
+    if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`${path} is not under DATA_DIR`);
+    return this.insert(name, `local://${path}`, format, { ...written, lineage });
+  }
+
   /** Hash, profile and parse read one handle, opened once and checked to lie inside DATA_DIR. */
   private async save(name: string, uri: string, format: DatasetFormat, path: string, lineage?: Record<string, unknown>): Promise<Dataset> {
     const { handle, size } = await openInsideDataDir(path, this.config.datasets.dir);
@@ -114,9 +150,13 @@ export class DatasetsService {
     } finally {
       await handle.close();
     }
+    return this.insert(name, uri, format, { sha256: hash.digest('hex'), sizeBytes: size, profiler, lineage: lineage ?? null });
+  }
+
+  private async insert(name: string, uri: string, format: DatasetFormat, file: { sha256: string; sizeBytes: number; profiler: DatasetProfiler; lineage: Record<string, unknown> | null }): Promise<Dataset> {
+    const { profiler } = file;
     if (profiler.rowCount === 0) throw new ValidationFailedError([{ field: 'file', reason: 'holds no data rows' }]);
-    const sha256 = hash.digest('hex');
-    const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: size, sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date(), lineage: lineage ?? null });
+    const dataset = this.datasets.create({ id: uuidv7(), name, uri, format, sizeBytes: file.sizeBytes, sha256: file.sha256, rowCount: profiler.rowCount, columns: profiler.profile(), createdAt: new Date(), lineage: file.lineage });
     try {
       return await this.datasets.save(dataset);
     } catch (error) {
@@ -125,7 +165,7 @@ export class DatasetsService {
     }
   }
 
-  private async assertNameFree(name: string): Promise<void> {
+  async assertNameFree(name: string): Promise<void> {
     if (await this.datasets.exist({ where: { name } })) throw nameTaken(name);
   }
 

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,8 +12,9 @@ import { AppConfig } from '../../platform/config/app-config';
 import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
-import { readRows } from '../datasets/table-reader';
 import { csvChunks } from './copy-csv';
+import { profiledCopy } from './profiled-copy';
+import { DatasetProfiler } from '../datasets/dataset-profile';
 import { parseEventTime } from './event-time';
 import { assertSourceAllowed, sourceColumns } from './feature-source';
 import { outputColumns } from './feature-view-definition';
@@ -46,7 +46,9 @@ export class HistoricalFeaturesService {
     const { rows, dataset } = dto.entityRows;
     if ((rows === undefined) === (dataset === undefined)) throw new ValidationFailedError([{ field: 'entityRows', reason: 'give exactly one of dataset and rows' }]);
     const views = await this.resolve(dto.features);
-    const source = rows ? { rows: rows as Record<string, unknown>[], label: 'inline' } : await this.datasetRows(dataset!);
+    const name = dto.name ?? `features-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await this.datasets.assertNameFree(name);
+    const source = rows ? { rows: rows as Record<string, unknown>[], label: 'inline', verify: () => undefined } : await this.datasetRows(dataset!);
     const first = await firstRow(source.rows);
     if (!first) throw new ValidationFailedError([{ field: 'entityRows', reason: 'holds no rows' }]);
     const path = resolve(this.config.datasets.dir, 'features', `${uuidv7()}.csv`);
@@ -54,13 +56,13 @@ export class HistoricalFeaturesService {
       const columns = Object.keys(first.value).filter((c) => c !== EVENT_TIMESTAMP);
       this.checkColumns(columns, Object.keys(first.value), views);
       await mkdir(dirname(path), { recursive: true });
-      await this.writeResult(first.rows, columns, views, path);
+      const written = await this.writeResult(first.rows, columns, views, path, source.verify);
       const lineage = {
         kind: 'historical-features',
         entityRows: source.label,
         featureViews: views.map((v) => ({ name: v.name, version: v.version, features: v.features.map((f) => f.name) })),
       };
-      return await this.datasets.register(`local://${path}`, dto.name ?? `features-${new Date().toISOString().replace(/[:.]/g, '-')}`, 'csv', lineage);
+      return await this.datasets.registerWritten(path, name, 'csv', written, lineage);
     } catch (error) {
       await rm(path, { force: true });
       throw error;
@@ -122,20 +124,26 @@ export class HistoricalFeaturesService {
     if (problems.length > 0) throw new ValidationFailedError(problems);
   }
 
-  private async datasetRows(idOrName: string): Promise<{ rows: AsyncIterable<Record<string, unknown>>; label: string }> {
+  private async datasetRows(idOrName: string): Promise<{ rows: AsyncIterable<Record<string, unknown>>; label: string; verify(): void }> {
     const dataset = await this.datasets.get(idOrName).catch(() => {
       throw new ValidationFailedError([{ field: 'entityRows.dataset', reason: `no dataset "${idOrName}"` }]);
     });
-    return { rows: readRows(await this.datasets.localCopy(dataset), dataset.format), label: dataset.id };
+    return { ...(await this.datasets.readVerified(dataset)), label: dataset.id };
   }
 
-  private async writeResult(rows: AsyncIterable<Record<string, unknown>>, columns: string[], views: PointInTimeView[], path: string): Promise<void> {
+  /**
+   * The entity rows go in (their dataset's hash checked on the way: a changed file rolls back), the
+   * joined rows come out into the file, hashed and profiled as they pass, so the result is registered
+   * without reading it again.
+   */
+  private async writeResult(rows: AsyncIterable<Record<string, unknown>>, columns: string[], views: PointInTimeView[], path: string, verify: () => void): Promise<{ sha256: string; sizeBytes: number; profiler: DatasetProfiler }> {
     try {
-      await inUtcTransaction(this.dataSource, async (client) => {
+      return await inUtcTransaction(this.dataSource, async (client) => {
         await client.query(`CREATE TEMP TABLE feature_entities (${columns.map((c) => `${id(c)} text`).join(', ')}, event_timestamp timestamptz NOT NULL, __row bigint NOT NULL) ON COMMIT DROP`);
         await pipeline(Readable.from(csvChunks(rows, entityFields(columns))), client.query(copyFrom(`COPY feature_entities (${[...columns.map(id), 'event_timestamp', '__row'].join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
+        verify();
         const query = pointInTimeQuery('feature_entities', [...columns, EVENT_TIMESTAMP], views);
-        await pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), createWriteStream(path));
+        return profiledCopy(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), path);
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
