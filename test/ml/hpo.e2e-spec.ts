@@ -88,7 +88,7 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     expect((await fixture.api.get('/api/ml/studies/nope')).status).toBe(404);
   });
 
-  it('20 TPE trials, 2 at a time across two workers, beat the median random trial, prune, and lose or double-count nothing when a worker is SIGKILLed', async () => {
+  it('20 TPE trials, 2 at a time across two workers, beat the median random trial, prune, and lose or double-count nothing when a worker is SIGKILLed and the other restarted', async () => {
     const a = await startWorker();
     await startWorker();
     const start = (name: string, sampler: string, pruner?: object) =>
@@ -109,6 +109,11 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     const running = (await study('tpe')).trials.filter((t: Json) => t.state === 'running').map((t: Json) => t.jobId);
     a.signal('SIGKILL');
     await a.exited;
+    await startWorker();
+    // and the other worker restarts: no process that began the study is left
+    const b = workers[1];
+    b.signal('SIGTERM');
+    expect((await b.exited).code).toBe(0);
     await startWorker();
 
     const tpe = await waitForStudy('tpe', (s) => s.finishedAt !== null);
