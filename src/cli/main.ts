@@ -13,6 +13,7 @@ import { abCommand } from './ab.command';
 import { serversCommand, workspacesCommand } from './servers.command';
 import { featuresCommand } from './features.command';
 import { hpoCommand } from './hpo.command';
+import { explainCommand } from './explain.command';
 import { ServeFlags, serveFlagsToEnv, withServeFlags } from '../platform/boot/serve-flags';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
@@ -62,6 +63,7 @@ program.addCommand(serversCommand(client));
 program.addCommand(workspacesCommand(client));
 program.addCommand(featuresCommand(client));
 program.addCommand(hpoCommand(client));
+program.addCommand(explainCommand(client));
 program.addCommand(trainCommand(client));
 program.addCommand(datasetsCommand(client));
 program.addCommand(modelsCommand(client));

@@ -29,6 +29,6 @@ import { ServingWarmup } from './serving-warmup';
     ServingHealth,
     ServingWarmup,
   ],
-  exports: [ModelPredictor, ServingHealth],
+  exports: [ModelPredictor, ServingHealth, ModelRouter, ServingRuntimes],
 })
 export class InferenceModule {}

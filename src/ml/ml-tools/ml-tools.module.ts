@@ -10,11 +10,13 @@ import { AbTestsModule } from '../ab-tests/ab-tests.module';
 import { BatchTools } from './batch-tools';
 import { FeatureTools } from './feature-tools';
 import { StudyTools } from './study-tools';
+import { ExplainTool } from './explain-tool';
+import { ExplainModule } from '../explain/explain.module';
 import { HpoModule } from '../hpo/hpo.module';
 import { FeaturesModule } from '../features/features.module';
 import { MlTools } from './ml-tools';
 import { ModelTools } from './model-tools';
 import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools, StudyTools] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule, ExplainModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools, StudyTools, ExplainTool] })
 export class MlToolsModule {}

@@ -35,5 +35,6 @@ export type HubEventMap = {
   'ml.study.created': { study: string; adapter: string; algorithm: string; sampler: string; pruner: string | null; maxTrials: number; maxParallel: number; objective: { metric: string; direction: string } };
   /** A trial ended: its value when complete, its error when failed. */
   'ml.study.trial': { study: string; number: number; state: 'complete' | 'pruned' | 'failed'; value: number | null; params: Record<string, unknown>; jobId: string | null; error?: string };
+  'ml.explanation': { model: string; version: number; rows: number; method: 'exact' | 'sampled'; evaluations: number; latencyMs: number };
   'ml.study.finished': { study: string; status: string; trials: number; complete: number; pruned: number; failed: number; best: { number: number; value: number } | null };
 };
