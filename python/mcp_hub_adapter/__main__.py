@@ -161,7 +161,12 @@ def main(argv):
     try:
         spec = read_spec()
         exit_when_parent_goes()
-        train(spec)
+        if spec.get("mode") == "importance":
+            from .importance import run
+
+            run(spec)
+        else:
+            train(spec)
         return 0
     except DataError as error:
         emit("error", kind="data", message=str(error))

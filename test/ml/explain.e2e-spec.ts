@@ -20,6 +20,18 @@ function linearRows(): string {
   return lines.join('\n');
 }
 
+/** The label is the sign of `signal`; noise_a and noise_b are pure noise (a seeded generator). */
+function signalRows(): string {
+  let state = 99;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const lines = ['signal,noise_a,noise_b,label'];
+  for (let i = 0; i < 600; i++) {
+    const [signal, a, b] = [random(), random(), random()];
+    lines.push(`${signal.toFixed(4)},${a.toFixed(4)},${b.toFixed(4)},${signal > 0 ? 'yes' : 'no'}`);
+  }
+  return lines.join('\n');
+}
+
 const sum = (values: Record<string, number>) => Object.values(values).reduce((s, v) => s + v, 0);
 const SETOSA = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
 const VERSICOLOR = { sepal_length: 6.0, sepal_width: 2.7, petal_length: 4.5, petal_width: 1.4 };
@@ -34,10 +46,13 @@ describe('explanations: Shapley values of registered models', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-explain-'));
     fixture = await HubFixture.start('explain', { mcpServers: {} }, { env: { DATA_DIR: dataDir, PYTHON_BIN, ARTIFACTS_DIR: join(dataDir, 'artifacts') } });
     await writeFile(join(dataDir, 'linear.csv'), linearRows());
+    await writeFile(join(dataDir, 'signal.csv'), signalRows());
     await copyFile('data/sample.csv', join(dataDir, 'iris.csv'));
-    for (const name of ['linear', 'iris']) expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, `${name}.csv`)}`, name })).status).toBe(201);
+    for (const name of ['linear', 'iris', 'signal']) expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, `${name}.csv`)}`, name })).status).toBe(201);
     await trainAndRegister(fixture.api, 'linear', { adapter: 'node', algorithm: 'linear_regression', dataset: 'linear', target: 'y' });
     await trainAndRegister(fixture.api, 'iris-forest', { adapter: 'node', algorithm: 'random_forest', dataset: 'iris', target: 'species', hyperparameters: { n_estimators: 20 } });
+    await trainAndRegister(fixture.api, 'signal-node', { adapter: 'node', algorithm: 'random_forest', dataset: 'signal', target: 'label', hyperparameters: { n_estimators: 30 } });
+    await trainAndRegister(fixture.api, 'signal-sklearn', { adapter: 'sklearn', algorithm: 'random_forest', dataset: 'signal', target: 'label', hyperparameters: { n_estimators: 50 } });
     await trainAndRegister(fixture.api, 'iris-sklearn', { adapter: 'sklearn', algorithm: 'random_forest', dataset: 'iris', target: 'species', hyperparameters: { n_estimators: 30 } });
   }, 240_000);
 
@@ -93,6 +108,26 @@ describe('explanations: Shapley values of registered models', () => {
     const [result] = answer.body.results;
     expect(answer.body.background).toEqual({ rows: 20, source: 'dataset iris' });
     expect(result.baseValue + sum(result.contributions)).toBeCloseTo(result.value, 9);
+  });
+
+  it('permutation importance ranks the column the target depends on first and pure noise last, for Node and Python models', async () => {
+    for (const model of ['signal-node', 'signal-sklearn']) {
+      const answer = await fixture.api.get(`/api/ml/models/${model}/versions/latest/importance?repeats=5`);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ model: { name: model, version: 1 }, metric: 'accuracy', repeats: 5, cached: false, rows: 120 });
+      const columns = answer.body.importances.map((i: Json) => i.column);
+      expect(columns[0]).toBe('signal');
+      expect(columns.slice(1).sort()).toEqual(['noise_a', 'noise_b']);
+      expect(answer.body.importances[0].mean).toBeGreaterThan(0.2);
+      for (const noise of answer.body.importances.slice(1)) expect(Math.abs(noise.mean)).toBeLessThan(0.05);
+      expect(answer.body.baseline).toBeGreaterThan(0.9);
+      expect((await fixture.api.get(`/api/ml/models/${model}/versions/latest/importance?repeats=5`)).body).toMatchObject({ cached: true, importances: answer.body.importances });
+    }
+    const f1 = await fixture.api.get('/api/ml/models/signal-node/versions/1/importance?metric=f1_macro&repeats=2');
+    expect(f1.body).toMatchObject({ metric: 'f1_macro', repeats: 2 });
+    expect((await fixture.api.get('/api/ml/models/signal-node/versions/1/importance?metric=rmse')).body.details).toEqual([
+      { field: 'metric', reason: expect.stringMatching(/^"rmse" is not a classification metric/) },
+    ]);
   });
 
   it('refuses rows that do not fit, and too much work, naming the field', async () => {

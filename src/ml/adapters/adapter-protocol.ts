@@ -21,6 +21,11 @@ export interface AdapterSpec {
   outputDir: string;
   /** Report this validation metric as a `metric` event with a step after every step of the fit. */
   intermediateMetric?: string;
+  /** `importance`: no training; the permutation importance of the model at modelPath on the validation rows. */
+  mode?: 'train' | 'importance';
+  modelPath?: string;
+  metric?: string;
+  repeats?: number;
 }
 
 /** Past this many distinct values a category feature's `categories` are left out (and its values go unchecked when serving). */
@@ -47,6 +52,8 @@ export type AdapterEvent =
       libraries: Record<string, string>;
       durationMs: number;
     }
-  | { type: 'error'; kind: 'data' | 'internal'; message: string };
+  | { type: 'error'; kind: 'data' | 'internal'; message: string }
+  /** mode `importance`: each column's drop of the metric when shuffled (positive: the model relies on it). */
+  | { type: 'importance'; metric: string; baseline: number; rows: number; importances: Record<string, { mean: number; std: number; values: number[] }> };
 
 export type AdapterResult = Extract<AdapterEvent, { type: 'result' }>;

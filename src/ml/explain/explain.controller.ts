@@ -1,17 +1,47 @@
-import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../platform/auth/auth.decorators';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { PredictQueryDto } from '../inference/prediction.dto';
-import { ModelNameParamsDto } from '../registry/registry.dto';
-import { ExplainBodyDto } from './explain.dto';
+import { ModelNameParamsDto, ModelRefParamsDto } from '../registry/registry.dto';
+import { ExplainBodyDto, ImportanceQueryDto } from './explain.dto';
 import { ExplainService } from './explain.service';
+import { ImportanceService } from './importance.service';
 
 /** Local explanations. Scope `read`, as predict: it runs the model and changes nothing. */
 @ApiTags('ml')
 @Controller('ml/models')
 export class ExplainController {
-  constructor(private readonly explanations: ExplainService) {}
+  constructor(
+    private readonly explanations: ExplainService,
+    private readonly importances: ImportanceService,
+  ) {}
+
+  @Get(':name/versions/:ref/importance')
+  @ApiOperation({
+    summary: "Which columns the model relies on: permutation importance on the version's validation rows (mean ± std of the metric's drop over the repeats), computed once per version, metric and repeats",
+    description: "scikit-learn's permutation_importance for Python models, the same algorithm for Node models; the metric defaults to accuracy (classification) or r2 (regression).",
+  })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        model: { name: 'iris-classifier', version: 3 },
+        repeats: 5,
+        cached: false,
+        metric: 'accuracy',
+        baseline: 0.967,
+        rows: 30,
+        importances: [
+          { column: 'petal_length', mean: 0.31, std: 0.04 },
+          { column: 'sepal_width', mean: 0.0, std: 0.0 },
+        ],
+      },
+    },
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  importance(@Param() { name, ref }: ModelRefParamsDto, @Query() { metric, repeats }: ImportanceQueryDto) {
+    return this.importances.importance(name, ref, metric, repeats ?? 5);
+  }
 
   @Post(':name/explain')
   @HttpCode(200)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
 export const MAX_EXPLAINED_ROWS = 10;
 export const MAX_BACKGROUND = 500;
@@ -55,4 +55,19 @@ export class ExplainBodyDto {
   @Min(0)
   @Max(2 ** 31 - 1)
   seed?: number;
+}
+
+export class ImportanceQueryDto {
+  @ApiPropertyOptional({ example: 'f1_macro', description: 'A metric of the task (default accuracy or r2)' })
+  @IsOptional()
+  @IsString()
+  metric?: string;
+
+  @ApiPropertyOptional({ example: 5, description: 'Shuffles per column (default 5)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  repeats?: number;
 }

@@ -29,6 +29,6 @@ import { ServingWarmup } from './serving-warmup';
     ServingHealth,
     ServingWarmup,
   ],
-  exports: [ModelPredictor, ServingHealth, ModelRouter, ServingRuntimes],
+  exports: [ModelPredictor, ServingHealth, ModelRouter, ServingRuntimes, ModelFiles],
 })
 export class InferenceModule {}

@@ -2,14 +2,15 @@
  * The Node.js training adapter (mljs), run by the training worker as a child process speaking the
  * adapter protocol (adapter-protocol.ts): `node dist/src/ml/adapters/node/node-adapter.main.js`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ADAPTER_EXIT_DATA_ERROR, AdapterEvent, AdapterSpec, FeatureInfo, MAX_FEATURE_CATEGORIES } from '../adapter-protocol';
 import { coerce, DatasetProfiler } from '../../datasets/dataset-profile';
 import { readAllRows, TableFormatError } from '../../datasets/table-reader';
 import { classificationMetrics, meanOverFolds, regressionMetrics } from './metrics';
-import { buildNodeModel, NodeDataError, NodeModel } from './node-models';
+import { buildNodeModel, loadNodeModel, NodeDataError, NodeModel } from './node-models';
+import { seededRandom, shuffled } from './seeded-random';
 import { Cell, Preprocessor } from './preprocessing';
 import { makeSplits } from './split';
 
@@ -22,8 +23,8 @@ function emit(event: AdapterEvent): void {
 const progress = (fraction: number, stage: string, message?: string) =>
   emit({ type: 'progress', fraction: Math.round(Math.min(1, Math.max(0, fraction)) * 1e4) / 1e4, stage, ...(message ? { message } : {}) });
 
-async function train(spec: AdapterSpec): Promise<void> {
-  const started = Date.now();
+/** The rows, features, encoded target and splits as training sees them: importance re-derives the same holdout. */
+async function loadTrainingData(spec: AdapterSpec) {
   progress(0.01, 'loading', `reading ${spec.dataset.path.split('/').pop()}`);
   const rows = await readAllRows(spec.dataset.path, spec.dataset.format);
   const profiler = new DatasetProfiler();
@@ -61,6 +62,12 @@ async function train(spec: AdapterSpec): Promise<void> {
   const classCounts = classes ? classes.map((_, c) => y.filter((v) => v === c).length) : [];
   const stratify = classes !== null && Math.min(...classCounts) >= Math.max(2, folds);
   const splits = makeSplits(usable.length, spec.validation, spec.seed, stratify ? y : undefined);
+  return { usable, cells, features, y, classes, splits, folds };
+}
+
+async function train(spec: AdapterSpec): Promise<void> {
+  const started = Date.now();
+  const { usable, cells, features, y, classes, splits, folds } = await loadTrainingData(spec);
   const fits = [...splits, ...(folds ? [{ train: usable.map((_, i) => i), test: [] as number[] }] : [])];
   const perFold: Record<string, number>[] = [];
   let final: { prep: Preprocessor; model: NodeModel } | undefined;
@@ -107,6 +114,47 @@ async function train(spec: AdapterSpec): Promise<void> {
   progress(1, 'done');
 }
 
+/**
+ * Permutation importance (Breiman 2001; the algorithm of sklearn.inspection.permutation_importance):
+ * on the validation rows of training (the holdout, or the first fold), each column is shuffled
+ * `repeats` times and the metric's drop is its importance (a rise for metrics where lower is better).
+ */
+async function importance(spec: AdapterSpec): Promise<void> {
+  const { cells, y, classes, splits } = await loadTrainingData(spec);
+  const metric = spec.metric!;
+  const repeats = spec.repeats!;
+  const file = JSON.parse(await readFile(spec.modelPath!, 'utf8')) as { algorithm: string; task: AdapterSpec['task']; preprocessing: { features: never[] }; model: unknown };
+  const prep = Preprocessor.load(file.preprocessing);
+  const predictor = loadNodeModel(file.algorithm, file.task, file.model);
+  const { test } = splits[0];
+  const rows = test.map((i) => cells[i]);
+  const truth = test.map((i) => y[i]);
+  const score = (table: Cell[][]) => {
+    const x = prep.transform(table);
+    const predicted = predictor.predict(x);
+    const metrics = classes ? classificationMetrics(truth, predicted, classes.length, predictor.probabilities?.(x, classes.length)) : regressionMetrics(truth, predicted);
+    if (metrics[metric] === undefined) throw new NodeDataError(`the model reports no ${metric} (it has ${Object.keys(metrics).join(', ')})`);
+    return metrics[metric];
+  };
+  const lowerIsBetter = ['rmse', 'mae', 'log_loss'].includes(metric);
+  const baseline = score(rows);
+  const random = seededRandom(spec.seed);
+  const importances: Record<string, { mean: number; std: number; values: number[] }> = {};
+  spec.features.forEach((name, column) => {
+    progress(0.2 + (0.8 * column) / spec.features.length, 'permuting', name);
+    const values = Array.from({ length: repeats }, () => {
+      const order = shuffled(rows.map((_, i) => i), random);
+      const permuted = rows.map((row, i) => row.map((cell, c) => (c === column ? rows[order[i]][column] : cell)));
+      const drop = baseline - score(permuted);
+      return lowerIsBetter ? -drop : drop;
+    });
+    const mean = values.reduce((a, b) => a + b, 0) / repeats;
+    importances[name] = { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / repeats), values };
+  });
+  emit({ type: 'importance', metric, baseline, rows: rows.length, importances });
+  progress(1, 'done');
+}
+
 async function main(): Promise<number> {
   const lines = createInterface({ input: process.stdin });
   const first = await new Promise<string | null>((resolve) => {
@@ -120,7 +168,8 @@ async function main(): Promise<number> {
   }
   lines.once('close', () => process.exit(3));
   try {
-    await train(JSON.parse(first) as AdapterSpec);
+    const spec = JSON.parse(first) as AdapterSpec;
+    await (spec.mode === 'importance' ? importance(spec) : train(spec));
     return 0;
   } catch (error) {
     const data = error instanceof NodeDataError || error instanceof TableFormatError || error instanceof SyntaxError;
