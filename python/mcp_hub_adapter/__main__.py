@@ -149,6 +149,10 @@ def main(argv):
         from .serve import serve
 
         return serve(int(argv[argv.index("--cache-size") + 1]) if "--cache-size" in argv else 8)
+    if len(argv) >= 1 and argv[0] == "drift":
+        from .drift import run
+
+        return run()
     if len(argv) >= 1 and argv[0] == "hpo":
         from .hpo import run
 

@@ -10,12 +10,13 @@ import { BatchModule } from './batch/batch.module';
 import { FeaturesModule } from './features/features.module';
 import { HpoModule } from './hpo/hpo.module';
 import { ExplainModule } from './explain/explain.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { MlHealthController } from './ml-health.controller';
 import { MlHealthService } from './ml-health.service';
 
-/** The ML pipeline: datasets, training, experiments, the model registry, online and batch predictions, A/B tests, the feature store, hyper-parameter search, explanations, their ml__* MCP tools and the pipeline's health. */
+/** The ML pipeline: datasets, training, experiments, the model registry, online and batch predictions, A/B tests, the feature store, hyper-parameter search, explanations, drift reports, their ml__* MCP tools and the pipeline's health. */
 @Module({
-  imports: [DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule, ExplainModule, MlToolsModule],
+  imports: [DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule, ExplainModule, MonitoringModule, MlToolsModule],
   controllers: [MlHealthController],
   providers: [MlHealthService],
 })

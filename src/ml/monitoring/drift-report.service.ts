@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { Dataset } from '../datasets/dataset.entity';
+import { DatasetsService } from '../datasets/datasets.service';
+import { RegistryService, resolveIn } from '../registry/registry.service';
+import { TrainingJobsService } from '../training/training-jobs.service';
+import { DEFAULT_THRESHOLDS, DriftCheck } from './drift-check';
+import { DriftReportDto, DriftSideDto } from './drift-report.dto';
+
+/** A dataset is drifting when at least this share of its columns is. */
+const DATASET_DRIFT_SHARE = 0.5;
+
+/**
+ * Drift reports between a reference (a model version's training data, or a dataset) and a current
+ * dataset: per column the test its kind and sample size call for, PSI, and whether it drifted.
+ */
+@Injectable()
+export class DriftReportService {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly jobs: TrainingJobsService,
+    private readonly datasets: DatasetsService,
+    private readonly check: DriftCheck,
+  ) {}
+
+  async report(dto: DriftReportDto) {
+    const reference = await this.side(dto.reference, 'reference');
+    if (dto.current.model !== undefined) throw new ValidationFailedError([{ field: 'current.model', reason: 'the current data is a dataset (give current.dataset)' }]);
+    const current = await this.side(dto.current, 'current');
+    const profile = new Map(reference.dataset.columns.map((c) => [c.name, c]));
+    const currentColumns = new Set(current.dataset.columns.map((c) => c.name));
+    const names = dto.columns ?? reference.inputs ?? [...profile.keys()];
+    const problems: FieldProblem[] = [];
+    names.forEach((name, i) => {
+      if (!profile.has(name)) problems.push({ field: dto.columns ? `columns[${i}]` : 'reference', reason: `"${name}" is not a column of ${reference.dataset.name}` });
+      else if (!currentColumns.has(name)) problems.push({ field: dto.columns ? `columns[${i}]` : 'current', reason: `"${name}" is not a column of ${current.dataset.name}` });
+    });
+    if (problems.length) throw new ValidationFailedError(problems);
+    const thresholds = { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(Object.entries(dto.thresholds ?? {}).filter(([, value]) => value !== undefined)) };
+    const columns = await this.check.run(
+      { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
+      { path: await this.datasets.localCopy(current.dataset), format: current.dataset.format },
+      names.map((name) => ({ name, kind: ['integer', 'number'].includes(profile.get(name)!.type) ? 'numeric' : 'categorical' })),
+      thresholds,
+    );
+    const tested = columns.filter((c) => c.drifted !== undefined);
+    const drifted = tested.filter((c) => c.drifted).map((c) => c.name);
+    const share = tested.length ? drifted.length / tested.length : 0;
+    return {
+      reference: { dataset: reference.dataset.name, rows: reference.dataset.rowCount, ...(reference.model ? { model: reference.model } : {}) },
+      current: { dataset: current.dataset.name, rows: current.dataset.rowCount },
+      thresholds,
+      drifted,
+      share,
+      datasetDrift: share >= DATASET_DRIFT_SHARE,
+      columns,
+    };
+  }
+
+  private async side(side: DriftSideDto, field: 'reference' | 'current'): Promise<{ dataset: Dataset; inputs?: string[]; model?: { name: string; version: number } }> {
+    if ((side.model === undefined) === (side.dataset === undefined)) throw new ValidationFailedError([{ field, reason: 'give exactly one of model and dataset' }]);
+    const notFound = (what: string) => (error: unknown) => {
+      if (error instanceof NotFoundError) throw new ValidationFailedError([{ field: `${field}.${what}`, reason: error.message }]);
+      throw error;
+    };
+    if (side.dataset !== undefined) return { dataset: await this.datasets.get(side.dataset).catch(notFound('dataset')) };
+    const model = await this.registry.get(side.model!).catch(notFound('model'));
+    const version = resolveIn(model, side.ref ?? 'production');
+    if (!version.trainingJobId) throw new ConflictError('NO_TRAINING_DATA', `Version ${version.version} of "${model.name}" was not trained by the hub; give reference.dataset`, { version: version.version });
+    const job = await this.jobs.get(version.trainingJobId);
+    return { dataset: await this.datasets.get(job.datasetId), inputs: version.signature?.inputs?.map((i) => i.name), model: { name: model.name, version: version.version } };
+  }
+}

@@ -1,0 +1,94 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HubFixture } from '../support/hub-fixture';
+import type { Json } from '../support/http';
+import { assertPythonStack, PYTHON_BIN, trainAndRegister } from '../support/ml';
+import { fixedSample, scipy } from '../support/scipy';
+
+const N = 400;
+const reference = { x: fixedSample(1, N, 10, 2), y: fixedSample(2, N, 5, 1), c: Array.from({ length: N }, (_, i) => (i % 2 ? 'a' : 'b')) };
+// x moves by one unit; y is drawn again from the same distribution; c's shares go from 50/50 to 80/20
+const current = { x: fixedSample(3, N, 11, 2), y: fixedSample(4, N, 5, 1), c: Array.from({ length: N }, (_, i) => (i % 5 === 0 ? 'b' : 'a')) };
+const csv = (data: typeof reference, label = false) =>
+  ['x,y,c' + (label ? ',label' : ''), ...data.x.map((x, i) => `${x},${data.y[i]},${data.c[i]}${label ? `,${i % 3 ? 'p' : 'q'}` : ''}`)].join('\n');
+
+const SCIPY = `
+import json, sys
+import numpy as np
+from scipy import stats
+from scipy.spatial import distance
+d = json.load(sys.stdin)
+ks = stats.ks_2samp(d["rx"], d["cx"])
+chi2, p, _, _ = stats.chi2_contingency(np.array([d["rc"], d["cc"]]))
+w = stats.wasserstein_distance(d["rx"], d["cx"]) / max(float(np.std(d["rx"])), 0.001)
+rc, cc = np.array(d["rc"], dtype=float), np.array(d["cc"], dtype=float)
+js = distance.jensenshannon(rc / rc.sum(), cc / cc.sum())
+print(json.dumps({"ks": [ks.statistic, ks.pvalue], "chi2": [chi2, p], "wasserstein": w, "js": js}))
+`;
+
+describe('drift reports: per-column statistics equal to scipy, the shifted column flagged', () => {
+  let fixture: HubFixture;
+  let dataDir: string;
+  const post = (path: string, body: unknown) => fixture.api.send('POST', path, body);
+  const columnOf = (body: Json, name: string) => body.columns.find((c: Json) => c.name === name);
+
+  beforeAll(async () => {
+    assertPythonStack();
+    dataDir = await mkdtemp(join(tmpdir(), 'hub-drift-'));
+    fixture = await HubFixture.start('drift', { mcpServers: {} }, { env: { DATA_DIR: dataDir, PYTHON_BIN, ARTIFACTS_DIR: join(dataDir, 'artifacts') } });
+    await writeFile(join(dataDir, 'reference.csv'), csv(reference, true));
+    await writeFile(join(dataDir, 'current.csv'), csv(current));
+    for (const name of ['reference', 'current']) expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, `${name}.csv`)}`, name })).status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await fixture?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('flags exactly the shifted columns, with KS and chi-square equal to scipy to 1e-9 and PSI as computed by hand', async () => {
+    const answer = await post('/api/ml/drift/report', { reference: { dataset: 'reference' }, current: { dataset: 'current' }, columns: ['x', 'y', 'c'] });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ drifted: ['x', 'c'], datasetDrift: true, reference: { dataset: 'reference', rows: N }, current: { dataset: 'current', rows: N } });
+    const expected = scipy<{ ks: [number, number]; chi2: [number, number] }>(SCIPY, { rx: reference.x, cx: current.x, rc: [N / 2, N / 2], cc: [N * 0.8, N * 0.2] });
+    const x = columnOf(answer.body, 'x');
+    expect(x).toMatchObject({ kind: 'numeric', test: 'ks', drifted: true });
+    expect(Math.abs(x.statistic - expected.ks[0])).toBeLessThan(1e-9);
+    expect(Math.abs(x.pValue - expected.ks[1])).toBeLessThan(1e-9);
+    const c = columnOf(answer.body, 'c');
+    expect(c).toMatchObject({ kind: 'categorical', test: 'chi-square', drifted: true, psiLevel: 'drift' });
+    expect(Math.abs(c.statistic - expected.chi2[0])).toBeLessThan(1e-9);
+    expect(Math.abs(c.pValue - expected.chi2[1])).toBeLessThan(1e-9);
+    // PSI over the categories a, b: Σ (cur − ref) · ln(cur / ref)
+    expect(c.psi).toBeCloseTo((0.8 - 0.5) * Math.log(0.8 / 0.5) + (0.2 - 0.5) * Math.log(0.2 / 0.5), 12);
+    expect(columnOf(answer.body, 'y')).toMatchObject({ drifted: false, psiLevel: 'ok' });
+  });
+
+  it('uses Wasserstein and Jensen-Shannon above the small-sample size, equal to scipy to 1e-9', async () => {
+    const answer = await post('/api/ml/drift/report', { reference: { dataset: 'reference' }, current: { dataset: 'current' }, columns: ['x', 'c'], thresholds: { smallSample: 100 } });
+    const expected = scipy<{ wasserstein: number; js: number }>(SCIPY, { rx: reference.x, cx: current.x, rc: [N / 2, N / 2], cc: [N * 0.8, N * 0.2] });
+    expect(columnOf(answer.body, 'x')).toMatchObject({ test: 'wasserstein', pValue: null, drifted: true });
+    expect(Math.abs(columnOf(answer.body, 'x').statistic - expected.wasserstein)).toBeLessThan(1e-9);
+    expect(columnOf(answer.body, 'c')).toMatchObject({ test: 'jensen-shannon' });
+    expect(Math.abs(columnOf(answer.body, 'c').statistic - expected.js)).toBeLessThan(1e-9);
+  });
+
+  it("takes a model version's training data as the reference and its inputs as the columns", async () => {
+    await trainAndRegister(fixture.api, 'drifty', { adapter: 'node', algorithm: 'knn', dataset: 'reference', target: 'label', features: ['x', 'y'] });
+    const answer = await post('/api/ml/drift/report', { reference: { model: 'drifty' }, current: { dataset: 'current' } });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ reference: { dataset: 'reference', model: { name: 'drifty', version: 1 } }, drifted: ['x'], share: 0.5 });
+    expect(answer.body.columns.map((col: Json) => col.name)).toEqual(['x', 'y']);
+  });
+
+  it('refuses what it cannot compare, naming the field', async () => {
+    expect((await post('/api/ml/drift/report', { reference: { dataset: 'reference' }, current: { dataset: 'current' }, columns: ['nope'] })).body.details).toEqual([
+      { field: 'columns[0]', reason: '"nope" is not a column of reference' },
+    ]);
+    expect((await post('/api/ml/drift/report', { reference: { dataset: 'reference', model: 'drifty' }, current: { dataset: 'current' } })).body.details).toEqual([
+      { field: 'reference', reason: 'give exactly one of model and dataset' },
+    ]);
+    expect((await post('/api/ml/drift/report', { reference: { dataset: 'reference' }, current: { dataset: 'nope' } })).body.details[0].field).toBe('current.dataset');
+  });
+});
