@@ -5,6 +5,9 @@ import { HubFixture } from '../support/hub-fixture';
 import type { Json } from '../support/http';
 import { assertPythonStack, PYTHON_BIN, trainAndRegister } from '../support/ml';
 import { fixedSample, scipy } from '../support/scipy';
+import { SseRecorder } from '../support/sse';
+import { queryDatabase } from '../support/test-database';
+import { sleep } from '../support/hub-process';
 
 const N = 400;
 const reference = { x: fixedSample(1, N, 10, 2), y: fixedSample(2, N, 5, 1), c: Array.from({ length: N }, (_, i) => (i % 2 ? 'a' : 'b')) };
@@ -36,7 +39,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
   beforeAll(async () => {
     assertPythonStack();
     dataDir = await mkdtemp(join(tmpdir(), 'hub-drift-'));
-    fixture = await HubFixture.start('drift', { mcpServers: {} }, { env: { DATA_DIR: dataDir, PYTHON_BIN, ARTIFACTS_DIR: join(dataDir, 'artifacts') } });
+    fixture = await HubFixture.start('drift', { mcpServers: {} }, { env: { DATA_DIR: dataDir, PYTHON_BIN, ARTIFACTS_DIR: join(dataDir, 'artifacts'), PREDICTION_LOG_SAMPLE_RATE: '1' } });
     await writeFile(join(dataDir, 'reference.csv'), csv(reference, true));
     await writeFile(join(dataDir, 'current.csv'), csv(current));
     for (const name of ['reference', 'current']) expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, `${name}.csv`)}`, name })).status).toBe(201);
@@ -80,6 +83,48 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ reference: { dataset: 'reference', model: { name: 'drifty', version: 1 } }, drifted: ['x'], share: 0.5 });
     expect(answer.body.columns.map((col: Json) => col.name)).toEqual(['x', 'y']);
+  });
+
+  it('a monitor over live predictions: undrifted inputs pass, then the run after a shift flags exactly the shifted column, on /api/events and in health as a warning', async () => {
+    const created = await post('/api/ml/monitors', { name: 'drifty-inputs', model: 'drifty', everySeconds: 3600, minRows: 50 });
+    expect(created.status).toBe(201);
+    const logged = async (count: number) => {
+      for (let i = 0; i < 100; i++) {
+        const [row] = await queryDatabase<{ n: number }>(fixture.databaseUrl, `SELECT count(*)::int AS n FROM mcp_hub.prediction_samples WHERE model = 'drifty'`);
+        if (row.n >= count) return;
+        await sleep(100);
+      }
+      throw new Error(`fewer than ${count} predictions were logged`);
+    };
+    const feed = async (data: typeof reference) => {
+      for (let start = 0; start < N; start += 100) {
+        const instances = data.x.slice(start, start + 100).map((x, i) => ({ x, y: data.y[start + i] }));
+        expect((await post('/api/ml/models/drifty/predict', { instances })).status).toBe(200);
+      }
+    };
+    expect((await post('/api/ml/monitors/drifty-inputs/run', {})).body).toMatchObject({ status: 'skipped', currentRows: 0 });
+    await feed(reference);
+    await logged(N);
+    const calm = await post('/api/ml/monitors/drifty-inputs/run', {});
+    expect(calm.body).toMatchObject({ status: 'ok', drifted: [], currentRows: N, version: 1 });
+
+    const events = new SseRecorder();
+    await events.open(fixture.hub.url('/api/events'));
+    await feed({ ...reference, x: current.x });
+    await logged(2 * N);
+    const shifted = await post('/api/ml/monitors/drifty-inputs/run', {});
+    expect(shifted.body).toMatchObject({ status: 'drift', drifted: ['x'], currentRows: N, share: 0.5 });
+    const event = await events.waitFor((m) => m.event === 'ml.drift.detected');
+    expect(event.data.data).toMatchObject({ monitor: 'drifty-inputs', model: 'drifty', drifted: ['x'] });
+    await events.close();
+
+    const runs = (await fixture.api.get('/api/ml/monitors/drifty-inputs/runs')).body as Json[];
+    // newest first; the schedule's first run (at creation) and the one before any prediction were skipped
+    expect(runs.map((r) => r.status)).toEqual(['drift', 'ok', ...runs.slice(2).map(() => 'skipped')]);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    const health = await fixture.api.get('/api/health');
+    expect(health.status).toBe(200);
+    expect(JSON.stringify(health.body)).toContain('"warnings":[{"monitor":"drifty-inputs","model":"drifty","version":1,"drifted":["x"]');
   });
 
   it('refuses what it cannot compare, naming the field', async () => {

@@ -11,6 +11,8 @@ import { MCP_HUB_SOURCES, McpHubEvent, toMcpHubEvents } from '../compat/mcp-hub-
 
 export const HEARTBEAT_MS = 15_000;
 const MCP_HUB_HEARTBEAT_MS = 10_000;
+/** What a client hears without ?types=: the hub's own events, anomalies and drift alerts. */
+const DEFAULT_PREFIXES = ['mcp.', 'telemetry.anomaly', 'ml.drift.detected'];
 
 @ApiTags('events')
 @Controller('events')
@@ -41,7 +43,7 @@ export class EventsController {
   @Sse()
   @ApiOperation({
     summary: 'Server-sent events: server state changes, catalog changes, config reloads; a heartbeat every 15 s',
-    description: 'Each message has `event: <type>` and `data: {type, subject, time, data}`; by default every mcp.* event and telemetry.anomaly. Try: `curl -N localhost:3456/api/events`',
+    description: 'Each message has `event: <type>` and `data: {type, subject, time, data}`; by default every mcp.* event, telemetry.anomaly and ml.drift.detected. Try: `curl -N localhost:3456/api/events`',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -50,7 +52,7 @@ export class EventsController {
   })
   stream(@Query() query: EventsQueryDto): Observable<MessageEvent> {
     if (query.format === 'mcp-hub') return this.mcpHubStream();
-    const prefixes = query.types ? query.types.split(',') : ['mcp.', 'telemetry.anomaly'];
+    const prefixes = query.types ? query.types.split(',') : DEFAULT_PREFIXES;
     const events = new Observable<HubEvent>((subscriber) => this.bus.subscribe((event) => subscriber.next(event), prefixes));
     const heartbeat = interval(HEARTBEAT_MS).pipe(map(() => ({ type: 'heartbeat', time: new Date().toISOString(), data: {} }) as HubEvent));
     const closed = this.presence.streamOpened();

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
+import { FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
-import { RegistryService, resolveIn } from '../registry/registry.service';
-import { TrainingJobsService } from '../training/training-jobs.service';
 import { DEFAULT_THRESHOLDS, DriftCheck } from './drift-check';
 import { DriftReportDto, DriftSideDto } from './drift-report.dto';
+import { TrainingReference } from './training-reference';
 
 /** A dataset is drifting when at least this share of its columns is. */
 const DATASET_DRIFT_SHARE = 0.5;
@@ -17,8 +16,7 @@ const DATASET_DRIFT_SHARE = 0.5;
 @Injectable()
 export class DriftReportService {
   constructor(
-    private readonly registry: RegistryService,
-    private readonly jobs: TrainingJobsService,
+    private readonly reference: TrainingReference,
     private readonly datasets: DatasetsService,
     private readonly check: DriftCheck,
   ) {}
@@ -64,10 +62,6 @@ export class DriftReportService {
       throw error;
     };
     if (side.dataset !== undefined) return { dataset: await this.datasets.get(side.dataset).catch(notFound('dataset')) };
-    const model = await this.registry.get(side.model!).catch(notFound('model'));
-    const version = resolveIn(model, side.ref ?? 'production');
-    if (!version.trainingJobId) throw new ConflictError('NO_TRAINING_DATA', `Version ${version.version} of "${model.name}" was not trained by the hub; give reference.dataset`, { version: version.version });
-    const job = await this.jobs.get(version.trainingJobId);
-    return { dataset: await this.datasets.get(job.datasetId), inputs: version.signature?.inputs?.map((i) => i.name), model: { name: model.name, version: version.version } };
+    return this.reference.of(side.model!, side.ref ?? 'production').catch(notFound('model'));
   }
 }

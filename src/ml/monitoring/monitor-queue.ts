@@ -1,0 +1,5 @@
+export const MONITOR_QUEUE = 'drift-monitors';
+
+export interface MonitorJobData {
+  monitorId: string;
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
+import { ModelNameParamsDto } from '../registry/registry.dto';
+import { CreateMonitorDto } from './monitor.dto';
+import { MonitorsService } from './monitors.service';
+
+export class MonitorRunsQueryDto {
+  @ApiPropertyOptional({ example: 100, description: '1-1000, default 100' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+const RUN_EXAMPLE = {
+  id: '0193d1e2-…',
+  version: 3,
+  windowFrom: '2026-12-01T09:00:00.000Z',
+  windowTo: '2026-12-01T10:00:00.000Z',
+  currentRows: 1200,
+  status: 'drift',
+  drifted: ['petal_length'],
+  share: 0.25,
+  columns: [{ name: 'petal_length', kind: 'numeric', test: 'wasserstein', statistic: 0.31, pValue: null, drifted: true, psi: 0.41, psiLevel: 'drift' }],
+};
+
+/** Drift monitors over live predictions; the `name` route parameter is the monitor's. */
+@ApiTags('ml')
+@Controller('ml/monitors')
+export class MonitorsController {
+  constructor(private readonly monitors: MonitorsService) {}
+
+  @Post()
+  @ApiOperation({ summary: "Monitor a model's prediction inputs for drift from its training data, every everySeconds (a BullMQ job scheduler)" })
+  @ApiCreatedResponse({ schema: { example: { id: '0193d1e0-…', name: 'iris-inputs', model: 'iris-classifier', ref: 'production', everySeconds: 3600, windowSeconds: 86400, minRows: 100 } } })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A monitor with this name exists' })
+  create(@Body() dto: CreateMonitorDto) {
+    return this.monitors.create(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every monitor' })
+  list() {
+    return this.monitors.list();
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'A monitor and its latest run' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param() { name }: ModelNameParamsDto) {
+    return this.monitors.get(name);
+  }
+
+  @Get(':name/runs')
+  @ApiOperation({ summary: "A monitor's runs, newest first (per column: statistic, p-value or distance, drifted; share of drifted columns)" })
+  @ApiOkResponse({ schema: { example: [RUN_EXAMPLE] } })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  runs(@Param() { name }: ModelNameParamsDto, @Query() { limit }: MonitorRunsQueryDto) {
+    return this.monitors.history(name, limit ?? 100);
+  }
+
+  @Post(':name/run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a monitor now (over the predictions since its previous run)' })
+  @ApiOkResponse({ schema: { example: RUN_EXAMPLE } })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  run(@Param() { name }: ModelNameParamsDto) {
+    return this.monitors.runNow(name);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a monitor, its schedule and its runs' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async remove(@Param() { name }: ModelNameParamsDto): Promise<void> {
+    await this.monitors.remove(name);
+  }
+}
