@@ -14,6 +14,7 @@ import { serversCommand, workspacesCommand } from './servers.command';
 import { featuresCommand } from './features.command';
 import { hpoCommand } from './hpo.command';
 import { explainCommand } from './explain.command';
+import { driftCommand } from './drift.command';
 import { ServeFlags, serveFlagsToEnv, withServeFlags } from '../platform/boot/serve-flags';
 
 function header(value: string, previous: Record<string, string>): Record<string, string> {
@@ -64,6 +65,7 @@ program.addCommand(workspacesCommand(client));
 program.addCommand(featuresCommand(client));
 program.addCommand(hpoCommand(client));
 program.addCommand(explainCommand(client));
+program.addCommand(driftCommand(client));
 program.addCommand(trainCommand(client));
 program.addCommand(datasetsCommand(client));
 program.addCommand(modelsCommand(client));

@@ -7,7 +7,9 @@ import { assertPythonStack, PYTHON_BIN, trainAndRegister } from '../support/ml';
 import { fixedSample, scipy } from '../support/scipy';
 import { SseRecorder } from '../support/sse';
 import { queryDatabase } from '../support/test-database';
-import { sleep } from '../support/hub-process';
+import { NodeProcess, sleep } from '../support/hub-process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const N = 400;
 const reference = { x: fixedSample(1, N, 10, 2), y: fixedSample(2, N, 5, 1), c: Array.from({ length: N }, (_, i) => (i % 2 ? 'a' : 'b')) };
@@ -125,6 +127,23 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     const health = await fixture.api.get('/api/health');
     expect(health.status).toBe(200);
     expect(JSON.stringify(health.body)).toContain('"warnings":[{"monitor":"drifty-inputs","model":"drifty","version":1,"drifted":["x"]');
+  });
+
+  it('is offered to MCP clients and on the command line', async () => {
+    const client = new Client({ name: 'drift-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(fixture.hub.url('/mcp'))));
+    const result = await client.callTool({ name: 'ml__drift_report', arguments: { reference: { dataset: 'reference' }, current: { dataset: 'current' }, columns: ['x', 'y'] } });
+    expect(JSON.parse((result.content as { text: string }[])[0].text)).toMatchObject({ drifted: ['x'], share: 0.5 });
+    await client.close();
+
+    const cli = async (args: string[]) => {
+      const run = new NodeProcess('dist/src/cli/main.js', { HUB_URL: fixture.hub.url('') }, args);
+      if ((await run.exited).code !== 0) throw new Error(`mcp-hub ${args.join(' ')}: ${run.stderr.join('\n')}`);
+      return run.stdout.join('\n');
+    };
+    expect(await cli(['drift', 'run', '--reference-dataset', 'reference', '--dataset', 'current'])).toMatch(/^drifted: x, c \(share 0\.6/);
+    expect(await cli(['drift', 'list'])).toMatch(/drifty-inputs.*drifty@production.*drift/);
+    expect(await cli(['drift', 'report', 'drifty-inputs'])).toMatch(/^drifty-inputs: drift, 400 prediction rows; drifted: x/);
   });
 
   it('refuses what it cannot compare, naming the field', async () => {

@@ -11,6 +11,8 @@ import { BatchTools } from './batch-tools';
 import { FeatureTools } from './feature-tools';
 import { StudyTools } from './study-tools';
 import { ExplainTool } from './explain-tool';
+import { DriftTool } from './drift-tool';
+import { MonitoringModule } from '../monitoring/monitoring.module';
 import { ExplainModule } from '../explain/explain.module';
 import { HpoModule } from '../hpo/hpo.module';
 import { FeaturesModule } from '../features/features.module';
@@ -18,5 +20,5 @@ import { MlTools } from './ml-tools';
 import { ModelTools } from './model-tools';
 import { PredictTool } from './predict-tool';
 
-@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule, ExplainModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools, StudyTools, ExplainTool] })
+@Module({ imports: [HubToolsModule, DatasetsModule, TrainingModule, ExperimentsModule, RegistryModule, InferenceModule, AbTestsModule, BatchModule, FeaturesModule, HpoModule, ExplainModule, MonitoringModule], providers: [MlTools, PredictTool, ModelTools, BatchTools, FeatureTools, StudyTools, ExplainTool, DriftTool] })
 export class MlToolsModule {}

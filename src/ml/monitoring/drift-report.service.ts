@@ -27,7 +27,8 @@ export class DriftReportService {
     const current = await this.side(dto.current, 'current');
     const profile = new Map(reference.dataset.columns.map((c) => [c.name, c]));
     const currentColumns = new Set(current.dataset.columns.map((c) => c.name));
-    const names = dto.columns ?? reference.inputs ?? [...profile.keys()];
+    // by default the model's inputs, else every column the two datasets share
+    const names = dto.columns ?? reference.inputs ?? [...profile.keys()].filter((name) => currentColumns.has(name));
     const problems: FieldProblem[] = [];
     names.forEach((name, i) => {
       if (!profile.has(name)) problems.push({ field: dto.columns ? `columns[${i}]` : 'reference', reason: `"${name}" is not a column of ${reference.dataset.name}` });
