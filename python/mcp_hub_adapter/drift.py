@@ -99,5 +99,8 @@ def run():
             result = categorical_column(ref.astype(str).tolist(), cur.astype(str).tolist(), t)
         result["psiLevel"] = "drift" if result["psi"] >= t["psiDrift"] else "watch" if result["psi"] >= t["psiWatch"] else "ok"
         columns.append({"name": name, "referenceRows": int(len(ref)), "currentRows": int(len(cur)), **result})
-    write_line({"type": "drift", "columns": columns})
+    import resource
+
+    # ru_maxrss is in kilobytes on Linux
+    write_line({"type": "drift", "columns": columns, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
     return 0

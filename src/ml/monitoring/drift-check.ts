@@ -38,7 +38,7 @@ const TIME_LIMIT_MS = 5 * 60_000;
 export class DriftCheck {
   constructor(private readonly runtimes: AdapterRuntimeService) {}
 
-  async run(reference: { path: string; format: string }, current: { path: string; format: string }, columns: { name: string; kind: 'numeric' | 'categorical' }[], thresholds: DriftThresholds): Promise<ColumnDrift[]> {
+  async run(reference: { path: string; format: string }, current: { path: string; format: string }, columns: { name: string; kind: 'numeric' | 'categorical' }[], thresholds: DriftThresholds): Promise<{ columns: ColumnDrift[]; peakRssMb: number }> {
     const bin = await this.runtimes.pythonFor('sklearn');
     const spec = JSON.stringify({ reference, current, columns, thresholds });
     const output = await new Promise<string>((resolve, reject) => {
@@ -52,6 +52,7 @@ export class DriftCheck {
       child.stdin?.end(`${spec}\n`);
     });
     const line = output.trim().split('\n').pop()!;
-    return (JSON.parse(line) as { columns: ColumnDrift[] }).columns;
+    const answer = JSON.parse(line) as { columns: ColumnDrift[]; peakRssMb: number };
+    return { columns: answer.columns, peakRssMb: Math.round(answer.peakRssMb * 10) / 10 };
   }
 }

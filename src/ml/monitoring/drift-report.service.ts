@@ -36,7 +36,8 @@ export class DriftReportService {
     });
     if (problems.length) throw new ValidationFailedError(problems);
     const thresholds = { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(Object.entries(dto.thresholds ?? {}).filter(([, value]) => value !== undefined)) };
-    const columns = await this.check.run(
+    const started = performance.now();
+    const { columns, peakRssMb } = await this.check.run(
       { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
       { path: await this.datasets.localCopy(current.dataset), format: current.dataset.format },
       names.map((name) => ({ name, kind: ['integer', 'number'].includes(profile.get(name)!.type) ? 'numeric' : 'categorical' })),
@@ -52,6 +53,7 @@ export class DriftReportService {
       drifted,
       share,
       datasetDrift: share >= DATASET_DRIFT_SHARE,
+      check: { seconds: Math.round(performance.now() - started) / 1000, peakRssMb },
       columns,
     };
   }

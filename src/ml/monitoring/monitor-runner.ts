@@ -55,7 +55,7 @@ export class MonitorRunner {
     try {
       await writeFile(path, `${reference.inputs.join(',')}\n`);
       await pipeline(Readable.from(csvChunks(this.samples(monitor.model, version, from, to), (input) => reference.inputs.map((c) => input[c]))), createWriteStream(path, { flags: 'a' }));
-      const columns = await this.check.run(
+      const { columns } = await this.check.run(
         { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
         { path, format: 'csv' },
         reference.inputs.map((name) => ({ name, kind: ['integer', 'number'].includes(reference.dataset.columns.find((c) => c.name === name)?.type ?? '') ? 'numeric' : 'categorical' })),
