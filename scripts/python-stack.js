@@ -9,7 +9,9 @@ const { existsSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
 
 const IMPORT = 'import numpy, pandas, sklearn, torch, scipy, optuna, sqlalchemy, psycopg2';
-const APT_PACKAGES = ['python3-sklearn', 'python3-torch', 'python3-pandas', 'python3-scipy', 'python3-optuna', 'python3-sqlalchemy', 'python3-psycopg2'];
+const APT_PACKAGES = ['python3-sklearn', 'python3-torch', 'python3-pandas', 'python3-scipy', 'python3-optuna', 'python3-sqlalchemy', 'python3-psycopg2', 'chromium'];
+/** Headless Chromium renders the drift report page in its test. */
+const chromiumBin = (env = process.env) => env.CHROMIUM_BIN || '/usr/bin/chromium';
 const APT_INSTALL = ['install', '-y', '--no-install-recommends', ...APT_PACKAGES];
 
 /** PYTHON_BIN alone when set; otherwise the same candidates, in the same order, as the hub probes. */
@@ -35,18 +37,20 @@ function aptGet(args) {
 function ensurePythonStack(env = process.env) {
   const tried = pythonCandidates(env);
   const found = findInterpreter(env);
-  if (found) return found;
+  if (found && existsSync(chromiumBin(env))) return found;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = existsSync('/usr/bin/apt-get');
   const mayInstall = isRoot && hasApt && env.MCP_HUB_NO_APT !== '1';
-  console.error(`[prepare] no Python interpreter with ${IMPORT.slice(7)} (tried: ${tried.join(', ')}); the training tests need one.`);
+  console.error(found
+    ? `[prepare] no Chromium at ${chromiumBin(env)} (set CHROMIUM_BIN); the drift report test renders a page in it.`
+    : `[prepare] no Python interpreter with ${IMPORT.slice(7)} (tried: ${tried.join(', ')}); the training tests need one.`);
   if (mayInstall) {
     if (!aptGet(APT_INSTALL) && !(aptGet(['update', '-q']) && aptGet(APT_INSTALL))) {
       console.error('[prepare] apt-get could not install them; see the error above.');
       process.exit(1);
     }
     const installed = findInterpreter(env);
-    if (installed) return installed;
+    if (installed && existsSync(chromiumBin(env))) return installed;
     console.error(`[prepare] installed them for /usr/bin/python3, but PYTHON_BIN=${env.PYTHON_BIN} still lacks them: unset PYTHON_BIN or set PYTHON_BIN=/usr/bin/python3.`);
     process.exit(1);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,14 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     // newest first; the schedule's first run (at creation) and the one before any prediction were skipped
     expect(runs.map((r) => r.status)).toEqual(['drift', 'ok', ...runs.slice(2).map(() => 'skipped')]);
     expect(runs.length).toBeGreaterThanOrEqual(3);
+    // the run's report as a page, rendered by headless Chromium
+    const page = fixture.hub.url(`/api/ml/monitors/drifty-inputs/runs/${runs[0].id}/report.html`);
+    const html = await fetch(page);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    const dom = execFileSync(process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', page], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(dom).toContain('<h1>Drift report: drifty-inputs</h1>');
+    expect(dom.match(/<svg /g)).toHaveLength(2);
+    expect(dom).toMatch(/<h2>x<\/h2><p>numeric · ks [0-9.e-]+ \(p [0-9.e-]+\) · PSI [0-9.]+ \(\w+\) · <strong class="drift">drifted<\/strong>/);
     const health = await fixture.api.get('/api/health');
     expect(health.status).toBe(200);
     expect(JSON.stringify(health.body)).toContain('"warnings":[{"monitor":"drifty-inputs","model":"drifty","version":1,"drifted":["x"]');

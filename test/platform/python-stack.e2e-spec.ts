@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ROOT } from '../support/hub-process';
 
 const run = promisify(execFile);
-const APT_LINE = /^ {4}(sudo )?apt-get install -y --no-install-recommends python3-sklearn python3-torch python3-pandas python3-scipy python3-optuna python3-sqlalchemy python3-psycopg2$/m;
+const APT_LINE = /^ {4}(sudo )?apt-get install -y --no-install-recommends python3-sklearn python3-torch python3-pandas python3-scipy python3-optuna python3-sqlalchemy python3-psycopg2 chromium$/m;
 
 /** `npm test` runs scripts/prepare.js first; its Python step decides whether the tests may start. */
 describe('the test command on a machine without the Python training stack', () => {

@@ -1,11 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { renderDriftReport } from './drift-report-html';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { ModelNameParamsDto } from '../registry/registry.dto';
 import { CreateMonitorDto } from './monitor.dto';
 import { MonitorsService } from './monitors.service';
+
+export class MonitorRunParamsDto extends ModelNameParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  runId!: string;
+}
 
 export class MonitorRunsQueryDto {
   @ApiPropertyOptional({ example: 100, description: '1-1000, default 100' })
@@ -62,6 +70,17 @@ export class MonitorsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   runs(@Param() { name }: ModelNameParamsDto, @Query() { limit }: MonitorRunsQueryDto) {
     return this.monitors.history(name, limit ?? 100);
+  }
+
+  @Get(':name/runs/:runId/report.html')
+  @ApiOperation({ summary: "A run's drift report as one self-contained HTML page: per column the verdict and a chart of the reference and current distributions" })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'An HTML page', schema: { type: 'string' } })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async reportHtml(@Param() { name, runId }: MonitorRunParamsDto, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const { monitor, run } = await this.monitors.runOf(name, runId);
+    res.type('text/html; charset=utf-8');
+    return renderDriftReport(monitor, run);
   }
 
   @Post(':name/run')

@@ -50,6 +50,14 @@ export class MonitorsService {
     return this.runs.find({ where: { monitorId: monitor.id }, order: { windowTo: 'DESC' }, take: limit });
   }
 
+  /** One run of the monitor, with the monitor: 404 for either unknown. */
+  async runOf(name: string, runId: string): Promise<{ monitor: DriftMonitor; run: DriftMonitorRun }> {
+    const monitor = await this.find(name);
+    const run = await this.runs.findOneBy({ id: runId, monitorId: monitor.id });
+    if (!run) throw new NotFoundError('monitor run', runId, 'MONITOR_RUN_NOT_FOUND');
+    return { monitor, run };
+  }
+
   /** Runs the monitor now, here, and answers with the run. */
   async runNow(name: string): Promise<DriftMonitorRun> {
     return this.runner.run(await this.find(name));

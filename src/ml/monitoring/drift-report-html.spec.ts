@@ -1,0 +1,34 @@
+import { renderDriftReport } from './drift-report-html';
+import type { DriftMonitor, DriftMonitorRun } from './drift-monitor.entity';
+
+const monitor = { name: 'm<1>', model: 'model' } as DriftMonitor;
+const run = {
+  version: 2,
+  currentRows: 10,
+  windowFrom: new Date('2026-12-01T00:00:00Z'),
+  windowTo: new Date('2026-12-01T01:00:00Z'),
+  status: 'drift',
+  drifted: ['<script>alert(1)</script>'],
+  error: null,
+  columns: [
+    { name: '<script>alert(1)</script>', kind: 'categorical', test: 'chi-square', statistic: 4, pValue: 0.04, drifted: true, psi: 0.3, psiLevel: 'drift', histogram: { categories: ['"><img src=x>', 'b'], reference: [5, 5], current: [9, 1] } },
+    { name: 'n', kind: 'numeric', test: 'ks', statistic: 0.1, pValue: 0.9, drifted: false, psi: 0.01, psiLevel: 'ok', histogram: { edges: [0, 1, 2], reference: [3, 7], current: [4, 6] } },
+  ],
+} as unknown as DriftMonitorRun;
+
+describe('renderDriftReport', () => {
+  const html = renderDriftReport(monitor, run);
+
+  it('escapes every name and value that comes from the data', () => {
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('Drift report: m&lt;1&gt;');
+  });
+
+  it('draws one chart per column with a bar per bin or category and side', () => {
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html.match(/<rect /g)).toHaveLength(8);
+    expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+});
