@@ -75,7 +75,7 @@ export class MonitorsController {
   @Get(':name/runs/:runId/report.html')
   @ApiOperation({ summary: "A run's drift report as one self-contained HTML page: per column the verdict and a chart of the reference and current distributions" })
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'An HTML page', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'An HTML page', schema: { type: 'string', example: '<!doctype html><html lang="en"><head><title>Drift report: iris-inputs</title>…</head><body><h1>Drift report: iris-inputs</h1>…<svg role="img" …></svg>…</body></html>' } })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async reportHtml(@Param() { name, runId }: MonitorRunParamsDto, @Res({ passthrough: true }) res: Response): Promise<string> {
     const { monitor, run } = await this.monitors.runOf(name, runId);
