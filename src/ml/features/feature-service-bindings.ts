@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { ModelVersion } from '../registry/registry.entities';
 import { RegistryService } from '../registry/registry.service';
+import { parseFeatureRef } from './feature-view-definition';
 import { FeatureViewsService } from './feature-views.service';
 
 /** Binds model versions to online features: every reference names an online view version and one of its features. */
@@ -18,11 +19,11 @@ export class FeatureServiceBindings {
     const pinned: string[] = [];
     const fromView = new Map<string, string>();
     for (const [i, reference] of references.entries()) {
-      const [, name, number, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
+      const { view: name, version: number, feature } = parseFeatureRef(reference);
       // two views' features of one name would fill the same column
       if (fromView.has(feature) && fromView.get(feature) !== name) problems.push({ field: `features[${i}]`, reason: `"${feature}" comes from ${fromView.get(feature)} as well; a row has one column of each name` });
       fromView.set(feature, name);
-      const view = await this.views.get(name, number === undefined ? undefined : Number(number)).catch((error: unknown) => {
+      const view = await this.views.get(name, number).catch((error: unknown) => {
         if (error instanceof NotFoundError) return undefined;
         throw error;
       });

@@ -33,3 +33,9 @@ export interface FeatureViewDefinition {
 export function outputColumns(feature: FeatureDefinition): string[] {
   return feature.transform?.kind === 'one-hot' ? feature.transform.categories.map((category) => `${feature.name}__${category}`) : [feature.name];
 }
+
+/** `view:feature` or `view@version:feature` (shapes the DTOs have checked) as its parts; version undefined for the latest. */
+export function parseFeatureRef(reference: string): { view: string; version?: number; feature: string } {
+  const [, view, version, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
+  return { view, ...(version === undefined ? {} : { version: Number(version) }), feature };
+}

@@ -22,6 +22,9 @@ import {
 
 /** A SQL identifier the hub quotes: letters, digits and "_", starting with a letter or "_". */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** A feature reference: view:feature, or view@version:feature for a version other than the latest. */
+const FEATURE_REF = /^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const FEATURE_REF_RULE = 'each feature must be view:feature or view@version:feature';
 const IDENTIFIER_RULE = 'must be letters, digits and "_", starting with a letter or "_", at most 63 characters';
 
 export class FeatureTransformDto {
@@ -181,7 +184,7 @@ export class OnlineFeaturesDto {
   @ArrayMaxSize(200)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
+  @Matches(FEATURE_REF, { each: true, message: FEATURE_REF_RULE })
   features!: string[];
 
   @ApiProperty({ example: [{ customer_id: 1 }, { customer_id: 2 }], type: 'array', items: { type: 'object' } })
@@ -211,7 +214,7 @@ export class OnlineFeaturesQueryDto {
   @ArrayMaxSize(200)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
+  @Matches(FEATURE_REF, { each: true, message: FEATURE_REF_RULE })
   features!: string[];
 
   @ApiProperty({ example: '[{"customer_id":1}]', type: String, description: 'The entities as a JSON array of objects' })
@@ -252,7 +255,7 @@ export class HistoricalFeaturesDto {
   @ArrayMaxSize(500)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
+  @Matches(FEATURE_REF, { each: true, message: FEATURE_REF_RULE })
   features!: string[];
 
   @ApiPropertyOptional({ example: 'training-set-2026-11', description: 'Name of the dataset registered with the result; default features-<time>' })
@@ -268,6 +271,6 @@ export class FeatureServiceDto {
   @ArrayMaxSize(200)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(/^[a-z][a-z0-9_]{0,62}(@\d{1,9})?:[A-Za-z_][A-Za-z0-9_]{0,62}$/, { each: true, message: 'each feature must be view:feature or view@version:feature' })
+  @Matches(FEATURE_REF, { each: true, message: FEATURE_REF_RULE })
   features!: string[];
 }

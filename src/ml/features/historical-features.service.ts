@@ -17,7 +17,7 @@ import { profiledCopy } from './profiled-copy';
 import { DatasetProfiler } from '../datasets/dataset-profile';
 import { parseEventTime } from './event-time';
 import { assertSourceAllowed, sourceColumns } from './feature-source';
-import { outputColumns } from './feature-view-definition';
+import { outputColumns, parseFeatureRef } from './feature-view-definition';
 import { FeatureViewsService } from './feature-views.service';
 import { HistoricalFeaturesDto } from './feature-view.dto';
 import { PointInTimeView, pointInTimeQuery } from './point-in-time-query';
@@ -77,11 +77,11 @@ export class HistoricalFeaturesService {
     const problems: FieldProblem[] = [];
     const byView = new Map<string, PointInTimeView>();
     for (const [i, reference] of references.entries()) {
-      const [, name, version, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
+      const { view: name, version, feature } = parseFeatureRef(reference);
       const key = `${name}@${version ?? ''}`;
       let view = byView.get(key);
       if (!view) {
-        const stored = await this.views.get(name, version === undefined ? undefined : Number(version)).catch(() => undefined);
+        const stored = await this.views.get(name, version).catch(() => undefined);
         if (!stored) {
           problems.push({ field: `features[${i}]`, reason: `no feature view ${version ? `${name} version ${version}` : name}` });
           continue;

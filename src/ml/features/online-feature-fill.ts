@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
-import { outputColumns } from './feature-view-definition';
+import { outputColumns, parseFeatureRef } from './feature-view-definition';
 import { FeatureViewsService } from './feature-views.service';
 import { MaterializationsService } from './materializations.service';
 
@@ -56,8 +56,8 @@ export class OnlineFeatureFill {
   private async columnsOf(references: string[]): Promise<string[]> {
     const columns: string[] = [];
     for (const reference of references) {
-      const [, name, version, feature] = /^([^@:]+)(?:@(\d+))?:(.+)$/.exec(reference)!;
-      const { view } = await this.views.forServing(name, version === undefined ? undefined : Number(version));
+      const { view: name, version, feature } = parseFeatureRef(reference);
+      const { view } = await this.views.forServing(name, version);
       if (!view.definition.online) {
         throw new ConflictError('FEATURE_VIEW_NOT_ONLINE', `The model's feature service reads ${name} version ${view.version}, which is not online; send its columns with each row, apply the view with "online": true, or rebind the model (PUT …/feature-service)`, { view: name });
       }

@@ -15,6 +15,16 @@ export interface DriftThresholds {
 
 export const DEFAULT_THRESHOLDS: DriftThresholds = { smallSample: 1000, pValue: 0.05, distance: 0.1, psiWatch: 0.1, psiDrift: 0.2 };
 
+/** The defaults with the thresholds a request gave (fields it left out keep their default). */
+export function thresholdsWith(given: Partial<DriftThresholds> | undefined): DriftThresholds {
+  return { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined)) };
+}
+
+/** How a dataset column is compared: numbers as numbers, everything else as categories. */
+export function columnKind(columns: { name: string; type: string }[], name: string): 'numeric' | 'categorical' {
+  return ['integer', 'number'].includes(columns.find((c) => c.name === name)?.type ?? '') ? 'numeric' : 'categorical';
+}
+
 export interface ColumnDrift {
   name: string;
   error?: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { FieldProblem, NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
-import { DEFAULT_THRESHOLDS, DriftCheck } from './drift-check';
+import { columnKind, DriftCheck, thresholdsWith } from './drift-check';
 import { DriftReportDto, DriftSideDto } from './drift-report.dto';
 import { TrainingReference } from './training-reference';
 
@@ -35,12 +35,12 @@ export class DriftReportService {
       else if (!currentColumns.has(name)) problems.push({ field: dto.columns ? `columns[${i}]` : 'current', reason: `"${name}" is not a column of ${current.dataset.name}` });
     });
     if (problems.length) throw new ValidationFailedError(problems);
-    const thresholds = { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(Object.entries(dto.thresholds ?? {}).filter(([, value]) => value !== undefined)) };
+    const thresholds = thresholdsWith(dto.thresholds);
     const started = performance.now();
     const { columns, peakRssMb } = await this.check.run(
       { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
       { path: await this.datasets.localCopy(current.dataset), format: current.dataset.format },
-      names.map((name) => ({ name, kind: ['integer', 'number'].includes(profile.get(name)!.type) ? 'numeric' : 'categorical' })),
+      names.map((name) => ({ name, kind: columnKind(reference.dataset.columns, name) })),
       thresholds,
     );
     const tested = columns.filter((c) => c.drifted !== undefined);

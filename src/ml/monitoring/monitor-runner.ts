@@ -12,7 +12,7 @@ import { EventBus } from '../../platform/events/event-bus';
 import { HubEventMap } from '../../platform/events/hub-event';
 import { DatasetsService } from '../datasets/datasets.service';
 import { csvChunks } from '../features/copy-csv';
-import { DriftCheck } from './drift-check';
+import { columnKind, DriftCheck } from './drift-check';
 import { DriftMonitor, DriftMonitorRun } from './drift-monitor.entity';
 import { TrainingReference } from './training-reference';
 
@@ -58,7 +58,7 @@ export class MonitorRunner {
       const { columns } = await this.check.run(
         { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
         { path, format: 'csv' },
-        reference.inputs.map((name) => ({ name, kind: ['integer', 'number'].includes(reference.dataset.columns.find((c) => c.name === name)?.type ?? '') ? 'numeric' : 'categorical' })),
+        reference.inputs.map((name) => ({ name, kind: columnKind(reference.dataset.columns, name) })),
         monitor.thresholds,
       );
       const tested = columns.filter((c) => c.drifted !== undefined);

@@ -6,7 +6,7 @@ import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ConflictError, NotFoundError } from '../../platform/errors/app-error';
 import { isUniqueViolation } from '../unique-violation';
-import { DEFAULT_THRESHOLDS } from './drift-check';
+import { thresholdsWith } from './drift-check';
 import { DriftMonitor, DriftMonitorRun } from './drift-monitor.entity';
 import { MONITOR_QUEUE, MonitorJobData } from './monitor-queue';
 import { MonitorRunner } from './monitor-runner';
@@ -23,7 +23,7 @@ export class MonitorsService {
   ) {}
 
   async create(dto: CreateMonitorDto): Promise<DriftMonitor> {
-    const thresholds = { ...DEFAULT_THRESHOLDS, ...Object.fromEntries(Object.entries(dto.thresholds ?? {}).filter(([, value]) => value !== undefined)) };
+    const thresholds = thresholdsWith(dto.thresholds);
     const monitor = this.monitors.create({ id: uuidv7(), name: dto.name, model: dto.model, ref: dto.ref ?? 'production', everySeconds: dto.everySeconds, windowSeconds: dto.windowSeconds ?? 86400, minRows: dto.minRows ?? 100, thresholds, createdAt: new Date() });
     try {
       await this.monitors.save(monitor);
