@@ -13,6 +13,17 @@ interface ColumnDrift {
   psiLevel?: string;
 }
 
+interface MonitorRun {
+  status: string;
+  drifted: string[];
+  currentRows: number;
+  columns: ColumnDrift[];
+  predictions?: ColumnDrift[];
+  predictionDrift?: boolean;
+  performance?: { metric: string; reference: number | null; current: number; decline: number | null; decayed: boolean; rows: number } | null;
+  error: string | null;
+}
+
 interface Report {
   drifted: string[];
   share: number;
@@ -61,11 +72,20 @@ export function driftCommand(client: HubClient): Command {
     .option('--run-now', 'run the monitor now')
     .action(async (monitor: string, o: { runNow?: boolean }) => {
       const run = o.runNow
-        ? await client.request<{ status: string; drifted: string[]; currentRows: number; columns: ColumnDrift[]; error: string | null }>('POST', `/ml/monitors/${encodeURIComponent(monitor)}/run`, {})
-        : (await client.request<{ lastRun: { status: string; drifted: string[]; currentRows: number; columns: ColumnDrift[]; error: string | null } | null }>('GET', `/ml/monitors/${encodeURIComponent(monitor)}`)).lastRun;
+        ? await client.request<MonitorRun>('POST', `/ml/monitors/${encodeURIComponent(monitor)}/run`, {})
+        : (await client.request<{ lastRun: MonitorRun | null }>('GET', `/ml/monitors/${encodeURIComponent(monitor)}`)).lastRun;
       if (!run) throw new Error(`monitor ${monitor} has not run yet; try --run-now`);
       process.stdout.write(`${monitor}: ${run.status}, ${run.currentRows} prediction rows${run.drifted.length ? `; drifted: ${run.drifted.join(', ')}` : ''}${run.error ? ` (${run.error})` : ''}\n`);
       if (run.columns.length) printColumns(run.columns);
+      if (run.predictions?.length) {
+        process.stdout.write(`predictions: ${run.predictionDrift ? 'drifted' : 'no drift'} (against the version's predictions on its training data)\n`);
+        printColumns(run.predictions);
+      }
+      const p = run.performance;
+      if (p) {
+        const change = p.decline === null ? '' : `, ${formatNumber(Math.abs(p.decline) * 100)}% ${p.decline >= 0 ? 'worse' : 'better'}`;
+        process.stdout.write(`performance: ${p.metric} ${formatNumber(p.current)} on ${p.rows} labelled rows, recorded ${p.reference === null ? '-' : formatNumber(p.reference)}${change}${p.decayed ? ' (decayed)' : ''}\n`);
+      }
     });
 
   return drift;

@@ -131,11 +131,91 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     const dom = execFileSync(process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', page], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(dom).toContain('<h1>Drift report: drifty-inputs</h1>');
-    expect(dom.match(/<svg /g)).toHaveLength(2);
+    expect(dom.match(/<svg /g)).toHaveLength(2 + runs[0].predictions.length);
     expect(dom).toMatch(/<h2>x<\/h2><p>numeric · ks [0-9.e-]+ \(p [0-9.e-]+\) · PSI [0-9.]+ \(\w+\) · <strong class="drift">drifted<\/strong>/);
     const health = await fixture.api.get('/api/health');
     expect(health.status).toBe(200);
     expect(JSON.stringify(health.body)).toContain('"warnings":[{"monitor":"drifty-inputs","model":"drifty","version":1,"drifted":["x"]');
+  });
+
+  it("prediction drift against the version's own predictions on its training data, and performance decay on reported ground truth", async () => {
+    // the label is x > 10, so a shift of x moves the predictions; after the shift the rule moves to x > 13 (concept drift)
+    const x = fixedSample(5, N, 10, 2);
+    const y = fixedSample(6, N, 5, 1);
+    await writeFile(join(dataDir, 'labelled.csv'), ['x,y,label', ...x.map((v, i) => `${v},${y[i]},${v > 10 ? 'hi' : 'lo'}`)].join('\n'));
+    expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, 'labelled.csv')}`, name: 'labelled' })).status).toBe(201);
+    const { version } = await trainAndRegister(fixture.api, 'threshold', { adapter: 'node', algorithm: 'cart', dataset: 'labelled', target: 'label', features: ['x', 'y'], hyperparameters: { max_depth: 4 } });
+    const recorded = (await fixture.api.get(`/api/ml/models/threshold/versions/${version}`)).body.metrics.accuracy as number;
+    expect((await post('/api/ml/monitors', { name: 'threshold-watch', model: 'threshold', everySeconds: 3600, minRows: 50, thresholds: { minOutcomes: 20 } })).status).toBe(201);
+    await post('/api/ml/monitors/threshold-watch/run', {});
+
+    const served: string[] = [];
+    const feed = async (xs: number[]) => {
+      for (let start = 0; start < N; start += 100) {
+        const answer = await post('/api/ml/models/threshold/predict', { instances: xs.slice(start, start + 100).map((v, i) => ({ x: v, y: y[start + i] })) });
+        expect(answer.status).toBe(200);
+        served.push(...answer.body.predictions);
+      }
+    };
+    const logged = async (count: number) => {
+      for (let i = 0; i < 100; i++) {
+        const [row] = await queryDatabase<{ n: number }>(fixture.databaseUrl, `SELECT count(*)::int AS n FROM mcp_hub.prediction_samples WHERE model = 'threshold'`);
+        if (row.n >= count) return;
+        await sleep(100);
+      }
+      throw new Error(`fewer than ${count} predictions were logged`);
+    };
+    const report = async (xs: number[], rule: (v: number) => string) => {
+      const answer = await post('/api/ml/models/threshold/ground-truth', { instances: xs.map((v, i) => ({ x: v, y: y[i] })), actuals: xs.map(rule) });
+      expect(answer.body).toEqual({ model: 'threshold', stored: N });
+    };
+    const counts = (labels: string[]) => ['hi', 'lo'].map((label) => labels.filter((l) => l === label).length);
+    const accuracy = (predicted: string[], actual: string[]) => predicted.filter((p, i) => p === actual[i]).length / actual.length;
+
+    // the training rows themselves: the same predictions as the reference, the recorded accuracy or better
+    await feed(x);
+    await logged(N);
+    await report(x, (v) => (v > 10 ? 'hi' : 'lo'));
+    const calm = await post('/api/ml/monitors/threshold-watch/run', {});
+    expect(calm.body).toMatchObject({ status: 'ok', drifted: [], predictionDrift: false, currentRows: N, performance: { metric: 'accuracy', reference: recorded, decayed: false, rows: N } });
+    const trainingPredictions = served.splice(0);
+    // the reference is what the version predicted for its training rows (all 400: under the sample size)
+    const prediction = calm.body.predictions.find((c: Json) => c.name === 'prediction');
+    expect(prediction).toMatchObject({ kind: 'categorical', test: 'chi-square', drifted: false, referenceRows: N, histogram: { categories: ['hi', 'lo'], reference: counts(trainingPredictions), current: counts(trainingPredictions) } });
+    expect(calm.body.performance.current).toBeCloseTo(accuracy(trainingPredictions, x.map((v) => (v > 10 ? 'hi' : 'lo'))), 12);
+
+    const events = new SseRecorder();
+    await events.open(fixture.hub.url('/api/events'));
+    const shifted = x.map((v) => v + 3);
+    await feed(shifted);
+    await logged(2 * N);
+    const truth = shifted.map((v) => (v > 13 ? 'hi' : 'lo'));
+    await report(shifted, (v) => (v > 13 ? 'hi' : 'lo'));
+    const drifted = await post('/api/ml/monitors/threshold-watch/run', {});
+    const expected = accuracy(served, truth);
+    expect(expected).toBeLessThan(recorded * 0.9);
+    expect(drifted.body).toMatchObject({ status: 'drift', drifted: ['x'], predictionDrift: true, performance: { metric: 'accuracy', reference: recorded, decayed: true, rows: N } });
+    expect(drifted.body.performance.current).toBeCloseTo(expected, 12);
+    expect(drifted.body.predictions.find((c: Json) => c.name === 'prediction')).toMatchObject({ drifted: true, histogram: { reference: counts(trainingPredictions), current: counts(served) } });
+    const event = await events.waitFor((m) => m.event === 'ml.drift.detected' && m.data.data.monitor === 'threshold-watch');
+    expect(event.data.data).toMatchObject({ model: 'threshold', drifted: ['x'], predictionDrift: true, performance: { metric: 'accuracy', decayed: true } });
+    await events.close();
+    const health = JSON.stringify((await fixture.api.get('/api/health')).body);
+    expect(health).toContain('"monitor":"threshold-watch","model":"threshold","version":1,"drifted":["x"],"predictionDrift":true,"performance":{"metric":"accuracy"');
+    const page = await (await fetch(fixture.hub.url(`/api/ml/monitors/threshold-watch/runs/${drifted.body.id}/report.html`))).text();
+    expect(page).toContain('<h2>Predictions · <strong class="drift">drifted</strong></h2>');
+    expect(page).toMatch(/<p>accuracy [0-9.]+ on 400 labelled rows, recorded [0-9.]+ \([0-9.]+% worse\) · <strong class="drift">decayed<\/strong><\/p>/);
+  });
+
+  it('refuses ground truth that does not fit the model, naming the field', async () => {
+    const send = (body: unknown, model = 'threshold') => post(`/api/ml/models/${model}/ground-truth`, body);
+    expect((await send({ instances: [{ x: 1, y: 2 }], actuals: ['hi', 'lo'] })).body.details).toEqual([{ field: 'actuals', reason: 'has 2 values for 1 rows' }]);
+    expect((await send({ instances: [{ x: 1, y: 2 }, { x: 1, y: 2 }], actuals: ['hi', 'maybe'] })).body.details).toEqual([{ field: 'actuals[1]', reason: '"maybe" is not a class of label (hi, lo)' }]);
+    const missing = await send({ instances: [{ x: 1 }], actuals: ['hi'] });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details[0].field).toBe('instances[0].y');
+    expect((await send({ instances: [{ x: 1, y: 2 }] })).body.details).toEqual([{ field: 'actuals', reason: 'must be a list with the observed outcome of each row, in the order of instances' }]);
+    expect((await send({ instances: [{ x: 1, y: 2 }], actuals: ['hi'] }, 'nope')).status).toBe(404);
   });
 
   it('is offered to MCP clients and on the command line', async () => {

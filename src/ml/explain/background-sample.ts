@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
-import { seededRandom } from '../adapters/node/seeded-random';
 import { DatasetsService } from '../datasets/datasets.service';
+import { sampleTypedRows } from '../datasets/row-sample';
 import { readRows } from '../datasets/table-reader';
 import { LruCache } from '../inference/lru-cache';
 import { SignatureInput } from '../registry/registry.entities';
@@ -35,37 +35,9 @@ export class BackgroundSample {
     const key = `${version.id}:${size}:${seed}`;
     const cached = this.cache.get(key);
     if (cached) return { rows: cached, dataset: dataset.name };
-    const random = seededRandom(seed);
-    const sample: Row[] = [];
-    let seen = 0;
-    for await (const raw of readRows(await this.datasets.localCopy(dataset), dataset.format)) {
-      const row = typedRow(raw, inputs);
-      if (!row) continue;
-      seen++;
-      if (sample.length < size) sample.push(row);
-      else {
-        const slot = Math.floor(random() * seen);
-        if (slot < size) sample[slot] = row;
-      }
-    }
+    const sample = await sampleTypedRows(readRows(await this.datasets.localCopy(dataset), dataset.format), inputs, size, seed);
     if (sample.length === 0) throw new ValidationFailedError([{ field: 'background', reason: `dataset ${dataset.name} has no row with every input column; send background.rows` }]);
     this.cache.set(key, sample);
     return { rows: sample, dataset: dataset.name };
   }
-}
-
-/** The row's input columns as the signature types them, or undefined when one is missing. */
-export function typedRow(raw: Record<string, unknown>, inputs: SignatureInput[]): Row | undefined {
-  const row: Row = {};
-  for (const input of inputs) {
-    const value = raw[input.name];
-    if (value === undefined || value === null || value === '') return undefined;
-    if (input.type === 'integer' || input.type === 'number') {
-      const number = typeof value === 'number' ? value : Number(value);
-      if (!Number.isFinite(number)) return undefined;
-      row[input.name] = number;
-    } else if (input.type === 'boolean') row[input.name] = value === true || String(value).toLowerCase() === 'true';
-    else row[input.name] = String(value);
-  }
-  return row;
 }

@@ -10,6 +10,8 @@ export interface PredictionRequest {
   source: string;
   /** The API key (or `anonymous`) that asked. */
   actor?: string;
+  /** False for the hub's own predictions (a monitor's reference, its ground truth): they are not live traffic, so no row is sampled into the prediction log. */
+  sample?: boolean;
   /** Set when the request goes through an A/B test. */
   abTest?: { name: string; variant: string };
   /** How the caller's body named row i's column, for error fields; `instances[i].column` when left out. */

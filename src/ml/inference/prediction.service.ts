@@ -47,7 +47,7 @@ export class PredictionService extends ModelPredictor {
       await request.admit?.();
       const { predictions, probabilities } = await this.runtimes.predict(model, rows);
       this.publish(request, version, started, 'ok');
-      this.log.record(served, request.source, rows, predictions, probabilities);
+      if (request.sample !== false) this.log.record(served, request.source, rows, predictions, probabilities);
       return { model: { name: served.name, version: served.version }, predictions, probabilities };
     } catch (error) {
       this.publish(request, version, started, error instanceof AppError ? error.code : 'INTERNAL_ERROR');

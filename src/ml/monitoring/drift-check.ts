@@ -11,9 +11,13 @@ export interface DriftThresholds {
   distance: number;
   psiWatch: number;
   psiDrift: number;
+  /** Monitors: the version's headline metric on ground truth this much worse than recorded (relative) is a decay. */
+  performanceDrop: number;
+  /** Monitors: fewer ground-truth rows than this in the window, performance is not judged. */
+  minOutcomes: number;
 }
 
-export const DEFAULT_THRESHOLDS: DriftThresholds = { smallSample: 1000, pValue: 0.05, distance: 0.1, psiWatch: 0.1, psiDrift: 0.2 };
+export const DEFAULT_THRESHOLDS: DriftThresholds = { smallSample: 1000, pValue: 0.05, distance: 0.1, psiWatch: 0.1, psiDrift: 0.2, performanceDrop: 0.1, minOutcomes: 30 };
 
 /** The defaults with the thresholds a request gave (fields it left out keep their default). */
 export function thresholdsWith(given: Partial<DriftThresholds> | undefined): DriftThresholds {

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ColumnDrift, DriftThresholds } from './drift-check';
+import type { PerformanceResult } from './model-performance';
 
-/** A schedule that compares a model's recent prediction inputs with its training data. */
+/** A schedule that compares a model's recent prediction inputs and outputs with its training data, and judges it on reported ground truth. */
 @Entity({ name: 'drift_monitors' })
 export class DriftMonitor {
   @PrimaryColumn('uuid') id!: string;
@@ -32,6 +33,11 @@ export class DriftMonitorRun {
   @Column('text', { array: true }) drifted!: string[];
   @Column('double precision', { nullable: true }) share!: number | null;
   @Column('jsonb') columns!: ColumnDrift[];
+  /** The version's outputs (prediction, class probabilities) against its own predictions on its training data. */
+  @Column('jsonb') predictions!: ColumnDrift[];
+  @Column('boolean') predictionDrift!: boolean;
+  /** The version judged on the ground truth received in the window; null when too little arrived. */
+  @Column('jsonb', { nullable: true }) performance!: PerformanceResult | null;
   @Column('text', { nullable: true }) error!: string | null;
   @Column('timestamptz') createdAt!: Date;
 }

@@ -32,3 +32,20 @@ describe('renderDriftReport', () => {
     expect(html).not.toMatch(/<script|https?:\/\//);
   });
 });
+
+describe('renderDriftReport with prediction drift and performance', () => {
+  const html = renderDriftReport(monitor, {
+    ...run,
+    predictionDrift: true,
+    predictions: [{ name: 'prediction', kind: 'categorical', test: 'chi-square', statistic: 9, pValue: 0.003, drifted: true, psi: 0.4, psiLevel: 'drift', histogram: { categories: ['<b>', 'q'], reference: [5, 5], current: [8, 2] } }],
+    performance: { metric: 'accuracy', reference: 0.9, current: 0.72, decline: 0.2, decayed: true, rows: 50, metrics: { accuracy: 0.72 } },
+  } as DriftMonitorRun);
+
+  it('adds the predictions as their own charts and the metric against the recorded one', () => {
+    expect(html).toContain('<h2>Predictions · <strong class="drift">drifted</strong></h2>');
+    expect(html).toMatch(/<h3>prediction<\/h3><p>categorical · chi-square 9\.000 \(p 0\.003\)/);
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('<p>accuracy 0.720 on 50 labelled rows, recorded 0.900 (20.0% worse) · <strong class="drift">decayed</strong></p>');
+  });
+});

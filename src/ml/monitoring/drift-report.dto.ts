@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class DriftSideDto {
   @ApiPropertyOptional({ example: 'iris-classifier', description: "A registered model: its version's training dataset (reference only)" })
@@ -27,6 +27,18 @@ export class DriftThresholdsDto {
   @ApiPropertyOptional({ example: 0.1 }) @IsOptional() @IsNumber() @Min(0) @Max(100) distance?: number;
   @ApiPropertyOptional({ example: 0.1 }) @IsOptional() @IsNumber() @Min(0) @Max(100) psiWatch?: number;
   @ApiPropertyOptional({ example: 0.2 }) @IsOptional() @IsNumber() @Min(0) @Max(100) psiDrift?: number;
+  @ApiPropertyOptional({ example: 0.1, description: "Monitors: the headline metric (accuracy, rmse) on ground truth this much worse than the version's recorded value, relative, is a performance decay (default 0.1)" })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  performanceDrop?: number;
+  @ApiPropertyOptional({ example: 30, description: 'Monitors: fewer ground-truth rows in the window than this, performance is not judged (default 30)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  minOutcomes?: number;
 }
 
 export class DriftReportDto {

@@ -35,6 +35,10 @@ const RUN_EXAMPLE = {
   drifted: ['petal_length'],
   share: 0.25,
   columns: [{ name: 'petal_length', kind: 'numeric', test: 'wasserstein', statistic: 0.31, pValue: null, drifted: true, psi: 0.41, psiLevel: 'drift' }],
+  predictionDrift: true,
+  predictions: [{ name: 'prediction', kind: 'categorical', test: 'jensen-shannon', statistic: 0.18, pValue: null, drifted: true, psi: 0.27, psiLevel: 'drift' }],
+  performance: { metric: 'accuracy', reference: 0.967, current: 0.71, decline: 0.27, decayed: true, rows: 240, metrics: { accuracy: 0.71, f1_macro: 0.69 } },
+  error: null,
 };
 
 /** Drift monitors over live predictions; the `name` route parameter is the monitor's. */
@@ -44,7 +48,9 @@ export class MonitorsController {
   constructor(private readonly monitors: MonitorsService) {}
 
   @Post()
-  @ApiOperation({ summary: "Monitor a model's prediction inputs for drift from its training data, every everySeconds (a BullMQ job scheduler)" })
+  @ApiOperation({
+    summary: "Monitor a model every everySeconds (a BullMQ job scheduler): its logged inputs against its training data, its predictions against its own predictions on that data, and its metric on reported ground truth",
+  })
   @ApiCreatedResponse({ schema: { example: { id: '0193d1e0-…', name: 'iris-inputs', model: 'iris-classifier', ref: 'production', everySeconds: 3600, windowSeconds: 86400, minRows: 100 } } })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A monitor with this name exists' })
   create(@Body() dto: CreateMonitorDto) {
@@ -65,7 +71,7 @@ export class MonitorsController {
   }
 
   @Get(':name/runs')
-  @ApiOperation({ summary: "A monitor's runs, newest first (per column: statistic, p-value or distance, drifted; share of drifted columns)" })
+  @ApiOperation({ summary: "A monitor's runs, newest first (per input column and per output: statistic, p-value or distance, drifted; share of drifted columns; performance on ground truth)" })
   @ApiOkResponse({ schema: { example: [RUN_EXAMPLE] } })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   runs(@Param() { name }: ModelNameParamsDto, @Query() { limit }: MonitorRunsQueryDto) {

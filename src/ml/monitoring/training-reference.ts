@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError } from '../../platform/errors/app-error';
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
+import { ModelVersion } from '../registry/registry.entities';
 import { RegistryService, resolveIn } from '../registry/registry.service';
 import { TrainingJobsService } from '../training/training-jobs.service';
 
@@ -14,11 +15,11 @@ export class TrainingReference {
     private readonly datasets: DatasetsService,
   ) {}
 
-  async of(modelName: string, ref: string): Promise<{ dataset: Dataset; inputs: string[]; model: { name: string; version: number } }> {
+  async of(modelName: string, ref: string): Promise<{ dataset: Dataset; inputs: string[]; model: { name: string; version: number }; version: ModelVersion }> {
     const model = await this.registry.get(modelName);
     const version = resolveIn(model, ref);
     if (!version.trainingJobId) throw new ConflictError('NO_TRAINING_DATA', `Version ${version.version} of "${model.name}" was not trained by the hub; compare against a dataset instead`, { version: version.version });
     const job = await this.jobs.get(version.trainingJobId);
-    return { dataset: await this.datasets.get(job.datasetId), inputs: version.signature?.inputs?.map((i) => i.name) ?? job.features, model: { name: model.name, version: version.version } };
+    return { dataset: await this.datasets.get(job.datasetId), inputs: version.signature?.inputs?.map((i) => i.name) ?? job.features, model: { name: model.name, version: version.version }, version };
   }
 }

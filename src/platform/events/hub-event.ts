@@ -36,7 +36,17 @@ export type HubEventMap = {
   /** A trial ended: its value when complete, its error when failed. */
   'ml.study.trial': { study: string; number: number; state: 'complete' | 'pruned' | 'failed'; value: number | null; params: Record<string, unknown>; jobId: string | null; error?: string };
   'ml.explanation': { model: string; version: number; rows: number; method: 'exact' | 'sampled'; evaluations: number; latencyMs: number };
-  /** A drift monitor's run found drifted columns. */
-  'ml.drift.detected': { monitor: string; model: string; version: number; drifted: string[]; share: number; runId: string; rows: number };
+  /** A drift monitor's run found drifted input columns, drifted predictions or a performance decay on ground truth. */
+  'ml.drift.detected': {
+    monitor: string;
+    model: string;
+    version: number;
+    drifted: string[];
+    share: number;
+    predictionDrift: boolean;
+    performance?: { metric: string; reference: number | null; current: number; decayed: boolean };
+    runId: string;
+    rows: number;
+  };
   'ml.study.finished': { study: string; status: string; trials: number; complete: number; pruned: number; failed: number; best: { number: number; value: number } | null };
 };

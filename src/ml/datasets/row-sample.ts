@@ -1,0 +1,42 @@
+import { seededRandom } from '../adapters/node/seeded-random';
+import type { SignatureInput } from '../registry/registry.entities';
+
+/** A row of a model's input columns, typed as its signature says. */
+export type TypedRow = Record<string, number | string | boolean>;
+
+/**
+ * `size` rows drawn uniformly from `rows` (reservoir sampling, seeded: the same data and seed give the
+ * same sample), each typed for the model by `typedRow`; rows with a missing input are skipped.
+ */
+export async function sampleTypedRows(rows: AsyncIterable<Record<string, unknown>>, inputs: SignatureInput[], size: number, seed: number): Promise<TypedRow[]> {
+  const random = seededRandom(seed);
+  const sample: TypedRow[] = [];
+  let seen = 0;
+  for await (const raw of rows) {
+    const row = typedRow(raw, inputs);
+    if (!row) continue;
+    seen++;
+    if (sample.length < size) sample.push(row);
+    else {
+      const slot = Math.floor(random() * seen);
+      if (slot < size) sample[slot] = row;
+    }
+  }
+  return sample;
+}
+
+/** The row's input columns as the signature types them, or undefined when one is missing. */
+export function typedRow(raw: Record<string, unknown>, inputs: SignatureInput[]): TypedRow | undefined {
+  const row: TypedRow = {};
+  for (const input of inputs) {
+    const value = raw[input.name];
+    if (value === undefined || value === null || value === '') return undefined;
+    if (input.type === 'integer' || input.type === 'number') {
+      const number = typeof value === 'number' ? value : Number(value);
+      if (!Number.isFinite(number)) return undefined;
+      row[input.name] = number;
+    } else if (input.type === 'boolean') row[input.name] = value === true || String(value).toLowerCase() === 'true';
+    else row[input.name] = String(value);
+  }
+  return row;
+}
