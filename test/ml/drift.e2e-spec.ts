@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,13 +39,26 @@ print(json.dumps({"ks": [ks.statistic, ks.pvalue], "chi2": [chi2, p], "wasserste
 describe('drift reports: per-column statistics equal to scipy, the shifted column flagged', () => {
   let fixture: HubFixture;
   let dataDir: string;
+  // receives the model webhooks (MODEL_WEBHOOK_URLS)
+  let hooks: Server;
+  const hooked: { signature: string; body: string }[] = [];
   const post = (path: string, body: unknown) => fixture.api.send('POST', path, body);
   const columnOf = (body: Json, name: string) => body.columns.find((c: Json) => c.name === name);
 
   beforeAll(async () => {
     assertPythonStack();
     dataDir = await mkdtemp(join(tmpdir(), 'hub-drift-'));
-    fixture = await HubFixture.start('drift', { mcpServers: {} }, { env: { DATA_DIR: dataDir, PYTHON_BIN, ARTIFACTS_DIR: join(dataDir, 'artifacts'), PREDICTION_LOG_SAMPLE_RATE: '1' } });
+    hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        hooked.push({ signature: String(req.headers['x-mcp-hub-signature-256']), body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    const MODEL_WEBHOOK_URLS = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
+    fixture = await HubFixture.start('drift', { mcpServers: {} }, { env: { DATA_DIR: dataDir, PYTHON_BIN, ARTIFACTS_DIR: join(dataDir, 'artifacts'), PREDICTION_LOG_SAMPLE_RATE: '1', MODEL_WEBHOOK_URLS, MODEL_WEBHOOK_SECRET: 'drift-secret' } });
     await writeFile(join(dataDir, 'reference.csv'), csv(reference, true));
     await writeFile(join(dataDir, 'current.csv'), csv(current));
     for (const name of ['reference', 'current']) expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, `${name}.csv`)}`, name })).status).toBe(201);
@@ -50,6 +66,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
 
   afterAll(async () => {
     await fixture?.stop();
+    hooks?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -200,6 +217,18 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     const event = await events.waitFor((m) => m.event === 'ml.drift.detected' && m.data.data.monitor === 'threshold-watch');
     expect(event.data.data).toMatchObject({ model: 'threshold', drifted: ['x'], predictionDrift: true, performance: { metric: 'accuracy', decayed: true } });
     await events.close();
+    // and to the model webhooks, signed
+    const hook = async () => {
+      for (let i = 0; i < 100; i++) {
+        const found = hooked.find((h) => JSON.parse(h.body).type === 'ml.drift.detected' && JSON.parse(h.body).data.monitor === 'threshold-watch');
+        if (found) return found;
+        await sleep(50);
+      }
+      throw new Error('no ml.drift.detected webhook arrived');
+    };
+    const delivered = await hook();
+    expect(delivered.signature).toBe(`sha256=${createHmac('sha256', 'drift-secret').update(delivered.body).digest('hex')}`);
+    expect(JSON.parse(delivered.body)).toMatchObject({ type: 'ml.drift.detected', model: 'threshold', data: { runId: drifted.body.id, predictionDrift: true } });
     const health = JSON.stringify((await fixture.api.get('/api/health')).body);
     expect(health).toContain('"monitor":"threshold-watch","model":"threshold","version":1,"drifted":["x"],"predictionDrift":true,"performance":{"metric":"accuracy"');
     const page = await (await fetch(fixture.hub.url(`/api/ml/monitors/threshold-watch/runs/${drifted.body.id}/report.html`))).text();

@@ -7,13 +7,13 @@ import { TrainingJob } from '../training/training-job.entity';
 import { ModelAlias, ModelHistoryEntry, ModelVersion, RegisteredModel } from './registry.entities';
 import { RegistryController } from './registry.controller';
 import { RegistryService } from './registry.service';
-import { RegistryWebhooks } from './registry-webhooks';
+import { ModelWebhooks } from './model-webhooks';
 import { RegistryChangeRelay } from './registry-change-relay';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegisteredModel, ModelVersion, ModelAlias, ModelHistoryEntry, TrainingJob, Dataset]), ExperimentsModule],
   controllers: [RegistryController],
-  providers: [RegistryService, RegistryWebhooks, RegistryChangeRelay, ModelArtifacts],
+  providers: [RegistryService, ModelWebhooks, RegistryChangeRelay, ModelArtifacts],
   exports: [RegistryService, RegistryChangeRelay],
 })
 export class RegistryModule {}

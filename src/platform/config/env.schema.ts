@@ -579,12 +579,12 @@ export class EnvironmentVariables {
   @IsString()
   EMBEDDING_API_KEY?: string;
 
-  @EnvVar({ default: '', expected: 'comma-separated http:// or https:// URLs', description: 'Model registry webhooks: each stage transition, alias move and new version is POSTed here' })
+  @EnvVar({ default: '', expected: 'comma-separated http:// or https:// URLs', description: 'Model webhooks: each stage transition, alias move and new version, and each drift a monitor finds (ml.drift.detected), is POSTed here' })
   @IsString()
   @Matches(/^$|^https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*$/, { message: 'MODEL_WEBHOOK_URLS must be comma-separated http:// or https:// URLs' })
   MODEL_WEBHOOK_URLS!: string;
 
-  @EnvVar({ default: '', expected: 'a string (empty: deliveries are unsigned)', description: 'Secret for the X-MCP-Hub-Signature-256 header (HMAC-SHA256 of the body) on registry webhooks' })
+  @EnvVar({ default: '', expected: 'a string (empty: deliveries are unsigned)', description: 'Secret for the X-MCP-Hub-Signature-256 header (HMAC-SHA256 of the body) on model webhooks' })
   @IsString()
   MODEL_WEBHOOK_SECRET!: string;
 

@@ -13,13 +13,13 @@ export function webhookSignature(secret: string, body: string): string {
 }
 
 /**
- * POSTs every registry change (ml.model.* events) to MODEL_WEBHOOK_URLS, signed with
- * MODEL_WEBHOOK_SECRET. Best effort: three attempts with backoff, then a warning in the log; the
+ * POSTs every registry change (ml.model.* events) and every drift a monitor finds
+ * (ml.drift.detected) to MODEL_WEBHOOK_URLS, signed with MODEL_WEBHOOK_SECRET. Best effort: three attempts with backoff, then a warning in the log; the
  * history endpoint stays the record.
  */
 @Injectable()
-export class RegistryWebhooks implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('RegistryWebhooks');
+export class ModelWebhooks implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ModelWebhooks');
   private unsubscribe?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -35,7 +35,7 @@ export class RegistryWebhooks implements OnModuleInit, OnModuleDestroy {
         const delivery = this.deliver(url, event).finally(() => this.inFlight.delete(delivery));
         this.inFlight.add(delivery);
       }
-    }, ['ml.model.']);
+    }, ['ml.model.', 'ml.drift.detected']);
   }
 
   async onModuleDestroy(): Promise<void> {
