@@ -62,8 +62,9 @@ export function driftCommand(client: HubClient): Command {
     .description('Every monitor and its latest run')
     .action(async () => {
       const monitors = await client.request<{ name: string; model: string; ref: string; everySeconds: number }[]>('GET', '/ml/monitors');
-      const rows = await Promise.all(monitors.map(async (m) => ({ m, last: (await client.request<{ lastRun: { status: string; drifted: string[]; windowTo: string } | null }>('GET', `/ml/monitors/${encodeURIComponent(m.name)}`)).lastRun })));
-      printTable(['monitor', 'model', 'every s', 'last run', 'drifted', 'at'], rows.map(({ m, last }) => [m.name, `${m.model}@${m.ref}`, m.everySeconds, last?.status ?? '-', last?.drifted.join(', ') ?? '', last?.windowTo ?? '']));
+      const rows = await Promise.all(monitors.map(async (m) => ({ m, last: (await client.request<{ lastRun: (MonitorRun & { windowTo: string }) | null }>('GET', `/ml/monitors/${encodeURIComponent(m.name)}`)).lastRun })));
+      const found = (run: MonitorRun) => [...run.drifted, ...(run.predictionDrift ? ['predictions'] : []), ...(run.performance?.decayed ? [`${run.performance.metric} decayed`] : [])].join(', ');
+      printTable(['monitor', 'model', 'every s', 'last run', 'drifted', 'at'], rows.map(({ m, last }) => [m.name, `${m.model}@${m.ref}`, m.everySeconds, last?.status ?? '-', last ? found(last) : '', last?.windowTo ?? '']));
     });
 
   drift

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,7 +149,9 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     const dom = execFileSync(process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', page], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(dom).toContain('<h1>Drift report: drifty-inputs</h1>');
-    expect(dom.match(/<svg /g)).toHaveLength(2 + runs[0].predictions.length);
+    // k-NN gives no probabilities: its one output column is the predicted class
+    expect(runs[0].predictions.map((c: Json) => c.name)).toEqual(['prediction']);
+    expect(dom.match(/<svg /g)).toHaveLength(3);
     expect(dom).toMatch(/<h2>x<\/h2><p>numeric · ks [0-9.e-]+ \(p [0-9.e-]+\) · PSI [0-9.]+ \(\w+\) · <strong class="drift">drifted<\/strong>/);
     const health = await fixture.api.get('/api/health');
     expect(health.status).toBe(200);
@@ -161,7 +164,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     const y = fixedSample(6, N, 5, 1);
     await writeFile(join(dataDir, 'labelled.csv'), ['x,y,label', ...x.map((v, i) => `${v},${y[i]},${v > 10 ? 'hi' : 'lo'}`)].join('\n'));
     expect((await post('/api/ml/datasets', { uri: `local://${join(dataDir, 'labelled.csv')}`, name: 'labelled' })).status).toBe(201);
-    const { version } = await trainAndRegister(fixture.api, 'threshold', { adapter: 'node', algorithm: 'cart', dataset: 'labelled', target: 'label', features: ['x', 'y'], hyperparameters: { max_depth: 4 } });
+    const { version } = await trainAndRegister(fixture.api, 'threshold', { adapter: 'node', algorithm: 'naive_bayes', dataset: 'labelled', target: 'label', features: ['x', 'y'] });
     const recorded = (await fixture.api.get(`/api/ml/models/threshold/versions/${version}`)).body.metrics.accuracy as number;
     expect((await post('/api/ml/monitors', { name: 'threshold-watch', model: 'threshold', everySeconds: 3600, minRows: 50, thresholds: { minOutcomes: 20 } })).status).toBe(201);
     await post('/api/ml/monitors/threshold-watch/run', {});
@@ -200,6 +203,10 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     const prediction = calm.body.predictions.find((c: Json) => c.name === 'prediction');
     expect(prediction).toMatchObject({ kind: 'categorical', test: 'chi-square', drifted: false, referenceRows: N, histogram: { categories: ['hi', 'lo'], reference: counts(trainingPredictions), current: counts(trainingPredictions) } });
     expect(calm.body.performance.current).toBeCloseTo(accuracy(trainingPredictions, x.map((v) => (v > 10 ? 'hi' : 'lo'))), 12);
+    // naive Bayes gives probabilities: each class's is compared as a number
+    expect(calm.body.predictions.map((c: Json) => [c.name, c.kind])).toEqual([['prediction', 'categorical'], ['probability(hi)', 'numeric'], ['probability(lo)', 'numeric']]);
+    const cached = join(dataDir, 'artifacts', 'monitoring', 'reference-predictions', `${(await fixture.api.get(`/api/ml/models/threshold/versions/${version}`)).body.id}.jsonl`);
+    expect(readFileSync(cached, 'utf8').trim().split('\n')).toHaveLength(N);
 
     const events = new SseRecorder();
     await events.open(fixture.hub.url('/api/events'));
@@ -214,6 +221,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     expect(drifted.body).toMatchObject({ status: 'drift', drifted: ['x'], predictionDrift: true, performance: { metric: 'accuracy', reference: recorded, decayed: true, rows: N } });
     expect(drifted.body.performance.current).toBeCloseTo(expected, 12);
     expect(drifted.body.predictions.find((c: Json) => c.name === 'prediction')).toMatchObject({ drifted: true, histogram: { reference: counts(trainingPredictions), current: counts(served) } });
+    expect(drifted.body.predictions.find((c: Json) => c.name === 'probability(hi)')).toMatchObject({ test: 'ks', drifted: true });
     const event = await events.waitFor((m) => m.event === 'ml.drift.detected' && m.data.data.monitor === 'threshold-watch');
     expect(event.data.data).toMatchObject({ model: 'threshold', drifted: ['x'], predictionDrift: true, performance: { metric: 'accuracy', decayed: true } });
     await events.close();
@@ -245,6 +253,25 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     expect(missing.body.details[0].field).toBe('instances[0].y');
     expect((await send({ instances: [{ x: 1, y: 2 }] })).body.details).toEqual([{ field: 'actuals', reason: 'must be a list with the observed outcome of each row, in the order of instances' }]);
     expect((await send({ instances: [{ x: 1, y: 2 }], actuals: ['hi'] }, 'nope')).status).toBe(404);
+  });
+
+  it('judges the ground truth the monitored version can take, counts the rest as skipped, and judges without enough predictions', async () => {
+    // version 2 takes only x; rows reported against it lack y, which the production version needs
+    await trainAndRegister(fixture.api, 'threshold', { adapter: 'node', algorithm: 'cart', dataset: 'labelled', target: 'label', features: ['x'] }, null);
+    const xs = fixedSample(7, 40, 10, 2);
+    const ys = fixedSample(8, 40, 5, 1);
+    const forOther = await post('/api/ml/models/threshold/ground-truth?ref=2', { instances: xs.slice(0, 10).map((x) => ({ x })), actuals: xs.slice(0, 10).map((x) => (x > 10 ? 'hi' : 'lo')) });
+    expect(forOther.body).toEqual({ model: 'threshold', stored: 10 });
+    const fitting = xs.slice(10).map((x, i) => ({ x, y: ys[10 + i] }));
+    const truth = fitting.map((r) => (r.x > 10 ? 'hi' : 'lo'));
+    expect((await post('/api/ml/models/threshold/ground-truth', { instances: fitting, actuals: truth })).body).toEqual({ model: 'threshold', stored: 30 });
+    const predicted = (await post('/api/ml/models/threshold/predict', { instances: fitting })).body.predictions as string[];
+    const run = await post('/api/ml/monitors/threshold-watch/run', {});
+    expect(run.body).toMatchObject({ version: 1, columns: [], predictions: [], performance: { metric: 'accuracy', rows: 30, skipped: 10 } });
+    expect(run.body.performance.current).toBeCloseTo(predicted.filter((p, i) => p === truth[i]).length / 30, 12);
+    expect(run.body.status).toBe(run.body.performance.decayed ? 'drift' : 'ok');
+    // the 30 rows just predicted may or may not be logged yet; either way fewer than minRows
+    expect(run.body.error).toMatch(/^(0|30) prediction rows in the window; at least 50 are needed for drift$/);
   });
 
   it('is offered to MCP clients and on the command line', async () => {

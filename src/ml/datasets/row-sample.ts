@@ -6,15 +6,15 @@ export type TypedRow = Record<string, number | string | boolean>;
 
 /**
  * `size` rows drawn uniformly from `rows` (reservoir sampling, seeded: the same data and seed give the
- * same sample), each typed for the model by `typedRow`; rows with a missing input are skipped.
+ * same sample), each shaped by `shape`; rows it answers undefined for are skipped.
  */
-export async function sampleTypedRows(rows: AsyncIterable<Record<string, unknown>>, inputs: SignatureInput[], size: number, seed: number): Promise<TypedRow[]> {
+export async function sampleRows<T>(rows: AsyncIterable<Record<string, unknown>>, size: number, seed: number, shape: (raw: Record<string, unknown>) => T | undefined): Promise<T[]> {
   const random = seededRandom(seed);
-  const sample: TypedRow[] = [];
+  const sample: T[] = [];
   let seen = 0;
   for await (const raw of rows) {
-    const row = typedRow(raw, inputs);
-    if (!row) continue;
+    const row = shape(raw);
+    if (row === undefined) continue;
     seen++;
     if (sample.length < size) sample.push(row);
     else {
@@ -24,6 +24,10 @@ export async function sampleTypedRows(rows: AsyncIterable<Record<string, unknown
   }
   return sample;
 }
+
+/** `size` rows typed for the model by `typedRow`: rows with a missing input are skipped. */
+export const sampleTypedRows = (rows: AsyncIterable<Record<string, unknown>>, inputs: SignatureInput[], size: number, seed: number): Promise<TypedRow[]> =>
+  sampleRows(rows, size, seed, (raw) => typedRow(raw, inputs));
 
 /** The row's input columns as the signature types them, or undefined when one is missing. */
 export function typedRow(raw: Record<string, unknown>, inputs: SignatureInput[]): TypedRow | undefined {

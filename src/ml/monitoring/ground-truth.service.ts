@@ -22,7 +22,8 @@ const PRUNE_EVERY = 20;
  */
 @Injectable()
 export class GroundTruthService {
-  private reports = 0;
+  /** Reports per model since its last prune. */
+  private readonly reportsOf = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -40,29 +41,37 @@ export class GroundTruthService {
     if (actuals.length !== rows.length) throw new ValidationFailedError([{ field: 'actuals', reason: `has ${actuals.length} values for ${rows.length} rows` }]);
     const inputs = version.signature?.inputs;
     if (!inputs?.length || !version.signature.output) throw new ValidationFailedError([{ field: 'instances', reason: `version ${version.version} of "${modelName}" has no signature, so its rows cannot be checked; report ground truth for a version trained by the hub` }]);
-    const problems = [...checkRows(rows, inputs, fieldOf), ...actualProblems(actuals, version)];
-    if (problems.length) throw new ValidationFailedError(problems);
-    const time = new Date();
+    const problems = checkRows(rows, inputs, fieldOf);
+    const labels = actuals.map((actual, i) => labelOf(actual, version, `actuals[${i}]`, problems));
+    if (problems.length) throw new ValidationFailedError(problems.slice(0, MAX_PROBLEMS));
+    // every column as sent, not only this version's: the version a monitor judges may take others
     await this.dataSource.query(
       `INSERT INTO mcp_hub.ground_truth (model, time, input, actual) SELECT $1, $2, r.input, r.actual FROM jsonb_to_recordset($3::jsonb) AS r(input jsonb, actual jsonb)`,
-      [modelName, time, JSON.stringify(rows.map((row, i) => ({ input: Object.fromEntries(inputs.map((c) => [c.name, row[c.name] ?? null])), actual: actuals[i] })))],
+      [modelName, new Date(), JSON.stringify(rows.map((input, i) => ({ input, actual: labels[i] })))],
     );
-    if (this.reports++ % PRUNE_EVERY === 0) await this.prune(modelName);
+    const reports = (this.reportsOf.get(modelName) ?? 0) + 1;
+    this.reportsOf.set(modelName, reports % PRUNE_EVERY);
+    if (reports === 1) await this.prune(modelName);
     return { model: modelName, stored: rows.length };
   }
 
-  /** The version's metrics on the ground truth received in (from, to]; null with fewer than minRows rows. */
+  /**
+   * The version's metrics on the newest ground truth received in (from, to] (at most
+   * PREDICTION_LOG_MAX_ROWS rows); null with fewer than minRows rows it can take. Rows that do not fit
+   * its signature (reported for another version) are left out and counted as `skipped`.
+   */
   async evaluate(modelName: string, version: ModelVersion, from: Date, to: Date, minRows: number, maxDecline: number): Promise<PerformanceResult | null> {
     const task = version.signature?.output?.task;
     if (task !== 'classification' && task !== 'regression') return null;
-    const labelled = (await this.dataSource.query(`SELECT input, actual FROM mcp_hub.ground_truth WHERE model = $1 AND time > $2 AND time <= $3 ORDER BY id LIMIT $4`, [modelName, from, to, this.config.serving.sampleMaxRows])) as { input: Record<string, unknown>; actual: unknown }[];
+    const received = (await this.dataSource.query(`SELECT input, actual FROM mcp_hub.ground_truth WHERE model = $1 AND time > $2 AND time <= $3 ORDER BY id DESC LIMIT $4`, [modelName, from, to, this.config.serving.sampleMaxRows])) as { input: Record<string, unknown>; actual: unknown }[];
+    const labelled = received.filter((r) => checkRows([r.input], version.signature.inputs, () => '').length === 0);
     if (labelled.length < minRows) return null;
     const predicted: unknown[] = [];
     for (let start = 0; start < labelled.length; start += ROWS_PER_CALL) {
       const rows = labelled.slice(start, start + ROWS_PER_CALL).map((r) => r.input);
       predicted.push(...(await this.predictor.predict({ model: modelName, ref: String(version.version), rows, source: 'monitor', sample: false })).predictions);
     }
-    return performanceOf(task, labelled.map((r) => r.actual), predicted, version.metrics ?? {}, maxDecline);
+    return { ...performanceOf(task, labelled.map((r) => r.actual), predicted, version.metrics ?? {}, maxDecline), skipped: received.length - labelled.length };
   }
 
   private async prune(model: string): Promise<void> {
@@ -73,17 +82,24 @@ export class GroundTruthService {
   }
 }
 
-/** A classifier's outcome is one of its classes; a regressor's a finite number. */
-function actualProblems(actuals: unknown[], version: ModelVersion): FieldProblem[] {
+/**
+ * A classifier's outcome as the class it names (1 finds "1.0", true finds "True"); a regressor's, a
+ * finite number. A problem is added for anything else.
+ */
+function labelOf(actual: unknown, version: ModelVersion, field: string, problems: FieldProblem[]): unknown {
   const output = version.signature.output!;
-  const classes = output.classes?.length ? new Set(output.classes.map(String)) : null;
-  const problems: FieldProblem[] = [];
-  actuals.forEach((actual, i) => {
-    if (problems.length >= MAX_PROBLEMS) return;
-    if (output.task === 'regression') {
-      if (typeof actual !== 'number' || !Number.isFinite(actual)) problems.push({ field: `actuals[${i}]`, reason: `must be a number: ${output.name} is a regression target` });
-    } else if (!['string', 'number', 'boolean'].includes(typeof actual)) problems.push({ field: `actuals[${i}]`, reason: `must be a class label of ${output.name}` });
-    else if (classes && !classes.has(String(actual))) problems.push({ field: `actuals[${i}]`, reason: `"${String(actual)}" is not a class of ${output.name} (${[...classes].join(', ')})` });
-  });
-  return problems;
+  if (output.task === 'regression') {
+    if (typeof actual !== 'number' || !Number.isFinite(actual)) problems.push({ field, reason: `must be a number: ${output.name} is a regression target` });
+    return actual;
+  }
+  if (!['string', 'number', 'boolean'].includes(typeof actual)) {
+    problems.push({ field, reason: `must be a class label of ${output.name}` });
+    return actual;
+  }
+  const classes = output.classes ?? [];
+  if (!classes.length) return actual;
+  const text = String(actual);
+  const match = classes.find((c) => String(c) === text) ?? classes.find((c) => (typeof actual === 'boolean' ? String(c).toLowerCase() === text : typeof actual === 'number' && c.trim() !== '' && Number(c) === actual));
+  if (match === undefined) problems.push({ field, reason: `"${text}" is not a class of ${output.name} (${classes.join(', ')})` });
+  return match ?? actual;
 }

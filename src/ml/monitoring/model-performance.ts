@@ -17,6 +17,8 @@ export interface PerformanceResult {
   rows: number;
   /** Every metric the task has, on the labelled rows (definitions as scikit-learn's). */
   metrics: Record<string, number>;
+  /** Rows received in the window that the version could not take (reported against another version's signature). */
+  skipped?: number;
 }
 
 /**
@@ -40,5 +42,5 @@ export function performanceOf(task: 'classification' | 'regression', actual: unk
   // no relative change from a perfect 0 error: any error at all is a decay
   if (reference === 0) return { metric, reference, current, decline: null, decayed: worse > 0, rows: actual.length, metrics };
   const decline = worse / Math.abs(reference);
-  return { metric, reference, current, decline, decayed: decline >= maxDecline, rows: actual.length, metrics };
+  return { metric, reference, current, decline, decayed: decline > 0 && decline >= maxDecline, rows: actual.length, metrics };
 }

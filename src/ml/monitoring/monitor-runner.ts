@@ -15,26 +15,27 @@ import { csvChunks } from '../features/copy-csv';
 import { ColumnDrift, columnKind, DriftCheck, DriftThresholds, thresholdsWith } from './drift-check';
 import { DriftMonitor, DriftMonitorRun } from './drift-monitor.entity';
 import { GroundTruthService } from './ground-truth.service';
-import { ReferencePredictions, writeCsv } from './reference-predictions';
+import { Output, ReferencePredictions, writeOutputs } from './reference-predictions';
 import { TrainingReference } from './training-reference';
 
 /** Prediction rows read per query while writing the current sample. */
 const PAGE = 5_000;
 
-interface LoggedPrediction {
+interface LoggedPrediction extends Output {
   input: Record<string, unknown>;
-  prediction: unknown;
-  probabilities: Record<string, number> | null;
 }
 
 type Reference = Awaited<ReturnType<TrainingReference['of']>>;
+/** Runs one part of a run; a part that throws is noted in the run's error and answers undefined. */
+type Attempt = <T>(part: string, work: () => Promise<T>) => Promise<T | undefined>;
 
 /**
  * One run of a monitor over the predictions logged for its model version since the previous run (at
  * most windowSeconds back): their inputs against the version's training data (feature drift), their
  * outputs against the version's own predictions on that data (prediction drift), and the version's
  * metric on the ground truth received meanwhile against the one it was registered with (performance
- * decay). Any of the three publishes `ml.drift.detected`; too few rows is a skipped run, not a verdict.
+ * decay). Any of the three publishes `ml.drift.detected`. Each part stands alone: one that fails is
+ * noted in the run's error while the others still judge; too few rows is a skipped part, not a verdict.
  */
 @Injectable()
 export class MonitorRunner {
@@ -52,7 +53,8 @@ export class MonitorRunner {
   async run(monitor: DriftMonitor): Promise<DriftMonitorRun> {
     const to = new Date();
     const previous = await this.runs.findOne({ where: { monitorId: monitor.id }, order: { windowTo: 'DESC' } });
-    const from = new Date(Math.max(to.getTime() - monitor.windowSeconds * 1000, previous?.windowTo.getTime() ?? 0));
+    const windowStart = to.getTime() - monitor.windowSeconds * 1000;
+    const from = new Date(Math.max(windowStart, previous?.windowTo.getTime() ?? 0));
     const record = (fields: Partial<DriftMonitorRun>) =>
       this.runs.save(
         this.runs.create({ id: uuidv7(), monitorId: monitor.id, version: null, windowFrom: from, windowTo: to, currentRows: 0, status: 'skipped', drifted: [], share: null, columns: [], predictions: [], predictionDrift: false, performance: null, error: null, createdAt: new Date(), ...fields }),
@@ -67,67 +69,84 @@ export class MonitorRunner {
     // monitors made before a threshold existed take its default
     const thresholds = thresholdsWith(monitor.thresholds);
     const [{ count }] = (await this.dataSource.query(`SELECT count(*)::int AS count FROM mcp_hub.prediction_samples WHERE model = $1 AND version = $2 AND time > $3 AND time <= $4`, [monitor.model, version, from, to])) as [{ count: number }];
-    try {
-      const performance = await this.groundTruth.evaluate(monitor.model, reference.version, from, to, thresholds.minOutcomes, thresholds.performanceDrop);
-      const tooFew = `${count} prediction rows in the window; at least ${monitor.minRows} are needed`;
-      if (count < monitor.minRows && !performance) return record({ version, currentRows: count, error: tooFew });
-      const drift = count >= monitor.minRows ? await this.driftOf(monitor, reference, from, to, thresholds) : { columns: [], predictions: [] };
-      const tested = drift.columns.filter((c) => c.drifted !== undefined);
-      const drifted = tested.filter((c) => c.drifted).map((c) => c.name);
-      const predictionDrift = drift.predictions.some((c) => c.drifted);
-      const decayed = performance?.decayed ?? false;
-      const run = await record({
-        version,
-        currentRows: count,
-        status: drifted.length || predictionDrift || decayed ? 'drift' : 'ok',
-        drifted,
-        share: tested.length ? drifted.length / tested.length : count >= monitor.minRows ? 0 : null,
-        columns: drift.columns,
-        predictions: drift.predictions,
-        predictionDrift,
-        performance,
-        error: count < monitor.minRows ? `${tooFew}; judged on ground truth only` : null,
-      });
-      if (run.status === 'drift') {
-        this.bus.publish<HubEventMap['ml.drift.detected']>(
-          'ml.drift.detected',
-          {
-            monitor: monitor.name,
-            model: monitor.model,
-            version,
-            drifted,
-            share: run.share ?? 0,
-            predictionDrift,
-            ...(performance ? { performance: { metric: performance.metric, reference: performance.reference, current: performance.current, decayed } } : {}),
-            runId: run.id,
-            rows: count,
-          },
-          monitor.model,
-        );
+    const problems: string[] = [];
+    const attempt = async <T>(part: string, work: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await work();
+      } catch (error) {
+        problems.push(`${part}: ${(error as Error).message}`);
+        return undefined;
       }
-      return run;
-    } catch (error) {
-      return record({ version, currentRows: count, status: 'failed', error: (error as Error).message });
+    };
+    // labels arrive slowly: they collect from the last run that judged performance, within the window
+    const judged = await this.runs.createQueryBuilder('run').select('MAX(run.windowTo)', 'at').where('run.monitorId = :id AND run.performance IS NOT NULL', { id: monitor.id }).getRawOne<{ at: Date | null }>();
+    const labelsFrom = new Date(Math.max(windowStart, judged?.at ? new Date(judged.at).getTime() : 0));
+    const performance = (await attempt('performance', () => this.groundTruth.evaluate(monitor.model, reference.version, labelsFrom, to, thresholds.minOutcomes, thresholds.performanceDrop))) ?? null;
+    const enough = count >= monitor.minRows;
+    const drift = enough ? await this.driftOf(monitor, reference, from, to, thresholds, attempt) : { columns: [], predictions: [] };
+    if (!enough) problems.push(`${count} prediction rows in the window; at least ${monitor.minRows} are needed for drift`);
+    const tested = drift.columns.filter((c) => c.drifted !== undefined);
+    const drifted = tested.filter((c) => c.drifted).map((c) => c.name);
+    const predictionDrift = drift.predictions.some((c) => c.drifted);
+    const decayed = performance?.decayed ?? false;
+    const judgedAnything = tested.length > 0 || drift.predictions.length > 0 || performance !== null;
+    const failed = problems.length > (enough ? 0 : 1);
+    const status = drifted.length || predictionDrift || decayed ? 'drift' : judgedAnything ? 'ok' : failed ? 'failed' : 'skipped';
+    const run = await record({
+      version,
+      currentRows: count,
+      status,
+      drifted,
+      share: tested.length ? drifted.length / tested.length : null,
+      columns: drift.columns,
+      predictions: drift.predictions,
+      predictionDrift,
+      performance,
+      error: problems.length ? problems.join('; ') : null,
+    });
+    if (status === 'drift') {
+      this.bus.publish<HubEventMap['ml.drift.detected']>(
+        'ml.drift.detected',
+        {
+          monitor: monitor.name,
+          model: monitor.model,
+          version,
+          drifted,
+          share: run.share ?? 0,
+          predictionDrift,
+          ...(performance ? { performance: { metric: performance.metric, reference: performance.reference, current: performance.current, decayed } } : {}),
+          runId: run.id,
+          rows: count,
+        },
+        monitor.model,
+      );
     }
+    return run;
   }
 
   /** Feature and prediction drift of the logged predictions in the window. */
-  private async driftOf(monitor: DriftMonitor, reference: Reference, from: Date, to: Date, thresholds: DriftThresholds): Promise<{ columns: ColumnDrift[]; predictions: ColumnDrift[] }> {
+  private async driftOf(monitor: DriftMonitor, reference: Reference, from: Date, to: Date, thresholds: DriftThresholds, attempt: Attempt): Promise<{ columns: ColumnDrift[]; predictions: ColumnDrift[] }> {
     const { version } = reference.model;
-    const files = { inputs: tempCsv(), outputs: tempCsv(), referenceOutputs: tempCsv() };
+    const files = { inputs: tempFile('csv'), outputs: tempFile('jsonl'), referenceOutputs: tempFile('jsonl') };
     try {
-      await writeFile(files.inputs, `${reference.inputs.join(',')}\n`);
-      await pipeline(Readable.from(csvChunks(this.samples(monitor.model, version, from, to), (row) => reference.inputs.map((c) => row.input[c]))), createWriteStream(files.inputs, { flags: 'a' }));
-      const { columns } = await this.check.run(
-        { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
-        { path: files.inputs, format: 'csv' },
-        reference.inputs.map((name) => ({ name, kind: columnKind(reference.dataset.columns, name) })),
-        thresholds,
-      );
-      const outputColumns = await this.referencePredictions.writeTo(files.referenceOutputs, monitor.model, reference.version, reference.dataset);
-      await writeCsv(files.outputs, outputColumns, this.samples(monitor.model, version, from, to), (row) => [row.prediction, row.probabilities]);
-      const { columns: predictions } = await this.check.run({ path: files.referenceOutputs, format: 'csv' }, { path: files.outputs, format: 'csv' }, outputColumns.map(({ name, kind }) => ({ name, kind })), thresholds);
-      return { columns, predictions };
+      const columns = await attempt('input drift', async () => {
+        await writeFile(files.inputs, `${reference.inputs.join(',')}\n`);
+        await pipeline(Readable.from(csvChunks(this.samples(monitor.model, version, from, to), (row) => reference.inputs.map((c) => row.input[c]))), createWriteStream(files.inputs, { flags: 'a' }));
+        const answer = await this.check.run(
+          { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
+          { path: files.inputs, format: 'csv' },
+          reference.inputs.map((name) => ({ name, kind: columnKind(reference.dataset.columns, name) })),
+          thresholds,
+        );
+        return answer.columns;
+      });
+      const predictions = await attempt('prediction drift', async () => {
+        const outputColumns = await this.referencePredictions.writeTo(files.referenceOutputs, monitor.model, reference.version, reference.dataset);
+        await writeOutputs(files.outputs, outputColumns, this.samples(monitor.model, version, from, to));
+        const answer = await this.check.run({ path: files.referenceOutputs, format: 'jsonl' }, { path: files.outputs, format: 'jsonl' }, outputColumns.map(({ name, kind }) => ({ name, kind })), thresholds);
+        return answer.columns;
+      });
+      return { columns: columns ?? [], predictions: predictions ?? [] };
     } finally {
       await Promise.all(Object.values(files).map((path) => rm(path, { force: true })));
     }
@@ -148,4 +167,4 @@ export class MonitorRunner {
   }
 }
 
-const tempCsv = () => join(tmpdir(), `mcp-hub-drift-${uuidv7()}.csv`);
+const tempFile = (extension: string) => join(tmpdir(), `mcp-hub-drift-${uuidv7()}.${extension}`);

@@ -6,9 +6,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ARTIFACT_STORE, ArtifactStore } from '../../platform/artifacts/artifact-store';
 import { Dataset } from '../datasets/dataset.entity';
 import { DatasetsService } from '../datasets/datasets.service';
-import { sampleTypedRows, TypedRow } from '../datasets/row-sample';
-import { readRows } from '../datasets/table-reader';
-import { csvChunks, csvField } from '../features/copy-csv';
+import { sampleRows } from '../datasets/row-sample';
+import { readRows, RawRow } from '../datasets/table-reader';
+import { modelRow } from '../batch/batch-chunks';
 import { ModelPredictor } from '../inference/model-predictor';
 import { ModelVersion } from '../registry/registry.entities';
 import { PredictionColumn, predictionColumns } from './prediction-columns';
@@ -17,12 +17,19 @@ import { PredictionColumn, predictionColumns } from './prediction-columns';
 export const MAX_REFERENCE_ROWS = 10_000;
 const SAMPLE_SEED = 1;
 const ROWS_PER_CALL = 1_000;
+const LINES_PER_WRITE = 5_000;
+
+/** A model's answer for one row, as the prediction log and the reference hold it. */
+export interface Output {
+  prediction: unknown;
+  probabilities: Record<string, number> | null;
+}
 
 /**
  * The reference of prediction drift: what a version predicts on its own training data (a seeded
  * sample of at most MAX_REFERENCE_ROWS rows). Comparing live predictions with the training labels
  * instead would flag every weak model, drift or not. Computed once per version and kept in the
- * ArtifactStore as a CSV, so every replica and every later run reads the same reference.
+ * ArtifactStore, so every replica and every later run reads the same reference.
  */
 @Injectable()
 export class ReferencePredictions {
@@ -32,45 +39,54 @@ export class ReferencePredictions {
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
   ) {}
 
-  /** Writes the reference to `path` as CSV and answers the columns it holds. */
+  /** Writes the reference to `path` as JSON Lines and answers the columns it holds. */
   async writeTo(path: string, modelName: string, version: ModelVersion, dataset: Dataset): Promise<PredictionColumn[]> {
-    const key = `monitoring/reference-predictions/${version.id}.csv`;
+    const key = `monitoring/reference-predictions/${version.id}.jsonl`;
     if (await this.store.stat(key)) {
       await pipeline(await this.store.open(key), createWriteStream(path));
-      return predictionColumns(version, (await headerOf(path)).some((name) => name.startsWith('probability(')));
+      return predictionColumns(version, Object.keys(await firstLineOf(path)).some((name) => name.startsWith('probability(')));
     }
-    const rows = await sampleTypedRows(readRows(await this.datasets.localCopy(dataset), dataset.format), version.signature.inputs, MAX_REFERENCE_ROWS, SAMPLE_SEED);
-    const predicted: { prediction: string | number; probabilities: Record<string, number> | null }[] = [];
+    // missing values kept (as null), as live rows may have them
+    const missing = Object.fromEntries(version.signature.inputs.map((c) => [c.name, null]));
+    const rows = await sampleRows(readRows(await this.datasets.localCopy(dataset), dataset.format), MAX_REFERENCE_ROWS, SAMPLE_SEED, (raw) => ({ ...missing, ...modelRow(raw as RawRow, version.signature.inputs, dataset.format) }));
+    const outputs: Output[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_CALL) {
-      const chunk: TypedRow[] = rows.slice(start, start + ROWS_PER_CALL);
+      const chunk = rows.slice(start, start + ROWS_PER_CALL);
       const { predictions, probabilities } = await this.predictor.predict({ model: modelName, ref: String(version.version), rows: chunk, source: 'monitor', sample: false });
-      predictions.forEach((prediction, i) => predicted.push({ prediction, probabilities: probabilities?.[i] ?? null }));
+      predictions.forEach((prediction, i) => outputs.push({ prediction, probabilities: probabilities?.[i] ?? null }));
     }
-    const columns = predictionColumns(version, predicted.some((p) => p.probabilities !== null));
-    await writeCsv(path, columns, Readable.from(predicted), (p) => [p.prediction, p.probabilities]);
-    await this.store.put(key, createReadStream(path), { contentType: 'text/csv' });
+    const columns = predictionColumns(version, outputs.some((o) => o.probabilities !== null));
+    await writeOutputs(path, columns, Readable.from(outputs));
+    await this.store.put(key, createReadStream(path), { contentType: 'application/jsonl' });
     return columns;
   }
 }
 
-/** A CSV with the columns' names as header and one line per output, each column's value taken by its `valueOf`. */
-export async function writeCsv<T>(path: string, columns: PredictionColumn[], outputs: AsyncIterable<T>, parts: (output: T) => [unknown, Record<string, number> | null]): Promise<void> {
-  const header = `${columns.map((c) => csvField(c.name)).join(',')}\n`;
-  const lines = csvChunks(outputs, (output) => {
-    const [prediction, probabilities] = parts(output);
-    return columns.map((c) => c.valueOf(prediction, probabilities));
-  });
-  await pipeline(Readable.from((async function* () {
-    yield header;
-    yield* lines;
-  })()), createWriteStream(path));
+/**
+ * Outputs as JSON Lines, one object of the columns' values per output. JSON keeps a label's type and
+ * spelling ("NA", "01"), which a CSV read by pandas would turn into a missing value or a number.
+ */
+export async function writeOutputs(path: string, columns: PredictionColumn[], outputs: AsyncIterable<Output>): Promise<void> {
+  async function* lines() {
+    let batch: string[] = [];
+    for await (const { prediction, probabilities } of outputs) {
+      batch.push(JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, c.valueOf(prediction, probabilities) ?? null]))));
+      if (batch.length >= LINES_PER_WRITE) {
+        yield `${batch.join('\n')}\n`;
+        batch = [];
+      }
+    }
+    if (batch.length) yield `${batch.join('\n')}\n`;
+  }
+  await pipeline(Readable.from(lines()), createWriteStream(path));
 }
 
-async function headerOf(path: string): Promise<string[]> {
+async function firstLineOf(path: string): Promise<Record<string, unknown>> {
   const file = await open(path);
   try {
     const { buffer, bytesRead } = await file.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0].split(',').map((name) => name.replace(/^"|"$/g, '').replace(/""/g, '"'));
+    const line = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0];
+    return line ? (JSON.parse(line) as Record<string, unknown>) : {};
   } finally {
     await file.close();
   }
