@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthContributions } from '../platform/stores/dependency-probe';
 import { ValidationFailedError } from '../platform/errors/app-error';
 import { ForbiddenError } from '../platform/auth/auth.errors';
@@ -9,8 +9,9 @@ import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HUB_VERSION } from '../platform/version';
 import { DependencyHealthService } from './dependency-health.service';
 import { Public } from '../platform/auth/auth.decorators';
-import { HealthReportDto, LivenessDto, ReadinessDto } from './health-response.dto';
+import { DependencyHealthDto, HealthReportDto, LivenessDto, ReadinessDto } from './health-response.dto';
 
+@ApiExtraModels(DependencyHealthDto)
 @ApiTags('health')
 @Public()
 @Controller('health')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EventsPageDto, EventsQueryDto, RollupsQueryDto, StatsQueryDto } from './telemetry-query.dto';
 import { TelemetryQueries } from './telemetry-queries';
 import { TelemetryStats } from './telemetry-stats.service';
@@ -29,6 +29,7 @@ export class IngestResultDto {
   rejected!: RejectedEventDto[];
 }
 
+@ApiExtraModels(TelemetryEventDto)
 @ApiTags('telemetry')
 @Controller('telemetry')
 export class TelemetryController {

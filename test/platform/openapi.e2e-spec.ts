@@ -114,6 +114,12 @@ describe('OpenAPI document (built hub, real PostgreSQL and Redis)', () => {
     expect(found).toEqual([]);
   });
 
+  it("resolves every $ref it holds (generated clients, as the web console's is, refuse a document that does not)", () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    expect(refs.filter((name) => !document.components.schemas?.[name])).toEqual([]);
+  });
+
   it('describes every tag an operation uses', () => {
     const used = new Set(operations().flatMap(({ operation }) => operation.tags ?? []));
     const described = new Map((document.tags ?? []).map((tag) => [tag.name, tag.description]));

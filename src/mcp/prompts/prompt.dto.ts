@@ -14,7 +14,11 @@ export class PromptDto {
   @ApiPropertyOptional({ nullable: true, example: 'A prompt with two arguments, one required and one optional' })
   description!: string | null;
 
-  @ApiProperty({ example: [{ name: 'city', description: 'Name of the city', required: true }] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', properties: { name: { type: 'string' }, description: { type: 'string' }, required: { type: 'boolean' } }, required: ['name'] },
+    example: [{ name: 'city', description: 'Name of the city', required: true }],
+  })
   arguments!: Record<string, unknown>[];
 
   @ApiPropertyOptional({ nullable: true, example: null, description: 'Every other field the server sent (icons, execution, _meta, ...), as sent' })
@@ -25,7 +29,7 @@ export class PromptDto {
 }
 
 export class GetPromptDto {
-  @ApiPropertyOptional({ example: { city: 'Lisbon' }, description: 'Prompt arguments (string values)' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { city: 'Lisbon' }, description: 'Prompt arguments (string values)' })
   @IsOptional()
   @IsObject()
   arguments?: Record<string, string>;
@@ -35,6 +39,10 @@ export class GetPromptResultDto {
   @ApiPropertyOptional({ example: 'A prompt with two arguments' })
   description?: string;
 
-  @ApiProperty({ example: [{ role: 'user', content: { type: 'text', text: "What's weather in Lisbon?" } }] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', properties: { role: { type: 'string', enum: ['user', 'assistant'] }, content: { type: 'object', additionalProperties: true } }, required: ['role', 'content'] },
+    example: [{ role: 'user', content: { type: 'text', text: "What's weather in Lisbon?" } }],
+  })
   messages!: unknown[];
 }

@@ -84,6 +84,10 @@ export class ReadResourceResultDto {
   @ApiProperty({ example: 'everything' })
   server!: string;
 
-  @ApiProperty({ example: [{ uri: 'demo://resource/static/document/architecture.md', mimeType: 'text/markdown', text: '# Architecture ...' }] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', properties: { uri: { type: 'string' }, mimeType: { type: 'string' }, text: { type: 'string' }, blob: { type: 'string', description: 'base64' } }, required: ['uri'] },
+    example: [{ uri: 'demo://resource/static/document/architecture.md', mimeType: 'text/markdown', text: '# Architecture ...' }],
+  })
   contents!: unknown[];
 }

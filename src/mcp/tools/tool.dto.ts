@@ -54,7 +54,7 @@ export class ToolQueryDto {
 }
 
 export class CallToolDto {
-  @ApiPropertyOptional({ example: { a: 2, b: 3 }, description: "Checked against the tool's inputSchema before anything is sent" })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { a: 2, b: 3 }, description: "Checked against the tool's inputSchema before anything is sent" })
   @IsOptional()
   @IsObject()
   arguments?: Record<string, unknown>;

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { ValidationFailedError } from '../../platform/errors/app-error';
 import { DatasetDto, RegisterDatasetDto } from './dataset.dto';
 import { DatasetsService } from './datasets.service';
 import { IdOrNameParamsDto } from '../resource-name';
 
+@ApiExtraModels(RegisterDatasetDto)
 @ApiTags('ml')
 @Controller('ml/datasets')
 export class DatasetsController {
