@@ -1,10 +1,11 @@
+import { MAX_VERSION } from '../registry/registry.dto';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { RequireScope } from '../../platform/auth/auth.decorators';
 import { MaterializationsService } from './materializations.service';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { ErrorResponseDto } from '../../platform/errors/error-response.dto';
 import { DatasetDto } from '../datasets/dataset.dto';
 import { CreateFeatureViewDto, HistoricalFeaturesDto, MaterializeDto, OnlineFeaturesDto, OnlineFeaturesQueryDto } from './feature-view.dto';
@@ -23,6 +24,7 @@ export class FeatureViewVersionQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version?: number;
 }
 
