@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Brings a checkout up to date before start/test: installs npm dependencies when package-lock.json
-// changed (or node_modules is missing) and rebuilds dist/ when a source file is newer than the last build.
+// changed (or node_modules is missing) and rebuilds dist/ (the hub, then the web console) when a source file
+// is newer than the last build.
 // Before the tests (or with --python) it first makes sure Python has the training stack (scripts/python-stack.js),
 // so a machine without it stops here with the command to run instead of failing the training tests.
 // Plain Node with no dependencies, so it runs on a fresh clone. The database and its migrations are
@@ -15,7 +16,7 @@ const { ensurePythonStack } = require('./python-stack');
 const root = join(__dirname, '..');
 const lockHashFile = join(root, 'node_modules', '.mcp-hub-lock-hash');
 const buildStamp = join(root, 'dist', '.build-stamp');
-const buildInputs = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+const buildInputs = ['src', 'migrations', 'web', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
 
 function run(command, args) {
   console.log(`[prepare] ${command} ${args.join(' ')}`);
@@ -49,6 +50,9 @@ const builtAt = existsSync(buildStamp) ? statSync(buildStamp).mtimeMs : 0;
 const changedAt = Math.max(...buildInputs.map((input) => newestMtime(join(root, input))));
 if (!existsSync(join(root, 'dist', 'src', 'main.js')) || changedAt > builtAt) {
   run(join(root, 'node_modules', '.bin', 'nest'), ['build']);
+  // the web console, served by the hub at / (nest build empties dist/, so it comes second)
+  run(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn', '--config', join('web', 'vite.config.mts')]);
+  run(process.execPath, [join(root, 'scripts', 'web-size.js')]);
   // the package's bin (`npx mcp-hub`) must be executable; tsc writes plain files
   chmodSync(join(root, 'dist', 'src', 'cli', 'main.js'), 0o755);
   writeFileSync(buildStamp, new Date().toISOString());

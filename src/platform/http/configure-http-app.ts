@@ -6,6 +6,7 @@ import { AppExceptionFilter } from '../errors/app-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { HttpDrain } from '../shutdown/http-drain';
 import { RequestOriginMiddleware } from '../auth/request-origin.middleware';
+import { consoleStatic } from '../../console/console-static';
 import { setupSwagger } from './swagger';
 import { jsonNestsDeeperThan, tooDeepJsonError } from './json-depth';
 import { StorableTextPipe } from './storable-text.pipe';
@@ -18,7 +19,7 @@ function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
   if (jsonNestsDeeperThan(body)) throw tooDeepJsonError();
 }
 
-/** Global behaviour of the HTTP app: logger, /api prefix, drain gate, validation, error bodies, Swagger. */
+/** Global behaviour of the HTTP app: logger, /api prefix, drain gate, web console, validation, error bodies, Swagger. */
 export function configureHttpApp(app: NestExpressApplication, extraApiPaths: OpenAPIObject['paths'] = {}): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
@@ -27,6 +28,8 @@ export function configureHttpApp(app: NestExpressApplication, extraApiPaths: Ope
   app.set('etag', false);
   app.use(app.get(HttpDrain).middleware);
   app.use(app.get(RequestOriginMiddleware).middleware);
+  // the web console: after the Host/Origin check, before anything reads a body
+  app.use(consoleStatic());
   app.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
