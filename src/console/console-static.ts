@@ -5,15 +5,15 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 /** Where the build puts the web console (vite's outDir): dist/web beside dist/src. */
 export const CONSOLE_DIR = join(__dirname, '..', '..', 'web');
 
-/** Paths that belong to the API, MCP and tooling; every other GET is the console's (client routes included). */
-const NOT_CONSOLE = /^\/(api|api-docs|mcp|sse|messages|metrics|\.well-known|oauth)(\/|$|-)/;
+/** Paths that belong to the API, MCP and tooling (any case, as Express routes them); every other GET is the console's (client routes included). */
+const NOT_CONSOLE = /^\/(api|api-docs|mcp|sse|messages|metrics|\.well-known|oauth)(\/|$|-)/i;
 
 /**
  * The console's own pages allow nothing from elsewhere: scripts and styles only from the hub, no
  * frames, and calls only to the hub (same origin; no CORS is opened for it).
  */
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',

@@ -56,9 +56,15 @@ describe('web console (Debian chromium driven by Playwright, real hub, server-ev
     const deep = await fetch(fixture.hub.url('/models/anything'));
     expect(deep.status).toBe(200);
     expect(await deep.text()).toBe(await home.text());
-    // the API keeps its JSON 404s; a missing asset is not the page
+    // the API keeps its JSON 404s, in any case; a missing asset is not the page; nothing outside dist/web is served
     expect((await fetch(fixture.hub.url('/api/nope'))).status).toBe(404);
+    const upper = await fetch(fixture.hub.url('/API/servers'));
+    expect(upper.headers.get('content-type')).toMatch(/^application\/json/);
     expect((await fetch(fixture.hub.url('/assets/nope.js'))).status).toBe(404);
+    for (const path of ['/..%2fpackage.json', '/assets/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json']) {
+      const probe = await rawRequest(fixture.hub.port, 'GET', path, { headers: { host: `127.0.0.1:${fixture.hub.port}` } });
+      expect(probe.text).not.toContain('"name": "mcp-hub"');
+    }
     // a foreign Host is refused here as on every route
     expect((await rawRequest(fixture.hub.port, 'GET', '/servers', { headers: { host: 'evil.example' } })).status).toBe(403);
     // the typed client is what the OpenAPI document gives
@@ -86,7 +92,10 @@ describe('web console (Debian chromium driven by Playwright, real hub, server-ev
 
   it('calls echo from the form its input schema gives and shows the result and latency', async () => {
     await section(page, 'Tools').click();
+    await page.getByRole('link', { name: 'get-annotated-message' }).waitFor();
+    await shoot(page, 'tools');
     await page.getByLabel('Search').fill('echo');
+    expect(await page.getByRole('link', { name: 'get-annotated-message' }).count()).toBe(0);
     await page.getByRole('link', { name: 'echo', exact: true }).click();
     await page.getByLabel(/message/).fill('hello from the console');
     await page.getByRole('button', { name: 'Call tool' }).click();
@@ -111,6 +120,10 @@ describe('web console (Debian chromium driven by Playwright, real hub, server-ev
     expect(await progress.getAttribute('aria-valuenow')).toBe('100');
     await page.getByText('succeeded', { exact: true }).first().waitFor();
     await shoot(page, 'training');
+    await page.getByRole('link', { name: 'node/random_forest' }).click();
+    await page.getByLabel('job log').filter({ hasText: /info/i }).waitFor();
+    await shoot(page, 'job');
+    await section(page, 'Training').click();
 
     await section(page, 'Models').click();
     await page.getByRole('link', { name: 'console-iris' }).click();
@@ -178,7 +191,7 @@ describe('web console with AUTH_MODE=api-key', () => {
     await restart.waitFor();
     expect(await restart.isDisabled()).toBe(true);
     expect(await restart.getAttribute('title')).toBe('Needs an API key with the "admin" scope');
-    expect(await page.getByRole('button', { name: 'Call tool' }).count()).toBe(0);
+    await page.getByRole('note').getByText('The key “viewer” has read: actions that need “admin” or “mcp” are disabled.').waitFor();
     await section(page, 'Tools').click();
     await page.getByRole('link', { name: 'echo', exact: true }).click();
     expect(await page.getByRole('button', { name: 'Call tool' }).isDisabled()).toBe(true);
@@ -187,6 +200,13 @@ describe('web console with AUTH_MODE=api-key', () => {
     await section(page, 'Keys').click();
     await page.getByRole('alert').getByText('403 INSUFFICIENT_SCOPE: This route needs the "admin" scope; the key "viewer" has read').waitFor();
     expect(await page.getByRole('button', { name: 'Create key' }).isDisabled()).toBe(true);
+    // the key is in this tab's sessionStorage only: not in localStorage, not in the address
+    expect(await page.evaluate('JSON.stringify(localStorage)')).toBe('{}');
+    expect(page.url()).not.toContain(readKey);
+    // forgetting it asks again
+    await page.getByRole('button', { name: 'Forget key' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     // the key lives in this tab's session only
     const other = await browser.newPage();
     await other.goto(fixture.hub.url('/servers'));

@@ -1,4 +1,5 @@
-import { Link, Redirect, Route, Switch, useRoute } from 'wouter';
+import { useEffect, useRef } from 'react';
+import { Link, Redirect, Route, Switch, useLocation, useRoute } from 'wouter';
 import { AuthGate, useAuth } from './auth';
 import { CatalogPage } from './pages/catalog-page';
 import { ExperimentsPage, RunComparePage, RunPage } from './pages/experiments-page';
@@ -25,6 +26,18 @@ function NavLink({ path, label }: { path: string; label: string }) {
     <Link href={path} aria-current={active ? 'page' : undefined}>
       {label}
     </Link>
+  );
+}
+
+/** What the key cannot do, said once on every page (disabled buttons also say it in their title). */
+function ScopeNotice() {
+  const { me, can } = useAuth();
+  const missing = (['admin', 'mcp'] as const).filter((scope) => !can(scope));
+  if (!me.key || missing.length === 0) return null;
+  return (
+    <p className="scope-notice" role="note">
+      The key “{me.key.name}” has {me.key.scopes.join(', ')}: actions that need {missing.map((s) => `“${s}”`).join(' or ')} are disabled.
+    </p>
   );
 }
 
@@ -55,11 +68,26 @@ function Header() {
   );
 }
 
-export function App() {
+/** After a client-side navigation, focus goes to the page's content, as it would after a page load. */
+function useFocusOnNavigate() {
+  const [location] = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [location]);
+}
+
+function Shell() {
+  useFocusOnNavigate();
   return (
-    <AuthGate>
+    <>
       <Header />
-      <main id="main" className="page">
+      <main id="main" className="page" tabIndex={-1}>
+        <ScopeNotice />
         <Switch>
           <Route path="/"><Redirect to="/servers" /></Route>
           <Route path="/servers" component={ServersPage} />
@@ -82,6 +110,14 @@ export function App() {
           </Route>
         </Switch>
       </main>
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <AuthGate>
+      <Shell />
     </AuthGate>
   );
 }

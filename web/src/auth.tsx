@@ -1,15 +1,12 @@
-import { createContext, useContext, useState, type FormEvent, type ReactNode } from 'react';
-import { api, apiKey, ApiError, call } from './api/client';
+import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { api, apiKey, ApiError, authEvents, call } from './api/client';
 import { useLoad } from './api/hooks';
+import type { Schemas } from './api/types';
 import { ErrorMessage } from './components/feedback';
 
 export type Scope = 'read' | 'admin' | 'mcp';
 
-export interface Me {
-  authMode: 'none' | 'api-key';
-  key: { name: string; scopes: Scope[]; profile: string | null } | null;
-  allows: Record<Scope, boolean>;
-}
+export type Me = Schemas['CurrentKeyDto'];
 
 const AuthContext = createContext<{ me: Me; forget: () => void } | null>(null);
 
@@ -30,15 +27,23 @@ export function useNeeds(scope: Scope): string | undefined {
  */
 export function AuthGate({ children }: { children: ReactNode }) {
   const [attempt, setAttempt] = useState(0);
-  const me = useLoad(() => call(api.GET('/api/auth/me')) as Promise<Me>, [attempt]);
+  const me = useLoad(() => call(api.GET('/api/auth/me')), [attempt]);
   const forget = () => {
     apiKey.set(null);
     setAttempt((a) => a + 1);
   };
-  if (me.data) return <AuthContext.Provider value={{ me: me.data, forget }}>{children}</AuthContext.Provider>;
+  // a 401 anywhere (a revoked key) asks again who this is
+  const signedIn = Boolean(me.data);
+  useEffect(() => {
+    if (!signedIn) return;
+    const ask = () => setAttempt((a) => a + 1);
+    authEvents.addEventListener('unauthorized', ask);
+    return () => authEvents.removeEventListener('unauthorized', ask);
+  }, [signedIn]);
   if (me.error instanceof ApiError && (me.error.status === 401 || me.error.status === 403)) {
     return <KeyPrompt problem={apiKey.get() ? me.error : undefined} onKey={(key) => (apiKey.set(key), setAttempt((a) => a + 1))} />;
   }
+  if (me.data) return <AuthContext.Provider value={{ me: me.data, forget }}>{children}</AuthContext.Provider>;
   if (me.error) return <main className="page"><ErrorMessage error={me.error} /></main>;
   return <main className="page" aria-busy="true"><p className="muted">Connecting to the hub…</p></main>;
 }

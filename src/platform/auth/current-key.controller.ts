@@ -5,6 +5,7 @@ import { ErrorResponseDto } from '../errors/error-response.dto';
 import { Scope } from './api-key.entity';
 import type { AuthenticatedRequest } from './api-key.guard';
 import { RequireScope } from './auth.decorators';
+import { CurrentKeyDto } from './current-key.dto';
 
 const ALL_SCOPES: Scope[] = ['read', 'admin', 'mcp'];
 
@@ -17,12 +18,12 @@ export class CurrentKeyController {
   @Get('me')
   @RequireScope('read')
   @ApiOperation({ summary: "The auth mode and the calling key: its name, scopes and profile (every scope when AUTH_MODE=none); admin implies the others" })
-  @ApiOkResponse({ schema: { example: { authMode: 'api-key', key: { name: 'dashboard', scopes: ['read'], profile: null }, allows: { read: true, admin: false, mcp: false } } } })
+  @ApiOkResponse({ type: CurrentKeyDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'AUTH_MODE=api-key and no valid key was sent' })
-  me(@Req() req: AuthenticatedRequest) {
+  me(@Req() req: AuthenticatedRequest): CurrentKeyDto {
     const principal = req.principal;
     const scopes = principal ? principal.scopes : ALL_SCOPES;
-    const allows = Object.fromEntries(ALL_SCOPES.map((scope) => [scope, scopes.includes('admin') || scopes.includes(scope)]));
+    const allows = Object.fromEntries(ALL_SCOPES.map((scope) => [scope, scopes.includes('admin') || scopes.includes(scope)])) as Record<Scope, boolean>;
     return { authMode: this.config.auth.mode, key: principal ? { name: principal.name, scopes: principal.scopes, profile: principal.profile } : null, allows };
   }
 }

@@ -9,11 +9,18 @@ export const apiKey = {
   set: (key: string | null) => (key ? sessionStorage.setItem(KEY_STORAGE, key) : sessionStorage.removeItem(KEY_STORAGE)),
 };
 
+/** Fires `unauthorized` when the hub answers 401: the key was revoked, or forgotten. */
+export const authEvents = new EventTarget();
+
 const withKey: Middleware = {
   onRequest({ request }) {
     const key = apiKey.get();
     if (key) request.headers.set('X-API-Key', key);
     return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) authEvents.dispatchEvent(new Event('unauthorized'));
+    return response;
   },
 };
 

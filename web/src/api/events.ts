@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { apiKey } from './client';
+import { apiKey, authEvents } from './client';
 
 export interface HubEvent {
   type: string;
@@ -24,6 +24,11 @@ export function useHubEvents(types: string, onEvent: (event: HubEvent) => void):
         try {
           const key = apiKey.get();
           const response = await fetch(`/api/events?types=${encodeURIComponent(types)}`, { headers: { accept: 'text/event-stream', ...(key ? { 'X-API-Key': key } : {}) }, signal: abort.signal });
+          if (response.status === 401 || response.status === 403) {
+            // asking again will not help: the console asks for a key
+            if (response.status === 401) authEvents.dispatchEvent(new Event('unauthorized'));
+            return;
+          }
           if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
           retryMs = 1000;
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -4174,6 +4174,37 @@ export interface components {
             /** @example 2026-11-25T15:10:00.000Z */
             lastUsedAt?: Record<string, never> | null;
         };
+        CallingKeyDto: {
+            /** @example dashboard */
+            name: string;
+            /**
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: ("read" | "admin" | "mcp")[];
+            /** @example null */
+            profile: string | null;
+        };
+        ScopeAllowanceDto: {
+            /** @example true */
+            read: boolean;
+            /** @example false */
+            admin: boolean;
+            /** @example false */
+            mcp: boolean;
+        };
+        CurrentKeyDto: {
+            /**
+             * @example api-key
+             * @enum {string}
+             */
+            authMode: "none" | "api-key";
+            /** @description null with AUTH_MODE=none */
+            key: components["schemas"]["CallingKeyDto"] | null;
+            /** @description What the caller may do (admin implies the others; everything with AUTH_MODE=none) */
+            allows: components["schemas"]["ScopeAllowanceDto"];
+        };
         RegisterDatasetDto: {
             /**
              * @description Unique name; defaults to the file name without extension
@@ -7690,7 +7721,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CurrentKeyDto"];
                 };
             };
             /** @description AUTH_MODE=api-key and no valid key was sent */

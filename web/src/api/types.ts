@@ -97,10 +97,11 @@ export interface ServerView {
   name: string;
   state: string;
   reason: string;
-  error: string | null;
+  /** Since when the server is in its state. */
+  since: string;
+  lastError?: string;
   transport: string;
   pid?: number | null;
-  uptime: number;
   attempts: { attempt: number; startedAt: string }[];
   catalog?: { tools: number; resources: number; resourceTemplates: number; prompts: number };
 }

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 
 /** The part of JSON Schema a form can be built from: what MCP tools and the adapters' hyperparameters use. */
 export interface JsonSchema {
@@ -18,20 +18,28 @@ export interface JsonSchema {
 
 type Value = unknown;
 
-/** The first concrete type a schema allows (["integer", "null"] → integer; anyOf → its first branch's). */
+/** The first concrete type a schema allows (["integer", "null"] → integer; anyOf → its first branch's); `json` when it names none. */
 function typeOf(schema: JsonSchema): string {
   if (schema.enum) return 'enum';
   const branch = schema.anyOf ?? schema.oneOf;
   if (!schema.type && branch?.length) return typeOf(branch.find((b) => b.type !== 'null') ?? branch[0]);
   const types = Array.isArray(schema.type) ? schema.type.filter((t) => t !== 'null') : [schema.type];
-  return types[0] ?? (schema.properties ? 'object' : 'string');
+  return types[0] ?? (schema.properties ? 'object' : 'json');
+}
+
+/** The value as sent: list items left empty are dropped (JSON would turn them into null). */
+export function cleaned(value: Value): Value {
+  if (Array.isArray(value)) return value.filter((item) => item !== undefined).map(cleaned);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleaned(v)]));
+  return value;
 }
 
 /** A value with every default filled in, for a fresh form. */
 export function initialValue(schema: JsonSchema): Value {
   if (schema.default !== undefined) return schema.default;
   const type = typeOf(schema);
-  if (type === 'object') return Object.fromEntries(Object.entries(schema.properties ?? {}).flatMap(([name, s]) => (s.default !== undefined ? [[name, s.default]] : [])));
+  // a required checkbox left unticked means false, not "missing"
+  if (type === 'object') return Object.fromEntries(Object.entries(schema.properties ?? {}).flatMap(([name, s]) => (s.default !== undefined ? [[name, s.default]] : schema.required?.includes(name) && typeOf(s) === 'boolean' ? [[name, false]] : [])));
   if (type === 'array') return [];
   return undefined;
 }
@@ -133,10 +141,37 @@ function Field({ schema, value, onChange, label, required }: { schema: JsonSchem
       </label>
     );
   }
+  if (type === 'json') return <JsonField id={id} caption={caption} value={value} onChange={onChange} required={required} />;
   return (
     <label htmlFor={id}>
       {caption}
       <input id={id} type="text" required={required} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
+    </label>
+  );
+}
+
+/** A value whose schema names no type: typed as JSON, taken once it parses. */
+function JsonField({ id, caption, value, onChange, required }: { id: string; caption: ReactNode; value: Value; onChange: (value: Value) => void; required: boolean }) {
+  const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value));
+  const [problem, setProblem] = useState<string>();
+  const change = (next: string) => {
+    setText(next);
+    if (next.trim() === '') {
+      setProblem(undefined);
+      return onChange(undefined);
+    }
+    try {
+      onChange(JSON.parse(next));
+      setProblem(undefined);
+    } catch {
+      setProblem('not valid JSON yet');
+    }
+  };
+  return (
+    <label htmlFor={id}>
+      {caption}
+      <textarea id={id} rows={3} required={required} value={text} onChange={(e) => change(e.target.value)} aria-invalid={Boolean(problem)} placeholder="any JSON value" />
+      {problem && <small className="error-text">{problem}</small>}
     </label>
   );
 }

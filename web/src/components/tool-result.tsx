@@ -25,6 +25,7 @@ export function ContentView({ items }: { items: ContentItem[] }) {
         if (item.type === 'image' && item.data) return <img key={i} className="result-image" alt={`image ${i + 1} (${item.mimeType})`} src={`data:${item.mimeType};base64,${item.data}`} />;
         if (item.type === 'audio' && item.data) return <audio key={i} controls src={`data:${item.mimeType};base64,${item.data}`} />;
         if (item.type === 'resource' && item.resource?.text !== undefined) return <pre key={i} className="result">{item.resource.uri}{'\n\n'}{pretty(item.resource.text)}</pre>;
+        if (item.type === 'resource' && item.resource?.blob && item.resource.mimeType?.startsWith('image/')) return <img key={i} className="result-image" alt={item.resource.uri} src={`data:${item.resource.mimeType};base64,${item.resource.blob}`} />;
         return <pre key={i} className="result">{JSON.stringify(item, null, 2)}</pre>;
       })}
     </div>

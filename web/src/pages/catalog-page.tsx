@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useSearch, useLocation } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import { api, call } from '../api/client';
 import { useHubEvents } from '../api/events';
 import { useAction, useLoad } from '../api/hooks';
@@ -19,19 +19,18 @@ const matches = (query: string, ...fields: (string | null | undefined | object)[
 /** The aggregated catalog: tools, resources and prompts of every server, searchable. */
 export function CatalogPage() {
   const params = new URLSearchParams(useSearch());
-  const [, navigate] = useLocation();
   const tab: Tab = TABS.includes(params.get('tab') as Tab) ? (params.get('tab') as Tab) : 'tools';
   const [query, setQuery] = useState(params.get('q') ?? '');
   return (
     <>
       <h1>Tools, resources and prompts</h1>
-      <div className="tabs" role="tablist" aria-label="Catalog">
+      <nav className="tabs" aria-label="Catalog">
         {TABS.map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={t === tab} className={t === tab ? '' : 'secondary'} onClick={() => navigate(`/tools?tab=${t}`)}>
+          <Link key={t} href={`/tools?tab=${t}`} aria-current={t === tab ? 'page' : undefined}>
             {t[0].toUpperCase() + t.slice(1)}
-          </button>
+          </Link>
         ))}
-      </div>
+      </nav>
       <label className="search">
         Search
         <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name, title or description" />
@@ -76,7 +75,7 @@ function ResourceList({ query }: { query: string }) {
   const resources = useCatalog(() => call(api.GET('/api/resources')));
   const needsMcp = useNeeds('mcp');
   const [open, setOpen] = useState<string>();
-  const read = useAction((uri: string) => call(api.POST('/api/resources/read', { body: { uri } })));
+  const read = useAction((uri: string, server: string) => call(api.POST('/api/resources/read', { body: { uri, server } })));
   const [contents, setContents] = useState<Schemas['ReadResourceResultDto']>();
   if (resources.error) return <ErrorMessage error={resources.error} />;
   if (!resources.data) return <Loading what="resources" />;
@@ -97,7 +96,7 @@ function ResourceList({ query }: { query: string }) {
               title={needsMcp}
               onClick={async () => {
                 setOpen(r.uri);
-                setContents(await read.run(r.uri));
+                setContents(await read.run(r.uri, r.serverName));
               }}
             >
               Read

@@ -13,17 +13,17 @@ export function ExperimentsPage() {
   const experiments = useLoad(async () => (await call(api.GET('/api/ml/experiments'))) as unknown as Experiment[], []);
   const selected = params.get('experiment') ?? experiments.data?.[0]?.name ?? '';
   const [filter, setFilter] = useState(params.get('filter') ?? '');
-  const [applied, setApplied] = useState(filter);
   const [orderBy, setOrderBy] = useState('');
+  const [applied, setApplied] = useState({ filter, orderBy });
   const [picked, setPicked] = useState<string[]>([]);
   const runs = useLoad(
-    async () => (selected ? ((await call(api.GET('/api/ml/experiments/{idOrName}/runs', { params: { path: { idOrName: selected }, query: { ...(applied ? { filter: applied } : {}), ...(orderBy ? { orderBy } : {}), limit: 200 } } }))) as unknown as Run[]) : []),
-    [selected, applied, orderBy],
+    async () => (selected ? ((await call(api.GET('/api/ml/experiments/{idOrName}/runs', { params: { path: { idOrName: selected }, query: { ...(applied.filter ? { filter: applied.filter } : {}), ...(applied.orderBy ? { orderBy: applied.orderBy } : {}), limit: 200 } } }))) as unknown as Run[]) : []),
+    [selected, applied.filter, applied.orderBy],
   );
   const metricKeys = [...new Set((runs.data ?? []).flatMap((r) => Object.keys(r.metrics)))].slice(0, 4);
   const onFilter = (event: FormEvent) => {
     event.preventDefault();
-    setApplied(filter);
+    setApplied({ filter, orderBy });
   };
   return (
     <>
@@ -48,12 +48,12 @@ export function ExperimentsPage() {
                 Filter
                 <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="metrics.accuracy > 0.9 and params.algorithm = 'random_forest'" />
               </label>
+              <label>
+                Order by
+                <input value={orderBy} onChange={(e) => setOrderBy(e.target.value)} placeholder="metrics.accuracy DESC" />
+              </label>
               <button type="submit" className="secondary">Apply</button>
             </form>
-            <label>
-              Order by
-              <input value={orderBy} onChange={(e) => setOrderBy(e.target.value)} placeholder="metrics.accuracy DESC" />
-            </label>
           </div>
           <ErrorMessage error={runs.error} />
           {!runs.data ? (

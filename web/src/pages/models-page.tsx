@@ -98,13 +98,22 @@ function Versions({ model, onChange }: { model: ModelView; onChange: () => void 
   const needsAdmin = useNeeds('admin');
   const [reason, setReason] = useState('');
   const aliasesOf = (v: number) => Object.entries(model.aliases ?? {}).filter(([, version]) => version === v).map(([alias]) => alias);
+  // a reason is for one change: it is cleared once that change is made
+  const done = () => {
+    setReason('');
+    onChange();
+  };
   const stage = useAction(async (version: number, to: string) => {
     await call(api.POST('/api/ml/models/{name}/versions/{version}/stage', { params: { path: { name: model.name, version } }, body: { stage: to as 'Production', ...(reason ? { reason } : {}) } }));
-    onChange();
+    done();
   });
   const alias = useAction(async (version: number, aliasName: string) => {
     await call(api.PUT('/api/ml/models/{name}/aliases/{alias}', { params: { path: { name: model.name, alias: aliasName } }, body: { version, ...(reason ? { reason } : {}) } }));
-    onChange();
+    done();
+  });
+  const unalias = useAction(async (aliasName: string) => {
+    await call(api.DELETE('/api/ml/models/{name}/aliases/{alias}', { params: { path: { name: model.name, alias: aliasName } } }));
+    done();
   });
   const metricKeys = [...new Set(model.versions.flatMap((v) => Object.keys(v.metrics ?? {})))].slice(0, 3);
   return (
@@ -114,7 +123,7 @@ function Versions({ model, onChange }: { model: ModelView; onChange: () => void 
         Reason for the next change (kept in the history)
         <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="beats v2 on holdout accuracy" />
       </label>
-      <ErrorMessage error={stage.error ?? alias.error} />
+      <ErrorMessage error={stage.error ?? alias.error ?? unalias.error} />
       <div className="table-wrap">
         <table>
           <thead>
@@ -137,7 +146,18 @@ function Versions({ model, onChange }: { model: ModelView; onChange: () => void 
                 <td>
                   <Badge value={v.stage} />
                 </td>
-                <td>{aliasesOf(v.version).join(', ') || '–'}</td>
+                <td>
+                  {aliasesOf(v.version).length === 0
+                    ? '–'
+                    : aliasesOf(v.version).map((a) => (
+                        <span key={a} className="alias">
+                          {a}{' '}
+                          <button type="button" className="link" disabled={Boolean(needsAdmin)} title={needsAdmin} aria-label={`Remove alias ${a}`} onClick={() => void unalias.run(a)}>
+                            ×
+                          </button>
+                        </span>
+                      ))}
+                </td>
                 {metricKeys.map((k) => (
                   <td key={k}>{formatNumber(v.metrics?.[k])}</td>
                 ))}
@@ -150,7 +170,7 @@ function Versions({ model, onChange }: { model: ModelView; onChange: () => void 
                   ))}
                 </td>
                 <td>
-                  <AliasForm disabled={needsAdmin} onAlias={(a) => void alias.run(v.version, a)} />
+                  <AliasForm version={v.version} disabled={needsAdmin} onAlias={(a) => void alias.run(v.version, a)} />
                 </td>
               </tr>
             ))}
@@ -161,7 +181,7 @@ function Versions({ model, onChange }: { model: ModelView; onChange: () => void 
   );
 }
 
-function AliasForm({ disabled, onAlias }: { disabled?: string; onAlias: (alias: string) => void }) {
+function AliasForm({ version, disabled, onAlias }: { version: number; disabled?: string; onAlias: (alias: string) => void }) {
   const [value, setValue] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -169,8 +189,8 @@ function AliasForm({ disabled, onAlias }: { disabled?: string; onAlias: (alias: 
   };
   return (
     <form className="row" onSubmit={submit}>
-      <input aria-label="alias" value={value} onChange={(e) => setValue(e.target.value)} placeholder="champion" size={10} disabled={Boolean(disabled)} />
-      <button type="submit" className="secondary" disabled={Boolean(disabled)} title={disabled}>
+      <input aria-label={`alias for v${version}`} value={value} onChange={(e) => setValue(e.target.value)} placeholder="champion" size={10} disabled={Boolean(disabled)} />
+      <button type="submit" className="secondary" disabled={Boolean(disabled)} title={disabled} aria-label={`Set alias for v${version}`}>
         Set
       </button>
     </form>

@@ -9,7 +9,7 @@ import { Badge, Empty, ErrorMessage, Loading, formatTime } from '../components/f
 /** Start on a running server and stop on a stopped one do nothing. */
 const pointless = (action: string, state: string) => (action === 'start' && ['connected', 'connecting'].includes(state)) || (action === 'stop' && ['stopped', 'disabled'].includes(state));
 
-const uptime = (seconds: number) => (seconds < 90 ? `${seconds} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`);
+const duration = (seconds: number) => (seconds < 90 ? `${seconds} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`);
 
 /** Every upstream server with its state, live from the event stream; start, stop, restart; stderr tail. */
 export function ServersPage() {
@@ -73,14 +73,14 @@ function ServerCard({ server, onChange }: { server: Server; onChange: () => void
         <Badge value={server.state} />
       </header>
       <p>{server.reason}</p>
-      {server.error && <p className="error-text">Last error: {server.error}</p>}
+      {server.lastError && <p className="error-text">Last error: {server.lastError}</p>}
       <dl className="facts">
         <dt>transport</dt>
         <dd>{server.transport}</dd>
         <dt>pid</dt>
         <dd>{server.pid ?? '–'}</dd>
         <dt>uptime</dt>
-        <dd>{server.state === 'connected' ? uptime(server.uptime) : '–'}</dd>
+        <dd>{server.state === 'connected' ? duration(Math.max(0, Math.round((Date.now() - Date.parse(server.since)) / 1000))) : '–'}</dd>
         <dt>attempts</dt>
         <dd>{server.attempts.length}</dd>
         {server.catalog && (

@@ -48,7 +48,7 @@ export function TelemetryPage() {
             <option value="server">server</option>
           </select>
         </label>
-        <span className="muted">Tool calls over the last hour, by minute (refreshes every {REFRESH_MS / 1000} s)</span>
+        <span className="muted">Tool calls over the last hour, by complete minute (refreshes every {REFRESH_MS / 1000} s)</span>
       </div>
       <ErrorMessage error={rollups.error} />
       {!rollups.data ? (
@@ -91,6 +91,33 @@ export function TelemetryPage() {
                     <td>{formatNumber(t.p50Ms, 2)}</td>
                     <td>{formatNumber(t.p95Ms, 2)}</td>
                     <td>{formatNumber(t.p99Ms, 2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h2>Per server, last hour</h2>
+          <div className="table-wrap">
+            <table aria-label="Server latency">
+              <thead>
+                <tr>
+                  <th>server</th>
+                  <th>calls</th>
+                  <th>errors</th>
+                  <th>p50 ms</th>
+                  <th>p95 ms</th>
+                  <th>p99 ms</th>
+                </tr>
+              </thead>
+              <tbody>
+                {stats.data.serverLatency.map((s) => (
+                  <tr key={s.server}>
+                    <td>{s.server}</td>
+                    <td>{s.calls}</td>
+                    <td>{s.errors}</td>
+                    <td>{formatNumber(s.p50Ms, 2)}</td>
+                    <td>{formatNumber(s.p95Ms, 2)}</td>
+                    <td>{formatNumber(s.p99Ms, 2)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -5,7 +5,7 @@ import { useAction, useLoad } from '../api/hooks';
 import type { Schemas } from '../api/types';
 import { useNeeds } from '../auth';
 import { ErrorMessage, Loading } from '../components/feedback';
-import { initialValue, SchemaForm, type JsonSchema } from '../components/schema-form';
+import { cleaned, initialValue, SchemaForm, type JsonSchema } from '../components/schema-form';
 import { ContentView } from '../components/tool-result';
 
 /** One tool: its description and schema as a form; calling it shows the result and how long it took. */
@@ -34,7 +34,7 @@ function ToolForm({ tool }: { tool: Schemas['ToolDto'] }) {
   const [outcome, setOutcome] = useState<{ result: Schemas['CallToolResultDto']; ms: number }>();
   const invoke = useAction(async () => {
     const started = performance.now();
-    const result = await call(api.POST('/api/tools/{server}/{tool}/call', { params: { path: { server: tool.serverName, tool: tool.name } }, body: { arguments: args as Record<string, never> } }));
+    const result = await call(api.POST('/api/tools/{server}/{tool}/call', { params: { path: { server: tool.serverName, tool: tool.name } }, body: { arguments: cleaned(args) as Record<string, never> } }));
     return { result, ms: performance.now() - started };
   });
   const submit = async (event: FormEvent) => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'wouter';
 import { api, call } from '../api/client';
 import { useHubEvents } from '../api/events';
@@ -6,7 +6,7 @@ import { useAction, useLoad } from '../api/hooks';
 import type { Adapter, Schemas } from '../api/types';
 import { useNeeds } from '../auth';
 import { Badge, Empty, ErrorMessage, formatNumber, formatTime, Loading, Progress } from '../components/feedback';
-import { initialValue, SchemaForm, type JsonSchema } from '../components/schema-form';
+import { cleaned, initialValue, SchemaForm, type JsonSchema } from '../components/schema-form';
 
 const ACTIVE = new Set(['queued', 'running']);
 type Job = Schemas['TrainingJobDto'];
@@ -17,7 +17,13 @@ export function TrainingPage() {
   const [active, setActive] = useState(false);
   const jobs = useLoad(() => call(api.GET('/api/ml/training-jobs', { params: { query: { status: 'all', limit: 50 } } })), [], active ? 1000 : undefined);
   useEffect(() => setActive(Boolean(jobs.data?.some((j) => ACTIVE.has(j.status)))), [jobs.data]);
-  useHubEvents('ml.job.', jobs.reload);
+  // progress events come every 250 ms per running job: one reload a second is plenty
+  const lastReload = useRef(0);
+  useHubEvents('ml.job.', () => {
+    if (Date.now() - lastReload.current < 1000) return;
+    lastReload.current = Date.now();
+    jobs.reload();
+  });
   return (
     <>
       <h1>Training</h1>
@@ -121,7 +127,7 @@ function SubmitForm({ datasets, onSubmitted }: { datasets: Schemas['DatasetDto']
   const submit = useAction(async () => {
     const job = await call(
       api.POST('/api/ml/training-jobs', {
-        body: { adapter: adapter as 'node', algorithm, dataset, target, hyperparameters: hyperparameters as Record<string, never>, ...(features ? { features } : {}), ...(registerAs ? { registerAs } : {}) },
+        body: { adapter: adapter as 'node', algorithm, dataset, target, hyperparameters: cleaned(hyperparameters) as Record<string, never>, ...(features ? { features: features.filter((f) => f !== target) } : {}), ...(registerAs ? { registerAs } : {}) },
       }),
     );
     onSubmitted();
@@ -240,15 +246,43 @@ function DatasetView({ dataset }: { dataset: Schemas['DatasetDto'] }) {
   );
 }
 
+type LogLine = Schemas['TrainingJobLogDto'];
+/** Lines kept on the page; older ones scroll away. */
+const MAX_LINES = 5000;
+
 /** One job: its state and progress, and its log, followed while it runs. */
 export function JobPage() {
   const { id } = useParams<{ id: string }>();
   const [running, setRunning] = useState(true);
   const job = useLoad(() => call(api.GET('/api/ml/training-jobs/{id}', { params: { path: { id } } })), [id], running ? 1000 : undefined);
-  const logs = useLoad(() => call(api.GET('/api/ml/training-jobs/{id}/logs', { params: { path: { id }, query: { limit: 1000 } } })), [id], running ? 1000 : undefined);
+  const lines = useRef<{ job: string; shown: LogLine[] }>({ job: id, shown: [] });
+  // each poll asks only for the lines after the last one shown
+  const logs = useLoad(
+    async () => {
+      if (lines.current.job !== id) lines.current = { job: id, shown: [] };
+      const last = lines.current.shown[lines.current.shown.length - 1];
+      const fresh = await call(api.GET('/api/ml/training-jobs/{id}/logs', { params: { path: { id }, query: { limit: 1000, ...(last ? { after: Number(last.seq) } : {}) } } }));
+      lines.current.shown = [...lines.current.shown, ...fresh].slice(-MAX_LINES);
+      return lines.current.shown;
+    },
+    [id],
+    running ? 1000 : undefined,
+  );
+  const reloadLogs = logs.reload;
   useEffect(() => {
-    if (job.data) setRunning(ACTIVE.has(job.data.status));
-  }, [job.data]);
+    if (!job.data) return;
+    const active = ACTIVE.has(job.data.status);
+    setRunning(active);
+    // the lines written just before the end
+    if (!active) reloadLogs();
+  }, [job.data?.status, reloadLogs]);
+  useEffect(() => {
+    if (job.error) setRunning(false);
+  }, [job.error]);
+  const logBox = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    logBox.current?.scrollTo({ top: logBox.current.scrollHeight });
+  }, [logs.data?.length]);
   return (
     <>
       <p>
@@ -288,7 +322,7 @@ export function JobPage() {
       )}
       <h2>Log {running && <span className="muted">(following)</span>}</h2>
       <ErrorMessage error={logs.error} />
-      <pre className="log" tabIndex={0} aria-label="job log">
+      <pre className="log" tabIndex={0} aria-label="job log" ref={logBox}>
         {(logs.data ?? []).map((l) => `${l.time.slice(11, 19)} ${l.level.padEnd(5)} ${l.message}`).join('\n') || 'Nothing logged yet.'}
       </pre>
     </>
