@@ -77,7 +77,7 @@ async function runJob(hub: HubProcess, databaseUrl: string, dataset: string, idC
 /** One batch job over `dataset` in a fresh worker process: rows/s from the job's own start and finish times, the worker's peak RSS. */
 async function hubRun(hub: HubProcess, env: Record<string, string>, databaseUrl: string, dataset: string): Promise<Measured> {
   // the flags `npm run worker` starts it with
-  const worker = new NodeProcess('dist/src/worker.js', { ...env, NODE_OPTIONS: '--max-semi-space-size=4' });
+  const worker = new NodeProcess('dist/src/worker.js', { ...env, NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=4' });
   try {
     await worker.waitForLog((l) => l.context === 'Worker' && / ready$/.test(l.msg), 60_000);
     let pythonPeakMb = 0;
