@@ -8,8 +8,8 @@ import { dropDatabase, freshDatabaseUrl } from '../test/support/test-database';
 
 const ROOT = join(__dirname, '..');
 
-/** The Node.js flags `npm start` runs the hub with (package.json), so benchmarks measure the same process. */
-export const HUB_NODE_FLAGS = ['--max-semi-space-size=4'];
+/** The Node.js flags `npm start` runs the hub with (read from package.json), so benchmarks measure the same process; BENCH_HUB_NODE_FLAGS tries others. */
+export const HUB_NODE_FLAGS: string[] = process.env.BENCH_HUB_NODE_FLAGS?.split(' ').filter(Boolean) ?? (require('../package.json') as { scripts: { start: string } }).scripts.start.split(' ').filter((arg) => arg.startsWith('--'));
 
 export interface RunningProcess {
   port: number;

@@ -93,7 +93,7 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/api\/health\/live/m);
-    expect(dockerfile).toContain('CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]');
+    expect(dockerfile).toContain('CMD ["node", "--max-semi-space-size=16", "dist/src/main.js"]');
   });
 
   it('README documents every variable', () => {
