@@ -31,10 +31,13 @@ export class RollupsService implements OnApplicationBootstrap {
     this.timer.unref();
   }
 
-  /** Recomputes the complete minutes in [now - lookback, start of the current minute). */
+  /**
+   * Recomputes the minutes from `lookbackMinutes` before the current one up to now. The current minute
+   * is partial (each run rewrites it until it ends), so charts show calls within an interval of them.
+   */
   async rollUp(now = new Date(), lookbackMinutes = LOOKBACK_MINUTES): Promise<number> {
-    const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-    const start = new Date(end.getTime() - lookbackMinutes * 60_000);
+    const end = now;
+    const start = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - lookbackMinutes * 60_000);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mcp_hub.telemetry_rollups'))`);
       const rows: unknown[] = await manager.query(

@@ -60,7 +60,7 @@ export class TelemetryController {
   @Get('rollups')
   @ApiOperation({
     summary: 'Per-minute rollups: events, errors and p50/p95/p99 duration by type, source, server and tool',
-    description: 'An error is an event of severity warn or error, or one whose outcome is not ok (invalid_arguments included), the same definition as the errors of /api/telemetry/stats.',
+    description: 'An error is an event of severity warn or error, or one whose outcome is not ok (invalid_arguments included), the same definition as the errors of /api/telemetry/stats. The current minute is partial until it ends (recomputed every TELEMETRY_ROLLUP_INTERVAL_MS).',
   })
   @ApiOkResponse({
     schema: { example: [{ minute: '2026-11-25T15:01:00.000Z', type: 'mcp.tool.call', source: 'mcp-hub/019a…', server: 'everything', tool: 'echo', events: 120, errors: 1, p50Ms: 0.4, p95Ms: 1.1, p99Ms: 2.9 }] },

@@ -662,7 +662,7 @@ export interface paths {
         };
         /**
          * Per-minute rollups: events, errors and p50/p95/p99 duration by type, source, server and tool
-         * @description An error is an event of severity warn or error, or one whose outcome is not ok (invalid_arguments included), the same definition as the errors of /api/telemetry/stats.
+         * @description An error is an event of severity warn or error, or one whose outcome is not ok (invalid_arguments included), the same definition as the errors of /api/telemetry/stats. The current minute is partial until it ends (recomputed every TELEMETRY_ROLLUP_INTERVAL_MS).
          */
         get: operations["TelemetryController_rollups"];
         put?: never;

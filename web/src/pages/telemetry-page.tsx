@@ -48,7 +48,7 @@ export function TelemetryPage() {
             <option value="server">server</option>
           </select>
         </label>
-        <span className="muted">Tool calls over the last hour, by complete minute (refreshes every {REFRESH_MS / 1000} s)</span>
+        <span className="muted">Tool calls over the last hour, by minute; the last one is still running (refreshes every {REFRESH_MS / 1000} s)</span>
       </div>
       <ErrorMessage error={rollups.error} />
       {!rollups.data ? (
