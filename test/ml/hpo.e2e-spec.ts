@@ -160,8 +160,9 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
   it('stops a study: no new trials, the running ones cancelled, closed with the best so far', async () => {
     const created = await fixture.api.send('POST', '/api/ml/studies', {
       name: 'stopped',
-      job: { ...BASE_JOB, hyperparameters: { n_estimators: 3000 } },
-      searchSpace: { max_depth: { type: 'int', low: 1, high: 5 } },
+      // trials long enough (5,000 trees of depth 4-5) that none can finish between being seen running and the stop
+      job: { ...BASE_JOB, hyperparameters: { n_estimators: 5000 } },
+      searchSpace: { max_depth: { type: 'int', low: 4, high: 5 } },
       objective: { metric: 'accuracy' },
       maxTrials: 10,
       maxParallel: 2,

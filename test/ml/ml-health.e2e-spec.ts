@@ -74,7 +74,8 @@ describe('GET /api/ml/health: queue depth, live workers, adapter runtimes (real 
     worker = new NodeProcess('dist/src/worker.js', env);
     await worker.waitForLog((l) => l.context === 'Worker' && / ready$/.test(l.msg));
     for (const job of jobs) expect(await waitForJob(fixture.api, job.id)).toMatchObject({ status: 'succeeded' });
-    const drained = await waitForHealth((b) => b.workers.live === 1);
+    // the job's record says succeeded a moment before BullMQ moves it out of active
+    const drained = await waitForHealth((b) => b.workers.live === 1 && b.queue.active === 0);
     expect(drained.queue).toEqual({ name: 'training', status: 'up', waiting: 0, active: 0, delayed: 0, failed: 0 });
     expect(drained.workers.connections).toEqual([{ addr: expect.stringMatching(/^127\.0\.0\.1:\d+$/), ageSeconds: expect.any(Number), idleSeconds: expect.any(Number) }]);
     const allRuntimes = drained.adapters.every((a: Json) => a.available);
