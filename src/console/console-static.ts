@@ -38,12 +38,15 @@ export function consoleStatic(dir = CONSOLE_DIR): RequestHandler {
       res.setHeader('Cache-Control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  // looked for until found: a build made after start-up is served without a restart
+  let built = false;
   return (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path)) return next();
     assets(req, res, () => {
       // a missing asset is a 404, not the page
       if (req.path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(req.path)) return next();
-      if (!existsSync(index)) {
+      built ||= existsSync(index);
+      if (!built) {
         res.status(404).json({ statusCode: 404, code: 'CONSOLE_NOT_BUILT', message: 'The web console is not built; run npm run build (npm start does it)' });
         return;
       }

@@ -45,6 +45,15 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
   const hooked: { signature: string; body: string }[] = [];
   const post = (path: string, body: unknown) => fixture.api.send('POST', path, body);
   const columnOf = (body: Json, name: string) => body.columns.find((c: Json) => c.name === name);
+  /** Waits until the prediction log holds `count` rows of `model` (it writes in batches, off the response path). */
+  const loggedPredictions = async (model: string, count: number) => {
+    for (let i = 0; i < 100; i++) {
+      const [row] = await queryDatabase<{ n: number }>(fixture.databaseUrl, `SELECT count(*)::int AS n FROM mcp_hub.prediction_samples WHERE model = $1`, [model]);
+      if (row.n >= count) return;
+      await sleep(100);
+    }
+    throw new Error(`fewer than ${count} predictions of ${model} were logged`);
+  };
 
   beforeAll(async () => {
     assertPythonStack();
@@ -109,14 +118,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
   it('a monitor over live predictions: undrifted inputs pass, then the run after a shift flags exactly the shifted column, on /api/events and in health as a warning', async () => {
     const created = await post('/api/ml/monitors', { name: 'drifty-inputs', model: 'drifty', everySeconds: 3600, minRows: 50 });
     expect(created.status).toBe(201);
-    const logged = async (count: number) => {
-      for (let i = 0; i < 100; i++) {
-        const [row] = await queryDatabase<{ n: number }>(fixture.databaseUrl, `SELECT count(*)::int AS n FROM mcp_hub.prediction_samples WHERE model = 'drifty'`);
-        if (row.n >= count) return;
-        await sleep(100);
-      }
-      throw new Error(`fewer than ${count} predictions were logged`);
-    };
+    const logged = (count: number) => loggedPredictions('drifty', count);
     const feed = async (data: typeof reference) => {
       for (let start = 0; start < N; start += 100) {
         const instances = data.x.slice(start, start + 100).map((x, i) => ({ x, y: data.y[start + i] }));
@@ -177,14 +179,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
         served.push(...answer.body.predictions);
       }
     };
-    const logged = async (count: number) => {
-      for (let i = 0; i < 100; i++) {
-        const [row] = await queryDatabase<{ n: number }>(fixture.databaseUrl, `SELECT count(*)::int AS n FROM mcp_hub.prediction_samples WHERE model = 'threshold'`);
-        if (row.n >= count) return;
-        await sleep(100);
-      }
-      throw new Error(`fewer than ${count} predictions were logged`);
-    };
+    const logged = (count: number) => loggedPredictions('threshold', count);
     const report = async (xs: number[], rule: (v: number) => string) => {
       const answer = await post('/api/ml/models/threshold/ground-truth', { instances: xs.map((v, i) => ({ x: v, y: y[i] })), actuals: xs.map(rule) });
       expect(answer.body).toEqual({ model: 'threshold', stored: N });

@@ -78,7 +78,12 @@ export class ServerViewDto {
   @ApiProperty({ description: 'Normalised configuration; env and header values, URL credentials and token query parameters, and credential arguments (--token=..., --api-key VALUE) are masked', example: STATUS_EXAMPLE.config })
   config!: Record<string, unknown>;
 
-  @ApiProperty({ example: STATUS_EXAMPLE.catalog })
+  @ApiProperty({
+    type: 'object',
+    properties: { tools: { type: 'integer' }, resources: { type: 'integer' }, resourceTemplates: { type: 'integer' }, prompts: { type: 'integer' } },
+    required: ['tools', 'resources', 'resourceTemplates', 'prompts'],
+    example: STATUS_EXAMPLE.catalog,
+  })
   catalog!: Record<string, number>;
 }
 

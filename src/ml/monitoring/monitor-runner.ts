@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream, WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -11,11 +11,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { EventBus } from '../../platform/events/event-bus';
 import { HubEventMap } from '../../platform/events/hub-event';
 import { DatasetsService } from '../datasets/datasets.service';
-import { csvChunks } from '../features/copy-csv';
+import { csvField } from '../features/copy-csv';
 import { ColumnDrift, columnKind, DriftCheck, DriftThresholds, thresholdsWith } from './drift-check';
 import { DriftMonitor, DriftMonitorRun } from './drift-monitor.entity';
 import { GroundTruthService } from './ground-truth.service';
-import { Output, ReferencePredictions, writeOutputs } from './reference-predictions';
+import { PredictionColumn } from './prediction-columns';
+import { Output, outputLine, ReferencePredictions } from './reference-predictions';
 import { TrainingReference } from './training-reference';
 
 /** Prediction rows read per query while writing the current sample. */
@@ -129,9 +130,10 @@ export class MonitorRunner {
     const { version } = reference.model;
     const files = { inputs: tempFile('csv'), outputs: tempFile('jsonl'), referenceOutputs: tempFile('jsonl') };
     try {
+      const outputColumns = await attempt('prediction drift', () => this.referencePredictions.writeTo(files.referenceOutputs, monitor.model, reference.version, reference.dataset));
+      const written = await attempt('logged predictions', () => this.writeWindow(files, reference.inputs, outputColumns, this.samples(monitor.model, version, from, to)));
+      if (written === undefined) return { columns: [], predictions: [] };
       const columns = await attempt('input drift', async () => {
-        await writeFile(files.inputs, `${reference.inputs.join(',')}\n`);
-        await pipeline(Readable.from(csvChunks(this.samples(monitor.model, version, from, to), (row) => reference.inputs.map((c) => row.input[c]))), createWriteStream(files.inputs, { flags: 'a' }));
         const answer = await this.check.run(
           { path: await this.datasets.localCopy(reference.dataset), format: reference.dataset.format },
           { path: files.inputs, format: 'csv' },
@@ -140,27 +142,48 @@ export class MonitorRunner {
         );
         return answer.columns;
       });
-      const predictions = await attempt('prediction drift', async () => {
-        const outputColumns = await this.referencePredictions.writeTo(files.referenceOutputs, monitor.model, reference.version, reference.dataset);
-        await writeOutputs(files.outputs, outputColumns, this.samples(monitor.model, version, from, to));
-        const answer = await this.check.run({ path: files.referenceOutputs, format: 'jsonl' }, { path: files.outputs, format: 'jsonl' }, outputColumns.map(({ name, kind }) => ({ name, kind })), thresholds);
-        return answer.columns;
-      });
+      const predictions =
+        outputColumns &&
+        (await attempt('prediction drift', async () => {
+          const answer = await this.check.run({ path: files.referenceOutputs, format: 'jsonl' }, { path: files.outputs, format: 'jsonl' }, outputColumns.map(({ name, kind }) => ({ name, kind })), thresholds);
+          return answer.columns;
+        }));
       return { columns: columns ?? [], predictions: predictions ?? [] };
     } finally {
       await Promise.all(Object.values(files).map((path) => rm(path, { force: true })));
     }
   }
 
+  /** The window's logged inputs (CSV) and, when the reference has them, outputs (JSON Lines), in one read of the log. */
+  private async writeWindow(files: { inputs: string; outputs: string }, inputs: string[], outputs: PredictionColumn[] | undefined, pages: AsyncIterable<LoggedPrediction[]>): Promise<true> {
+    const sinks = [createWriteStream(files.inputs), ...(outputs ? [createWriteStream(files.outputs)] : [])];
+    // an error is reported by finished() below
+    for (const sink of sinks) sink.on('error', () => undefined);
+    const write = async (sink: WriteStream, text: string) => {
+      if (!sink.write(text)) await once(sink, 'drain');
+    };
+    try {
+      await write(sinks[0], `${inputs.join(',')}\n`);
+      for await (const page of pages) {
+        await write(sinks[0], page.map((row) => `${inputs.map((c) => csvField(row.input[c])).join(',')}\n`).join(''));
+        if (outputs) await write(sinks[1], page.map((row) => `${outputLine(outputs, row)}\n`).join(''));
+      }
+    } finally {
+      for (const sink of sinks) sink.end();
+      await Promise.all(sinks.map((sink) => finished(sink)));
+    }
+    return true;
+  }
+
   /** The logged predictions, oldest first, a page at a time (keyset on the sample id). */
-  private async *samples(model: string, version: number, from: Date, to: Date): AsyncGenerator<LoggedPrediction> {
+  private async *samples(model: string, version: number, from: Date, to: Date): AsyncGenerator<LoggedPrediction[]> {
     let after = '0';
     for (;;) {
       const page = (await this.dataSource.query(
         `SELECT id::text AS id, input, prediction, probabilities FROM mcp_hub.prediction_samples WHERE model = $1 AND version = $2 AND time > $3 AND time <= $4 AND id > $5 ORDER BY id LIMIT ${PAGE}`,
         [model, version, from, to, after],
       )) as (LoggedPrediction & { id: string })[];
-      yield* page;
+      if (page.length) yield page;
       if (page.length < PAGE) return;
       after = page[page.length - 1].id;
     }

@@ -63,14 +63,18 @@ export class ReferencePredictions {
 }
 
 /**
- * Outputs as JSON Lines, one object of the columns' values per output. JSON keeps a label's type and
+ * One output as a JSON Lines line: an object of the columns' values. JSON keeps a label's type and
  * spelling ("NA", "01"), which a CSV read by pandas would turn into a missing value or a number.
  */
+export const outputLine = (columns: PredictionColumn[], { prediction, probabilities }: Output): string =>
+  JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, c.valueOf(prediction, probabilities) ?? null])));
+
+/** Outputs as JSON Lines (outputLine), written a few thousand lines at a time. */
 export async function writeOutputs(path: string, columns: PredictionColumn[], outputs: AsyncIterable<Output>): Promise<void> {
   async function* lines() {
     let batch: string[] = [];
-    for await (const { prediction, probabilities } of outputs) {
-      batch.push(JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, c.valueOf(prediction, probabilities) ?? null]))));
+    for await (const output of outputs) {
+      batch.push(outputLine(columns, output));
       if (batch.length >= LINES_PER_WRITE) {
         yield `${batch.join('\n')}\n`;
         batch = [];

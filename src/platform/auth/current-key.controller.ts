@@ -2,12 +2,10 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { Scope } from './api-key.entity';
+import { Scope, SCOPES } from './api-key.entity';
 import type { AuthenticatedRequest } from './api-key.guard';
 import { RequireScope } from './auth.decorators';
 import { CurrentKeyDto } from './current-key.dto';
-
-const ALL_SCOPES: Scope[] = ['read', 'admin', 'mcp'];
 
 /** Who is asking, so a client (the web console) can show what its key allows before it tries. */
 @ApiTags('keys')
@@ -22,8 +20,8 @@ export class CurrentKeyController {
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'AUTH_MODE=api-key and no valid key was sent' })
   me(@Req() req: AuthenticatedRequest): CurrentKeyDto {
     const principal = req.principal;
-    const scopes = principal ? principal.scopes : ALL_SCOPES;
-    const allows = Object.fromEntries(ALL_SCOPES.map((scope) => [scope, scopes.includes('admin') || scopes.includes(scope)])) as Record<Scope, boolean>;
+    const scopes: readonly Scope[] = principal ? principal.scopes : SCOPES;
+    const allows = Object.fromEntries(SCOPES.map((scope) => [scope, scopes.includes('admin') || scopes.includes(scope)])) as Record<Scope, boolean>;
     return { authMode: this.config.auth.mode, key: principal ? { name: principal.name, scopes: principal.scopes, profile: principal.profile } : null, allows };
   }
 }

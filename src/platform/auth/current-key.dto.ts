@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Scope, SCOPES } from './api-key.entity';
 
 export class CallingKeyDto {
   @ApiProperty({ example: 'dashboard' }) name!: string;
-  @ApiProperty({ enum: ['read', 'admin', 'mcp'], isArray: true, example: ['read'] }) scopes!: ('read' | 'admin' | 'mcp')[];
+  @ApiProperty({ enum: SCOPES, isArray: true, example: ['read'] }) scopes!: Scope[];
   @ApiProperty({ type: String, nullable: true, example: null }) profile!: string | null;
 }
 

@@ -3154,7 +3154,12 @@ export interface components {
              *       "prompts": 4
              *     }
              */
-            catalog: Record<string, never>;
+            catalog?: {
+                tools: number;
+                resources: number;
+                resourceTemplates: number;
+                prompts: number;
+            };
         };
         ServerListDto: {
             servers: components["schemas"]["ServerViewDto"][];
@@ -4182,7 +4187,7 @@ export interface components {
              *       "read"
              *     ]
              */
-            scopes: ("read" | "admin" | "mcp")[];
+            scopes: ("admin" | "mcp" | "read")[];
             /** @example null */
             profile: string | null;
         };

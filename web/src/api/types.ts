@@ -92,16 +92,3 @@ export interface TelemetryStats {
   toolLatency: { server: string; tool: string; calls: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }[];
   serverLatency: { server: string; calls: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }[];
 }
-
-export interface ServerView {
-  name: string;
-  state: string;
-  reason: string;
-  /** Since when the server is in its state. */
-  since: string;
-  lastError?: string;
-  transport: string;
-  pid?: number | null;
-  attempts: { attempt: number; startedAt: string }[];
-  catalog?: { tools: number; resources: number; resourceTemplates: number; prompts: number };
-}

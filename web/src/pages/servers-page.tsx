@@ -3,8 +3,10 @@ import { api, call } from '../api/client';
 import { useHubEvents } from '../api/events';
 import { useAction, useLoad } from '../api/hooks';
 import { useNeeds } from '../auth';
-import type { Schemas, ServerView as Server } from '../api/types';
+import type { Schemas } from '../api/types';
 import { Badge, Empty, ErrorMessage, Loading, formatTime } from '../components/feedback';
+
+type Server = Schemas['ServerViewDto'];
 
 /** Start on a running server and stop on a stopped one do nothing. */
 const pointless = (action: string, state: string) => (action === 'start' && ['connected', 'connecting'].includes(state)) || (action === 'stop' && ['stopped', 'disabled'].includes(state));
@@ -13,7 +15,7 @@ const duration = (seconds: number) => (seconds < 90 ? `${seconds} s` : seconds <
 
 /** Every upstream server with its state, live from the event stream; start, stop, restart; stderr tail. */
 export function ServersPage() {
-  const servers = useLoad(async () => (await call(api.GET('/api/servers'))).servers as unknown as Server[], []);
+  const servers = useLoad(async () => (await call(api.GET('/api/servers'))).servers, []);
   const config = useLoad(() => call(api.GET('/api/servers/config-status')), []);
   useHubEvents('mcp.server.,mcp.config.,mcp.catalog.', () => {
     servers.reload();

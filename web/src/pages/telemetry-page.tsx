@@ -68,61 +68,9 @@ export function TelemetryPage() {
       <ErrorMessage error={stats.error} />
       {stats.data && (
         <>
-          <div className="table-wrap">
-            <table aria-label="Tool latency">
-              <thead>
-                <tr>
-                  <th>server</th>
-                  <th>tool</th>
-                  <th>calls</th>
-                  <th>errors</th>
-                  <th>p50 ms</th>
-                  <th>p95 ms</th>
-                  <th>p99 ms</th>
-                </tr>
-              </thead>
-              <tbody>
-                {stats.data.toolLatency.map((t) => (
-                  <tr key={`${t.server}/${t.tool}`}>
-                    <td>{t.server}</td>
-                    <td>{t.tool}</td>
-                    <td>{t.calls}</td>
-                    <td>{t.errors}</td>
-                    <td>{formatNumber(t.p50Ms, 2)}</td>
-                    <td>{formatNumber(t.p95Ms, 2)}</td>
-                    <td>{formatNumber(t.p99Ms, 2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <LatencyTable label="Tool latency" keys={['server', 'tool']} rows={stats.data.toolLatency} />
           <h2>Per server, last hour</h2>
-          <div className="table-wrap">
-            <table aria-label="Server latency">
-              <thead>
-                <tr>
-                  <th>server</th>
-                  <th>calls</th>
-                  <th>errors</th>
-                  <th>p50 ms</th>
-                  <th>p95 ms</th>
-                  <th>p99 ms</th>
-                </tr>
-              </thead>
-              <tbody>
-                {stats.data.serverLatency.map((s) => (
-                  <tr key={s.server}>
-                    <td>{s.server}</td>
-                    <td>{s.calls}</td>
-                    <td>{s.errors}</td>
-                    <td>{formatNumber(s.p50Ms, 2)}</td>
-                    <td>{formatNumber(s.p95Ms, 2)}</td>
-                    <td>{formatNumber(s.p99Ms, 2)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <LatencyTable label="Server latency" keys={['server']} rows={stats.data.serverLatency} />
           <h2>Event pipeline</h2>
           <dl className="facts" aria-label="Stream health">
             <dt>stream length</dt>
@@ -152,5 +100,43 @@ export function TelemetryPage() {
         </ul>
       ))}
     </>
+  );
+}
+
+type LatencyRow = TelemetryStats['serverLatency'][number] & { tool?: string };
+
+/** Calls, errors and percentiles per key (server, or server and tool). */
+function LatencyTable({ label, keys, rows }: { label: string; keys: ('server' | 'tool')[]; rows: LatencyRow[] }) {
+  return (
+    <div className="table-wrap">
+      <table aria-label={label}>
+        <thead>
+          <tr>
+            {keys.map((k) => (
+              <th key={k}>{k}</th>
+            ))}
+            <th>calls</th>
+            <th>errors</th>
+            <th>p50 ms</th>
+            <th>p95 ms</th>
+            <th>p99 ms</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={keys.map((k) => row[k]).join('/')}>
+              {keys.map((k) => (
+                <td key={k}>{row[k]}</td>
+              ))}
+              <td>{row.calls}</td>
+              <td>{row.errors}</td>
+              <td>{formatNumber(row.p50Ms, 2)}</td>
+              <td>{formatNumber(row.p95Ms, 2)}</td>
+              <td>{formatNumber(row.p99Ms, 2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
