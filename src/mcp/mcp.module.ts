@@ -37,6 +37,9 @@ import { SessionLogLevels } from './gateway/session-log-levels';
 import { TaskOwners } from './gateway/task-owners';
 import { ProxyServerFactory } from './gateway/proxy-server.factory';
 import { RequestMeter } from './gateway/request-meter';
+import { SessionDirectory } from './gateway/session-directory';
+import { SessionForwarder } from './gateway/session-forwarder';
+import { ReplicaUpstreamStates } from './servers/replica-upstream-states';
 import { ProfilesController } from './profiles/profiles.controller';
 import { HubToolsModule } from './hub-tools/hub-tools.module';
 
@@ -51,6 +54,7 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     ServerRecords,
     ServersConfigService,
     ServersService,
+    ReplicaUpstreamStates,
     ToolCallService,
     RequestMeter,
     AggregateServerFactory,
@@ -59,6 +63,8 @@ import { HubToolsModule } from './hub-tools/hub-tools.module';
     SessionLogLevels,
     TaskOwners,
     ProxyServerFactory,
+    SessionDirectory,
+    SessionForwarder,
     McpSessions,
     RevokedKeySessions,
     McpEndpoints,

@@ -10,6 +10,7 @@ import { ArtifactsModule } from './artifacts/artifacts.module';
 import { VectorsModule } from './vectors/vectors.module';
 import { InstanceModule } from './instance/instance.module';
 import { InstanceRole } from './instance/instance-role';
+import { ClusterModule } from './cluster/cluster.module';
 import { EventsModule } from './events/events.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AuthModule } from './auth/auth.module';
@@ -37,6 +38,7 @@ export class PlatformModule {
         ArtifactsModule.forRoot(config),
         VectorsModule.forRoot(config),
         InstanceModule.forRole(role),
+        ClusterModule,
         ...(role === 'api' ? [AuthModule] : []),
       ],
     };

@@ -1,23 +1,23 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../platform/config/app-config';
-import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
+import { ScheduledDuties } from '../platform/cluster/scheduled-duties';
 import { TelemetryStore } from './telemetry-store';
 
-const EVERY_MS = 60 * 60 * 1000;
-
-/** At boot and every hour: daily partitions exist a few days ahead, and those past TELEMETRY_RETENTION_DAYS are dropped. */
+/**
+ * At every boot, and every TELEMETRY_PARTITION_MAINTENANCE_MS once across all processes (a scheduled
+ * duty): daily partitions exist a few days ahead, and those past TELEMETRY_RETENTION_DAYS are dropped.
+ */
 @Injectable()
 export class PartitionMaintenance implements OnApplicationBootstrap {
   private readonly logger = new Logger('TelemetryPartitions');
-  private timer?: NodeJS.Timeout;
   private firstRun?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly store: TelemetryStore,
-    coordinator: ShutdownCoordinator,
+    duties: ScheduledDuties,
   ) {
-    coordinator.register({ phase: 'producers', name: 'telemetry-partition-schedule', close: () => clearInterval(this.timer) });
+    duties.register({ name: 'telemetry-partitions', everyMs: config.telemetry.partitionMaintenanceMs, run: () => this.run() });
   }
 
   /**
@@ -32,8 +32,6 @@ export class PartitionMaintenance implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ready();
-    this.timer = setInterval(() => void this.run().catch((e: Error) => this.logger.warn(`Partition maintenance failed: ${e.message}`)), EVERY_MS);
-    this.timer.unref();
   }
 
   async run(now = new Date()): Promise<void> {

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
+import { ScheduledDuties } from '../platform/cluster/scheduled-duties';
 import { AppConfig } from '../platform/config/app-config';
 import { IS_ERROR_SQL } from './telemetry-error';
 
@@ -11,24 +11,17 @@ const LOOKBACK_MINUTES = 10;
 /**
  * Per-minute rollups of the stored events: count, errors (IS_ERROR_SQL, as in /api/telemetry/stats) and
  * p50/p95/p99 of data.durationMs, by type, source, server and tool. Recomputed for the
- * last minutes every TELEMETRY_ROLLUP_INTERVAL_MS; several instances may run it, an advisory lock lets one at a time.
+ * last minutes every TELEMETRY_ROLLUP_INTERVAL_MS, once across all processes (a scheduled duty); a
+ * run called directly meanwhile waits for an advisory lock.
  */
 @Injectable()
-export class RollupsService implements OnApplicationBootstrap {
-  private readonly logger = new Logger('TelemetryRollups');
-  private timer?: NodeJS.Timeout;
-
+export class RollupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-    coordinator: ShutdownCoordinator,
+    config: AppConfig,
+    duties: ScheduledDuties,
   ) {
-    coordinator.register({ phase: 'producers', name: 'telemetry-rollup-schedule', close: () => clearInterval(this.timer) });
-  }
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.rollUp().catch((e: Error) => this.logger.warn(`Rollup failed: ${e.message}`)), this.config.telemetry.rollupIntervalMs);
-    this.timer.unref();
+    duties.register({ name: 'telemetry-rollups', everyMs: config.telemetry.rollupIntervalMs, run: () => this.rollUp() });
   }
 
   /**

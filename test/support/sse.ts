@@ -13,8 +13,8 @@ export class SseRecorder {
   private readonly abort = new AbortController();
   private done?: Promise<void>;
 
-  async open(url: string): Promise<void> {
-    const response = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
+  async open(url: string, headers: Record<string, string> = {}): Promise<void> {
+    const response = await fetch(url, { signal: this.abort.signal, headers: { accept: 'text/event-stream', ...headers } });
     if (!response.ok || !response.body) throw new Error(`SSE ${url} answered ${response.status}`);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     this.done = (async () => {

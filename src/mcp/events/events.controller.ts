@@ -43,7 +43,7 @@ export class EventsController {
   @Sse()
   @ApiOperation({
     summary: 'Server-sent events: server state changes, catalog changes, config reloads; a heartbeat every 15 s',
-    description: 'Each message has `event: <type>` and `data: {type, subject, time, data}`; by default every mcp.* event, telemetry.anomaly and ml.drift.detected. Try: `curl -N localhost:3456/api/events`',
+    description: 'Each message has `event: <type>` and `data: {type, subject, time, data, origin?}`; by default every mcp.* event, telemetry.anomaly and ml.drift.detected. With several hub replicas the stream carries what happened on every replica and worker; `origin` names the instance of an event that happened elsewhere. Try: `curl -N localhost:3456/api/events`',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -53,7 +53,7 @@ export class EventsController {
   stream(@Query() query: EventsQueryDto): Observable<MessageEvent> {
     if (query.format === 'mcp-hub') return this.mcpHubStream();
     const prefixes = query.types ? query.types.split(',') : DEFAULT_PREFIXES;
-    const events = new Observable<HubEvent>((subscriber) => this.bus.subscribe((event) => subscriber.next(event), prefixes));
+    const events = new Observable<HubEvent>((subscriber) => this.bus.subscribe((event) => subscriber.next(event), prefixes, { remote: true }));
     const heartbeat = interval(HEARTBEAT_MS).pipe(map(() => ({ type: 'heartbeat', time: new Date().toISOString(), data: {} }) as HubEvent));
     const closed = this.presence.streamOpened();
     return merge(events, heartbeat).pipe(
@@ -68,7 +68,7 @@ export class EventsController {
     const hubState = (state: string): McpHubEvent => ({ event: 'hub_state', data: { state, server_id: 'mcp-hub', pid: process.pid, port: this.config.http.port, timestamp: new Date().toISOString() } });
     const events = new Observable<McpHubEvent>((subscriber) => {
       subscriber.next(hubState('ready'));
-      return this.bus.subscribe((event) => toMcpHubEvents(event, new Date().toISOString()).forEach((e) => subscriber.next(e)), MCP_HUB_SOURCES);
+      return this.bus.subscribe((event) => toMcpHubEvents(event, new Date().toISOString()).forEach((e) => subscriber.next(e)), MCP_HUB_SOURCES, { remote: true });
     });
     const heartbeat = interval(MCP_HUB_HEARTBEAT_MS).pipe(map((): McpHubEvent => ({ event: 'heartbeat', data: { connections: this.presence.streams, timestamp: new Date().toISOString() } })));
     const stopping = this.closing.pipe(map(() => hubState('stopping')));

@@ -17,6 +17,8 @@ import { McpSession, McpSessions, SessionScope, describeScope } from './mcp-sess
 import { PendingRequests } from './pending-requests';
 import { ProxyServerFactory } from './proxy-server.factory';
 import { serveToolCallsDirectly } from './direct-tool-calls';
+import { SessionDirectory } from './session-directory';
+import { SessionForwarder } from './session-forwarder';
 import type { SessionServer } from './session-server';
 
 type ScopedSessionServer = SessionServer & Pick<McpSession, 'seesServer'>;
@@ -54,6 +56,8 @@ export class McpEndpoints {
     private readonly aggregate: AggregateServerFactory,
     private readonly proxies: ProxyServerFactory,
     private readonly serversConfig: ServersConfigService,
+    private readonly directory: SessionDirectory,
+    private readonly forwarder: SessionForwarder,
   ) {
     this.replayBudget = new ReplayBudget(config.mcp.eventStoreMaxBytes, config.mcp.eventStoreTotalBytes);
   }
@@ -65,6 +69,7 @@ export class McpEndpoints {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string' && sessionId) {
       const session = this.sessions.get(sessionId, usesSession(req.method, body));
+      if (!session && (await this.forwarder.forward(sessionId, req, res, body))) return;
       if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope) || session.keyId !== keyId) {
         return writeJsonRpcError(res, 404, -32001, 'Session not found');
       }
@@ -96,6 +101,7 @@ export class McpEndpoints {
 
   async legacyMessage(sessionId: string | null, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
     const session = sessionId ? this.sessions.get(sessionId, usesSession(req.method, body)) : undefined;
+    if (!session && sessionId && (await this.forwarder.forward(sessionId, req, res, body))) return;
     if (!session || session.transportKind !== 'sse' || session.keyId !== principal?.keyId) return writeJsonRpcError(res, 404, -32001, 'Session not found');
     if (body !== undefined && refusedAsInvalid(res, body)) return;
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, body);
@@ -130,7 +136,9 @@ export class McpEndpoints {
   ): Promise<void> {
     const now = Date.now();
     const requests = new PendingRequests(this.config.mcp.requestTimeoutMs);
-    this.sessions.add({ id, scope, transportKind, server, transport, seesServer, keyId, client, requests, createdAt: now, lastActivity: now, used: false });
+    this.sessions.add({ id, scope, transportKind, server, transport, seesServer, keyId, client, requests, createdAt: now, lastActivity: now, recordedAt: now, used: false });
+    // recorded before the client learns the id: its next request may land on another replica
+    await this.directory.claim(id);
     server.onclose = () => this.sessions.remove(id, 'the transport closed');
     try {
       await server.connect(transport);

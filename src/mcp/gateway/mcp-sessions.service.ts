@@ -17,6 +17,7 @@ import { SessionLogLevels } from './session-log-levels';
 import { TaskOwners } from './task-owners';
 import { UpstreamMcpError } from './mcp-errors';
 import { wireMessage } from '../upstream/upstream-request';
+import { SessionDirectory } from './session-directory';
 
 /** What a session is connected to: the aggregate `/mcp`, or one upstream through `/mcp/servers/:name`. */
 export type SessionScope = { kind: 'aggregate' } | { kind: 'server'; server: string } | { kind: 'profile'; profile: string };
@@ -37,6 +38,8 @@ export interface McpSession {
   requests: PendingRequests;
   createdAt: number;
   lastActivity: number;
+  /** When its owner record (SessionDirectory) was last refreshed. */
+  recordedAt: number;
   /** False until the client sends more than the initialize handshake; unused sessions expire after MCP_SESSION_UNUSED_MS. */
   used: boolean;
 }
@@ -74,6 +77,7 @@ export class McpSessions implements OnModuleInit, DownstreamSessions {
     private readonly subscriptions: ResourceSubscriptions,
     private readonly levels: SessionLogLevels,
     private readonly tasks: TaskOwners,
+    private readonly directory: SessionDirectory,
     coordinator: ShutdownCoordinator,
   ) {
     this.sweepMs = Math.min(config.mcp.sessionIdleMs, config.mcp.sessionUnusedMs, 60_000);
@@ -81,7 +85,8 @@ export class McpSessions implements OnModuleInit, DownstreamSessions {
   }
 
   onModuleInit(): void {
-    this.events.subscribe(() => this.scheduleListChanged(['tools', 'resources', 'prompts']), ['mcp.catalog.changed']);
+    // another replica's catalog change too: its upstream may have changed before this replica's saw it
+    this.events.subscribe(() => this.scheduleListChanged(['tools', 'resources', 'prompts']), ['mcp.catalog.changed'], { remote: true });
     this.hubTools.onChange(() => this.scheduleListChanged(['tools']));
     this.upstreams.onNotification((server, notification, route) => this.deliver(server, notification, route));
     this.upstreams.useDownstream(this);
@@ -117,6 +122,10 @@ export class McpSessions implements OnModuleInit, DownstreamSessions {
     if (session) {
       session.lastActivity = Date.now();
       if (use) session.used = true;
+      if (session.lastActivity - session.recordedAt > this.directory.refreshEveryMs) {
+        session.recordedAt = session.lastActivity;
+        this.directory.touch(id);
+      }
     }
     return session;
   }
@@ -126,6 +135,7 @@ export class McpSessions implements OnModuleInit, DownstreamSessions {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
+    this.directory.release(id);
     const left = (this.perClient.get(session.client) ?? 1) - 1;
     if (left > 0) this.perClient.set(session.client, left);
     else this.perClient.delete(session.client);

@@ -8,6 +8,7 @@ import { ConflictError } from '../../platform/errors/app-error';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../platform/config/app-config';
 import { EventBus } from '../../platform/events/event-bus';
+import { ClusterChannel } from '../../platform/cluster/cluster-channel';
 import { maskSecrets } from '../../platform/secrets/secret-mask';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
@@ -49,8 +50,11 @@ export class ServersConfigService implements OnApplicationBootstrap {
     private readonly records: ServerRecords,
     private readonly manager: UpstreamManager,
     private readonly events: EventBus,
+    private readonly cluster: ClusterChannel,
     coordinator: ShutdownCoordinator,
   ) {
+    // API servers live in PostgreSQL, shared by every replica: a change made on one is applied on all
+    cluster.on('servers', (trigger, origin) => void this.reload(`${String(trigger)} (on replica ${origin})`).catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`)));
     this.paths = config.mcp.serversConfigPaths.map((path) => resolve(path));
     this.status = { path: this.paths[0], paths: this.paths, exists: false, ok: true, problems: [], fileServers: 0, apiServers: 0, watching: false };
     this.devMode = new DevModeWatcher(
@@ -138,6 +142,12 @@ export class ServersConfigService implements OnApplicationBootstrap {
     const others = this.definitions().filter((d) => d.name !== candidate.name);
     const mentions = new RegExp(`(^|[\\s"])${candidate.name.replace(/[-]/g, '\\-')}([\\s"]|$)`);
     return dependencyProblems([...others, candidate]).filter((problem) => mentions.test(problem));
+  }
+
+  /** After a change to the API servers in PostgreSQL: applies it here, then tells the other replicas to. */
+  async apiServersChanged(trigger: string): Promise<void> {
+    await this.reload(trigger);
+    await this.cluster.publish('servers', trigger);
   }
 
   /** Re-reads the file and the API servers and applies the result; calls run one at a time. */

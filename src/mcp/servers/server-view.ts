@@ -1,6 +1,7 @@
 import { maskArgs, maskSecrets, maskUrl, maskValues } from '../../platform/secrets/secret-mask';
 import { ServerDefinition } from '../servers-config/server-definition';
 import { ServerStatus } from '../upstream/server-state';
+import type { ReplicaServerState } from './replica-upstream-states';
 
 /**
  * A definition safe to show: env and header values masked (they often hold tokens), credentials in
@@ -22,4 +23,6 @@ export interface ServerView extends ServerStatus {
   source: ServerDefinition['source'];
   config: ServerDefinition;
   catalog: { tools: number; resources: number; resourceTemplates: number; prompts: number };
+  /** In lists: its state on every live hub replica (each replica runs its own connection). */
+  replicas?: ReplicaServerState[];
 }

@@ -41,6 +41,26 @@ export class ConnectAttemptDto {
   nextDelayMs?: number;
 }
 
+export class ReplicaServerStateDto {
+  @ApiProperty({ example: '019ad1c4-7e2b-7c31-9d0e-4f1b2a3c4d5e', description: 'The hub replica (its hub_instances id)' })
+  instance!: string;
+
+  @ApiProperty({ example: true, description: 'Whether it is the replica that answered' })
+  current!: boolean;
+
+  @ApiProperty({ enum: SERVER_STATES, example: 'connected' })
+  state!: string;
+
+  @ApiProperty({ example: 'connected over stdio (pid 41231)' })
+  reason!: string;
+
+  @ApiProperty({ example: '2026-11-25T15:00:02.120Z' })
+  since!: string;
+
+  @ApiPropertyOptional({ example: 41231, description: 'Its stdio child on that replica' })
+  pid?: number;
+}
+
 export class ServerViewDto {
   @ApiProperty({ example: 'everything' })
   name!: string;
@@ -85,6 +105,9 @@ export class ServerViewDto {
     example: STATUS_EXAMPLE.catalog,
   })
   catalog!: Record<string, number>;
+
+  @ApiPropertyOptional({ type: [ReplicaServerStateDto], description: 'In the list (GET /api/servers): its state on every live hub replica, this one first' })
+  replicas?: ReplicaServerStateDto[];
 }
 
 export class ServerListDto {

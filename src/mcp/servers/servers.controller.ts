@@ -23,11 +23,13 @@ export class ServersController {
   @Get()
   @ApiOperation({
     summary: 'Every upstream MCP server with its state, reason, attempts and catalog size',
-    description: 'Each server also carries the fields mcp-hub 4.2.1 answers on this route (status, displayName, transportType, capabilities, uptime, config_source, ...), so its scripts and mcphub.nvim read it unchanged',
+    description:
+      'State, reason and attempts are those of the replica that answers; `replicas` gives the state on every live hub replica (each runs its own connection). ' +
+      'Each server also carries the fields mcp-hub 4.2.1 answers on this route (status, displayName, transportType, capabilities, uptime, config_source, ...), so its scripts and mcphub.nvim read it unchanged',
   })
   @ApiOkResponse({ type: ServerListDto })
-  list(): ServerListDto {
-    const { servers, shadowed } = this.servers.list();
+  async list(): Promise<ServerListDto> {
+    const { servers, shadowed } = await this.servers.list();
     return { servers: servers.map((view) => ({ ...this.compat.server(view.name), ...view })), shadowed, timestamp: new Date().toISOString() } as unknown as ServerListDto;
   }
 

@@ -7,6 +7,7 @@ import { API_PLACEHOLDERS, toServerDefinition } from '../servers-config/server-e
 import { CreateServerDto, ServerEntryDto } from '../servers-config/server-entry.dto';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { ServerView, maskedDefinition } from './server-view';
+import { ReplicaUpstreamStates } from './replica-upstream-states';
 
 /** REST side of the servers: views of every server, and CRUD for the ones stored in PostgreSQL. */
 @Injectable()
@@ -16,10 +17,13 @@ export class ServersService {
     private readonly config: ServersConfigService,
     private readonly upstreams: UpstreamManager,
     private readonly catalog: CatalogService,
+    private readonly replicaStates: ReplicaUpstreamStates,
   ) {}
 
-  list(): { servers: ServerView[]; shadowed: string[] } {
-    return { servers: this.upstreams.statuses().map((status) => this.view(status.name)), shadowed: this.config.shadowedApiServers() };
+  /** Every server this replica runs, each with its state on every live replica. */
+  async list(): Promise<{ servers: ServerView[]; shadowed: string[] }> {
+    const replicas = await this.replicaStates.byServer();
+    return { servers: this.upstreams.statuses().map((status) => ({ ...this.view(status.name), replicas: replicas.get(status.name) ?? [] })), shadowed: this.config.shadowedApiServers() };
   }
 
   view(name: string): ServerView {
@@ -37,7 +41,7 @@ export class ServersService {
     if (await this.records.exists(name)) throw serverExists(name);
     this.check(name, entry);
     await this.records.insert(name, stripUndefined(entry));
-    await this.config.reload(`server ${name} added over the API`);
+    await this.config.apiServersChanged(`server ${name} added over the API`);
     return this.view(name);
   }
 
@@ -54,7 +58,7 @@ export class ServersService {
     if (patch.command !== undefined) delete entry.url;
     this.check(name, entry);
     await this.records.update(name, entry);
-    await this.config.reload(`server ${name} changed over the API`);
+    await this.config.apiServersChanged(`server ${name} changed over the API`);
     return this.view(name);
   }
 
@@ -62,7 +66,7 @@ export class ServersService {
     this.assertNotFileServer(name, 'removed');
     if (!(await this.records.exists(name))) throw new NotFoundError('MCP server', name, 'SERVER_NOT_FOUND');
     await this.records.delete(name);
-    await this.config.reload(`server ${name} removed over the API`);
+    await this.config.apiServersChanged(`server ${name} removed over the API`);
   }
 
   private assertNotFileServer(name: string, action: string): void {

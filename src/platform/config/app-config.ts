@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { delimiter, resolve } from 'node:path';
+import { isLoopbackHost } from '../auth/loopback';
 import { EnvironmentVariables } from './env.schema';
 
 export const DATABASE_SCHEMA = 'mcp_hub';
@@ -17,7 +19,8 @@ export interface S3Config {
 /** The validated, typed configuration. Injected by its class; built only by loadConfig(). */
 export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
-  readonly http: { host: string; port: number };
+  /** `internalUrl`: where other hub replicas reach this one (HUB_INTERNAL_URL or its default). */
+  readonly http: { host: string; port: number; internalUrl: string };
   readonly log: { level: EnvironmentVariables['LOG_LEVEL']; pretty: boolean };
   /**
    * `url` is DATABASE_URL, or DATABASE_PROBE_URL while that is unset (`urlSet` false); boot replaces it
@@ -93,7 +96,7 @@ export class AppConfig {
   readonly oauth: { publicUrl: string };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; allowRestStdioServers: boolean; rateLimitPerMinute: number; failuresPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
-  readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number };
+  readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number; partitionMaintenanceMs: number };
   readonly metrics: { maxSeries: number };
   readonly modelWebhooks: { urls: string[]; secret: string };
   /** Registered models as typed MCP tools (`model__<name>`): on or off, and the aliases that expose a model without a Production version. */
@@ -104,7 +107,7 @@ export class AppConfig {
   /** `terminal`: the logs go to a person (stdout is a TTY and the pretty printer is installed), not to a collector. */
   constructor(env: EnvironmentVariables, terminal = false) {
     this.env = env.NODE_ENV;
-    this.http = { host: env.HOST, port: env.PORT };
+    this.http = { host: env.HOST, port: env.PORT, internalUrl: env.HUB_INTERNAL_URL ?? defaultInternalUrl(env.HOST, env.PORT) };
     this.log = { level: env.LOG_LEVEL, pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' || terminal ? 'pretty' : 'json')) === 'pretty' };
     this.database = {
       url: env.DATABASE_URL ?? env.DATABASE_PROBE_URL,
@@ -193,6 +196,7 @@ export class AppConfig {
       maxDeliveries: env.TELEMETRY_MAX_DELIVERIES,
       retentionDays: env.TELEMETRY_RETENTION_DAYS,
       rollupIntervalMs: env.TELEMETRY_ROLLUP_INTERVAL_MS,
+      partitionMaintenanceMs: env.TELEMETRY_PARTITION_MAINTENANCE_MS,
     };
     this.metrics = { maxSeries: env.METRICS_MAX_SERIES };
     this.modelWebhooks = { urls: list(env.MODEL_WEBHOOK_URLS), secret: env.MODEL_WEBHOOK_SECRET };
@@ -210,4 +214,9 @@ export class AppConfig {
     });
     return copy;
   }
+}
+
+/** A loopback hub is reached by its replicas on the same machine; any other by this machine's name (a container's or pod's hostname). */
+function defaultInternalUrl(host: string, port: number): string {
+  return `http://${isLoopbackHost(host) ? '127.0.0.1' : hostname()}:${port}`;
 }

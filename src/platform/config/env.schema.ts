@@ -211,6 +211,15 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^/\s?#]+$/, { message: 'MCP_HUB_PUBLIC_URL must be an http:// or https:// URL without a path' })
   MCP_HUB_PUBLIC_URL?: string;
 
+  @EnvVar({
+    expected: 'an http:// or https:// URL without a path, e.g. http://10.0.3.7:3456',
+    unset: 'http://127.0.0.1:<PORT> when HOST is loopback, else http://<hostname>:<PORT>',
+    description: 'Where the other hub replicas reach this one: a request for an MCP session this replica owns is forwarded here when it lands on another replica',
+  })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/\s?#]+$/, { message: 'HUB_INTERNAL_URL must be an http:// or https:// URL without a path' })
+  HUB_INTERNAL_URL?: string;
+
   @EnvVar({ default: '0', expected: 'an integer from 0 to 604800000 (milliseconds; 0 never)', description: 'Stop the hub (exit code 0) once no client (MCP session or /api/events stream) has been connected for this long; before the first client, 30 s at least' })
   @ToInteger()
   @Min(0)
@@ -392,6 +401,13 @@ export class EnvironmentVariables {
   @Max(3600000)
   @IsInt()
   TELEMETRY_ROLLUP_INTERVAL_MS!: number;
+
+  @EnvVar({ default: '3600000', expected: 'an integer from 100 to 86400000 (milliseconds)', description: 'How often telemetry partitions are made ahead and dropped past TELEMETRY_RETENTION_DAYS (once across all hub and worker processes; also at every boot)' })
+  @ToInteger()
+  @Min(100)
+  @Max(86400000)
+  @IsInt()
+  TELEMETRY_PARTITION_MAINTENANCE_MS!: number;
 
   @EnvVar({ default: '2000', expected: 'an integer from 10 to 1000000', description: 'Label sets (series) each /metrics metric may hold; new ones past it are counted under the label value other' })
   @ToInteger()

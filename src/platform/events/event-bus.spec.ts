@@ -45,4 +45,20 @@ describe('EventBus', () => {
     await bus.delivered();
     expect(seen).toEqual(['x']);
   });
+
+  it('gives events of other replicas only to listeners that asked for them', async () => {
+    const bus = new EventBus();
+    const local: HubEvent[] = [];
+    const everywhere: HubEvent[] = [];
+    bus.subscribe((e) => local.push(e));
+    bus.subscribe((e) => everywhere.push(e), ['mcp.'], { remote: true });
+    bus.publish('mcp.server.state', { to: 'connected' }, 'a');
+    bus.receive({ type: 'mcp.server.state', subject: 'b', time: new Date().toISOString(), data: { to: 'failed' }, origin: 'replica-2' });
+    await bus.delivered();
+    expect(local.map((e) => e.subject)).toEqual(['a']);
+    expect(everywhere.map((e) => [e.subject, e.origin])).toEqual([
+      ['a', undefined],
+      ['b', 'replica-2'],
+    ]);
+  });
 });

@@ -3,34 +3,48 @@ import { HubEvent } from './hub-event';
 
 type Listener = (event: HubEvent) => void;
 
+interface Subscription {
+  listener: Listener;
+  /** Whether it also hears events that happened in another hub process (`origin` set). */
+  remote: boolean;
+}
+
 /**
  * The in-process event bus. Features publish; telemetry and the SSE stream subscribe. Delivery is
  * deferred to the end of the current event-loop turn (setImmediate), in publish order, to the
  * listeners subscribed when the event was published: a request's response goes out before its events
  * are serialised, counted and queued for Redis. A listener that throws is logged and never breaks
- * the publisher.
+ * the publisher. Events from other replicas (`receive`, with `origin` set) reach only the listeners
+ * that asked for them: what is stored, counted or acted on stays with the process it happened in.
  */
 @Injectable()
 export class EventBus {
   private readonly logger = new Logger('EventBus');
-  private listeners: Listener[] = [];
-  private pending: { event: HubEvent; listeners: Listener[] }[] = [];
+  private listeners: Subscription[] = [];
+  private pending: { event: HubEvent; listeners: Subscription[] }[] = [];
 
   publish<T extends Record<string, unknown>>(type: string, data: T, subject?: string): HubEvent<T> {
     const event: HubEvent<T> = { type, subject, time: new Date().toISOString(), data };
-    if (this.listeners.length === 0) return event;
-    if (this.pending.length === 0) setImmediate(this.deliver);
-    this.pending.push({ event, listeners: this.listeners });
+    this.enqueue(event);
     return event;
   }
 
-  /** Every event whose type starts with one of the prefixes (all events when none given); returns unsubscribe. */
-  subscribe(listener: Listener, prefixes: string[] = []): () => void {
+  /** An event another hub process published, for the listeners subscribed with `remote`. */
+  receive(event: HubEvent): void {
+    this.enqueue(event);
+  }
+
+  /**
+   * Every event whose type starts with one of the prefixes (all events when none given), with
+   * `remote` also those of other replicas; returns unsubscribe.
+   */
+  subscribe(listener: Listener, prefixes: string[] = [], { remote = false } = {}): () => void {
     const filtered: Listener = prefixes.length === 0 ? listener : (event) => prefixes.some((p) => event.type.startsWith(p)) && listener(event);
+    const subscription = { listener: filtered, remote };
     // copy on write: events already published keep the listeners they were published to
-    this.listeners = [...this.listeners, filtered];
+    this.listeners = [...this.listeners, subscription];
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== filtered);
+      this.listeners = this.listeners.filter((l) => l !== subscription);
     };
   }
 
@@ -39,11 +53,18 @@ export class EventBus {
     return new Promise((resolve) => setImmediate(resolve));
   }
 
+  private enqueue(event: HubEvent): void {
+    if (this.listeners.length === 0) return;
+    if (this.pending.length === 0) setImmediate(this.deliver);
+    this.pending.push({ event, listeners: this.listeners });
+  }
+
   private readonly deliver = (): void => {
     const batch = this.pending;
     this.pending = [];
     for (const { event, listeners } of batch) {
-      for (const listener of listeners) {
+      for (const { listener, remote } of listeners) {
+        if (event.origin !== undefined && !remote) continue;
         try {
           listener(event);
         } catch (error) {

@@ -9,6 +9,8 @@ export interface HubEvent<T extends Record<string, unknown> = Record<string, unk
   subject?: string;
   time: string;
   data: T;
+  /** Set on events that happened in another hub or worker process: its instance id. */
+  origin?: string;
 }
 
 /** `ml.prediction`: one prediction request answered (or refused) by a registered model. */

@@ -1,0 +1,78 @@
+import { Agent, IncomingHttpHeaders, IncomingMessage, ServerResponse, request } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
+import { SessionDirectory, SessionOwner } from './session-directory';
+
+/** Marks a request one replica passed to another: the receiver serves it or answers 404, never passes it on. */
+export const FORWARDED_HEADER = 'x-mcp-hub-forwarded-by';
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade'];
+
+/**
+ * Passes a request for an MCP session held by another replica to that replica and streams its answer
+ * back (SSE included), headers and status as the owner sent them. The owner checks Origin, Host and
+ * the API key again, as for any request. Forwarding happens only for sessions this replica does not
+ * hold; with a balancer that pins by Mcp-Session-Id it never happens.
+ */
+@Injectable()
+export class SessionForwarder {
+  private readonly logger = new Logger('SessionForwarder');
+  private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 64 });
+  /** Forwarded GET streams, which end only when someone ends them. */
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(
+    private readonly directory: SessionDirectory,
+    coordinator: ShutdownCoordinator,
+  ) {
+    // a forwarded GET stream would hold the drain open: it ends, and the client resumes it (Last-Event-ID) on another replica
+    coordinator.register({ phase: 'ingress', name: 'forwarded-streams', close: () => this.streams.forEach((stream) => stream.end()) });
+    coordinator.register({ phase: 'connections', name: 'session-forwarding', close: () => this.agent.destroy() });
+  }
+
+  /**
+   * True once the owner's answer is on its way to the client; false when no other replica holds the
+   * session (or its owner cannot be reached), so the caller answers 404 and the client re-initialises.
+   */
+  async forward(sessionId: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<boolean> {
+    if (req.headers[FORWARDED_HEADER] !== undefined) return false;
+    const owner = await this.directory.ownerOf(sessionId);
+    if (!owner || this.directory.isSelf(owner)) return false;
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const reached = await this.pass(owner, req, res, payload);
+    if (!reached) await this.directory.forget(sessionId, owner);
+    return reached;
+  }
+
+  private pass(owner: SessionOwner, req: IncomingMessage, res: ServerResponse, payload: Buffer | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      const headers: IncomingHttpHeaders = withoutHopByHop(req.headers);
+      headers[FORWARDED_HEADER] = this.directory.selfId;
+      if (payload) headers['content-length'] = String(payload.length);
+      const outgoing = request(new URL(req.url ?? '/', owner.url), { method: req.method, headers, agent: this.agent }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
+        res.flushHeaders();
+        answer.pipe(res);
+        if (req.method === 'GET') this.streams.add(res);
+        // the client went away (closed its stream), or the stream was ended here: stop the owner's stream too
+        res.once('close', () => {
+          this.streams.delete(res);
+          if (!answer.complete) outgoing.destroy();
+        });
+        resolve(true);
+      });
+      outgoing.once('error', (error: Error) => {
+        if (res.headersSent) return void res.destroy(error);
+        this.logger.warn(`Replica ${owner.instance} at ${owner.url}, which holds a session, cannot be reached (${error.message}); the client gets 404 and starts a new session`);
+        resolve(false);
+      });
+      outgoing.end(payload);
+    });
+  }
+}
+
+function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const kept = { ...headers };
+  for (const name of HOP_BY_HOP) delete kept[name];
+  return kept;
+}

@@ -1,0 +1,119 @@
+import { hostname } from 'node:os';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { HubInstanceService } from '../instance/hub-instance.service';
+import { InstanceRole } from '../instance/instance-role';
+import { RedisConnections } from '../redis/redis-connections';
+import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator';
+import { ClusterChannel } from './cluster-channel';
+
+/** A running hub (api) replica as the others see it. */
+export interface Replica {
+  id: string;
+  /** Where the other replicas reach it (HUB_INTERNAL_URL). */
+  url: string;
+  hostname: string;
+  pid: number;
+  seenAt: number;
+}
+
+const BEAT_MS = 5_000;
+/** A replica not heard of for this long is gone (SIGKILL, lost machine). */
+const GONE_AFTER_MS = 3 * BEAT_MS;
+const KEY = 'cluster:replicas';
+
+/**
+ * The hub replicas sharing this Redis: each api process writes itself into one hash every BEAT_MS and
+ * says when it joins or leaves, so the others know at once; workers only read. `hasOthers` tells
+ * whether anything needs to cross processes at all, so a single hub pays nothing for replication.
+ */
+@Injectable()
+export class ClusterMembers implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ClusterMembers');
+  private replicas = new Map<string, Replica>();
+  private readonly listeners: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisConnections,
+    private readonly instance: HubInstanceService,
+    private readonly role: InstanceRole,
+    private readonly channel: ClusterChannel,
+    coordinator: ShutdownCoordinator,
+  ) {
+    channel.on('members', () => void this.refresh());
+    coordinator.register({ phase: 'producers', name: 'cluster-membership', close: () => this.leave() });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat().catch((error: Error) => this.logger.warn(`Could not join the cluster: ${error.message}`));
+    await this.channel.publish('members', 'joined');
+    this.timer = setInterval(() => void this.beat().catch((error: Error) => this.logger.warn(`Cluster heartbeat failed: ${error.message}`)), BEAT_MS);
+    this.timer.unref();
+  }
+
+  get self(): string {
+    return this.instance.id;
+  }
+
+  /** The api replicas alive now, this one included when it is one. */
+  live(): Replica[] {
+    return [...this.replicas.values()];
+  }
+
+  get(id: string): Replica | undefined {
+    return this.replicas.get(id);
+  }
+
+  /** Whether another api replica runs (for a worker: whether any does). */
+  hasOthers(): boolean {
+    for (const id of this.replicas.keys()) if (id !== this.instance.id) return true;
+    return false;
+  }
+
+  /** Called after the set of live replicas changed. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private async beat(): Promise<void> {
+    if (this.role.role === 'api') {
+      const me: Replica = { id: this.instance.id, url: this.config.http.internalUrl, hostname: hostname(), pid: process.pid, seenAt: Date.now() };
+      await this.redis.commands.hset(KEY, me.id, JSON.stringify(me));
+    }
+    await this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    const fields = await this.redis.commands.hgetall(KEY);
+    const now = Date.now();
+    const next = new Map<string, Replica>();
+    const gone: string[] = [];
+    for (const [id, text] of Object.entries(fields)) {
+      const replica = parseReplica(text);
+      if (replica && now - replica.seenAt < GONE_AFTER_MS) next.set(id, replica);
+      else gone.push(id);
+    }
+    if (gone.length > 0) await this.redis.commands.hdel(KEY, ...gone);
+    const changed = next.size !== this.replicas.size || [...next.keys()].some((id) => !this.replicas.has(id));
+    this.replicas = next;
+    if (changed) this.listeners.forEach((listener) => listener());
+  }
+
+  private async leave(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.role.role !== 'api') return;
+    await this.redis.commands.hdel(KEY, this.instance.id);
+    await this.channel.publish('members', 'left');
+  }
+}
+
+function parseReplica(text: string): Replica | undefined {
+  try {
+    const value = JSON.parse(text) as Replica;
+    return typeof value.url === 'string' && typeof value.seenAt === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

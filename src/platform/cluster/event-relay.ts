@@ -1,0 +1,104 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EventBus } from '../events/event-bus';
+import { HubEvent } from '../events/hub-event';
+import { InstanceRole } from '../instance/instance-role';
+import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator';
+import { ClusterChannel } from './cluster-channel';
+import { ClusterMembers } from './cluster-members';
+
+const FLUSH_MS = 25;
+const MAX_BATCH = 1_000;
+/** Past this many unsent events (Redis slow or away) new ones are not relayed: the stream is live, not a log. */
+const MAX_PENDING = 20_000;
+/** The same happening reported by several replicas (a catalog change each of them saw) is shown once within this window. */
+const DUPLICATE_WINDOW_MS = 2_000;
+
+/**
+ * Carries bus events between hub processes, so `/api/events`, the console and list_changed
+ * notifications of every replica show what happened on all of them: while another replica runs, this
+ * process's events go out in batches on the `events` topic, and api replicas hand the others' events
+ * to their bus as remote events (`origin` set). An event identical in type, subject and data to one
+ * already seen in the last DUPLICATE_WINDOW_MS is dropped.
+ */
+@Injectable()
+export class ClusterEventRelay implements OnModuleInit {
+  private readonly logger = new Logger('ClusterEventRelay');
+  private outgoing: HubEvent[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private dropped = 0;
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly channel: ClusterChannel,
+    private readonly members: ClusterMembers,
+    private readonly role: InstanceRole,
+    coordinator: ShutdownCoordinator,
+  ) {
+    coordinator.register({ phase: 'flush', name: 'cluster-event-relay', close: () => this.stop() });
+  }
+
+  onModuleInit(): void {
+    this.members.onChange(() => this.follow());
+    if (this.role.role === 'api') this.channel.on('events', (payload, origin) => this.receive(payload, origin));
+  }
+
+  /** Relays only while there is someone to relay to: a single hub pays nothing per event. */
+  private follow(): void {
+    if (this.members.hasOthers() && !this.unsubscribe) this.unsubscribe = this.bus.subscribe((event) => this.relay(event));
+    else if (!this.members.hasOthers() && this.unsubscribe) {
+      this.unsubscribe();
+      this.unsubscribe = undefined;
+    }
+  }
+
+  private relay(event: HubEvent): void {
+    if (this.role.role === 'api') this.remember(event);
+    if (this.outgoing.length >= MAX_PENDING) {
+      if (this.dropped++ === 0) this.logger.warn(`More than ${MAX_PENDING} events wait to be relayed to the other replicas; newer ones are not relayed until Redis catches up`);
+      return;
+    }
+    this.outgoing.push(event);
+    if (this.outgoing.length >= MAX_BATCH) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  private async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.outgoing.splice(0, MAX_BATCH);
+    if (batch.length > 0) await this.channel.publish('events', batch);
+    if (this.dropped > 0 && this.outgoing.length === 0) {
+      this.logger.warn(`${this.dropped} event(s) were not relayed to the other replicas`);
+      this.dropped = 0;
+    }
+  }
+
+  private receive(payload: unknown, origin: string): void {
+    if (!Array.isArray(payload)) return;
+    for (const item of payload as HubEvent[]) {
+      if (typeof item?.type !== 'string' || typeof item.time !== 'string') continue;
+      if (!this.remember(item)) continue;
+      this.bus.receive({ type: item.type, subject: item.subject, time: item.time, data: item.data ?? {}, origin: item.origin ?? origin });
+    }
+  }
+
+  /** False when the same event was seen within the window. */
+  private remember(event: HubEvent): boolean {
+    const now = Date.now();
+    const key = `${event.type}\u0000${event.subject ?? ''}\u0000${JSON.stringify(event.data)}`;
+    const last = this.seen.get(key);
+    this.seen.set(key, now);
+    if (this.seen.size > MAX_PENDING) {
+      for (const [known, at] of this.seen) if (now - at > DUPLICATE_WINDOW_MS) this.seen.delete(known);
+      if (this.seen.size > MAX_PENDING) this.seen.clear();
+    }
+    return last === undefined || now - last > DUPLICATE_WINDOW_MS;
+  }
+
+  private async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.flush();
+  }
+}
