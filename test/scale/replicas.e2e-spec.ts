@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AskingClient } from '../support/asking-client';
 import { Json } from '../support/http';
@@ -86,6 +87,11 @@ describe('several hub replicas behind one round-robin address', () => {
     }
     throw new Error(`no session landed on ${instance}`);
   };
+  /** Requests the replicas passed on to the owner of their session, all replicas together. */
+  const forwarded = async () => {
+    const counts = await Promise.all(hubs.map(async (hub) => Number(/^mcp_hub_forwarded_requests (\d+)/m.exec(await (await fetch(hub.url('/metrics'), { headers: auth() })).text())?.[1])));
+    return counts.reduce((sum, count) => sum + count, 0);
+  };
   const ownerOf = async (sessionId: string) => (await redis.get(`mcp:session:${sessionId}`))?.split(' ')[0];
   const echo = (client: Client, message: string) => client.callTool({ name: 'everything__echo', arguments: { message } });
 
@@ -110,6 +116,7 @@ describe('several hub replicas behind one round-robin address', () => {
   it('serves one SDK session from all three replicas: calls, progress and the client answering sampling', async () => {
     const client = await connect('A');
     const before = new Map(proxy.counts);
+    const forwardedBefore = await forwarded();
     for (let i = 0; i < 6; i++) expect(text(await echo(client, `hello ${i}`))).toBe(`Echo: hello ${i}`);
     const progress: unknown[] = [];
     const long = await client.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 4 } }, undefined, { onprogress: (p) => progress.push(p) });
@@ -118,7 +125,32 @@ describe('several hub replicas behind one round-robin address', () => {
     expect(text(await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'Say hi' } }))).toContain('sampled by A');
     // every replica got some of this session's requests; two of the three had to pass them to the owner
     for (const target of targets()) expect((proxy.counts.get(target) ?? 0) - (before.get(target) ?? 0)).toBeGreaterThan(0);
+    expect((await forwarded()) - forwardedBefore).toBeGreaterThanOrEqual(4);
     expect(ids.size).toBe(3);
+  });
+
+  it('serves a legacy /sse session whose /messages posts land on the other replicas', async () => {
+    const client = new AskingClient({ label: 'L' });
+    await client.connect(new SSEClientTransport(new URL(proxy.url('/sse')), { requestInit: { headers: auth() }, eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, ...auth() } }) } }));
+    clients.push(client);
+    for (let i = 0; i < 4; i++) expect(text(await echo(client, `legacy ${i}`))).toBe(`Echo: legacy ${i}`);
+    expect(text(await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'Say hi' } }))).toContain('sampled by L');
+  });
+
+  it('behind a balancer that pins by Mcp-Session-Id, a session is served by its owner alone and nothing is forwarded', async () => {
+    const pinned = await RoundRobinProxy.start(targets(), true);
+    try {
+      const before = await forwarded();
+      const client = new AskingClient({ label: 'P' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(pinned.url('/mcp')), { requestInit: { headers: auth() } }));
+      clients.push(client);
+      for (let i = 0; i < 6; i++) expect(text(await echo(client, `pinned ${i}`))).toBe(`Echo: pinned ${i}`);
+      expect(text(await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'Say hi' } }))).toContain('sampled by P');
+      expect(Number.isNaN(before)).toBe(false);
+      expect(await forwarded()).toBe(before);
+    } finally {
+      await pinned.stop();
+    }
   });
 
   it('resumes a dropped response stream with Last-Event-ID on another replica', async () => {

@@ -1,5 +1,6 @@
 import { Agent, IncomingHttpHeaders, IncomingMessage, ServerResponse, request } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
+import { GaugeSources } from '../../platform/metrics/gauge-sources';
 import { ShutdownCoordinator } from '../../platform/shutdown/shutdown-coordinator';
 import { SessionDirectory, SessionOwner } from './session-directory';
 
@@ -20,11 +21,18 @@ export class SessionForwarder {
   private readonly agent = new Agent({ keepAlive: true, maxFreeSockets: 64 });
   /** Forwarded GET streams, which end only when someone ends them. */
   private readonly streams = new Set<ServerResponse>();
+  private forwarded = 0;
 
   constructor(
     private readonly directory: SessionDirectory,
+    gauges: GaugeSources,
     coordinator: ShutdownCoordinator,
   ) {
+    gauges.add({
+      name: 'mcp_hub_forwarded_requests',
+      help: 'MCP requests passed to the replica that holds their session, since this process started (stays 0 behind a balancer that pins by Mcp-Session-Id)',
+      read: () => [{ value: this.forwarded }],
+    });
     // a forwarded GET stream would hold the drain open: it ends, and the client resumes it (Last-Event-ID) on another replica
     coordinator.register({ phase: 'ingress', name: 'forwarded-streams', close: () => this.streams.forEach((stream) => stream.end()) });
     coordinator.register({ phase: 'connections', name: 'session-forwarding', close: () => this.agent.destroy() });
@@ -38,6 +46,7 @@ export class SessionForwarder {
     if (req.headers[FORWARDED_HEADER] !== undefined) return false;
     const owner = await this.directory.ownerOf(sessionId);
     if (!owner || this.directory.isSelf(owner)) return false;
+    this.forwarded++;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const reached = await this.pass(owner, req, res, payload);
     if (!reached) await this.directory.forget(sessionId, owner);
