@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { Json } from '../support/http';
 import { ENV_VARIABLES } from '../../src/platform/config/load-config';
 import { ROOT } from '../support/hub-process';
 
@@ -21,6 +22,7 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
 
   type Service = {
     image?: string;
+    profiles?: string[];
     build?: { dockerfile: string };
     command?: string[];
     environment?: Record<string, string>;
@@ -39,8 +41,8 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
 
   it('docker-compose.yml parses and gives the hub and the worker the same variables, wired to every store', () => {
     const { services } = compose();
-    expect(Object.keys(services).sort()).toEqual(['hub', 'minio', 'mongo', 'postgres', 'qdrant', 'redis', 'worker']);
-    for (const name of ['hub', 'worker']) {
+    expect(Object.keys(services).sort()).toEqual(['balancer', 'hub', 'hub-2', 'minio', 'mongo', 'postgres', 'qdrant', 'redis', 'worker']);
+    for (const name of ['hub', 'hub-2', 'worker']) {
       const env = services[name].environment!;
       expect({ name, variables: Object.keys(env).sort() }).toEqual({ name, variables: schemaNames });
       expect(env.DATABASE_URL).toContain('@postgres:5432/');
@@ -53,6 +55,14 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
     // one place trains: the worker, not the hub as well
     expect(services.worker.command).toEqual(['node', '--max-semi-space-size=4', 'dist/src/worker.js']);
     expect(services.hub.environment!.TRAINING_WORKER_ENABLED).toBe('false');
+    // --profile scale: a second replica reachable at its own address, both behind HAProxy's config
+    expect(services['hub-2'].image).toBe(services.hub.image);
+    expect([services.hub.environment!.HUB_INTERNAL_URL, services['hub-2'].environment!.HUB_INTERNAL_URL]).toEqual(['http://hub:3456', 'http://hub-2:3456']);
+    expect([services['hub-2'].profiles, services.balancer.profiles]).toEqual([['scale'], ['scale']]);
+    const haproxy = read('docker/haproxy.cfg');
+    expect(haproxy).toMatch(/^\s*server \S+ hub:3456$/m);
+    expect(haproxy).toMatch(/^\s*server \S+ hub-2:3456$/m);
+    expect(haproxy).toContain('option httpchk GET /api/health/ready');
     // artifacts: S3 wins over GridFS when both are set, and the file says so
     expect(read('docker/docker-compose.yml')).toMatch(/S3_ENDPOINT wins over MONGODB_URI/);
   });
@@ -94,6 +104,23 @@ describe('docker/, .env.example and the config schema agree (no Docker engine ru
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/api\/health\/live/m);
     expect(dockerfile).toContain('CMD ["node", "--max-semi-space-size=16", "dist/src/main.js"]');
+  });
+
+  it('the Kubernetes example probes the Terminus routes, drains within its grace period and lets replicas reach each other', () => {
+    type Container = { readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } }; lifecycle: { preStop: { exec: { command: string[] } } }; env: { name: string; value?: string }[] };
+    const docs = parseAllDocuments(read('docker/k8s/mcp-hub.yaml')).map((doc) => doc.toJS() as { kind: string; metadata: { name: string }; data?: Record<string, string>; spec: Json });
+    const hub = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'mcp-hub')!.spec.template.spec as { terminationGracePeriodSeconds: number; containers: Container[] };
+    const [container] = hub.containers;
+    expect([container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path]).toEqual(['/api/health/ready', '/api/health/live']);
+    const preStopSeconds = Number(container.lifecycle.preStop.exec.command.at(-1));
+    const drainSeconds = Number(docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'mcp-hub')!.data!.SHUTDOWN_DRAIN_TIMEOUT_MS) / 1000;
+    expect(hub.terminationGracePeriodSeconds).toBeGreaterThan(preStopSeconds + drainSeconds);
+    expect(container.env.find((e) => e.name === 'HUB_INTERNAL_URL')?.value).toBe('http://$(POD_IP):3456');
+    const hpa = docs.find((d) => d.kind === 'HorizontalPodAutoscaler')!.spec;
+    expect(hpa.scaleTargetRef.name).toBe('mcp-hub');
+    expect(hpa.metrics[0].resource.name).toBe('cpu');
+    // every variable the ConfigMaps set is one the hub reads
+    for (const doc of docs.filter((d) => d.kind === 'ConfigMap' && d.metadata.name === 'mcp-hub')) expect(Object.keys(doc.data!).filter((name) => !ENV_VARIABLES.has(name))).toEqual([]);
   });
 
   it('README documents every variable', () => {
