@@ -11,6 +11,8 @@ export interface SessionOwner {
 
 /** Kept past the idle expiry, so the record outlives the session rather than the other way round. */
 const MARGIN_MS = 60_000;
+/** Owners of other replicas' sessions remembered here, so a forwarded request costs no Redis round trip. */
+const KNOWN_OWNERS_MAX = 10_000;
 
 /**
  * Which hub replica owns each MCP session, in Redis (`mcp:session:<id>` → "<instance> <url>") for the
@@ -24,6 +26,8 @@ export class SessionDirectory {
   private readonly logger = new Logger('SessionDirectory');
   private readonly ttlMs: number;
   private readonly value: string;
+  /** Session id → owner, oldest first. A session's owner never changes; a stale entry ends in a 404 or an unreachable owner, and is dropped then. */
+  private readonly knownOwners = new Map<string, SessionOwner>();
 
   constructor(
     config: AppConfig,
@@ -53,14 +57,26 @@ export class SessionDirectory {
   }
 
   async ownerOf(sessionId: string): Promise<SessionOwner | undefined> {
+    const known = this.knownOwners.get(sessionId);
+    if (known) return known;
     const value = await this.redis.commands.get(key(sessionId)).catch(() => null);
     if (!value) return undefined;
     const [instance, url] = value.split(' ');
-    return instance && url ? { instance, url } : undefined;
+    if (!instance || !url) return undefined;
+    const owner = { instance, url };
+    if (this.knownOwners.size >= KNOWN_OWNERS_MAX) this.knownOwners.delete(this.knownOwners.keys().next().value!);
+    this.knownOwners.set(sessionId, owner);
+    return owner;
+  }
+
+  /** The owner no longer holds the session (it answered 404): ask Redis next time. */
+  ended(sessionId: string): void {
+    this.knownOwners.delete(sessionId);
   }
 
   /** Deletes the record if it still names that owner (which could not be reached). */
   async forget(sessionId: string, owner: SessionOwner): Promise<void> {
+    this.knownOwners.delete(sessionId);
     const script = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
     await this.redis.commands.eval(script, 1, key(sessionId), `${owner.instance} ${owner.url}`).catch(() => undefined);
   }

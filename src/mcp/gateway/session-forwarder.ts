@@ -48,17 +48,18 @@ export class SessionForwarder {
     if (!owner || this.directory.isSelf(owner)) return false;
     this.forwarded++;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const reached = await this.pass(owner, req, res, payload);
+    const reached = await this.pass(owner, req, res, payload, () => this.directory.ended(sessionId));
     if (!reached) await this.directory.forget(sessionId, owner);
     return reached;
   }
 
-  private pass(owner: SessionOwner, req: IncomingMessage, res: ServerResponse, payload: Buffer | undefined): Promise<boolean> {
+  private pass(owner: SessionOwner, req: IncomingMessage, res: ServerResponse, payload: Buffer | undefined, ended: () => void): Promise<boolean> {
     return new Promise((resolve) => {
       const headers: IncomingHttpHeaders = withoutHopByHop(req.headers);
       headers[FORWARDED_HEADER] = this.directory.selfId;
       if (payload) headers['content-length'] = String(payload.length);
       const outgoing = request(new URL(req.url ?? '/', owner.url), { method: req.method, headers, agent: this.agent }, (answer) => {
+        if (answer.statusCode === 404 || req.method === 'DELETE') ended();
         res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
         res.flushHeaders();
         answer.pipe(res);

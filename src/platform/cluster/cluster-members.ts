@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus';
 import { HubInstanceService } from '../instance/hub-instance.service';
 import { InstanceRole } from '../instance/instance-role';
 import { RedisConnections } from '../redis/redis-connections';
@@ -15,17 +16,22 @@ export interface Replica {
   hostname: string;
   pid: number;
   seenAt: number;
+  /** Event type prefixes it wants relayed from the other processes ('' for all): its /api/events streams, its list_changed notifications. */
+  interest: string[];
 }
 
 const BEAT_MS = 5_000;
 /** A replica not heard of for this long is gone (SIGKILL, lost machine). */
 const GONE_AFTER_MS = 3 * BEAT_MS;
 const KEY = 'cluster:replicas';
+/** Streams that open or close together are announced once. */
+const ANNOUNCE_DELAY_MS = 20;
 
 /**
  * The hub replicas sharing this Redis: each api process writes itself into one hash every BEAT_MS and
- * says when it joins or leaves, so the others know at once; workers only read. `hasOthers` tells
- * whether anything needs to cross processes at all, so a single hub pays nothing for replication.
+ * says when it joins, leaves or wants other events relayed, so the others know at once; workers only
+ * read. `hasOthers` tells whether anything needs to cross processes at all, so a single hub pays
+ * nothing for replication.
  */
 @Injectable()
 export class ClusterMembers implements OnApplicationBootstrap {
@@ -33,6 +39,7 @@ export class ClusterMembers implements OnApplicationBootstrap {
   private replicas = new Map<string, Replica>();
   private readonly listeners: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
+  private pendingAnnounce?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -40,15 +47,16 @@ export class ClusterMembers implements OnApplicationBootstrap {
     private readonly instance: HubInstanceService,
     private readonly role: InstanceRole,
     private readonly channel: ClusterChannel,
+    private readonly bus: EventBus,
     coordinator: ShutdownCoordinator,
   ) {
-    channel.on('members', () => void this.refresh());
+    channel.on('members', () => void this.refresh().catch((error: Error) => this.logger.warn(`Reading the cluster members failed: ${error.message}`)));
+    bus.onRemoteInterestChange(() => (this.pendingAnnounce ??= setTimeout(() => void this.announce(), ANNOUNCE_DELAY_MS)));
     coordinator.register({ phase: 'producers', name: 'cluster-membership', close: () => this.leave() });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.beat().catch((error: Error) => this.logger.warn(`Could not join the cluster: ${error.message}`));
-    await this.channel.publish('members', 'joined');
+    await this.announce();
     this.timer = setInterval(() => void this.beat().catch((error: Error) => this.logger.warn(`Cluster heartbeat failed: ${error.message}`)), BEAT_MS);
     this.timer.unref();
   }
@@ -66,6 +74,11 @@ export class ClusterMembers implements OnApplicationBootstrap {
     return this.replicas.get(id);
   }
 
+  /** The event type prefixes the other api replicas want relayed ('' for all). */
+  othersInterest(): string[] {
+    return [...new Set([...this.replicas.values()].filter((replica) => replica.id !== this.instance.id).flatMap((replica) => replica.interest))];
+  }
+
   /** Whether another api replica runs (for a worker: whether any does). */
   hasOthers(): boolean {
     for (const id of this.replicas.keys()) if (id !== this.instance.id) return true;
@@ -77,9 +90,16 @@ export class ClusterMembers implements OnApplicationBootstrap {
     this.listeners.push(listener);
   }
 
+  /** Writes this replica's entry now and tells the others to read it (joined, or its interest changed). */
+  private async announce(): Promise<void> {
+    this.pendingAnnounce = undefined;
+    await this.beat().catch((error: Error) => this.logger.warn(`Could not write this replica's cluster entry: ${error.message}`));
+    if (this.role.role === 'api') await this.channel.publish('members', 'changed');
+  }
+
   private async beat(): Promise<void> {
     if (this.role.role === 'api') {
-      const me: Replica = { id: this.instance.id, url: this.config.http.internalUrl, hostname: hostname(), pid: process.pid, seenAt: Date.now() };
+      const me: Replica = { id: this.instance.id, url: this.config.http.internalUrl, hostname: hostname(), pid: process.pid, seenAt: Date.now(), interest: this.bus.remoteInterest() };
       await this.redis.commands.hset(KEY, me.id, JSON.stringify(me));
     }
     await this.refresh();
@@ -96,13 +116,14 @@ export class ClusterMembers implements OnApplicationBootstrap {
       else gone.push(id);
     }
     if (gone.length > 0) await this.redis.commands.hdel(KEY, ...gone);
-    const changed = next.size !== this.replicas.size || [...next.keys()].some((id) => !this.replicas.has(id));
+    const changed = next.size !== this.replicas.size || [...next].some(([id, replica]) => this.replicas.get(id)?.interest.join() !== replica.interest.join());
     this.replicas = next;
     if (changed) this.listeners.forEach((listener) => listener());
   }
 
   private async leave(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.pendingAnnounce);
     if (this.role.role !== 'api') return;
     await this.redis.commands.hdel(KEY, this.instance.id);
     await this.channel.publish('members', 'left');
@@ -112,7 +133,7 @@ export class ClusterMembers implements OnApplicationBootstrap {
 function parseReplica(text: string): Replica | undefined {
   try {
     const value = JSON.parse(text) as Replica;
-    return typeof value.url === 'string' && typeof value.seenAt === 'number' ? value : undefined;
+    return typeof value.url === 'string' && typeof value.seenAt === 'number' ? { ...value, interest: Array.isArray(value.interest) ? value.interest : [''] } : undefined;
   } catch {
     return undefined;
   }

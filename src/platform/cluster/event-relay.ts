@@ -16,9 +16,10 @@ const DUPLICATE_WINDOW_MS = 2_000;
 /**
  * Carries bus events between hub processes, so `/api/events`, the console and list_changed
  * notifications of every replica show what happened on all of them: while another replica runs, this
- * process's events go out in batches on the `events` topic, and api replicas hand the others' events
- * to their bus as remote events (`origin` set). An event identical in type, subject and data to one
- * already seen in the last DUPLICATE_WINDOW_MS is dropped.
+ * process's events of the types another replica listens for (ClusterMembers' `interest`: catalog
+ * changes always, everything an open /api/events stream asks for) go out in batches on the `events`
+ * topic, and api replicas hand the others' events to their bus as remote events (`origin` set). An
+ * event identical in type, subject and data to one already seen in the last DUPLICATE_WINDOW_MS is dropped.
  */
 @Injectable()
 export class ClusterEventRelay implements OnModuleInit {
@@ -26,6 +27,10 @@ export class ClusterEventRelay implements OnModuleInit {
   private outgoing: HubEvent[] = [];
   private flushTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
+  /** What the other replicas want; empty: nothing is relayed. */
+  private wanted: string[] = [];
+  /** What this replica's own listeners want from the others: the events worth remembering, to drop the others' copies. */
+  private ownInterest: string[] = [];
   private dropped = 0;
   private readonly seen = new Map<string, number>();
 
@@ -41,20 +46,19 @@ export class ClusterEventRelay implements OnModuleInit {
 
   onModuleInit(): void {
     this.members.onChange(() => this.follow());
+    this.bus.onRemoteInterestChange(() => (this.ownInterest = this.bus.remoteInterest()));
     if (this.role.role === 'api') this.channel.on('events', (payload, origin) => this.receive(payload, origin));
   }
 
-  /** Relays only while there is someone to relay to: a single hub pays nothing per event. */
+  /** Relays only while someone wants something: a single hub, or replicas nobody watches, pay nothing per call. */
   private follow(): void {
-    if (this.members.hasOthers() && !this.unsubscribe) this.unsubscribe = this.bus.subscribe((event) => this.relay(event));
-    else if (!this.members.hasOthers() && this.unsubscribe) {
-      this.unsubscribe();
-      this.unsubscribe = undefined;
-    }
+    this.wanted = this.members.hasOthers() ? this.members.othersInterest() : [];
+    this.unsubscribe?.();
+    this.unsubscribe = this.wanted.length > 0 ? this.bus.subscribe((event) => this.relay(event), this.wanted) : undefined;
   }
 
   private relay(event: HubEvent): void {
-    if (this.role.role === 'api') this.remember(event);
+    if (this.role.role === 'api' && wants(this.ownInterest, event.type)) this.remember(event);
     if (this.outgoing.length >= MAX_PENDING) {
       if (this.dropped++ === 0) this.logger.warn(`More than ${MAX_PENDING} events wait to be relayed to the other replicas; newer ones are not relayed until Redis catches up`);
       return;
@@ -98,7 +102,10 @@ export class ClusterEventRelay implements OnModuleInit {
   }
 
   private async stop(): Promise<void> {
+    this.wanted = [];
     this.unsubscribe?.();
     await this.flush();
   }
 }
+
+const wants = (prefixes: string[], type: string) => prefixes.some((prefix) => type.startsWith(prefix));

@@ -61,4 +61,21 @@ describe('EventBus', () => {
       ['b', 'replica-2'],
     ]);
   });
+
+  it('knows which event types its listeners want from other replicas', () => {
+    const bus = new EventBus();
+    let changes = 0;
+    bus.onRemoteInterestChange(() => changes++);
+    bus.subscribe(() => undefined, ['ml.']);
+    expect(bus.remoteInterest()).toEqual([]);
+    const stream = bus.subscribe(() => undefined, ['telemetry.anomaly', 'mcp.'], { remote: true });
+    bus.subscribe(() => undefined, ['mcp.catalog.changed'], { remote: true });
+    expect(bus.remoteInterest()).toEqual(['mcp.', 'mcp.catalog.changed', 'telemetry.anomaly']);
+    const everything = bus.subscribe(() => undefined, [], { remote: true });
+    expect(bus.remoteInterest()).toEqual(['']);
+    everything();
+    stream();
+    expect(bus.remoteInterest()).toEqual(['mcp.catalog.changed']);
+    expect(changes).toBe(4);
+  });
 });

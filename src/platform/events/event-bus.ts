@@ -7,6 +7,7 @@ interface Subscription {
   listener: Listener;
   /** Whether it also hears events that happened in another hub process (`origin` set). */
   remote: boolean;
+  prefixes: string[];
 }
 
 /**
@@ -21,6 +22,7 @@ interface Subscription {
 export class EventBus {
   private readonly logger = new Logger('EventBus');
   private listeners: Subscription[] = [];
+  private readonly interestListeners: (() => void)[] = [];
   private pending: { event: HubEvent; listeners: Subscription[] }[] = [];
 
   publish<T extends Record<string, unknown>>(type: string, data: T, subject?: string): HubEvent<T> {
@@ -40,12 +42,25 @@ export class EventBus {
    */
   subscribe(listener: Listener, prefixes: string[] = [], { remote = false } = {}): () => void {
     const filtered: Listener = prefixes.length === 0 ? listener : (event) => prefixes.some((p) => event.type.startsWith(p)) && listener(event);
-    const subscription = { listener: filtered, remote };
+    const subscription = { listener: filtered, remote, prefixes };
     // copy on write: events already published keep the listeners they were published to
     this.listeners = [...this.listeners, subscription];
+    if (remote) this.interestListeners.forEach((listener) => listener());
     return () => {
       this.listeners = this.listeners.filter((l) => l !== subscription);
+      if (remote) this.interestListeners.forEach((listener) => listener());
     };
+  }
+
+  /** The type prefixes this process's listeners want from other processes ('' for every type), sorted and unique. */
+  remoteInterest(): string[] {
+    const prefixes = new Set(this.listeners.filter((l) => l.remote).flatMap((l) => (l.prefixes.length === 0 ? [''] : l.prefixes)));
+    return prefixes.has('') ? [''] : [...prefixes].sort();
+  }
+
+  /** Called when a listener for other processes' events comes or goes. */
+  onRemoteInterestChange(listener: () => void): void {
+    this.interestListeners.push(listener);
   }
 
   /** Resolves once every event published so far has reached its listeners. */
