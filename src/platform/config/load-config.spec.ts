@@ -1,9 +1,16 @@
+import { hostname } from 'node:os';
 import { ConfigError, ENV_VARIABLES, loadConfig } from './load-config';
 
 describe('loadConfig', () => {
+  it('gives other replicas this host\'s name to reach a hub bound beyond loopback, unless HUB_INTERNAL_URL says where', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '4000', AUTH_MODE: 'api-key' }).http.internalUrl).toBe(`http://${hostname()}:4000`);
+    expect(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'api-key', HUB_INTERNAL_URL: 'http://10.0.3.7:3456' }).http.internalUrl).toBe('http://10.0.3.7:3456');
+    expect(() => loadConfig({ HUB_INTERNAL_URL: 'http://10.0.3.7:3456/hub' })).toThrow(/HUB_INTERNAL_URL="http:\/\/10.0.3.7:3456\/hub": must be an http:\/\/ or https:\/\/ URL without a path/);
+  });
+
   it('applies the documented defaults', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3456 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3456, internalUrl: 'http://127.0.0.1:3456' });
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/mcp_hub');
     expect(config.database.schema).toBe('mcp_hub');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');

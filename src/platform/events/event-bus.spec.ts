@@ -76,6 +76,6 @@ describe('EventBus', () => {
     everything();
     stream();
     expect(bus.remoteInterest()).toEqual(['mcp.catalog.changed']);
-    expect(changes).toBe(4);
+    expect(changes).toBe(5);
   });
 });
