@@ -283,7 +283,7 @@ export interface paths {
         };
         /**
          * Every upstream MCP server with its state, reason, attempts and catalog size
-         * @description Each server also carries the fields mcp-hub 4.2.1 answers on this route (status, displayName, transportType, capabilities, uptime, config_source, ...), so its scripts and mcphub.nvim read it unchanged
+         * @description State, reason and attempts are those of the replica that answers; `replicas` gives the state on every live hub replica (each runs its own connection). Each server also carries the fields mcp-hub 4.2.1 answers on this route (status, displayName, transportType, capabilities, uptime, config_source, ...), so its scripts and mcphub.nvim read it unchanged
          */
         get: operations["ServersController_list"];
         put?: never;
@@ -530,7 +530,7 @@ export interface paths {
         };
         /**
          * Server-sent events: server state changes, catalog changes, config reloads; a heartbeat every 15 s
-         * @description Each message has `event: <type>` and `data: {type, subject, time, data}`; by default every mcp.* event, telemetry.anomaly and ml.drift.detected. Try: `curl -N localhost:3456/api/events`
+         * @description Each message has `event: <type>` and `data: {type, subject, time, data, origin?}`; by default every mcp.* event, telemetry.anomaly and ml.drift.detected. With several hub replicas the stream carries what happened on every replica and worker; `origin` names the instance of an event that happened elsewhere. Try: `curl -N localhost:3456/api/events`
          */
         get: operations["EventsController_stream"];
         put?: never;
@@ -3074,6 +3074,32 @@ export interface components {
              */
             nextDelayMs?: number;
         };
+        ReplicaServerStateDto: {
+            /**
+             * @description The hub replica (its hub_instances id)
+             * @example 019ad1c4-7e2b-7c31-9d0e-4f1b2a3c4d5e
+             */
+            instance: string;
+            /**
+             * @description Whether it is the replica that answered
+             * @example true
+             */
+            current: boolean;
+            /**
+             * @example connected
+             * @enum {string}
+             */
+            state: "disabled" | "waiting" | "connecting" | "connected" | "degraded" | "backoff" | "failed" | "stopped" | "unauthorized";
+            /** @example connected over stdio (pid 41231) */
+            reason: string;
+            /** @example 2026-11-25T15:00:02.120Z */
+            since: string;
+            /**
+             * @description Its stdio child on that replica
+             * @example 41231
+             */
+            pid?: number;
+        };
         ServerViewDto: {
             /** @example everything */
             name: string;
@@ -3160,6 +3186,8 @@ export interface components {
                 resourceTemplates: number;
                 prompts: number;
             };
+            /** @description In the list (GET /api/servers): its state on every live hub replica, this one first */
+            replicas?: components["schemas"]["ReplicaServerStateDto"][];
         };
         ServerListDto: {
             servers: components["schemas"]["ServerViewDto"][];

@@ -85,6 +85,12 @@ function ServerCard({ server, onChange }: { server: Server; onChange: () => void
         <dd>{server.state === 'connected' ? duration(Math.max(0, Math.round((Date.now() - Date.parse(server.since)) / 1000))) : '–'}</dd>
         <dt>attempts</dt>
         <dd>{server.attempts.length}</dd>
+        {server.replicas && server.replicas.length > 1 && (
+          <>
+            <dt>replicas</dt>
+            <dd>{replicaSummary(server.replicas)}</dd>
+          </>
+        )}
         {server.catalog && (
           <>
             <dt>catalog</dt>
@@ -108,6 +114,13 @@ function ServerCard({ server, onChange }: { server: Server; onChange: () => void
       {showLogs && <ServerLog name={server.name} />}
     </article>
   );
+}
+
+/** "2 connected, 1 backoff" across the hub replicas (each runs its own connection). */
+function replicaSummary(replicas: Schemas['ReplicaServerStateDto'][]): string {
+  const counts = new Map<string, number>();
+  for (const replica of replicas) counts.set(replica.state, (counts.get(replica.state) ?? 0) + 1);
+  return [...counts].map(([state, count]) => `${count} ${state}`).join(', ');
 }
 
 function ServerLog({ name }: { name: string }) {
