@@ -1,10 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '../test/support/free-port';
-import { RoundRobinProxy } from '../test/support/round-robin-proxy';
 import { dropDatabase, freshDatabaseUrl } from '../test/support/test-database';
 import { HUB_NODE_FLAGS, everythingServersFile, stopChild, waitFor } from './hub-runner';
 import { leanFetch } from './lean-fetch';
@@ -12,7 +13,8 @@ import { treeCpuMs } from './process-cpu';
 import { deleteRedisKeys, median, percentile, report, timeTakingTurns } from './support';
 
 /**
- * Hub replicas sharing one PostgreSQL and Redis behind a round-robin proxy (test/support), each with
+ * Hub replicas sharing one PostgreSQL and Redis behind a balancer (HAProxy when installed, else
+ * bench/balancer.ts in its own process), each with
  * its own server-everything child. Throughput: CLIENTS SDK clients calling `echo` for THROUGHPUT_MS
  * through the proxy with 1, 2 and 3 replicas, with no affinity (a request for a session another
  * replica holds is forwarded there) and pinned by Mcp-Session-Id; the replicas' CPU (their upstream
@@ -28,6 +30,8 @@ const THROUGHPUT_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const ROOT = join(__dirname, '..');
 const PREFIX = `bench-scale-${process.pid}:`;
+/** Between runs: the replicas store the last run's telemetry before the next run is measured. */
+const SETTLE_MS = 3000;
 
 interface Replica {
   port: number;
@@ -45,7 +49,43 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
   return { port, child };
 }
 
-async function throughput(proxy: RoundRobinProxy, replicas: Replica[]): Promise<{ rate: number; cpuMs: number }> {
+/** HAProxy from Debian (`apt-get install haproxy`) balances when it is installed: it costs the 2 cores far less than a Node proxy. */
+const HAPROXY = spawnSync('haproxy', ['-v']).status === 0;
+
+async function startHaproxy(pin: boolean, targets: string[]): Promise<RunningProxy> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-haproxy-'));
+  const config = [
+    'global',
+    '  maxconn 4000',
+    'defaults',
+    '  mode http',
+    '  timeout connect 5s',
+    '  timeout client 1h',
+    '  timeout server 1h',
+    'frontend mcp',
+    `  bind 127.0.0.1:${port}`,
+    '  default_backend hubs',
+    'backend hubs',
+    '  balance roundrobin',
+    ...(pin ? ['  stick-table type string len 64 size 200k expire 30m', '  stick on req.hdr(mcp-session-id)', '  stick store-response res.hdr(mcp-session-id)'] : []),
+    ...targets.map((target, index) => `  server hub${index} ${new URL(target).host}`),
+  ].join('\n');
+  writeFileSync(join(dir, 'haproxy.cfg'), `${config}\n`);
+  const child = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/api/health/live`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+  return { port, child, url: (path) => `http://127.0.0.1:${port}${path}` };
+}
+
+const startBalancer = (pin: boolean, targets: string[]) => (HAPROXY ? startHaproxy(pin, targets) : startProxy('balancer.ts', [pin ? 'pinned' : 'round-robin', ...targets]));
+
+interface RunningProxy {
+  port: number;
+  child: ChildProcess;
+  url: (path: string) => string;
+}
+
+async function throughput(proxy: RunningProxy, replicas: Replica[]): Promise<{ rate: number; cpuMs: number; balancerCpuMs: number; clientCpuMs: number }> {
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -57,6 +97,8 @@ async function throughput(proxy: RoundRobinProxy, replicas: Replica[]): Promise<
   for (const client of clients) await call(client);
   const pids = replicas.map((replica) => replica.child.pid!);
   const cpuBefore = treeCpuMs(pids);
+  const balancerBefore = treeCpuMs([proxy.child.pid!]);
+  const clientBefore = process.cpuUsage();
   let done = 0;
   const deadline = performance.now() + THROUGHPUT_MS;
   await Promise.all(
@@ -68,8 +110,10 @@ async function throughput(proxy: RoundRobinProxy, replicas: Replica[]): Promise<
     }),
   );
   const cpuMs = treeCpuMs(pids) - cpuBefore;
+  const balancerCpuMs = treeCpuMs([proxy.child.pid!]) - balancerBefore;
+  const clientUsage = process.cpuUsage(clientBefore);
   await Promise.all(clients.map((client) => client.close()));
-  return { rate: done / (THROUGHPUT_MS / 1000), cpuMs };
+  return { rate: done / (THROUGHPUT_MS / 1000), cpuMs, balancerCpuMs, clientCpuMs: (clientUsage.user + clientUsage.system) / 1000 };
 }
 
 /** A JSON-RPC POST on a kept-alive connection; resolves with the body. */
@@ -85,17 +129,17 @@ function post(agent: Agent, port: number, headers: Record<string, string>, body:
   });
 }
 
-/** Starts bench/proxy-floor.ts in front of `target`; resolves with its port. */
-async function startProxyFloor(target: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'proxy-floor.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a script of bench/ that prints `ready <port>` (a proxy); resolves with its port. */
+async function startProxy(script: string, args: string[]): Promise<RunningProxy> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (line: string) => {
       const ready = /ready (\d+)/.exec(line);
       if (ready) resolve(Number(ready[1]));
     });
-    child.once('exit', (code) => reject(new Error(`the proxy floor exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
-  return { port, child };
+  return { port, child, url: (path) => `http://127.0.0.1:${port}${path}` };
 }
 
 /** Sequential calls on one session held by `owner`: sent to it, to `other` (which forwards them) and to the floor proxy, taking turns. */
@@ -127,29 +171,31 @@ async function main(): Promise<void> {
     // let every replica see the others (membership heartbeats) before measuring
     await new Promise((resolve) => setTimeout(resolve, 6000));
     // a first round warms the replicas up (JIT, connection pools); it is not reported
-    const warmup = await RoundRobinProxy.start(urls, false);
-    await throughput(warmup, replicas);
-    await warmup.stop();
+    const warmup = await startBalancer(false, urls);
+    await throughput(warmup, replicas).finally(() => stopChild(warmup.child));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     for (let count = 1; count <= REPLICAS; count++) {
       for (const pin of [false, true]) {
-        const proxy = await RoundRobinProxy.start(urls.slice(0, count), pin);
-        const { rate, cpuMs } = await throughput(proxy, replicas.slice(0, count));
-        await proxy.stop();
+        const proxy = await startBalancer(pin, urls.slice(0, count));
+        const { rate, cpuMs, balancerCpuMs, clientCpuMs } = await throughput(proxy, replicas.slice(0, count)).finally(() => stopChild(proxy.child));
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         rows.push({
           subject: `${count} replica${count > 1 ? 's' : ''}, ${pin ? 'pinned by Mcp-Session-Id' : 'round robin'}`,
           'calls/s': Math.round(rate),
           'replica CPU s': Number((cpuMs / 1000).toFixed(2)),
           'calls per replica CPU-s': Math.round((rate * (THROUGHPUT_MS / 1000)) / (cpuMs / 1000)),
+          'balancer CPU s': Number((balancerCpuMs / 1000).toFixed(2)),
+          'clients CPU s': Number((clientCpuMs / 1000).toFixed(2)),
         });
       }
     }
-    const proxyFloor = await startProxyFloor(urls[0]);
+    const proxyFloor = await startProxy('proxy-floor.ts', [urls[0]]);
     const { direct, forwarded, floor } = await forwarding(replicas[0], replicas[1], proxyFloor.port).finally(() => stopChild(proxyFloor.child));
     const added = median(forwarded) - median(direct);
     const floorAdded = median(floor) - median(direct);
     const latency = (subject: string, samples: number[]) => ({ subject, 'median ms': Number(median(samples).toFixed(3)), 'p99 ms': Number(percentile(samples, 99).toFixed(3)) });
     rows.push(latency('one session, sent to its owner', direct), latency('one session, sent to another replica (forwarded)', forwarded), latency('one session, through the proxy floor', floor));
-    report('scale', rows, { clients: CLIENTS, throughputMs: THROUGHPUT_MS, calls: CALLS, forwardingAddedMedianMs: Number(added.toFixed(3)), floorAddedMedianMs: Number(floorAdded.toFixed(3)), hubNodeFlags: HUB_NODE_FLAGS });
+    report('scale', rows, { balancer: HAPROXY ? 'haproxy' : 'bench/balancer.ts', clients: CLIENTS, throughputMs: THROUGHPUT_MS, calls: CALLS, forwardingAddedMedianMs: Number(added.toFixed(3)), floorAddedMedianMs: Number(floorAdded.toFixed(3)), hubNodeFlags: HUB_NODE_FLAGS });
     console.log(`forwarding adds ${added.toFixed(3)} ms at the median (target <= 0.3 ms: ${added <= 0.3 ? 'met' : 'NOT met'}); a bare proxy hop adds ${floorAdded.toFixed(3)} ms`);
   } finally {
     await Promise.all(replicas.map((replica) => stopChild(replica.child)));
