@@ -277,7 +277,6 @@ describe('several hub replicas behind one round-robin address', () => {
   });
 
   it('ran each scheduled duty exactly once per period while replicas came and went', async () => {
-    await sleep(2 * PARTITIONS_MS);
     const runs = await queryDatabase<{ duty: string; period: Date; instance_id: string; finished_at: Date | null; error: string | null }>(
       databaseUrl,
       `SELECT duty, period, instance_id, finished_at, error FROM mcp_hub.duty_runs ORDER BY duty, period`,
