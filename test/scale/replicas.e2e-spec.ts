@@ -34,6 +34,8 @@ describe('several hub replicas behind one round-robin address', () => {
   let admin: string;
   let proxy: RoundRobinProxy;
   let hubs: HubProcess[] = [];
+  /** Every replica started, the stopped ones included: their logs hold the duties they ran. */
+  const everStarted: HubProcess[] = [];
   /** Hub instance id by port. */
   const ids = new Map<number, string>();
   const killed: string[] = [];
@@ -49,6 +51,8 @@ describe('several hub replicas behind one round-robin address', () => {
     TELEMETRY_PARTITION_MAINTENANCE_MS: String(PARTITIONS_MS),
     TRAINING_WORKER_ENABLED: 'false',
     RATE_LIMIT_PER_MINUTE: '0',
+    // each duty run is logged at debug: the test counts the runs themselves, not only their claims
+    LOG_LEVEL: 'debug',
   });
   const api = async (hub: HubProcess | RoundRobinProxy, method: string, path: string, body?: unknown, key = admin) => {
     const response = await fetch(hub.url(path), {
@@ -61,6 +65,7 @@ describe('several hub replicas behind one round-robin address', () => {
   };
   const startHub = async () => {
     const hub = await HubProcess.start(env());
+    everStarted.push(hub);
     for (let i = 0; i < 200; i++) {
       const servers = (await api(hub, 'GET', '/api/servers')).body?.servers as Json[] | undefined;
       if (servers?.some((s) => s.name === 'everything' && s.state === 'connected' && s.catalog.tools > 0)) break;
@@ -161,10 +166,15 @@ describe('several hub replicas behind one round-robin address', () => {
     });
     const session = initialize.headers.get('mcp-session-id')!;
     await initialize.text();
+    // the call and its resumption each go straight to a replica that does not hold the session
+    const owner = await ownerOf(session);
+    const others = hubs.filter((hub) => ids.get(hub.port) !== owner);
+    expect(others).toHaveLength(2);
     const headers = { ...auth(), 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
     await fetch(proxy.url('/mcp'), { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    const forwardedBefore = await forwarded();
     const abort = new AbortController();
-    const response = await fetch(proxy.url('/mcp'), {
+    const response = await fetch(others[0].url('/mcp'), {
       method: 'POST',
       headers,
       signal: abort.signal,
@@ -175,11 +185,12 @@ describe('several hub replicas behind one round-robin address', () => {
     expect(lastId).toBeTruthy();
     await sleep(1600);
     const resumed = new AbortController();
-    const replay = await fetch(proxy.url('/mcp'), { method: 'GET', headers: { ...headers, 'last-event-id': lastId! }, signal: resumed.signal });
+    const replay = await fetch(others[1].url('/mcp'), { method: 'GET', headers: { ...headers, 'last-event-id': lastId! }, signal: resumed.signal });
     expect(replay.status).toBe(200);
     const after = await readEvents(replay, (events) => events.some((e) => e.data.includes('"id":3')), resumed);
     expect(JSON.parse(after.find((e) => e.data.includes('"id":3'))!.data).result.content[0].text).toMatch(/completed/i);
     expect(after.every((e) => e.id !== lastId)).toBe(true);
+    expect((await forwarded()) - forwardedBefore).toBe(2);
   });
 
   it('answers 200 sessions of 20 calls each through the proxy without one error', async () => {
@@ -287,6 +298,9 @@ describe('several hub replicas behind one round-robin address', () => {
     ] as const) {
       const mine = runs.filter((r) => r.duty === duty);
       expect(mine.length).toBeGreaterThanOrEqual(5);
+      // what the replicas actually ran: one run per claimed period, none twice
+      const ran = everStarted.flatMap((hub) => hub.logs.filter((l) => l.msg.startsWith(`Duty ${duty} runs for period `)).map((l) => l.msg.split(' ').at(-1)));
+      expect(ran.sort()).toEqual(mine.map((r) => r.period.toISOString()));
       const gaps = mine.slice(1).map((r, i) => r.period.getTime() - mine[i].period.getTime());
       // one run per period, none skipped: consecutive periods are one interval apart
       expect(new Set(gaps)).toEqual(new Set([every]));

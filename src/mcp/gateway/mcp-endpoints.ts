@@ -23,6 +23,12 @@ import type { SessionServer } from './session-server';
 
 type ScopedSessionServer = SessionServer & Pick<McpSession, 'seesServer'>;
 
+/** A POST's body: parsed (undefined when not JSON, or for other methods), and as sent, for forwarding to another replica unchanged. */
+export interface McpBody {
+  parsed: unknown;
+  raw?: string;
+}
+
 const sameScope = (a: SessionScope, b: SessionScope) => describeScope(a) === describeScope(b);
 
 const HANDSHAKE = new Set(['initialize', 'notifications/initialized']);
@@ -62,14 +68,14 @@ export class McpEndpoints {
     this.replayBudget = new ReplayBudget(config.mcp.eventStoreMaxBytes, config.mcp.eventStoreTotalBytes);
   }
 
-  async streamable(req: IncomingMessage, res: ServerResponse, body: unknown, requested: SessionScope, principal?: Principal): Promise<void> {
+  async streamable(req: IncomingMessage, res: ServerResponse, { parsed: body, raw }: McpBody, requested: SessionScope, principal?: Principal): Promise<void> {
     const scope = this.effectiveScope(requested, principal);
     const keyId = principal?.keyId;
     if (body !== undefined && refusedAsInvalid(res, body)) return;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string' && sessionId) {
       const session = this.sessions.get(sessionId, usesSession(req.method, body));
-      if (!session && (await this.forwarder.forward(sessionId, req, res, body))) return;
+      if (!session && (await this.forwarder.forward(sessionId, req, res, raw))) return;
       if (!session || session.transportKind !== 'streamable-http' || !sameScope(session.scope, scope) || session.keyId !== keyId) {
         return writeJsonRpcError(res, 404, -32001, 'Session not found');
       }
@@ -99,9 +105,9 @@ export class McpEndpoints {
     await this.connect(transport.sessionId, scope, 'sse', this.createSessionServer(scope, principal), transport, clientOf(req, principal), principal?.keyId);
   }
 
-  async legacyMessage(sessionId: string | null, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
+  async legacyMessage(sessionId: string | null, req: IncomingMessage, res: ServerResponse, { parsed: body, raw }: McpBody, principal?: Principal): Promise<void> {
     const session = sessionId ? this.sessions.get(sessionId, usesSession(req.method, body)) : undefined;
-    if (!session && sessionId && (await this.forwarder.forward(sessionId, req, res, body))) return;
+    if (!session && sessionId && (await this.forwarder.forward(sessionId, req, res, raw))) return;
     if (!session || session.transportKind !== 'sse' || session.keyId !== principal?.keyId) return writeJsonRpcError(res, 404, -32001, 'Session not found');
     if (body !== undefined && refusedAsInvalid(res, body)) return;
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, body);

@@ -7,7 +7,7 @@ import { originPolicyProblem } from '../../platform/auth/origin-policy';
 import { writeJsonRpcError } from '../../platform/http/json-rpc-error';
 import { HttpDrain } from '../../platform/shutdown/http-drain';
 import { SessionLimitError } from './gateway.errors';
-import { McpEndpoints } from './mcp-endpoints';
+import { McpBody, McpEndpoints } from './mcp-endpoints';
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../platform/http/json-depth';
 import { isJsonContentType } from '../../platform/http/content-type';
 import { McpRoute, mcpRoute } from './mcp-routes';
@@ -50,16 +50,17 @@ export class McpIngress {
         return writeJsonRpcError(res, 403, -32000, `Forbidden: ${problem}`);
       }
       const principal = this.authorizer.enabled ? await this.authorizer.authorize(req.headers, { scope: 'mcp', profileAware: true }, req.socket.remoteAddress) : undefined;
-      const body = req.method === 'POST' ? await this.readBody(req) : undefined;
+      const raw = req.method === 'POST' ? await readRequestText(req, BODY_LIMIT) : undefined;
+      const body = raw === undefined ? undefined : parseBody(req, raw);
       if (body === INVALID_JSON) return writeJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON');
       if (body === TOO_DEEP) return writeJsonRpcError(res, 400, -32600, `Invalid Request: the JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
-      await this.dispatch(route, req, res, body, principal);
+      await this.dispatch(route, req, res, { parsed: body, raw }, principal);
     } catch (error) {
       this.fail(req, res, error);
     }
   }
 
-  private dispatch(route: McpRoute, req: IncomingMessage, res: ServerResponse, body: unknown, principal?: Principal): Promise<void> {
+  private dispatch(route: McpRoute, req: IncomingMessage, res: ServerResponse, body: McpBody, principal?: Principal): Promise<void> {
     switch (route.kind) {
       case 'streamable':
         return this.endpoints.streamable(req, res, body, route.scope, principal);
@@ -70,23 +71,22 @@ export class McpIngress {
     }
   }
 
-  /**
-   * The parsed JSON body; undefined when it is not JSON (the transport answers 415), INVALID_JSON when
-   * it does not parse, TOO_DEEP before a parse whose result validation would walk past the stack.
-   */
-  private async readBody(req: IncomingMessage): Promise<unknown> {
-    const raw = await readRequestText(req, BODY_LIMIT);
-    if (!isJsonContentType(req.headers['content-type'])) return undefined;
-    if (jsonNestsDeeperThan(raw)) return TOO_DEEP;
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return INVALID_JSON;
-    }
-  }
-
   private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     // refusals at the session cap come in floods; McpSessions logs them summed up
     answerFailure(this.logger, req, res, error, !(error instanceof SessionLimitError));
+  }
+}
+
+/**
+ * The parsed JSON body; undefined when it is not JSON (the transport answers 415), INVALID_JSON when
+ * it does not parse, TOO_DEEP before a parse whose result validation would walk past the stack.
+ */
+function parseBody(req: IncomingMessage, raw: string): unknown {
+  if (!isJsonContentType(req.headers['content-type'])) return undefined;
+  if (jsonNestsDeeperThan(raw)) return TOO_DEEP;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return INVALID_JSON;
   }
 }

@@ -54,7 +54,11 @@ export class ServersConfigService implements OnApplicationBootstrap {
     coordinator: ShutdownCoordinator,
   ) {
     // API servers live in PostgreSQL, shared by every replica: a change made on one is applied on all
-    cluster.on('servers', (trigger, origin) => void this.reload(`${String(trigger)} (on replica ${origin})`).catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`)));
+    const reloadFor = (trigger: string) => void this.reload(trigger).catch((e: Error) => this.logger.error(`Reload failed: ${e.message}`));
+    cluster.on('servers', (trigger, origin) => reloadFor(`${String(trigger)} (on replica ${origin})`));
+    // a change announced while this replica's Redis subscription was down would be missed
+    let connections = 0;
+    cluster.onReconnect(() => connections++ > 0 && reloadFor('the cluster channel reconnected'));
     this.paths = config.mcp.serversConfigPaths.map((path) => resolve(path));
     this.status = { path: this.paths[0], paths: this.paths, exists: false, ok: true, problems: [], fileServers: 0, apiServers: 0, watching: false };
     this.devMode = new DevModeWatcher(

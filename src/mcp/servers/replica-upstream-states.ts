@@ -32,6 +32,8 @@ export class ReplicaUpstreamStates implements OnApplicationBootstrap {
   private readonly logger = new Logger('ReplicaUpstreamStates');
   private timer?: NodeJS.Timeout;
   private pendingWrite?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly upstreams: UpstreamManager,
@@ -40,13 +42,14 @@ export class ReplicaUpstreamStates implements OnApplicationBootstrap {
     bus: EventBus,
     coordinator: ShutdownCoordinator,
   ) {
-    bus.subscribe(() => (this.pendingWrite ??= setTimeout(() => void this.write(), WRITE_DELAY_MS)), ['mcp.server.state', 'mcp.config.reloaded']);
+    this.unsubscribe = bus.subscribe(() => this.writeSoon(), ['mcp.server.state', 'mcp.config.reloaded']);
+    members.onChange(() => this.writeSoon());
     coordinator.register({ phase: 'producers', name: 'replica-upstream-states', close: () => this.stop() });
   }
 
   onApplicationBootstrap(): void {
-    void this.write();
-    this.timer = setInterval(() => void this.write(), WRITE_EVERY_MS);
+    this.writeSoon();
+    this.timer = setInterval(() => this.writeSoon(), WRITE_EVERY_MS);
     this.timer.unref();
   }
 
@@ -63,16 +66,22 @@ export class ReplicaUpstreamStates implements OnApplicationBootstrap {
     answers.forEach(([error, fields], index) => {
       if (error) return;
       for (const [server, text] of Object.entries(fields as Record<string, string>)) {
-        const state = JSON.parse(text) as Omit<ReplicaServerState, 'instance' | 'current'>;
-        add(server, { instance: others[index].id, current: false, ...state });
+        const state = parseState(text);
+        if (state) add(server, { instance: others[index].id, current: false, ...state });
       }
     });
     return result;
   }
 
+  private writeSoon(): void {
+    if (!this.stopped) this.pendingWrite ??= setTimeout(() => void this.write(), WRITE_DELAY_MS);
+  }
+
+  /** Only while other replicas run: a single hub reads its own states. */
   private async write(): Promise<void> {
     clearTimeout(this.pendingWrite);
     this.pendingWrite = undefined;
+    if (this.stopped || !this.members.hasOthers()) return;
     const key = keyOf(this.members.self);
     const fields = Object.fromEntries(this.upstreams.statuses().map((s) => [s.name, JSON.stringify({ state: s.state, reason: s.reason, since: s.since, ...(s.pid ? { pid: s.pid } : {}) })]));
     const transaction = this.redis.commands.multi().del(key);
@@ -81,6 +90,8 @@ export class ReplicaUpstreamStates implements OnApplicationBootstrap {
   }
 
   private async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
     clearInterval(this.timer);
     clearTimeout(this.pendingWrite);
     await this.redis.commands.del(keyOf(this.members.self)).catch(() => undefined);
@@ -88,3 +99,12 @@ export class ReplicaUpstreamStates implements OnApplicationBootstrap {
 }
 
 const keyOf = (instance: string) => `upstreams:${instance}`;
+
+function parseState(text: string): Omit<ReplicaServerState, 'instance' | 'current'> | undefined {
+  try {
+    const state = JSON.parse(text) as Omit<ReplicaServerState, 'instance' | 'current'>;
+    return typeof state.state === 'string' && typeof state.since === 'string' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -40,6 +40,8 @@ export class ClusterMembers implements OnApplicationBootstrap {
   private readonly listeners: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private pendingAnnounce?: NodeJS.Timeout;
+  /** Set once this replica has left: no heartbeat may write it back. */
+  private left = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -93,12 +95,13 @@ export class ClusterMembers implements OnApplicationBootstrap {
   /** Writes this replica's entry now and tells the others to read it (joined, or its interest changed). */
   private async announce(): Promise<void> {
     this.pendingAnnounce = undefined;
+    if (this.left) return;
     await this.beat().catch((error: Error) => this.logger.warn(`Could not write this replica's cluster entry: ${error.message}`));
     if (this.role.role === 'api') await this.channel.publish('members', 'changed');
   }
 
   private async beat(): Promise<void> {
-    if (this.role.role === 'api') {
+    if (this.role.role === 'api' && !this.left) {
       const me: Replica = { id: this.instance.id, url: this.config.http.internalUrl, hostname: hostname(), pid: process.pid, seenAt: Date.now(), interest: this.bus.remoteInterest() };
       await this.redis.commands.hset(KEY, me.id, JSON.stringify(me));
     }
@@ -122,9 +125,11 @@ export class ClusterMembers implements OnApplicationBootstrap {
   }
 
   private async leave(): Promise<void> {
+    this.left = true;
     clearInterval(this.timer);
     clearTimeout(this.pendingAnnounce);
     if (this.role.role !== 'api') return;
+    // after any heartbeat already sent: both go over the same connection, in order
     await this.redis.commands.hdel(KEY, this.instance.id);
     await this.channel.publish('members', 'left');
   }

@@ -73,6 +73,7 @@ export class ScheduledDuties implements OnApplicationBootstrap {
     if (claimed.length === 0) return 'already run';
     let error: string | null = null;
     try {
+      this.logger.debug(`Duty ${duty.name} runs for period ${period.toISOString()}`);
       await duty.run();
     } catch (failure) {
       error = (failure as Error).message;
