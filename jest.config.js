@@ -7,6 +7,7 @@ module.exports = {
   // e2e suites spend most of their time waiting on hubs, adapters and databases in other processes,
   // so two run side by side even on two cores (jest's default there is one); more cores, up to four
   maxWorkers: Math.max(2, Math.min(4, availableParallelism() - 1)),
+  globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [

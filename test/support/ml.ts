@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HubApi } from './hub-api';
 import { Json } from './http';
 import { sleep } from './hub-process';
@@ -8,11 +11,16 @@ export const PYTHON_BIN = process.env.TEST_PYTHON_BIN ?? process.env.PYTHON_BIN 
 
 /**
  * The ML tests train real models: fail early, saying what to install, when the interpreter lacks
- * Debian's scientific stack (`bash .ci/run` installs it).
+ * Debian's scientific stack (`bash .ci/run` installs it). Checked once per Jest run (importing torch
+ * takes seconds): the first suite leaves a marker (test/support/global-setup.js names the run).
  */
 export function assertPythonStack(): void {
+  const run = process.env.MCP_HUB_TEST_RUN;
+  const marker = run ? join(tmpdir(), `mcp-hub-python-stack-${run}`) : undefined;
+  if (marker && existsSync(marker)) return;
   try {
     execFileSync(PYTHON_BIN, ['-c', 'import numpy, pandas, sklearn, torch'], { stdio: 'pipe' });
+    if (marker) writeFileSync(marker, PYTHON_BIN);
   } catch {
     throw new Error(`${PYTHON_BIN} cannot import numpy, pandas, sklearn and torch: apt-get install python3-sklearn python3-torch python3-pandas (or set TEST_PYTHON_BIN to an interpreter that has them)`);
   }
