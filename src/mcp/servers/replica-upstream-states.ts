@@ -49,6 +49,7 @@ export class ReplicaUpstreamStates implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.writeSoon();
+    // per process on purpose: only this replica knows its own connections' states, and its entry expires if it stops writing
     this.timer = setInterval(() => this.writeSoon(), WRITE_EVERY_MS);
     this.timer.unref();
   }

@@ -59,6 +59,7 @@ export class ClusterMembers implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.announce();
+    // per process on purpose, as hub_instances' heartbeat: each replica says in its own entry that it is alive (a shared job could not)
     this.timer = setInterval(() => void this.beat().catch((error: Error) => this.logger.warn(`Cluster heartbeat failed: ${error.message}`)), BEAT_MS);
     this.timer.unref();
   }
