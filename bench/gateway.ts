@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -8,7 +8,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { freePort } from '../test/support/free-port';
 import { ensurePeerHub } from './bench-peer';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
-import { everythingServersFile, startHub, stopChild, waitFor } from './hub-runner';
+import { everythingServersFile, startHub, startReadyScript, stopChild, waitFor } from './hub-runner';
 import { leanFetch } from './lean-fetch';
 import { median, report, summary, timeTakingTurns } from './support';
 import { commandsCpuMs, treeCpuMs } from './process-cpu';
@@ -106,22 +106,9 @@ async function throughput(subject: Subject): Promise<number> {
   return done / (THROUGHPUT_MS / 1000);
 }
 
-/** Starts bench/forwarding-floor.ts and returns its port. */
-async function startFloor(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'forwarding-floor.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (line: string) => {
-      const ready = /ready (\d+)/.exec(line);
-      if (ready) resolve(Number(ready[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`the forwarding floor exited with ${code}`)));
-  });
-  return { port, child };
-}
-
 async function main(): Promise<void> {
   const hub = await startHub();
-  const floor = await startFloor();
+  const floor = await startReadyScript('forwarding-floor.ts');
   const peerFiles = await everythingServersFile();
   const peerPort = await freePort();
   const peer = spawn(process.execPath, [ensurePeerHub(ROOT), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });

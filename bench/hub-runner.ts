@@ -49,6 +49,19 @@ export async function startHub(extraArgs: string[] = [], env: Record<string, str
   };
 }
 
+/** Runs a script of bench/ that prints `ready <port>` once it listens (a floor, a proxy); resolves with its port. */
+export async function startReadyScript(script: string, args: string[] = []): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (line: string) => {
+      const ready = /ready (\d+)/.exec(line);
+      if (ready) resolve(Number(ready[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { port, child };
+}
+
 /** Polls a URL until it answers 200 (or the process dies). */
 export async function waitFor(url: string, child: ChildProcess, attempts = 600): Promise<void> {
   for (let i = 0; i < attempts; i++) {

@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '../test/support/free-port';
 import { dropDatabase, freshDatabaseUrl } from '../test/support/test-database';
-import { HUB_NODE_FLAGS, everythingServersFile, stopChild, waitFor } from './hub-runner';
+import { HUB_NODE_FLAGS, RunningProcess, startHub, startReadyScript, stopChild } from './hub-runner';
 import { leanFetch } from './lean-fetch';
 import { treeCpuMs } from './process-cpu';
 import { deleteRedisKeys, median, percentile, report, timeTakingTurns } from './support';
@@ -28,26 +28,9 @@ const REPLICAS = 3;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const THROUGHPUT_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const ROOT = join(__dirname, '..');
 const PREFIX = `bench-scale-${process.pid}:`;
 /** Between runs: the replicas store the last run's telemetry before the next run is measured. */
 const SETTLE_MS = 3000;
-
-interface Replica {
-  port: number;
-  child: ChildProcess;
-}
-
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, join(ROOT, 'dist/src/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production', AUTH_MODE: 'none', RATE_LIMIT_PER_MINUTE: '0', MCP_MAX_SESSIONS_PER_CLIENT: '10000' },
-    stdio: 'ignore',
-  });
-  await waitFor(`http://127.0.0.1:${port}/api/tools/everything/echo`, child);
-  return { port, child };
-}
 
 /** HAProxy from Debian (`apt-get install haproxy`) balances when it is installed: it costs the 2 cores far less than a Node proxy. */
 const HAPROXY = spawnSync('haproxy', ['-v']).status === 0;
@@ -85,7 +68,7 @@ interface RunningProxy {
   url: (path: string) => string;
 }
 
-async function throughput(proxy: RunningProxy, replicas: Replica[]): Promise<{ rate: number; cpuMs: number; balancerCpuMs: number; clientCpuMs: number }> {
+async function throughput(proxy: RunningProxy, replicas: RunningProcess[]): Promise<{ rate: number; cpuMs: number; balancerCpuMs: number; clientCpuMs: number }> {
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -95,7 +78,7 @@ async function throughput(proxy: RunningProxy, replicas: Replica[]): Promise<{ r
   );
   const call = (client: Client) => client.callTool({ name: 'everything__echo', arguments: { message: 'bench' } });
   for (const client of clients) await call(client);
-  const pids = replicas.map((replica) => replica.child.pid!);
+  const pids = replicas.map((replica) => replica.pid);
   const cpuBefore = treeCpuMs(pids);
   const balancerBefore = treeCpuMs([proxy.child.pid!]);
   const clientBefore = process.cpuUsage();
@@ -129,21 +112,13 @@ function post(agent: Agent, port: number, headers: Record<string, string>, body:
   });
 }
 
-/** Starts a script of bench/ that prints `ready <port>` (a proxy); resolves with its port. */
 async function startProxy(script: string, args: string[]): Promise<RunningProxy> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (line: string) => {
-      const ready = /ready (\d+)/.exec(line);
-      if (ready) resolve(Number(ready[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
+  const { port, child } = await startReadyScript(script, args);
   return { port, child, url: (path) => `http://127.0.0.1:${port}${path}` };
 }
 
 /** Sequential calls on one session held by `owner`: sent to it, to `other` (which forwards them) and to the floor proxy, taking turns. */
-async function forwarding(owner: Replica, other: Replica, floorPort: number): Promise<{ direct: number[]; forwarded: number[]; floor: number[] }> {
+async function forwarding(owner: RunningProcess, other: RunningProcess, floorPort: number): Promise<{ direct: number[]; forwarded: number[]; floor: number[] }> {
   const agent = new Agent({ keepAlive: true });
   const base = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   const initialize = await post(agent, owner.port, base, JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }));
@@ -160,11 +135,11 @@ async function forwarding(owner: Replica, other: Replica, floorPort: number): Pr
 }
 
 async function main(): Promise<void> {
-  const { file } = await everythingServersFile();
   const databaseUrl = freshDatabaseUrl();
-  const env = { DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: PREFIX, MCP_SERVERS_CONFIG: file };
-  const replicas: Replica[] = [await startReplica(env)];
-  for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(env));
+  // one database and Redis prefix for all; each replica its own servers file (the same server-everything)
+  const env = { DATABASE_URL: databaseUrl, REDIS_KEY_PREFIX: PREFIX, RATE_LIMIT_PER_MINUTE: '0', MCP_MAX_SESSIONS_PER_CLIENT: '10000' };
+  const replicas: RunningProcess[] = [];
+  for (let i = 0; i < REPLICAS; i++) replicas.push(await startHub([], env));
   const urls = replicas.map((replica) => `http://127.0.0.1:${replica.port}`);
   const rows = [];
   try {
@@ -198,7 +173,7 @@ async function main(): Promise<void> {
     report('scale', rows, { balancer: HAPROXY ? 'haproxy' : 'bench/balancer.ts', clients: CLIENTS, throughputMs: THROUGHPUT_MS, calls: CALLS, forwardingAddedMedianMs: Number(added.toFixed(3)), floorAddedMedianMs: Number(floorAdded.toFixed(3)), hubNodeFlags: HUB_NODE_FLAGS });
     console.log(`forwarding adds ${added.toFixed(3)} ms at the median (target <= 0.3 ms: ${added <= 0.3 ? 'met' : 'NOT met'}); a bare proxy hop adds ${floorAdded.toFixed(3)} ms`);
   } finally {
-    await Promise.all(replicas.map((replica) => stopChild(replica.child)));
+    await Promise.all(replicas.map((replica) => replica.stop()));
     await dropDatabase(databaseUrl);
     await deleteRedisKeys(PREFIX);
   }

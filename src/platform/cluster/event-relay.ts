@@ -31,13 +31,12 @@ export class ClusterEventRelay implements OnModuleInit {
   private outgoing: HubEvent[] = [];
   private flushTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
-  /** What the other replicas want; empty: nothing is relayed. */
-  private wanted: string[] = [];
   /** What this replica's own listeners want from the others: the events worth remembering, to drop the others' copies. */
   private ownInterest: string[] = [];
   private dropped = 0;
   private readonly seen = new Map<string, number>();
   private publishing = false;
+  private stopped = false;
 
   constructor(
     private readonly bus: EventBus,
@@ -57,9 +56,9 @@ export class ClusterEventRelay implements OnModuleInit {
 
   /** Relays only while someone wants something: a single hub, or replicas nobody watches, pay nothing per call. */
   private follow(): void {
-    this.wanted = this.members.hasOthers() ? this.members.othersInterest() : [];
+    const wanted = this.members.hasOthers() && !this.stopped ? this.members.othersInterest() : [];
     this.unsubscribe?.();
-    this.unsubscribe = this.wanted.length > 0 ? this.bus.subscribe((event) => this.relay(event), this.wanted) : undefined;
+    this.unsubscribe = wanted.length > 0 ? this.bus.subscribe((event) => this.relay(event), wanted) : undefined;
   }
 
   private relay(event: HubEvent): void {
@@ -112,8 +111,8 @@ export class ClusterEventRelay implements OnModuleInit {
   }
 
   private async stop(): Promise<void> {
-    this.wanted = [];
-    this.unsubscribe?.();
+    this.stopped = true;
+    this.follow();
     await this.flush();
   }
 }
