@@ -57,6 +57,11 @@ export function toEnvelope(raw: unknown, defaults?: { id: string; time: string }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+/** Whether `type` is a valid event type (dotted lower-case, at most 100 characters). */
+export function isEventType(type: string): boolean {
+  return type.length <= 100 && TYPE.test(type);
+}
+
 const SEVERITY = new Set(['debug', 'info', 'warn', 'error']);
 const KNOWN = new Set(['id', 'source', 'type', 'time', 'specversion', 'severity', 'traceId', 'spanId', 'subject', 'attributes', 'data']);
 
@@ -73,7 +78,7 @@ export function toEnvelopeFast(raw: unknown, defaults: { id: string; time: strin
     !Array.isArray(e) &&
     Object.keys(e).every((k) => KNOWN.has(k)) &&
     typeof e.source === 'string' && e.source.length > 0 && e.source.length <= 200 &&
-    typeof e.type === 'string' && e.type.length <= 100 && TYPE.test(e.type) &&
+    typeof e.type === 'string' && isEventType(e.type) &&
     (e.id === undefined || (typeof e.id === 'string' && UUID.test(e.id))) &&
     (e.time === undefined || (typeof e.time === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(e.time) && !Number.isNaN(Date.parse(e.time)))) &&
     (e.specversion === undefined || e.specversion === '1.0') &&

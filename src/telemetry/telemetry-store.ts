@@ -7,9 +7,12 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TelemetryEnvelope } from './telemetry-envelope';
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 /** COPY text format: tab-separated, \N for NULL, backslash escapes. */
 function copyField(value: string | null): string {
   if (value === null) return '\\N';
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
