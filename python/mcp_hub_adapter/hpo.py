@@ -7,7 +7,7 @@ and any hub process may run one. Requests arrive one per line on stdin, answers 
   {"id": 2, "op": "ask", "study": {...}}                        -> {"id": 2, "ok": true, "result": {"number": 0, "trialId": 1, "params": {...}}}
   {"id": 3, "op": "report", "study": {...}, "trialId": 1, "step": 3, "value": 0.8} -> {..., "result": {"prune": false}}
   {"id": 4, "op": "tell", "study": {...}, "number": 0, "state": "complete", "value": 0.91}
-  {"id": 5, "op": "running", "study": {...}}                    -> {..., "result": {"numbers": [4, 5]}}
+  {"id": 5, "op": "running", "study": {...}}                    -> {..., "result": {"trials": [{"number": 4, "trialId": 5, "params": {...}}]}}
   {"id": 6, "op": "importances", "study": {...}}                -> {..., "result": {"importances": {"learning_rate": 0.8, ...}}}
 A study is {"name", "direction", "sampler", "pruner", "seed", "searchSpace"}: samplers and pruners are
 not stored by Optuna, so every request names them. A failure answers {"id": n, "ok": false, "error": "..."}.
@@ -106,7 +106,7 @@ def handle(optuna, storage, request):
         return {}
     if op == "running":
         trials = load(optuna, storage, study).get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
-        return {"numbers": [t.number for t in trials]}
+        return {"trials": [{"number": t.number, "trialId": t._trial_id, "params": t.params} for t in trials]}
     if op == "importances":
         loaded = load(optuna, storage, study)
         if len(loaded.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))) < 2:

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,9 @@ import { NodeProcess, sleep } from '../support/hub-process';
 import type { Json } from '../support/http';
 import { assertPythonStack, childPids, PYTHON_BIN } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
+import { Client as PgClient } from 'pg';
+import { PYTHON_PACKAGE_DIR } from '../../src/ml/adapters/adapter-paths';
+import { optunaStorageUrl } from '../../src/ml/hpo/optuna-client';
 
 const TRIALS = 20;
 
@@ -177,6 +181,38 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     for (const trial of running.trials) expect((await fixture.api.get(`/api/ml/training-jobs/${trial.jobId}`)).body.status).toBe('cancelled');
     expect((await fixture.api.send('POST', '/api/ml/studies/stopped/stop', {})).status).toBe(409);
   }, 120_000);
+
+  it('runs a trial Optuna asked for a process that died before recording it, before asking a new one', async () => {
+    await startWorker();
+    const searchSpace = { max_depth: { type: 'int', low: 1, high: 5 } };
+    const created = await fixture.api.send('POST', '/api/ml/studies', { name: 'orphan', job: { ...BASE_JOB, hyperparameters: { n_estimators: 20 } }, searchSpace, objective: { metric: 'accuracy' }, sampler: 'random', seed: 3, maxTrials: 3, maxParallel: 1 });
+    expect(created.status).toBe(201);
+    // the study's lock held as an advancing process holds it, and a trial asked from Optuna meanwhile: that process dies before its insert
+    const lock = new PgClient({ connectionString: fixture.databaseUrl });
+    await lock.connect();
+    let asked: { number: number; params: Record<string, unknown> };
+    try {
+      for (let i = 0; i < 200 && !(await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hpo:${created.body.id}`])).rows[0].locked; i++) await sleep(50);
+      const request = { id: 1, op: 'ask', study: { name: created.body.id, direction: 'maximize', sampler: 'random', pruner: null, seed: 3, searchSpace } };
+      const python = spawnSync(PYTHON_BIN, ['-m', 'mcp_hub_adapter', 'hpo'], { cwd: PYTHON_PACKAGE_DIR, input: `${JSON.stringify(request)}\n`, encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR, MCP_HUB_OPTUNA_STORAGE: optunaStorageUrl(fixture.databaseUrl) } });
+      const answer = python.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((message) => message.id === 1);
+      expect(answer).toMatchObject({ ok: true });
+      asked = answer.result;
+    } finally {
+      await lock.end();
+    }
+    const done = await waitForStudy('orphan', (s) => s.finishedAt !== null, 120_000);
+    expect(done.counts).toMatchObject({ total: 3, complete: 3, failed: 0 });
+    expect(done.trials.map((t: Json) => t.number)).toEqual([0, 1, 2]);
+    expect(done.trials.find((t: Json) => t.number === asked.number).params).toEqual(asked.params);
+    const optuna = await queryDatabase<{ number: number; state: string }>(
+      fixture.databaseUrl,
+      `SELECT t.number, t.state::text AS state FROM optuna.trials t JOIN optuna.studies s ON s.study_id = t.study_id WHERE s.study_name = $1 ORDER BY t.number`,
+      [created.body.id],
+    );
+    expect(optuna.map((t) => `${t.number}:${t.state}`)).toEqual(['0:COMPLETE', '1:COMPLETE', '2:COMPLETE']);
+    expect([fixture.hub, ...workers].flatMap((p) => p.logs).some((l) => l.msg.includes(`trial ${asked.number} was asked but never recorded`))).toBe(true);
+  }, 180_000);
 
   it('is offered to MCP clients and on the command line', async () => {
     const client = new Client({ name: 'hpo-test', version: '1.0.0' });

@@ -17,6 +17,13 @@ export interface OptunaStudy {
   searchSpace: SearchSpace;
 }
 
+/** A trial as Optuna asked it: its number in the study, Optuna's own id for it, the sampled parameters. */
+export interface AskedTrial {
+  number: number;
+  trialId: number;
+  params: Record<string, unknown>;
+}
+
 type Reply = { ok: true; result: Record<string, unknown> } | { ok: false; error: string };
 
 /** A request Optuna has not answered in this long is stuck (a lost database connection): the process is replaced. */
@@ -56,8 +63,8 @@ export class OptunaClient implements OnModuleInit {
     await this.call('create', study);
   }
 
-  async ask(study: OptunaStudy): Promise<{ number: number; trialId: number; params: Record<string, unknown> }> {
-    return (await this.call('ask', study)) as { number: number; trialId: number; params: Record<string, unknown> };
+  async ask(study: OptunaStudy): Promise<AskedTrial> {
+    return (await this.call('ask', study)) as unknown as AskedTrial;
   }
 
   /** Reports an intermediate value; true when the pruner says the trial should stop. */
@@ -70,9 +77,9 @@ export class OptunaClient implements OnModuleInit {
     await this.call('tell', study, { number, state, ...(value !== undefined ? { value } : {}) });
   }
 
-  /** Numbers of the trials Optuna holds as running. */
-  async running(study: OptunaStudy): Promise<number[]> {
-    return ((await this.call('running', study)) as { numbers: number[] }).numbers;
+  /** The trials Optuna holds as running. */
+  async running(study: OptunaStudy): Promise<AskedTrial[]> {
+    return ((await this.call('running', study)) as { trials: AskedTrial[] }).trials;
   }
 
   /** Optuna's parameter importances (fANOVA); null with fewer than two complete trials. */

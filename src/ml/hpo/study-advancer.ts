@@ -44,8 +44,9 @@ export class StudyAdvancer {
   ) {}
 
   /**
-   * `sweep` (the scheduled runs) also fails trials Optuna holds as running that the hub never recorded,
-   * and trials whose job is gone from the queue. A study being advanced elsewhere is tried again shortly.
+   * `sweep` (the scheduled runs) also fails trials whose job is gone from the queue, and runs the trials
+   * Optuna holds as running that the hub never recorded even when no new trial may be asked. A study
+   * being advanced elsewhere is tried again shortly.
    */
   async advance(studyId: string, sweep = false): Promise<void> {
     const outcome = await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, () => this.advanceHeld(studyId, sweep));
@@ -79,7 +80,8 @@ export class StudyAdvancer {
       if (trial.state === 'running') await this.settle(study, optuna, trial, sweep);
       else if (trial.state === 'asked') await this.launch(study, optuna, trial);
     }
-    if (sweep) await this.failOrphans(optuna, trials);
+    // before asking anew: a trial asked by a process that died before recording it comes first
+    if (sweep || this.mayAsk(study, trials)) await this.adoptOrphans(study, optuna, trials);
     while (this.mayAsk(study, trials)) {
       const asked = await this.optuna.ask(optuna);
       // the job's id is recorded with the trial before the job exists: a launch cut short is finished, not repeated
@@ -160,14 +162,22 @@ export class StudyAdvancer {
     if (updated.affected) this.bus.publish<HubEventMap['ml.study.trial']>('ml.study.trial', { study: study.name, number: trial.number, state, value, params: trial.params, jobId: trial.jobId, ...(error ? { error } : {}) }, study.name);
   }
 
-  /** Trials Optuna holds as running that the hub never recorded (it stopped between ask and insert): failed, not run. */
-  private async failOrphans(optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
+  /**
+   * Trials Optuna holds as running that the hub never recorded (a process stopped between ask and
+   * insert; it held the study's lock, so no live one is there now): recorded with the parameters Optuna
+   * sampled and run, so a crash costs the study no trial and Optuna and the hub count the same ones.
+   */
+  private async adoptOrphans(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
     const known = new Set(trials.map((t) => t.number));
-    for (const number of await this.optuna.running(optuna)) {
-      if (known.has(number)) continue;
-      this.logger.warn(`Study ${optuna.name}: trial ${number} was asked but never recorded; told Optuna it failed`);
-      await this.optuna.tell(optuna, number, 'failed');
+    for (const asked of await this.optuna.running(optuna)) {
+      if (known.has(asked.number)) continue;
+      this.logger.warn(`Study ${study.name}: trial ${asked.number} was asked but never recorded (its process stopped in between); running it now`);
+      const trial = this.trials.create({ studyId: study.id, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: uuidv7(), value: null, error: null, createdAt: new Date(), finishedAt: null });
+      await this.trials.save(trial);
+      trials.push(trial);
+      await this.launch(study, optuna, trial);
     }
+    trials.sort((a, b) => a.number - b.number);
   }
 
   private async finish(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
