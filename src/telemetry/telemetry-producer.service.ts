@@ -29,6 +29,8 @@ function defineAppend(redis: Redis): Redis {
 
 const BATCH_WINDOW_MS = 20;
 const BATCH_SIZE = 500;
+/** JSON characters per append command, so REST batches of large events are split too. */
+const MAX_COMMAND_CHARS = 1_000_000;
 /** Bus events kept while Redis is away; past it the oldest go, so an outage costs events, not the process. */
 export const MAX_BUFFERED_EVENTS = 100_000;
 /** Batches written at once; while Redis is away they wait in ioredis's queue, the rest here under the bound above. */
@@ -36,8 +38,8 @@ const MAX_WRITES_IN_FLIGHT = 4;
 
 /**
  * Puts envelopes on the telemetry stream (XADD, approximately trimmed). Events of the in-process bus
- * are buffered for a short window and written in pipelined batches; the buffer is flushed in the
- * `flush` shutdown phase. REST ingest waits for its XADD, so an accepted event is in Redis.
+ * are buffered for a short window and written in batches, a script call each; the buffer is flushed
+ * in the `flush` shutdown phase. REST ingest waits for its XADD, so an accepted event is in Redis.
  */
 @Injectable()
 export class TelemetryProducer implements OnModuleInit {
@@ -81,11 +83,27 @@ export class TelemetryProducer implements OnModuleInit {
     }
   }
 
-  /** One command for the whole batch, still one stream entry per envelope: a command per entry cost the hub more than its XADD cost Redis. */
+  /**
+   * One command per BATCH_SIZE envelopes (or about 1 MB of them), still one stream entry per envelope:
+   * a command per entry cost the hub more than its XADD cost Redis. A backlog after an outage goes as
+   * many such commands, so no single script holds Redis for long.
+   */
   private async write(redis: Redis, envelopes: TelemetryEnvelope[]): Promise<void> {
-    if (envelopes.length === 0) return;
-    const entries = envelopes.map((envelope) => JSON.stringify(envelope));
-    await (redis as AppendingRedis)[APPEND_COMMAND](this.keys.stream, this.config.telemetry.streamMaxLen, ENTRY_FIELD, ...entries);
+    const writes: Promise<number>[] = [];
+    const send = (entries: string[]) => writes.push((redis as AppendingRedis)[APPEND_COMMAND](this.keys.stream, this.config.telemetry.streamMaxLen, ENTRY_FIELD, ...entries));
+    let entries: string[] = [];
+    let bytes = 0;
+    for (const envelope of envelopes) {
+      const entry = JSON.stringify(envelope);
+      if (entries.length > 0 && (entries.length >= BATCH_SIZE || bytes + entry.length > MAX_COMMAND_CHARS)) {
+        send(entries);
+        [entries, bytes] = [[], 0];
+      }
+      entries.push(entry);
+      bytes += entry.length;
+    }
+    if (entries.length > 0) send(entries);
+    await Promise.all(writes);
   }
 
   pending(): number {
@@ -130,7 +148,7 @@ export class TelemetryProducer implements OnModuleInit {
       if (!this.stopped) setImmediate(() => this.scheduleFlush());
     });
     const retried = write.catch((error: Error) => {
-      this.buffer.unshift(...batch);
+      this.buffer = batch.concat(this.buffer);
       if (this.buffer.length > MAX_BUFFERED_EVENTS) this.dropOldest();
       this.logger.warn(`Could not write ${batch.length} telemetry event(s) to Redis, keeping them for the next try: ${error.message}`);
       if (!this.stopped) this.timer = setTimeout(() => this.flushIfRoom(), 1000);
@@ -181,7 +199,7 @@ const SEVERITIES = new Set(['debug', 'info', 'warn', 'error']);
 
 /** An event that grades itself (data.severity, as telemetry.anomaly does) keeps that grade; otherwise failures are warn. */
 function busSeverity(event: HubEvent): TelemetryEnvelope['severity'] {
-  const data = event.data as { outcome?: unknown; severity?: unknown };
+  const data = (event.data ?? {}) as { outcome?: unknown; severity?: unknown };
   if (typeof data.severity === 'string' && SEVERITIES.has(data.severity)) return data.severity as TelemetryEnvelope['severity'];
   return event.type.endsWith('.invalid') || data.outcome === 'error' ? 'warn' : 'info';
 }

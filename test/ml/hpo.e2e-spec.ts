@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { HubFixture } from '../support/hub-fixture';
 import { NodeProcess, sleep } from '../support/hub-process';
 import type { Json } from '../support/http';
-import { assertPythonStack, childPids, PYTHON_BIN } from '../support/ml';
+import { assertPythonStack, childPids, PYTHON_BIN, waitForJob } from '../support/ml';
 import { queryDatabase } from '../support/test-database';
 import { Client as PgClient } from 'pg';
 import { PYTHON_PACKAGE_DIR } from '../../src/ml/adapters/adapter-paths';
@@ -182,36 +182,58 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     expect((await fixture.api.send('POST', '/api/ml/studies/stopped/stop', {})).status).toBe(409);
   }, 120_000);
 
-  it('runs a trial Optuna asked for a process that died before recording it, before asking a new one', async () => {
+  it('runs a trial Optuna asked for a process that died before recording it, before asking a new one; fails one it died while sampling', async () => {
     await startWorker();
     const searchSpace = { max_depth: { type: 'int', low: 1, high: 5 } };
     const created = await fixture.api.send('POST', '/api/ml/studies', { name: 'orphan', job: { ...BASE_JOB, hyperparameters: { n_estimators: 20 } }, searchSpace, objective: { metric: 'accuracy' }, sampler: 'random', seed: 3, maxTrials: 3, maxParallel: 1 });
     expect(created.status).toBe(201);
-    // the study's lock held as an advancing process holds it, and a trial asked from Optuna meanwhile: that process dies before its insert
+    const python = (args: string[], input = '') =>
+      spawnSync(PYTHON_BIN, args, { cwd: PYTHON_PACKAGE_DIR, input, encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR, MCP_HUB_OPTUNA_STORAGE: optunaStorageUrl(fixture.databaseUrl) } });
+    // the study's lock held as an advancing process holds it; once no trial runs, two trials are asked
+    // from Optuna meanwhile: one whole, one cut short before its parameters (that process dies in between)
     const lock = new PgClient({ connectionString: fixture.databaseUrl });
     await lock.connect();
     let asked: { number: number; params: Record<string, unknown> };
+    let partial: number;
     try {
-      for (let i = 0; i < 200 && !(await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hpo:${created.body.id}`])).rows[0].locked; i++) await sleep(50);
+      let locked = false;
+      for (let i = 0; i < 200 && !locked; i++) {
+        locked = (await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hpo:${created.body.id}`])).rows[0].locked;
+        if (!locked) await sleep(50);
+      }
+      expect(locked).toBe(true);
+      for (const trial of (await study('orphan')).trials) await waitForJob(fixture.api, trial.jobId);
       const request = { id: 1, op: 'ask', study: { name: created.body.id, direction: 'maximize', sampler: 'random', pruner: null, seed: 3, searchSpace } };
-      const python = spawnSync(PYTHON_BIN, ['-m', 'mcp_hub_adapter', 'hpo'], { cwd: PYTHON_PACKAGE_DIR, input: `${JSON.stringify(request)}\n`, encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYTHON_PACKAGE_DIR, MCP_HUB_OPTUNA_STORAGE: optunaStorageUrl(fixture.databaseUrl) } });
-      const answer = python.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((message) => message.id === 1);
+      const answer = python(['-m', 'mcp_hub_adapter', 'hpo'], `${JSON.stringify(request)}\n`).stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((message) => message.id === 1);
       expect(answer).toMatchObject({ ok: true });
       asked = answer.result;
+      const cut = python(['-c', `import os, optuna; print(optuna.load_study(study_name=${JSON.stringify(created.body.id)}, storage=os.environ["MCP_HUB_OPTUNA_STORAGE"]).ask().number)`]);
+      expect(cut.status).toBe(0);
+      partial = Number(cut.stdout.trim().split('\n').pop());
     } finally {
       await lock.end();
     }
     const done = await waitForStudy('orphan', (s) => s.finishedAt !== null, 120_000);
     expect(done.counts).toMatchObject({ total: 3, complete: 3, failed: 0 });
-    expect(done.trials.map((t: Json) => t.number)).toEqual([0, 1, 2]);
-    expect(done.trials.find((t: Json) => t.number === asked.number).params).toEqual(asked.params);
+    const numbers = done.trials.map((t: Json) => t.number);
+    expect(numbers).toContain(asked.number);
+    expect(numbers).not.toContain(partial);
+    const adopted = done.trials.find((t: Json) => t.number === asked.number);
+    expect(adopted.params).toEqual(asked.params);
+    const jobs = await Promise.all(done.trials.map(async (t: Json) => (await fixture.api.get(`/api/ml/training-jobs/${t.jobId}`)).body));
+    expect(jobs.find((j: Json) => j.id === adopted.jobId).hyperparameters).toMatchObject({ ...asked.params, n_estimators: 20 });
+    // one trial at a time, the adopted one too
+    const spans = jobs.map((j: Json) => [Date.parse(j.startedAt), Date.parse(j.finishedAt)]).sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
     const optuna = await queryDatabase<{ number: number; state: string }>(
       fixture.databaseUrl,
       `SELECT t.number, t.state::text AS state FROM optuna.trials t JOIN optuna.studies s ON s.study_id = t.study_id WHERE s.study_name = $1 ORDER BY t.number`,
       [created.body.id],
     );
-    expect(optuna.map((t) => `${t.number}:${t.state}`)).toEqual(['0:COMPLETE', '1:COMPLETE', '2:COMPLETE']);
-    expect([fixture.hub, ...workers].flatMap((p) => p.logs).some((l) => l.msg.includes(`trial ${asked.number} was asked but never recorded`))).toBe(true);
+    expect(optuna.map((t) => `${t.number}:${t.state}`)).toEqual([...numbers, partial].sort((x, y) => x - y).map((n) => `${n}:${n === partial ? 'FAIL' : 'COMPLETE'}`));
+    const messages = [fixture.hub, ...workers].flatMap((p) => p.logs).map((l) => l.msg);
+    expect(messages.some((m) => m.includes(`trial ${asked.number} was asked but never recorded`) && m.endsWith('running it now'))).toBe(true);
+    expect(messages.some((m) => m.includes(`trial ${partial} was asked but never recorded`) && m.endsWith('its parameters were not all sampled'))).toBe(true);
   }, 180_000);
 
   it('is offered to MCP clients and on the command line', async () => {

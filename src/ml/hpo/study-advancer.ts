@@ -44,9 +44,8 @@ export class StudyAdvancer {
   ) {}
 
   /**
-   * `sweep` (the scheduled runs) also fails trials whose job is gone from the queue, and runs the trials
-   * Optuna holds as running that the hub never recorded even when no new trial may be asked. A study
-   * being advanced elsewhere is tried again shortly.
+   * `sweep` (the scheduled runs) also fails trials whose job is gone from the queue. A study being
+   * advanced elsewhere is tried again shortly.
    */
   async advance(studyId: string, sweep = false): Promise<void> {
     const outcome = await withAdvisoryLock(this.dataSource, `hpo:${studyId}`, () => this.advanceHeld(studyId, sweep));
@@ -81,7 +80,7 @@ export class StudyAdvancer {
       else if (trial.state === 'asked') await this.launch(study, optuna, trial);
     }
     // before asking anew: a trial asked by a process that died before recording it comes first
-    if (sweep || this.mayAsk(study, trials)) await this.adoptOrphans(study, optuna, trials);
+    await this.adoptOrphans(study, optuna, trials);
     while (this.mayAsk(study, trials)) {
       const asked = await this.optuna.ask(optuna);
       // the job's id is recorded with the trial before the job exists: a launch cut short is finished, not repeated
@@ -95,8 +94,13 @@ export class StudyAdvancer {
 
   private mayAsk(study: HpoStudy, trials: HpoTrial[]): boolean {
     const active = trials.filter((t) => t.state === 'asked' || t.state === 'running').length;
+    return this.mayEverAsk(study, trials) && active < study.maxParallel;
+  }
+
+  /** False once the study can start no trial again: stopped, past its time limit, or at maxTrials. */
+  private mayEverAsk(study: HpoStudy, trials: HpoTrial[]): boolean {
     const timedOut = study.timeoutSeconds !== null && Date.now() > study.createdAt.getTime() + study.timeoutSeconds * 1000;
-    return study.status === 'running' && !timedOut && trials.length < study.maxTrials && active < study.maxParallel;
+    return study.status === 'running' && !timedOut && trials.length < study.maxTrials;
   }
 
   /**
@@ -163,21 +167,32 @@ export class StudyAdvancer {
   }
 
   /**
-   * Trials Optuna holds as running that the hub never recorded (a process stopped between ask and
-   * insert; it held the study's lock, so no live one is there now): recorded with the parameters Optuna
-   * sampled and run, so a crash costs the study no trial and Optuna and the hub count the same ones.
+   * Trials Optuna holds as running that the hub never recorded: a process stopped between ask and
+   * insert (it held the study's lock, so no live one is there now). One with every parameter sampled is
+   * recorded and run when the study has room for a trial, before any new one is asked, and waits for
+   * room otherwise; one the process stopped in the middle of sampling, or that the study can no longer
+   * run, is told to Optuna as failed. So a crash costs the study no trial, and Optuna and the hub count
+   * the same ones.
    */
   private async adoptOrphans(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
     const known = new Set(trials.map((t) => t.number));
-    for (const asked of await this.optuna.running(optuna)) {
-      if (known.has(asked.number)) continue;
+    const orphans = (await this.optuna.running(optuna)).filter((asked) => !known.has(asked.number));
+    const names = Object.keys(study.searchSpace);
+    for (const asked of orphans.sort((a, b) => a.number - b.number)) {
+      const complete = names.every((name) => name in asked.params);
+      if (!complete || !this.mayEverAsk(study, trials)) {
+        this.logger.warn(`Study ${study.name}: trial ${asked.number} was asked but never recorded (its process stopped in between); told Optuna it failed: ${complete ? `the study is ${study.status === 'running' ? 'past its time limit or trial budget' : study.status}` : 'its parameters were not all sampled'}`);
+        await this.optuna.tell(optuna, asked.number, 'failed');
+        continue;
+      }
+      if (!this.mayAsk(study, trials)) continue;
       this.logger.warn(`Study ${study.name}: trial ${asked.number} was asked but never recorded (its process stopped in between); running it now`);
       const trial = this.trials.create({ studyId: study.id, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: uuidv7(), value: null, error: null, createdAt: new Date(), finishedAt: null });
       await this.trials.save(trial);
       trials.push(trial);
+      trials.sort((a, b) => a.number - b.number);
       await this.launch(study, optuna, trial);
     }
-    trials.sort((a, b) => a.number - b.number);
   }
 
   private async finish(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
