@@ -110,8 +110,8 @@ describe('A/B statistics equal scipy.stats (Debian python3-scipy) to 1e-6', () =
   ];
   let expected: Expected;
 
-  beforeAll(() => {
-    expected = scipy<Expected>(SCRIPT, { alpha, power, z, welch, srm, srmExact, wilson, tinterval, proportionSize, meanSize });
+  beforeAll(async () => {
+    expected = await scipy<Expected>(SCRIPT, { alpha, power, z, welch, srm, srmExact, wilson, tinterval, proportionSize, meanSize });
   });
 
   it('two-proportion z-test (pooled): statistic, p-value and the interval of the difference', () => {

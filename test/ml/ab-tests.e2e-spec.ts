@@ -285,7 +285,7 @@ describe('A/B tests of model versions', () => {
       expect((await outcome('basket', unitId, values[variant][i])).status).toBe(200);
     });
     const summary = await results('basket');
-    const expected = scipy<{ welch: { statistic: number; pValue: number }; t: number[][]; srm: { chiSquare: number; pValue: number } }>(EXPECTED, {
+    const expected = await scipy<{ welch: { statistic: number; pValue: number }; t: number[][]; srm: { chiSquare: number; pValue: number } }>(EXPECTED, {
       alpha: 0.05,
       welch: [observed.control, observed.treatment],
       srm: [['control', 'treatment'].map((v) => assigned.filter((a) => a.body.variant === v).length), [1, 1]],
@@ -322,7 +322,7 @@ describe('A/B tests of model versions', () => {
       await outcome('lossy', unitId, value);
     });
     const summary = await results('lossy');
-    const expected = scipy<{ z: { statistic: number; pValue: number }; wilson: number[][]; srm: { chiSquare: number; pValue: number } }>(EXPECTED, {
+    const expected = await scipy<{ z: { statistic: number; pValue: number }; wilson: number[][]; srm: { chiSquare: number; pValue: number } }>(EXPECTED, {
       alpha: 0.05,
       z: [[converted.control, seen.control], [converted.treatment, seen.treatment]],
       srm: [[seen.control, seen.treatment], [1, 1]],

@@ -84,7 +84,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
     const answer = await post('/api/ml/drift/report', { reference: { dataset: 'reference' }, current: { dataset: 'current' }, columns: ['x', 'y', 'c'] });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ drifted: ['x', 'c'], datasetDrift: true, reference: { dataset: 'reference', rows: N }, current: { dataset: 'current', rows: N } });
-    const expected = scipy<{ ks: [number, number]; chi2: [number, number] }>(SCIPY, { rx: reference.x, cx: current.x, rc: [N / 2, N / 2], cc: [N * 0.8, N * 0.2] });
+    const expected = await scipy<{ ks: [number, number]; chi2: [number, number] }>(SCIPY, { rx: reference.x, cx: current.x, rc: [N / 2, N / 2], cc: [N * 0.8, N * 0.2] });
     const x = columnOf(answer.body, 'x');
     expect(x).toMatchObject({ kind: 'numeric', test: 'ks', drifted: true });
     expect(Math.abs(x.statistic - expected.ks[0])).toBeLessThan(1e-9);
@@ -100,7 +100,7 @@ describe('drift reports: per-column statistics equal to scipy, the shifted colum
 
   it('uses Wasserstein and Jensen-Shannon above the small-sample size, equal to scipy to 1e-9', async () => {
     const answer = await post('/api/ml/drift/report', { reference: { dataset: 'reference' }, current: { dataset: 'current' }, columns: ['x', 'c'], thresholds: { smallSample: 100 } });
-    const expected = scipy<{ wasserstein: number; js: number }>(SCIPY, { rx: reference.x, cx: current.x, rc: [N / 2, N / 2], cc: [N * 0.8, N * 0.2] });
+    const expected = await scipy<{ wasserstein: number; js: number }>(SCIPY, { rx: reference.x, cx: current.x, rc: [N / 2, N / 2], cc: [N * 0.8, N * 0.2] });
     expect(columnOf(answer.body, 'x')).toMatchObject({ test: 'wasserstein', pValue: null, drifted: true });
     expect(Math.abs(columnOf(answer.body, 'x').statistic - expected.wasserstein)).toBeLessThan(1e-9);
     expect(columnOf(answer.body, 'c')).toMatchObject({ test: 'jensen-shannon' });

@@ -101,7 +101,7 @@ describe('online predictions: POST /api/ml/models/{name}/predict', () => {
       const { status, body } = await predict(name, { instances: rows });
       expect(status).toBe(200);
       expect(body.model).toEqual({ name, version: 1 });
-      const direct = predictWithPythonFile(await fileOf(name), rows);
+      const direct = await predictWithPythonFile(await fileOf(name), rows);
       if (direct.probabilities) {
         expect(body.predictions).toEqual(direct.predictions);
         expectSameProbabilities(body.probabilities, direct.probabilities);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +73,7 @@ export async function trainAndRegister(api: HubApi, name: string, job: Record<st
  * What a stored Python model file predicts for rows when a plain script loads it (pickle or
  * torch.load) and calls it directly: labels mapped through the file's classes, probabilities per class.
  */
-export function predictWithPythonFile(path: string, rows: Record<string, unknown>[]): { predictions: (string | number)[]; probabilities: Record<string, number>[] | null } {
+export async function predictWithPythonFile(path: string, rows: Record<string, unknown>[]): Promise<{ predictions: (string | number)[]; probabilities: Record<string, number>[] | null }> {
   const script = `
 import json, pickle, sys
 import numpy as np
@@ -101,8 +101,26 @@ else:
 print(json.dumps(out))
 `;
   // the torch file pickles the adapter's model class: the package must be importable
-  const env = { ...process.env, PYTHONPATH: 'python' };
-  return JSON.parse(execFileSync(PYTHON_BIN, ['-c', script, path], { input: JSON.stringify(rows), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env })) as ReturnType<typeof predictWithPythonFile>;
+  return pythonJson(['-c', script, path], rows, { PYTHONPATH: 'python' });
+}
+
+/**
+ * Runs PYTHON_BIN with JSON on stdin and parses the JSON it prints. Not execFileSync: while Python
+ * starts (seconds, importing torch) the test's event loop must run, or a keep-alive connection the hub
+ * closes meanwhile is taken for the next request ("other side closed").
+ */
+export async function pythonJson<T>(args: string[], input: unknown, env: Record<string, string> = {}): Promise<T> {
+  const child = spawn(PYTHON_BIN, args, { env: { ...process.env, ...env } });
+  const [out, err]: Buffer[][] = [[], []];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin.end(JSON.stringify(input));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`${PYTHON_BIN} exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(-2000)}`);
+  return JSON.parse(Buffer.concat(out).toString('utf8')) as T;
 }
 
 /** Rows of a CSV in data/ as objects (numbers where the text is a number). */

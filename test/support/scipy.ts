@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { PYTHON_BIN } from './ml';
+import { pythonJson } from './ml';
 
 /** Runs a Python script with scipy on JSON input and returns its JSON output. */
-export function scipy<T>(script: string, input: unknown): T {
+export async function scipy<T>(script: string, input: unknown): Promise<T> {
   try {
-    return JSON.parse(execFileSync(PYTHON_BIN, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8' })) as T;
+    return await pythonJson<T>(['-c', script], input);
   } catch (error) {
-    throw new Error(`${PYTHON_BIN} with scipy failed (apt-get install python3-scipy): ${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+    throw new Error(`scipy failed (apt-get install python3-scipy): ${(error as Error).message}`);
   }
 }
 

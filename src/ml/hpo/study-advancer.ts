@@ -79,8 +79,9 @@ export class StudyAdvancer {
       if (trial.state === 'running') await this.settle(study, optuna, trial, sweep);
       else if (trial.state === 'asked') await this.launch(study, optuna, trial);
     }
-    // before asking anew: a trial asked by a process that died before recording it comes first
-    await this.adoptOrphans(study, optuna, trials);
+    // before asking anew or finishing: a trial asked by a process that died before recording it comes first
+    const active = trials.some((t) => t.state === 'asked' || t.state === 'running');
+    if (sweep || !active || this.mayAsk(study, trials)) await this.adoptOrphans(study, optuna, trials);
     while (this.mayAsk(study, trials)) {
       const asked = await this.optuna.ask(optuna);
       // the job's id is recorded with the trial before the job exists: a launch cut short is finished, not repeated
