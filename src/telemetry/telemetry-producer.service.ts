@@ -55,6 +55,8 @@ export class TelemetryProducer implements OnModuleInit {
   private dropped = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly source: string;
+  /** Event types seen on the bus and whether they are valid telemetry types. */
+  private readonly types = new Map<string, boolean>();
 
   constructor(
     private readonly config: AppConfig,
@@ -181,8 +183,6 @@ export class TelemetryProducer implements OnModuleInit {
     if (event.data !== undefined) envelope.data = event.data;
     return envelope;
   }
-
-  private readonly types = new Map<string, boolean>();
 
   private knownType(type: string): boolean {
     let valid = this.types.get(type);

@@ -43,6 +43,9 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     await worker.waitForLog((l) => l.context === 'Worker' && / ready$/.test(l.msg));
     return worker;
   };
+  /** The study's trials as Optuna stores them, in number order. */
+  const optunaTrials = async (studyId: string): Promise<{ number: number; state: string }[]> =>
+    queryDatabase(fixture.databaseUrl, `SELECT t.number, t.state::text AS state FROM optuna.trials t JOIN optuna.studies s ON s.study_id = t.study_id WHERE s.study_name = $1 ORDER BY t.number`, [studyId]);
   const study = async (name: string): Promise<Json> => (await fixture.api.get(`/api/ml/studies/${name}`)).body;
   const waitForStudy = async (name: string, predicate: (s: Json) => boolean, timeoutMs = 240_000): Promise<Json> => {
     const deadline = Date.now() + timeoutMs;
@@ -129,11 +132,7 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     expect(tpe.trials.map((t: Json) => t.number)).toEqual(Array.from({ length: TRIALS }, (_, i) => i));
     expect(new Set(tpe.trials.map((t: Json) => t.jobId)).size).toBe(TRIALS);
     // Optuna holds the same 20 trials, each finished once, in the states the hub shows
-    const optuna = await queryDatabase<{ number: number; state: string }>(
-      fixture.databaseUrl,
-      `SELECT t.number, t.state::text AS state FROM optuna.trials t JOIN optuna.studies s ON s.study_id = t.study_id WHERE s.study_name = $1 ORDER BY t.number`,
-      [tpe.id],
-    );
+    const optuna = await optunaTrials(tpe.id);
     expect(optuna.map((t) => `${t.number}:${t.state}`)).toEqual(tpe.trials.map((t: Json) => `${t.number}:${{ complete: 'COMPLETE', pruned: 'PRUNED', failed: 'FAIL' }[t.state as string]}`));
     // the trial killed with its worker ran again on another one and counts once
     const jobs = await Promise.all(running.map(async (id: string) => (await fixture.api.get(`/api/ml/training-jobs/${id}`)).body));
@@ -225,11 +224,7 @@ describe('hyper-parameter search: Optuna studies whose trials are training jobs 
     // one trial at a time, the adopted one too
     const spans = jobs.map((j: Json) => [Date.parse(j.startedAt), Date.parse(j.finishedAt)]).sort((x, y) => x[0] - y[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
-    const optuna = await queryDatabase<{ number: number; state: string }>(
-      fixture.databaseUrl,
-      `SELECT t.number, t.state::text AS state FROM optuna.trials t JOIN optuna.studies s ON s.study_id = t.study_id WHERE s.study_name = $1 ORDER BY t.number`,
-      [created.body.id],
-    );
+    const optuna = await optunaTrials(created.body.id);
     expect(optuna.map((t) => `${t.number}:${t.state}`)).toEqual([...numbers, partial].sort((x, y) => x - y).map((n) => `${n}:${n === partial ? 'FAIL' : 'COMPLETE'}`));
     const messages = [fixture.hub, ...workers].flatMap((p) => p.logs).map((l) => l.msg);
     expect(messages.some((m) => m.includes(`trial ${asked.number} was asked but never recorded`) && m.endsWith('running it now'))).toBe(true);

@@ -14,10 +14,12 @@ import { TRAINING_QUEUE, TrainingJobData } from '../training/training-queue';
 import { TrainingJobsService } from '../training/training-jobs.service';
 import { withAdvisoryLock } from './advisory-lock';
 import { BUSY_RETRY_MS, StudyTriggers } from './hpo-queue';
-import { OptunaClient, OptunaStudy } from './optuna-client';
+import { AskedTrial, OptunaClient, OptunaStudy } from './optuna-client';
 import { bestTrial, optunaStudy } from './study-definition';
 import { BestTrial, HpoStudy } from './study.entity';
 import { HpoTrial, TrialState } from './trial.entity';
+
+const isActive = (trial: HpoTrial) => trial.state === 'asked' || trial.state === 'running';
 
 /**
  * Moves a study on, one holder at a time (an advisory lock per study): tells Optuna how finished trials
@@ -80,22 +82,13 @@ export class StudyAdvancer {
       else if (trial.state === 'asked') await this.launch(study, optuna, trial);
     }
     // before asking anew or finishing: a trial asked by a process that died before recording it comes first
-    const active = trials.some((t) => t.state === 'asked' || t.state === 'running');
-    if (sweep || !active || this.mayAsk(study, trials)) await this.adoptOrphans(study, optuna, trials);
-    while (this.mayAsk(study, trials)) {
-      const asked = await this.optuna.ask(optuna);
-      // the job's id is recorded with the trial before the job exists: a launch cut short is finished, not repeated
-      const trial = this.trials.create({ studyId, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: uuidv7(), value: null, error: null, createdAt: new Date(), finishedAt: null });
-      await this.trials.save(trial);
-      trials.push(trial);
-      await this.launch(study, optuna, trial);
-    }
-    if (!trials.some((t) => t.state === 'asked' || t.state === 'running')) await this.finish(study, optuna, trials);
+    if (sweep || !trials.some(isActive) || this.mayAsk(study, trials)) await this.adoptOrphans(study, optuna, trials);
+    while (this.mayAsk(study, trials)) await this.recordAndLaunch(study, optuna, trials, await this.optuna.ask(optuna));
+    if (!trials.some(isActive)) await this.finish(study, optuna, trials);
   }
 
   private mayAsk(study: HpoStudy, trials: HpoTrial[]): boolean {
-    const active = trials.filter((t) => t.state === 'asked' || t.state === 'running').length;
-    return this.mayEverAsk(study, trials) && active < study.maxParallel;
+    return this.mayEverAsk(study, trials) && trials.filter(isActive).length < study.maxParallel;
   }
 
   /** False once the study can start no trial again: stopped, past its time limit, or at maxTrials. */
@@ -188,12 +181,18 @@ export class StudyAdvancer {
       }
       if (!this.mayAsk(study, trials)) continue;
       this.logger.warn(`Study ${study.name}: trial ${asked.number} was asked but never recorded (its process stopped in between); running it now`);
-      const trial = this.trials.create({ studyId: study.id, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: uuidv7(), value: null, error: null, createdAt: new Date(), finishedAt: null });
-      await this.trials.save(trial);
-      trials.push(trial);
-      trials.sort((a, b) => a.number - b.number);
-      await this.launch(study, optuna, trial);
+      await this.recordAndLaunch(study, optuna, trials, asked);
     }
+  }
+
+  /** Records an asked trial (kept in number order in `trials`) and queues its job. */
+  private async recordAndLaunch(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[], asked: AskedTrial): Promise<void> {
+    // the job's id is recorded with the trial before the job exists: a launch cut short is finished, not repeated
+    const trial = this.trials.create({ studyId: study.id, number: asked.number, optunaTrialId: asked.trialId, params: asked.params, state: 'asked', jobId: uuidv7(), value: null, error: null, createdAt: new Date(), finishedAt: null });
+    await this.trials.save(trial);
+    trials.push(trial);
+    trials.sort((a, b) => a.number - b.number);
+    await this.launch(study, optuna, trial);
   }
 
   private async finish(study: HpoStudy, optuna: OptunaStudy, trials: HpoTrial[]): Promise<void> {
