@@ -34,7 +34,7 @@ export class JobCancellation implements OnModuleDestroy {
     return flag === 'pruned' ? 'pruned' : 'cancelled';
   }
 
-  /** Calls onCancel when a cancel for jobId arrives; returns the unsubscribe function. */
+  /** Calls onCancel when a cancel for jobId arrives, or has been requested already; returns the unsubscribe function. */
   async watch(jobId: string, onCancel: (reason: CancelReason) => void): Promise<() => void> {
     if (!this.subscriber) {
       this.subscriber = this.redis.createBlockingConnection();
@@ -45,6 +45,10 @@ export class JobCancellation implements OnModuleDestroy {
       await this.subscriber.subscribe(this.channel);
     }
     this.listeners.set(jobId, onCancel);
+    // a cancel requested after the caller checked the flag but before this listener was set went by on
+    // the channel unheard (a stopped study's trial then ran to the end); the flag still tells
+    const requested = await this.requested(jobId);
+    if (requested) onCancel(requested);
     return () => this.listeners.delete(jobId);
   }
 
