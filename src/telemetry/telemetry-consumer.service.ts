@@ -12,7 +12,7 @@ import { PartitionMaintenance } from './partition-maintenance.service';
 import { TelemetryEnvelope, toEnvelopeFast } from './telemetry-envelope';
 import { TelemetryStore } from './telemetry-store';
 import { TelemetryStats } from './telemetry-stats.service';
-import { ENTRY_FIELD, fieldPairs, telemetryKeys } from './telemetry-stream';
+import { ENTRY_FIELD, VALIDATED_FIELD, fieldPairs, telemetryKeys } from './telemetry-stream';
 import { v5 as uuidv5 } from 'uuid';
 
 /** Namespace of the name-based ids given to stream entries that carry no id. */
@@ -40,10 +40,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isNoGroup = (error: unknown) => String((error as Error)?.message).startsWith('NOGROUP');
 
 interface ParsedBatch {
-  good: TelemetryEnvelope[];
+  /** The envelopes to store, as JSON. */
+  good: string[];
   goodIds: string[];
   bad: StreamEntry[];
+  /** The entries of `good`, kept to validate one by one should PostgreSQL refuse ones taken as written. */
+  goodEntries: StreamEntry[];
+  /** How many of `good` were taken as written (VALIDATED_FIELD), not validated here. */
+  unchecked: number;
 }
+
+/** PostgreSQL's data exceptions (22…) and integrity violations (23…): the rows, not the connection, are at fault. */
+const isRefusedData = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
 const NO_DEFAULTS = { id: '', time: '' };
 
@@ -184,14 +192,22 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     this.logger.warn(message);
   }
 
-  /** Splits entries into valid envelopes and invalid ones. */
-  private parseBatch(entries: StreamEntry[]): ParsedBatch {
-    const batch: ParsedBatch = { good: [], goodIds: [], bad: [] };
-    for (const [id, fields] of entries) {
-      const envelope = this.parse(id, fields);
-      if (envelope) {
-        batch.good.push(envelope);
+  /**
+   * Splits entries into envelopes to store and invalid ones. Entries a hub's producer validated are
+   * taken as written unless `checkAll`: parsing and serialising each again cost the hub more than
+   * storing it.
+   */
+  private parseBatch(entries: StreamEntry[], checkAll = false): ParsedBatch {
+    const batch: ParsedBatch = { good: [], goodIds: [], bad: [], goodEntries: [], unchecked: 0 };
+    for (const entry of entries) {
+      const [id, fields] = entry;
+      const unchecked = !checkAll && fields.length === 2 && fields[0] === VALIDATED_FIELD;
+      const envelope = unchecked ? undefined : this.parse(id, fields);
+      if (unchecked || envelope) {
+        batch.good.push(unchecked ? fields[1] : JSON.stringify(envelope));
         batch.goodIds.push(id);
+        batch.goodEntries.push(entry);
+        if (unchecked) batch.unchecked++;
       } else {
         batch.bad.push([id, fields]);
       }
@@ -199,12 +215,22 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     return batch;
   }
 
-  /** Writes valid entries in one transaction, then acknowledges them; invalid ones go to the dead-letter stream. */
+  /**
+   * Stores valid entries in one statement, then acknowledges them; invalid ones go to the dead-letter
+   * stream. When PostgreSQL refuses the data of a batch holding entries taken as written, every entry
+   * is validated and the batch written again, so one bad entry costs only itself.
+   */
   private async write(batch: ParsedBatch): Promise<void> {
     try {
       for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
       if (batch.good.length > 0) {
-        this.stored += await this.store.insert(batch.good);
+        try {
+          this.stored += await this.store.insert(batch.good);
+        } catch (error) {
+          if (batch.unchecked === 0 || !isRefusedData(error)) throw error;
+          this.logger.warn(`PostgreSQL refused a batch of ${batch.good.length} telemetry event(s) (${describeError(error)}); validating each one`);
+          return await this.write(this.parseBatch(batch.goodEntries, true));
+        }
         await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
       }
       this.health.writeSucceeded();
@@ -216,7 +242,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /** An entry without id or time gets them from its stream id, so every delivery of it is the same row. */
   private parse(entryId: string, fields: string[]): TelemetryEnvelope | undefined {
-    const index = fields.indexOf(ENTRY_FIELD);
+    let index = fields.indexOf(ENTRY_FIELD);
+    if (index < 0) index = fields.indexOf(VALIDATED_FIELD);
     if (index < 0 || index % 2 !== 0) return undefined;
     try {
       const raw = JSON.parse(fields[index + 1]) as { id?: unknown; time?: unknown } | null;

@@ -1,32 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { TelemetryEnvelope } from './telemetry-envelope';
 
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** COPY text format: tab-separated, \N for NULL, backslash escapes. */
-function copyField(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-function copyLine(e: TelemetryEnvelope): string {
-  return (
-    [e.source, e.id, e.time, e.type, e.severity, e.subject ?? null, e.traceId ?? null, e.spanId ?? null, e.attributes ? JSON.stringify(e.attributes) : null, e.data === undefined ? null : JSON.stringify(e.data)]
-      .map(copyField)
-      .join('\t') + '\n'
-  );
-}
-
-const UNIQUE_VIOLATION = '23505';
-
-const COLUMNS = ['source', 'id', 'time', 'type', 'severity', 'subject', 'trace_id', 'span_id', 'attributes', 'data'];
+/**
+ * The batch travels as one JSON array parameter and PostgreSQL takes it apart: one statement, one
+ * round trip, and no per-event work here. Keys missing from an envelope are NULL.
+ */
+const INSERT_BATCH = `
+  INSERT INTO mcp_hub.telemetry_events (source, id, time, type, severity, subject, trace_id, span_id, attributes, data)
+  SELECT source, id, time, type, severity, subject, "traceId", "spanId", attributes, data
+  FROM json_to_recordset($1::json) AS e(source text, id uuid, time timestamptz, type text, severity text, subject text, "traceId" text, "spanId" text, attributes jsonb, data jsonb)
+  ON CONFLICT DO NOTHING`;
 
 /** Writes telemetry rows; a row seen before (same source, id and time) is skipped, so redelivery never duplicates. */
 @Injectable()
@@ -34,46 +18,19 @@ export class TelemetryStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Stores the batch in one transaction. The usual case, no row seen before, is one COPY straight
-   * into the table. A redelivered batch (a consumer died after its commit, before XACK) hits the
-   * primary key: then the COPY is rolled back to a savepoint and the batch goes through a temporary
-   * table and one INSERT … SELECT … ON CONFLICT DO NOTHING. Returns how many rows were new.
+   * Stores the envelopes (each one JSON text) in one statement, all of them or none, and returns how
+   * many rows were new. One round trip: each wakes PostgreSQL and this process, which on a busy hub
+   * costs more than the rows (a transaction around a COPY took five).
    */
-  async insert(events: TelemetryEnvelope[]): Promise<number> {
-    if (events.length === 0) return 0;
+  async insert(envelopes: string[]): Promise<number> {
+    if (envelopes.length === 0) return 0;
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-    // one chunk: pg-copy-streams sends every chunk as its own CopyData message (two writes), so a row per chunk cost two syscalls per event
-    const lines = [events.map(copyLine).join('')];
     try {
-      await client.query('BEGIN');
-      await client.query('SAVEPOINT direct_copy');
-      let stored: number;
-      try {
-        await pipeline(Readable.from(lines), client.query(copyFrom(`COPY mcp_hub.telemetry_events (${COLUMNS.join(', ')}) FROM STDIN`)));
-        stored = events.length;
-      } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT direct_copy');
-        stored = await this.insertSkippingKnown(client, lines);
-      }
-      await client.query('COMMIT');
-      return stored;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      const result = await runner.query(INSERT_BATCH, [`[${envelopes.join(',')}]`], true);
+      return result.affected ?? 0;
     } finally {
       await runner.release();
     }
-  }
-
-  private async insertSkippingKnown(client: PoolClient, lines: string[]): Promise<number> {
-    // the same one-chunk COPY data as the direct path
-    await client.query(`CREATE TEMP TABLE incoming_events (LIKE mcp_hub.telemetry_events INCLUDING DEFAULTS) ON COMMIT DROP`);
-    await pipeline(Readable.from(lines), client.query(copyFrom(`COPY incoming_events (${COLUMNS.join(', ')}) FROM STDIN`)));
-    const result = await client.query(`INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')}) SELECT ${COLUMNS.join(', ')} FROM incoming_events ON CONFLICT DO NOTHING`);
-    return result.rowCount ?? 0;
   }
 
   /** Drops daily partitions whose whole day is older than `retentionDays` (and such rows of the default partition); returns their names. */

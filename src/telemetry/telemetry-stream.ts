@@ -9,8 +9,14 @@ export function telemetryKeys(config: AppConfig) {
   };
 }
 
-/** Stream entries carry one field, `e`, holding the envelope as JSON. */
+/** Stream entries carry one field holding the envelope as JSON: `e` from any writer, validated by the consumer. */
 export const ENTRY_FIELD = 'e';
+/**
+ * `v`: an envelope a hub's producer validated before writing it (the hub's own events are valid as
+ * made, REST ingest validates each one). The consumer stores these as written and validates them one
+ * by one only when PostgreSQL refuses a batch.
+ */
+export const VALIDATED_FIELD = 'v';
 
 /** A Redis reply of alternating names and values (XINFO) as [name, value] pairs. */
 export function fieldPairs(fields: unknown[]): [string, unknown][] {

@@ -201,6 +201,26 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(dead.some(([, fields]) => fields.includes('not a valid telemetry event') && fields.join(' ').includes('{not json'))).toBe(true);
   });
 
+  it('stores entries a producer validated as written, and validates each one when PostgreSQL refuses their batch', async () => {
+    const stream = `${prefix}telemetry:events`;
+    const time = new Date().toISOString();
+    const valid = (n: number) => JSON.stringify({ id: uuidv7(), source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info', data: { n, text: 'tab\there, "quoted", ünïcode' } });
+    // written by another hub version or by hand under the field the hub's producer uses: the id is no UUID
+    const broken = JSON.stringify({ id: 'not-a-uuid', source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info' });
+    const pipeline = redis.pipeline();
+    for (let n = 0; n < 5; n++) pipeline.xadd(stream, '*', 'v', valid(n));
+    pipeline.xadd(stream, '*', 'v', broken);
+    for (let n = 5; n < 10; n++) pipeline.xadd(stream, '*', 'v', valid(n));
+    await pipeline.exec();
+    await waitForCount(fixture.databaseUrl, `source = 'test/validated'`, (n) => n === 10);
+    const rows = await queryDatabase<{ n: number; text: string }>(fixture.databaseUrl, `SELECT (data->>'n')::int AS n, data->>'text' AS text FROM mcp_hub.telemetry_events WHERE source = 'test/validated' ORDER BY 1`);
+    expect(rows).toEqual(Array.from({ length: 10 }, (_, n) => ({ n, text: 'tab\there, "quoted", ünïcode' })));
+    const dead = await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+');
+    expect(dead.filter(([, fields]) => fields.join(' ').includes('not-a-uuid'))).toHaveLength(1);
+    for (let i = 0; i < 100 && ((await redis.xpending(stream, 'telemetry-writers')) as [number])[0] > 0; i++) await sleep(100);
+    expect(((await redis.xpending(stream, 'telemetry-writers')) as [number])[0]).toBe(0);
+  });
+
   it('serves stored events page by page and stats that equal a query over the stored rows', async () => {
     const durations = [5, 1, 9, 3, 7, 2, 8, 4, 6, 10];
     const base = Date.now() - 60_000;
