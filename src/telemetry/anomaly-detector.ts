@@ -32,6 +32,12 @@ interface Baseline {
   variance: number;
 }
 
+interface KeyState {
+  latency?: Baseline;
+  errors?: Baseline;
+  rate: number;
+}
+
 /**
  * EWMA baseline with a z-score threshold, per key and metric. Each observation is compared with the
  * exponentially weighted mean and variance of the ones before it; it is an anomaly when it lies more
@@ -40,39 +46,33 @@ interface Baseline {
  * of 0/1 outcomes, checked the same way against its own slower baseline.
  */
 export class AnomalyDetector {
-  private readonly baselines = new Map<string, Baseline>();
+  /** Per key: the latency and error-rate baselines and the fast error rate; one lookup per observation. */
+  private readonly keys = new Map<string, KeyState>();
 
   constructor(private readonly options: AnomalyOptions = DEFAULT_ANOMALY_OPTIONS) {}
 
   /** Feeds one tool call; returns the anomalies it reveals (none while warming up). */
   observe(key: string, latencyMs: number, failed: boolean): Anomaly[] {
+    let state = this.keys.get(key);
+    if (!state) this.keys.set(key, (state = { rate: 0 }));
     const anomalies: Anomaly[] = [];
-    const latency = this.update(`${key}|latency`, latencyMs);
+    const latency = this.update(state, 'latency', latencyMs, this.options.alpha);
     if (latency) anomalies.push({ key, metric: 'latency', ...latency });
-    const rate = this.errorRate(key, failed ? 1 : 0);
-    const errors = this.update(`${key}|error_rate`, rate, this.options.alpha / 4);
+    // a fast EWMA of 0/1 outcomes, starting from "no errors"
+    const rate = (state.rate += this.options.alpha * 4 * ((failed ? 1 : 0) - state.rate));
+    const errors = this.update(state, 'errors', rate, this.options.alpha / 4);
     if (errors && rate > 0.2) anomalies.push({ key, metric: 'error_rate', ...errors });
     return anomalies;
-  }
-
-  private readonly rates = new Map<string, number>();
-
-  /** A fast EWMA of 0/1 outcomes, starting from "no errors". */
-  private errorRate(key: string, outcome: number): number {
-    const previous = this.rates.get(key) ?? 0;
-    const rate = previous + this.options.alpha * 4 * (outcome - previous);
-    this.rates.set(key, rate);
-    return rate;
   }
 
   private severity(zScore: number): AnomalySeverity {
     return zScore >= this.options.errorZ ? 'error' : zScore >= this.options.warnZ ? 'warn' : 'info';
   }
 
-  private update(key: string, value: number, alpha = this.options.alpha): Omit<Anomaly, 'key' | 'metric'> | undefined {
-    const baseline = this.baselines.get(key);
+  private update(state: KeyState, metric: 'latency' | 'errors', value: number, alpha: number): Omit<Anomaly, 'key' | 'metric'> | undefined {
+    const baseline = state[metric];
     if (!baseline) {
-      this.baselines.set(key, { count: 1, mean: value, variance: 0 });
+      state[metric] = { count: 1, mean: value, variance: 0 };
       return undefined;
     }
     const stdDev = Math.sqrt(baseline.variance);
