@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../platform/config/app-config';
 import { EventBus } from '../platform/events/event-bus';
 import { describeError } from '../platform/errors/describe-error';
 import { GaugeSource, GaugeSources } from '../platform/metrics/gauge-sources';
 import { BoundedLabels } from './bounded-labels';
+import { PlainCounter, PlainHistogram } from './plain-metrics';
 import { StreamState, TelemetryStats } from './telemetry-stats.service';
 
 /** The server and tool label of a call to a tool the catalog does not hold: callers choose those names. */
@@ -18,6 +19,9 @@ interface ToolCallData {
   known?: boolean;
   to?: string;
 }
+
+/** Raw label values whose series are remembered; the series themselves are bounded by METRICS_MAX_SERIES. */
+const SERIES_CACHE = 4096;
 
 /** Gauges of the telemetry pipeline, read from the stream and its consumer group at scrape time. */
 const STREAM_GAUGES: { name: string; help: string; figure: keyof StreamState }[] = [
@@ -38,14 +42,17 @@ const STREAM_GAUGES: { name: string; help: string; figure: keyof StreamState }[]
 export class HubMetrics implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('HubMetrics');
   readonly registry = new Registry();
-  private readonly events = new Counter({ name: 'mcp_hub_events_total', help: 'Events published on the hub event bus, by type', labelNames: ['type'], registers: [this.registry] });
-  private readonly toolCalls = new Histogram({
-    name: 'mcp_hub_tool_call_duration_seconds',
-    help: 'Duration of tool calls through the hub (REST and MCP), by server, tool and outcome',
-    labelNames: ['server', 'tool', 'outcome'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
+  private readonly events = new PlainCounter('mcp_hub_events_total', 'Events published on the hub event bus, by type', this.registry);
+  private readonly toolCalls = new PlainHistogram(
+    'mcp_hub_tool_call_duration_seconds',
+    'Duration of tool calls through the hub (REST and MCP), by server, tool and outcome',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    this.registry,
+  );
+  /** The series each event type and each (server, tool, outcome) of a call feeds, found without building a key. */
+  private readonly typeSeries = new Map<string, { inc: () => void }>();
+  private readonly callSeries = new Map<string, Map<string, Map<string, { observe: (seconds: number) => void }>>>();
+  private callSeriesCount = 0;
   private readonly serverStates = new Counter({ name: 'mcp_hub_server_state_changes_total', help: 'Upstream server state changes, by server and new state', labelNames: ['server', 'state'], registers: [this.registry] });
   private readonly eventLabels: BoundedLabels<'type'>;
   private readonly toolCallLabels: BoundedLabels<'server' | 'tool' | 'outcome'>;
@@ -121,15 +128,41 @@ export class HubMetrics implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.bus.subscribe((event) => {
-      this.events.inc(this.eventLabels.resolve({ type: event.type }));
+      this.eventSeries(event.type).inc();
       const data = event.data as ToolCallData;
       if (event.type === 'mcp.tool.call' && typeof data.durationMs === 'number') {
         const known = data.known === true;
-        const labels = { server: known ? data.server : UNKNOWN_LABEL, tool: known ? data.tool : UNKNOWN_LABEL, outcome: data.outcome };
-        this.toolCalls.observe(this.toolCallLabels.resolve(labels), data.durationMs / 1000);
+        this.toolCallSeries(known ? String(data.server) : UNKNOWN_LABEL, known ? String(data.tool) : UNKNOWN_LABEL, String(data.outcome)).observe(data.durationMs / 1000);
       } else if (event.type === 'mcp.server.state' && data.server && data.to) {
         this.serverStates.inc(this.serverStateLabels.resolve({ server: data.server, state: data.to }));
       }
     });
+  }
+
+  private eventSeries(type: string): { inc: () => void } {
+    let series = this.typeSeries.get(type);
+    if (!series) {
+      // types are few; past this many a debug publisher is inventing them, and they share "other" anyway
+      if (this.typeSeries.size >= SERIES_CACHE) this.typeSeries.clear();
+      this.typeSeries.set(type, (series = this.events.series(this.eventLabels.resolve({ type }))));
+    }
+    return series;
+  }
+
+  private toolCallSeries(server: string, tool: string, outcome: string): { observe: (seconds: number) => void } {
+    let tools = this.callSeries.get(server);
+    if (!tools) this.callSeries.set(server, (tools = new Map()));
+    let outcomes = tools.get(tool);
+    if (!outcomes) tools.set(tool, (outcomes = new Map()));
+    let series = outcomes.get(outcome);
+    if (!series) {
+      if (++this.callSeriesCount > SERIES_CACHE) {
+        this.callSeries.clear();
+        this.callSeriesCount = 0;
+      }
+      series = this.toolCalls.series(this.toolCallLabels.resolve({ server, tool, outcome }));
+      outcomes.set(outcome, series);
+    }
+    return series;
   }
 }
