@@ -46,7 +46,7 @@ interface ParsedBatch {
   bad: StreamEntry[];
   /** The entries of `good`, kept to validate one by one should PostgreSQL refuse ones taken as written. */
   goodEntries: StreamEntry[];
-  /** How many of `good` were taken as written (VALIDATED_FIELD), not validated here. */
+  /** How many of `good` were taken as written (marked VALIDATED_FIELD), not validated here. */
   unchecked: number;
 }
 
@@ -201,7 +201,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     const batch: ParsedBatch = { good: [], goodIds: [], bad: [], goodEntries: [], unchecked: 0 };
     for (const entry of entries) {
       const [id, fields] = entry;
-      const unchecked = !checkAll && fields.length === 2 && fields[0] === VALIDATED_FIELD;
+      const unchecked = !checkAll && fields.length === 4 && fields[0] === ENTRY_FIELD && fields[2] === VALIDATED_FIELD && fields[3] === '1';
       const envelope = unchecked ? undefined : this.parse(id, fields);
       if (unchecked || envelope) {
         batch.good.push(unchecked ? fields[1] : JSON.stringify(envelope));
@@ -242,8 +242,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /** An entry without id or time gets them from its stream id, so every delivery of it is the same row. */
   private parse(entryId: string, fields: string[]): TelemetryEnvelope | undefined {
-    let index = fields.indexOf(ENTRY_FIELD);
-    if (index < 0) index = fields.indexOf(VALIDATED_FIELD);
+    const index = fields.indexOf(ENTRY_FIELD);
     if (index < 0 || index % 2 !== 0) return undefined;
     try {
       const raw = JSON.parse(fields[index + 1]) as { id?: unknown; time?: unknown } | null;

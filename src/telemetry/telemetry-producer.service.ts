@@ -8,20 +8,18 @@ import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HubInstanceService } from '../platform/instance/hub-instance.service';
 import { EventIds } from './event-ids';
 import { TelemetryEnvelope, isEventType } from './telemetry-envelope';
-import { VALIDATED_FIELD, telemetryKeys } from './telemetry-stream';
+import { ENTRY_FIELD, VALIDATED_FIELD, telemetryKeys } from './telemetry-stream';
 import { DependencyUnavailableError } from '../platform/errors/app-error';
 import { DEPENDENCY_HINTS } from '../platform/dependency-hints';
 
 /**
- * XADD of each line of ARGV[3] (entries joined by newlines: JSON text holds none) under field ARGV[2],
- * the stream trimmed to about ARGV[1] entries; as a script, so a batch is one command. One argument
- * rather than one per entry: ioredis builds its command string piece by piece per argument, and the
- * hub paid for that on every event. A failure part way leaves the entries before it written; written
- * again on the retry, they are stored once (the consumer skips rows it has).
+ * XADD of each entry (ARGV[4..]) under field ARGV[2], marked with ARGV[3] = 1, the stream trimmed to
+ * about ARGV[1] entries; as a script, so a batch is one command. A failure part way leaves the entries
+ * before it written; written again on the retry, they are stored once (the consumer skips rows it has).
  */
-const APPEND_SCRIPT = `local n = 0 for entry in string.gmatch(ARGV[3], '[^\\n]+') do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', ARGV[2], entry) n = n + 1 end return n`;
+const APPEND_SCRIPT = `for i = 4, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', ARGV[2], ARGV[i], ARGV[3], '1') end return #ARGV - 3`;
 const APPEND_COMMAND = 'telemetryAppend';
-type AppendingRedis = Redis & { [APPEND_COMMAND]: (stream: string, maxLen: number, field: string, lines: string) => Promise<number> };
+type AppendingRedis = Redis & { [APPEND_COMMAND]: (stream: string, maxLen: number, field: string, mark: string, ...entries: string[]) => Promise<number> };
 
 /** Adds the append script to a connection (ioredis runs it by its SHA and loads it again after a Redis restart). */
 function defineAppend(redis: Redis): Redis {
@@ -95,7 +93,7 @@ export class TelemetryProducer implements OnModuleInit {
    */
   private async write(redis: Redis, envelopes: TelemetryEnvelope[]): Promise<void> {
     const writes: Promise<number>[] = [];
-    const send = (entries: string[]) => writes.push((redis as AppendingRedis)[APPEND_COMMAND](this.keys.stream, this.config.telemetry.streamMaxLen, VALIDATED_FIELD, entries.join('\n')));
+    const send = (entries: string[]) => writes.push((redis as AppendingRedis)[APPEND_COMMAND](this.keys.stream, this.config.telemetry.streamMaxLen, ENTRY_FIELD, VALIDATED_FIELD, ...entries));
     let entries: string[] = [];
     let bytes = 0;
     for (const envelope of envelopes) {

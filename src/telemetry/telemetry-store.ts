@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 const INSERT_BATCH = `
   INSERT INTO mcp_hub.telemetry_events (source, id, time, type, severity, subject, trace_id, span_id, attributes, data)
   SELECT source, id, time, type, severity, subject, "traceId", "spanId", attributes, data
-  FROM json_to_recordset($1::json) AS e(source text, id uuid, time timestamptz, type text, severity text, subject text, "traceId" text, "spanId" text, attributes jsonb, data jsonb)
+  FROM jsonb_to_recordset($1::jsonb) AS e(source text, id uuid, time timestamptz, type text, severity text, subject text, "traceId" text, "spanId" text, attributes jsonb, data jsonb)
   ON CONFLICT DO NOTHING`;
 
 /** Writes telemetry rows; a row seen before (same source, id and time) is skipped, so redelivery never duplicates. */

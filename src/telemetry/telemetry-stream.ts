@@ -9,12 +9,13 @@ export function telemetryKeys(config: AppConfig) {
   };
 }
 
-/** Stream entries carry one field holding the envelope as JSON: `e` from any writer, validated by the consumer. */
+/** Stream entries carry the envelope as JSON in field `e`; any writer may add them, and the consumer validates them. */
 export const ENTRY_FIELD = 'e';
 /**
- * `v`: an envelope a hub's producer validated before writing it (the hub's own events are valid as
- * made, REST ingest validates each one). The consumer stores these as written and validates them one
- * by one only when PostgreSQL refuses a batch.
+ * A second field, `v` = `1`, marks an envelope a hub's producer validated before writing it (the hub's
+ * own events are valid as made, REST ingest validates each one). The consumer stores those as written
+ * and validates them one by one only when PostgreSQL refuses a batch; a consumer that does not know
+ * the mark reads `e` as ever.
  */
 export const VALIDATED_FIELD = 'v';
 

@@ -205,12 +205,12 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     const stream = `${prefix}telemetry:events`;
     const time = new Date().toISOString();
     const valid = (n: number) => JSON.stringify({ id: uuidv7(), source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info', data: { n, text: 'tab\there, "quoted", ünïcode' } });
-    // written by another hub version or by hand under the field the hub's producer uses: the id is no UUID
+    // marked as validated by hand (or by a faulty writer), yet its id is no UUID
     const broken = JSON.stringify({ id: 'not-a-uuid', source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info' });
     const pipeline = redis.pipeline();
-    for (let n = 0; n < 5; n++) pipeline.xadd(stream, '*', 'v', valid(n));
-    pipeline.xadd(stream, '*', 'v', broken);
-    for (let n = 5; n < 10; n++) pipeline.xadd(stream, '*', 'v', valid(n));
+    for (let n = 0; n < 5; n++) pipeline.xadd(stream, '*', 'e', valid(n), 'v', '1');
+    pipeline.xadd(stream, '*', 'e', broken, 'v', '1');
+    for (let n = 5; n < 10; n++) pipeline.xadd(stream, '*', 'e', valid(n), 'v', '1');
     await pipeline.exec();
     await waitForCount(fixture.databaseUrl, `source = 'test/validated'`, (n) => n === 10);
     const rows = await queryDatabase<{ n: number; text: string }>(fixture.databaseUrl, `SELECT (data->>'n')::int AS n, data->>'text' AS text FROM mcp_hub.telemetry_events WHERE source = 'test/validated' ORDER BY 1`);
@@ -219,6 +219,12 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(dead.filter(([, fields]) => fields.join(' ').includes('not-a-uuid'))).toHaveLength(1);
     for (let i = 0; i < 100 && ((await redis.xpending(stream, 'telemetry-writers')) as [number])[0] > 0; i++) await sleep(100);
     expect(((await redis.xpending(stream, 'telemetry-writers')) as [number])[0]).toBe(0);
+    // the hub writes its entries so: a consumer that does not know the mark still reads field e
+    const ingested = { id: uuidv7(), source: 'test/marked', type: 'ml.prediction', time };
+    expect((await fixture.api.send('POST', '/api/telemetry/events', [ingested])).status).toBe(202);
+    const newest = await redis.xrevrange(stream, '+', '-', 'COUNT', 50);
+    const entry = newest.find(([, fields]) => fields[1]?.includes('test/marked'));
+    expect(entry?.[1]).toEqual(['e', JSON.stringify({ ...ingested, specversion: '1.0', severity: 'info' }), 'v', '1']);
   });
 
   it('serves stored events page by page and stats that equal a query over the stored rows', async () => {
