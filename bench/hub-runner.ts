@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import Redis from 'ioredis';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,14 +27,36 @@ export async function everythingServersFile(): Promise<{ dir: string; file: stri
   return { dir, file };
 }
 
-/** The built hub on a free port with its own database, serving server-everything over stdio; `env` adds or overrides variables. */
+/** Deletes the Redis keys under a prefix (a hub's streams, queues and state). */
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      keys.push(...found);
+      cursor = next;
+    } while (cursor !== '0');
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * The built hub on a free port with its own database and Redis key prefix (unless `env` names one:
+ * replicas share theirs), serving server-everything over stdio; `env` adds or overrides variables.
+ * A telemetry stream left by another run would otherwise be consumed, and charged, here.
+ */
 export async function startHub(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningProcess> {
   const { dir, file } = await everythingServersFile();
   const databaseUrl = freshDatabaseUrl();
   const port = await freePort();
+  const ownPrefix = env.REDIS_KEY_PREFIX ? undefined : `bench-hub-${process.pid}-${port}:`;
   const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...extraArgs, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, NODE_ENV: 'production', AUTH_MODE: 'none', ...env },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, MCP_SERVERS_CONFIG: file, NODE_ENV: 'production', AUTH_MODE: 'none', ...(ownPrefix ? { REDIS_KEY_PREFIX: ownPrefix } : {}), ...env },
     stdio: 'ignore',
   });
   await waitFor(`http://127.0.0.1:${port}/api/tools/everything/echo`, child);
@@ -45,6 +68,7 @@ export async function startHub(extraArgs: string[] = [], env: Record<string, str
       await stopChild(child);
       await rm(dir, { recursive: true, force: true });
       await dropDatabase(databaseUrl);
+      if (ownPrefix) await deleteRedisKeys(ownPrefix);
     },
   };
 }
