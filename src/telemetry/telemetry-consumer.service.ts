@@ -40,14 +40,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isNoGroup = (error: unknown) => String((error as Error)?.message).startsWith('NOGROUP');
 
 interface ParsedBatch {
-  /** The envelopes to store, as JSON. */
-  good: string[];
+  /** Envelopes validated here. */
+  parsed: TelemetryEnvelope[];
+  /** JSON of envelopes a hub's producer validated (marked VALIDATED_FIELD), taken as written. */
+  marked: string[];
+  /** Stream ids of both, acknowledged once they are stored. */
   goodIds: string[];
-  bad: StreamEntry[];
-  /** The entries of `good`, kept to validate one by one should PostgreSQL refuse ones taken as written. */
+  /** The entries of both, kept to validate each one should PostgreSQL refuse the marked ones. */
   goodEntries: StreamEntry[];
-  /** How many of `good` were taken as written (marked VALIDATED_FIELD), not validated here. */
-  unchecked: number;
+  bad: StreamEntry[];
 }
 
 /** PostgreSQL's data exceptions (22…) and integrity violations (23…): the rows, not the connection, are at fault. */
@@ -181,7 +182,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
       return true;
     } catch (error) {
       if (!this.running) return false;
-      this.logFailure(failingFor === undefined, `Storing ${batch.good.length} telemetry event(s) failed: ${describeError(error)}; they stay pending and are retried after TELEMETRY_CLAIM_IDLE_MS`);
+      this.logFailure(failingFor === undefined, `Storing ${batch.goodIds.length} telemetry event(s) failed: ${describeError(error)}; they stay pending and are retried after TELEMETRY_CLAIM_IDLE_MS`);
       return false;
     }
   }
@@ -198,41 +199,43 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
    * storing it.
    */
   private parseBatch(entries: StreamEntry[], checkAll = false): ParsedBatch {
-    const batch: ParsedBatch = { good: [], goodIds: [], bad: [], goodEntries: [], unchecked: 0 };
+    const batch: ParsedBatch = { parsed: [], marked: [], goodIds: [], goodEntries: [], bad: [] };
     for (const entry of entries) {
       const [id, fields] = entry;
-      const unchecked = !checkAll && fields.length === 4 && fields[0] === ENTRY_FIELD && fields[2] === VALIDATED_FIELD && fields[3] === '1';
-      const envelope = unchecked ? undefined : this.parse(id, fields);
-      if (unchecked || envelope) {
-        batch.good.push(unchecked ? fields[1] : JSON.stringify(envelope));
-        batch.goodIds.push(id);
-        batch.goodEntries.push(entry);
-        if (unchecked) batch.unchecked++;
+      if (!checkAll && fields.length === 4 && fields[0] === ENTRY_FIELD && fields[2] === VALIDATED_FIELD && fields[3] === '1') {
+        batch.marked.push(fields[1]);
       } else {
-        batch.bad.push([id, fields]);
+        const envelope = this.parse(id, fields);
+        if (!envelope) {
+          batch.bad.push(entry);
+          continue;
+        }
+        batch.parsed.push(envelope);
       }
+      batch.goodIds.push(id);
+      batch.goodEntries.push(entry);
     }
     return batch;
   }
 
   /**
-   * Stores valid entries in one statement, then acknowledges them; invalid ones go to the dead-letter
-   * stream. When PostgreSQL refuses the data of a batch holding entries taken as written, every entry
-   * is validated and the batch written again, so one bad entry costs only itself.
+   * Stores the valid entries, then acknowledges them; invalid ones go to the dead-letter stream. When
+   * PostgreSQL refuses the data of the entries taken as written, the batch is validated entry by entry
+   * and written again (rows already stored are skipped), so one bad entry costs only itself.
    */
   private async write(batch: ParsedBatch): Promise<void> {
     try {
       for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
-      if (batch.good.length > 0) {
-        try {
-          this.stored += await this.store.insert(batch.good);
-        } catch (error) {
-          if (batch.unchecked === 0 || !isRefusedData(error)) throw error;
-          this.logger.warn(`PostgreSQL refused a batch of ${batch.good.length} telemetry event(s) (${describeError(error)}); validating each one`);
-          return await this.write(this.parseBatch(batch.goodEntries, true));
-        }
-        await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
+      if (batch.goodIds.length === 0) return this.health.writeSucceeded();
+      this.stored += await this.store.insert(batch.parsed);
+      try {
+        this.stored += await this.store.insertJson(batch.marked);
+      } catch (error) {
+        if (!isRefusedData(error)) throw error;
+        this.logger.warn(`PostgreSQL refused a batch of ${batch.marked.length} telemetry event(s) (${describeError(error)}); validating each one`);
+        return await this.write(this.parseBatch(batch.goodEntries, true));
       }
+      await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
       this.health.writeSucceeded();
     } catch (error) {
       this.health.writeFailed(describeError(error));

@@ -201,6 +201,24 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(dead.some(([, fields]) => fields.includes('not a valid telemetry event') && fields.join(' ').includes('{not json'))).toBe(true);
   });
 
+  it('stores a batch that meets a row already stored (a redelivery) without a second row, and the rest of it', async () => {
+    const stream = `${prefix}telemetry:events`;
+    const seen = JSON.stringify({ id: uuidv7(), source: 'test/redelivered', type: 'ml.prediction', time: new Date().toISOString() });
+    await redis.xadd(stream, '*', 'e', seen);
+    await waitForCount(fixture.databaseUrl, `source = 'test/redelivered'`, (n) => n === 1);
+    const pipeline = redis.pipeline();
+    pipeline.xadd(stream, '*', 'e', seen);
+    pipeline.xadd(stream, '*', 'e', JSON.stringify({ source: 'test/redelivered', type: 'ml.prediction', data: { fresh: true } }));
+    pipeline.xadd(stream, '*', 'e', seen, 'v', '1');
+    await pipeline.exec();
+    await waitForCount(fixture.databaseUrl, `source = 'test/redelivered' AND data->>'fresh' = 'true'`, (n) => n === 1);
+    for (let i = 0; i < 100 && ((await redis.xpending(stream, 'telemetry-writers')) as [number])[0] > 0; i++) await sleep(100);
+    expect(((await redis.xpending(stream, 'telemetry-writers')) as [number])[0]).toBe(0);
+    expect(await count(fixture.databaseUrl, `source = 'test/redelivered'`)).toBe(2);
+    const dead = await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+');
+    expect(dead.filter(([, fields]) => fields.join(' ').includes('test/redelivered'))).toEqual([]);
+  });
+
   it('stores entries a producer validated as written, and validates each one when PostgreSQL refuses their batch', async () => {
     const stream = `${prefix}telemetry:events`;
     const time = new Date().toISOString();
