@@ -39,7 +39,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const THROUGHPUT_MS = Number(process.env.BENCH_THROUGHPUT_MS ?? 5000);
 const BLOCK_CALLS = Number(process.env.BENCH_BLOCK_CALLS ?? 3000);
-const BLOCK_ROUNDS = Number(process.env.BENCH_BLOCK_ROUNDS ?? 3);
+const BLOCK_ROUNDS = Number(process.env.BENCH_BLOCK_ROUNDS ?? 5);
 const WARMUP_CALLS = Number(process.env.BENCH_WARMUP ?? 3000);
 /** After a block, deferred work (telemetry batches, the consumer's gather window) gets this long to land in the block's CPU. */
 const SETTLE_MS = 500;
