@@ -20,6 +20,17 @@ async function waitForCount(databaseUrl: string, where: string, predicate: (n: n
   throw new Error(`telemetry rows never matched; last count ${n}`);
 }
 
+/** Entries delivered but not yet acknowledged, once none has been for a moment (or after 10 s). */
+async function pendingOnceSettled(redis: Redis, stream: string): Promise<number> {
+  let pending = 0;
+  for (let i = 0; i < 100; i++) {
+    pending = ((await redis.xpending(stream, 'telemetry-writers')) as [number])[0];
+    if (pending === 0) break;
+    await sleep(100);
+  }
+  return pending;
+}
+
 describe('telemetry: events through the Redis stream into PostgreSQL, without loss or duplicates', () => {
   let fixture: HubFixture;
   let redis: Redis;
@@ -212,8 +223,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     pipeline.xadd(stream, '*', 'e', seen, 'v', '1');
     await pipeline.exec();
     await waitForCount(fixture.databaseUrl, `source = 'test/redelivered' AND data->>'fresh' = 'true'`, (n) => n === 1);
-    for (let i = 0; i < 100 && ((await redis.xpending(stream, 'telemetry-writers')) as [number])[0] > 0; i++) await sleep(100);
-    expect(((await redis.xpending(stream, 'telemetry-writers')) as [number])[0]).toBe(0);
+    expect(await pendingOnceSettled(redis, stream)).toBe(0);
     expect(await count(fixture.databaseUrl, `source = 'test/redelivered'`)).toBe(2);
     const dead = await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+');
     expect(dead.filter(([, fields]) => fields.join(' ').includes('test/redelivered'))).toEqual([]);
@@ -235,8 +245,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(rows).toEqual(Array.from({ length: 10 }, (_, n) => ({ n, text: 'tab\there, "quoted", ünïcode' })));
     const dead = await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+');
     expect(dead.filter(([, fields]) => fields.join(' ').includes('not-a-uuid'))).toHaveLength(1);
-    for (let i = 0; i < 100 && ((await redis.xpending(stream, 'telemetry-writers')) as [number])[0] > 0; i++) await sleep(100);
-    expect(((await redis.xpending(stream, 'telemetry-writers')) as [number])[0]).toBe(0);
+    expect(await pendingOnceSettled(redis, stream)).toBe(0);
     // the hub writes its entries so: a consumer that does not know the mark still reads field e
     const ingested = { id: uuidv7(), source: 'test/marked', type: 'ml.prediction', time };
     expect((await fixture.api.send('POST', '/api/telemetry/events', [ingested])).status).toBe(202);
