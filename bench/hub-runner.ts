@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import Redis from 'ioredis';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/support/free-port';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
 import { dropDatabase, freshDatabaseUrl } from '../test/support/test-database';
+import { deleteRedisKeys } from './support';
 
 const ROOT = join(__dirname, '..');
 
@@ -25,23 +25,6 @@ export async function everythingServersFile(): Promise<{ dir: string; file: stri
   const file = join(dir, 'servers.json');
   await writeFile(file, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_BIN] } } }));
   return { dir, file };
-}
-
-/** Deletes the Redis keys under a prefix (a hub's streams, queues and state). */
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**

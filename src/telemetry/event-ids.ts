@@ -1,7 +1,8 @@
 import { randomFillSync } from 'node:crypto';
 
 const POOL_BYTES = 4096;
-const DRAW = 9;
+/** Per millisecond: 4 bytes for the counter's start, 6 for the tail. */
+const DRAW = 10;
 
 const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 
@@ -47,6 +48,6 @@ export class EventIds {
     this.sequence = this.pool.readUInt32BE(at) & (this.limit / 2 - 1);
     const time = hex(msecs, 12);
     this.prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-`;
-    this.tail = this.pool.toString('hex', at + 3, at + DRAW);
+    this.tail = this.pool.toString('hex', at + 4, at + DRAW);
   }
 }

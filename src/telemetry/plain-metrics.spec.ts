@@ -20,6 +20,12 @@ describe('PlainCounter and PlainHistogram', () => {
     }
     counter.series({ type: 't0' }).inc(5);
     referenceCounter.inc({ type: 't0' }, 5);
+    // what prom-client refuses with an error is ignored here: a hot path must not throw, nor a sum turn NaN
+    histogram.series({ server: 's0', tool: 'echo' }).observe(Number.NaN);
+    histogram.series({ server: 's0', tool: 'echo' }).observe(Number.POSITIVE_INFINITY);
+    counter.series({ type: 't0' }).inc(-1);
+    expect(() => referenceHistogram.observe({ server: 's0', tool: 'echo' }, Number.NaN)).toThrow();
+    expect(() => referenceCounter.inc({ type: 't0' }, -1)).toThrow();
     expect(await plain.metrics()).toBe(await reference.metrics());
     // prom-client adds empty exemplars, which these metrics do not keep
     const withoutExemplars = (json: unknown) => JSON.parse(JSON.stringify(json, (key, value: unknown) => (key === 'exemplar' ? undefined : value)));

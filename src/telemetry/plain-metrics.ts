@@ -68,7 +68,8 @@ export class PlainCounter extends PlainMetric<CounterSeries> {
   /** The series of these labels; `inc` on it counts. */
   series(labels: Labels): { inc: (by?: number) => void } {
     const series = this.seriesOf(labels, () => ({ labels, value: 0 }));
-    return { inc: (by = 1) => void (series.value += by) };
+    // like prom-client, a count only grows and stays a number
+    return { inc: (by = 1) => void (Number.isFinite(by) && by > 0 && (series.value += by)) };
   }
 
   get(): MetricValues {
@@ -98,6 +99,7 @@ export class PlainHistogram extends PlainMetric<HistogramSeries> {
     const bounds = this.upperBounds;
     return {
       observe: (value: number) => {
+        if (!Number.isFinite(value)) return;
         let bucket = 0;
         while (bucket < bounds.length && value > bounds[bucket]) bucket++;
         series.buckets[bucket]++;

@@ -46,7 +46,7 @@ interface ParsedBatch {
   marked: string[];
   /** Stream ids of both, acknowledged once they are stored. */
   goodIds: string[];
-  /** The entries of both, kept to validate each one should PostgreSQL refuse the marked ones. */
+  /** The entries of both, kept to store one by one should PostgreSQL refuse the batch. */
   goodEntries: StreamEntry[];
   bad: StreamEntry[];
 }
@@ -57,8 +57,8 @@ const isRefusedData = (error: unknown) => /^2[23]/.test(String((error as { code?
 const NO_DEFAULTS = { id: '', time: '' };
 
 /**
- * A member of the `telemetry-writers` consumer group: reads batches from the stream, writes them in
- * one transaction and acknowledges only after the commit. Entries another consumer left pending for
+ * A member of the `telemetry-writers` consumer group: reads batches from the stream, stores them (each
+ * statement idempotent) and acknowledges only once they are stored. Entries another consumer left pending for
  * TELEMETRY_CLAIM_IDLE_MS are taken over; one delivered TELEMETRY_MAX_DELIVERIES times, or that is not
  * a valid event, goes to the dead-letter stream. Runs in the worker always, in the hub when enabled.
  * When Redis comes back without its data (NOGROUP) the group and stream are created again, from the
@@ -125,7 +125,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /**
    * Reads the next batch while the previous one is being written (one write in flight at a time);
-   * entries are acknowledged only after their own commit, so overlapping loses nothing.
+   * entries are acknowledged only once they are stored, so overlapping loses nothing.
    */
   private async readLoop(): Promise<void> {
     let writing: Promise<boolean> = Promise.resolve(true);
@@ -195,14 +195,13 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /**
    * Splits entries into envelopes to store and invalid ones. Entries a hub's producer validated are
-   * taken as written unless `checkAll`: parsing and serialising each again cost the hub more than
-   * storing it.
+   * taken as written: parsing and serialising each again cost the hub more than storing it.
    */
-  private parseBatch(entries: StreamEntry[], checkAll = false): ParsedBatch {
+  private parseBatch(entries: StreamEntry[]): ParsedBatch {
     const batch: ParsedBatch = { parsed: [], marked: [], goodIds: [], goodEntries: [], bad: [] };
     for (const entry of entries) {
       const [id, fields] = entry;
-      if (!checkAll && fields.length === 4 && fields[0] === ENTRY_FIELD && fields[2] === VALIDATED_FIELD && fields[3] === '1') {
+      if (fields.length === 4 && fields[0] === ENTRY_FIELD && fields[2] === VALIDATED_FIELD && fields[3] === '1') {
         batch.marked.push(fields[1]);
       } else {
         const envelope = this.parse(id, fields);
@@ -220,26 +219,49 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
 
   /**
    * Stores the valid entries, then acknowledges them; invalid ones go to the dead-letter stream. When
-   * PostgreSQL refuses the data of the entries taken as written, the batch is validated entry by entry
-   * and written again (rows already stored are skipped), so one bad entry costs only itself.
+   * PostgreSQL refuses the batch's data, its entries are stored one by one.
    */
   private async write(batch: ParsedBatch): Promise<void> {
     try {
       for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
-      if (batch.goodIds.length === 0) return this.health.writeSucceeded();
-      this.stored += await this.store.insert(batch.parsed);
-      try {
-        this.stored += await this.store.insertJson(batch.marked);
-      } catch (error) {
-        if (!isRefusedData(error)) throw error;
-        this.logger.warn(`PostgreSQL refused a batch of ${batch.marked.length} telemetry event(s) (${describeError(error)}); validating each one`);
-        return await this.write(this.parseBatch(batch.goodEntries, true));
+      if (batch.goodIds.length > 0) {
+        try {
+          this.stored += await this.store.insert(batch.parsed);
+          this.stored += await this.store.insertJson(batch.marked);
+          await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
+        } catch (error) {
+          if (!isRefusedData(error)) throw error;
+          this.logger.warn(`PostgreSQL refused a batch of ${batch.goodIds.length} telemetry event(s) (${describeError(error)}); storing them one by one`);
+          await this.storeOneByOne(batch.goodEntries);
+        }
       }
-      await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
       this.health.writeSucceeded();
     } catch (error) {
       this.health.writeFailed(describeError(error));
       throw error;
+    }
+  }
+
+  /**
+   * Each entry validated here whatever its mark, and stored and acknowledged on its own (rows already
+   * stored are skipped), so an entry PostgreSQL refuses (a NUL character, a date it cannot hold) goes
+   * to the dead-letter stream with the reason and costs no other entry.
+   */
+  private async storeOneByOne(entries: StreamEntry[]): Promise<void> {
+    for (const [id, fields] of entries) {
+      const envelope = this.parse(id, fields);
+      if (!envelope) {
+        await this.deadLetter(id, fields, 'not a valid telemetry event');
+        continue;
+      }
+      try {
+        this.stored += await this.store.insertJson([JSON.stringify(envelope)]);
+      } catch (error) {
+        if (!isRefusedData(error)) throw error;
+        await this.deadLetter(id, fields, `refused by PostgreSQL: ${describeError(error)}`);
+        continue;
+      }
+      await this.commands!.xack(this.keys.stream, this.keys.group, id);
     }
   }
 

@@ -180,7 +180,8 @@ export class TelemetryProducer implements OnModuleInit {
   private fromBus(event: HubEvent): TelemetryEnvelope | undefined {
     if (!this.knownType(event.type)) return undefined;
     const envelope: TelemetryEnvelope = { id: this.ids.next(), source: this.source, type: event.type, time: event.time, specversion: '1.0', severity: busSeverity(event) };
-    if (event.subject) envelope.subject = event.subject.slice(0, 500);
+    // a cut may split a surrogate pair, which PostgreSQL refuses in JSON; names a caller made up may hold a lone one too
+    if (event.subject) envelope.subject = wellFormed(event.subject.slice(0, 500));
     if (event.data !== undefined) envelope.data = event.data;
     return envelope;
   }
@@ -204,3 +205,6 @@ function busSeverity(event: HubEvent): TelemetryEnvelope['severity'] {
   if (typeof data.severity === 'string' && SEVERITIES.has(data.severity)) return data.severity as TelemetryEnvelope['severity'];
   return event.type.endsWith('.invalid') || data.outcome === 'error' ? 'warn' : 'info';
 }
+
+/** The string with lone UTF-16 surrogates replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();

@@ -28,30 +28,32 @@ const UNIQUE_VIOLATION = '23505';
 
 const COLUMNS = ['source', 'id', 'time', 'type', 'severity', 'subject', 'trace_id', 'span_id', 'attributes', 'data'];
 
-/** The envelopes travel as one JSON array parameter and PostgreSQL takes them apart; keys an envelope lacks are NULL. */
+/**
+ * The envelopes travel as one JSON array parameter and PostgreSQL takes them apart. A key an envelope
+ * lacks is NULL; `data: null` stays JSON null, as COPY stores it.
+ */
 const INSERT_JSON = `
   INSERT INTO mcp_hub.telemetry_events (${COLUMNS.join(', ')})
-  SELECT source, id, time, type, severity, subject, "traceId", "spanId", attributes, data
-  FROM jsonb_to_recordset($1::jsonb) AS e(source text, id uuid, time timestamptz, type text, severity text, subject text, "traceId" text, "spanId" text, attributes jsonb, data jsonb)
+  SELECT e->>'source', (e->>'id')::uuid, (e->>'time')::timestamptz, e->>'type', e->>'severity', e->>'subject', e->>'traceId', e->>'spanId', e->'attributes', e->'data'
+  FROM jsonb_array_elements($1::jsonb) AS e
   ON CONFLICT DO NOTHING`;
 
-/**
- * Writes telemetry rows, each batch in one statement (all of it or none); a row seen before (same
- * source, id and time) is skipped, so redelivery never duplicates. Returns how many rows were new.
- */
+/** JSON characters per INSERT: a jsonb value holds at most 256 MB, and 5,000 events of 64 KB would not fit. */
+const MAX_STATEMENT_CHARS = 8_000_000;
+
+/** Writes telemetry rows; a row seen before (same source, id and time) is skipped, so redelivery never duplicates. */
 @Injectable()
 export class TelemetryStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Envelopes the caller has as objects: one COPY, the cheapest way in for PostgreSQL. A batch that
-   * meets a row already stored (a redelivery) is written again as JSON, skipping those rows.
+   * Envelopes the caller has as objects: one COPY, the cheapest way in for PostgreSQL, all of them or
+   * none. A batch that meets a row already stored (a redelivery) is written again as JSON, skipping
+   * those rows. Returns how many rows were new.
    */
   async insert(events: TelemetryEnvelope[]): Promise<number> {
     if (events.length === 0) return 0;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    const { client, release } = await this.connection();
     try {
       // one chunk: pg-copy-streams sends every chunk as its own CopyData message (two writes), so a row per chunk cost two syscalls per event
       await pipeline(Readable.from([events.map(copyLine).join('')]), client.query(copyFrom(`COPY mcp_hub.telemetry_events (${COLUMNS.join(', ')}) FROM STDIN`)));
@@ -59,24 +61,39 @@ export class TelemetryStore {
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     } finally {
-      await runner.release();
+      await release();
     }
     return this.insertJson(events.map((event) => JSON.stringify(event)));
   }
 
   /**
-   * Envelopes the caller has as JSON text, stored without parsing them here: the hub's consumer
-   * saves that work for the entries its producers validated. One round trip per batch.
+   * Envelopes the caller has as JSON text, stored without parsing them here (the consumer saves that
+   * work for the entries its producers validated): one statement per ~8 MB, so usually one round
+   * trip per batch. Each statement is all or none, and written again they store nothing twice.
+   * Returns how many rows were new.
    */
   async insertJson(envelopes: string[]): Promise<number> {
     if (envelopes.length === 0) return 0;
-    const runner = this.dataSource.createQueryRunner();
+    const { client, release } = await this.connection();
     try {
-      const result = await runner.query(INSERT_JSON, [`[${envelopes.join(',')}]`], true);
-      return result.affected ?? 0;
+      let stored = 0;
+      for (let start = 0; start < envelopes.length; ) {
+        let end = start;
+        for (let chars = 0; end < envelopes.length && (end === start || chars + envelopes[end].length <= MAX_STATEMENT_CHARS); end++) chars += envelopes[end].length + 1;
+        stored += (await client.query(INSERT_JSON, [`[${envelopes.slice(start, end).join(',')}]`])).rowCount ?? 0;
+        start = end;
+      }
+      return stored;
     } finally {
-      await runner.release();
+      await release();
     }
+  }
+
+  /** A pooled connection used directly: TypeORM would log a failed statement with its parameters, a whole batch of events. */
+  private async connection(): Promise<{ client: PoolClient; release: () => Promise<void> }> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    return { client: (runner as unknown as { databaseConnection: PoolClient }).databaseConnection, release: () => runner.release() };
   }
 
   /** Drops daily partitions whose whole day is older than `retentionDays` (and such rows of the default partition); returns their names. */

@@ -229,23 +229,31 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     expect(dead.filter(([, fields]) => fields.join(' ').includes('test/redelivered'))).toEqual([]);
   });
 
-  it('stores entries a producer validated as written, and validates each one when PostgreSQL refuses their batch', async () => {
+  it('stores entries a producer validated as written, and one by one when PostgreSQL refuses their batch', async () => {
     const stream = `${prefix}telemetry:events`;
     const time = new Date().toISOString();
-    const valid = (n: number) => JSON.stringify({ id: uuidv7(), source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info', data: { n, text: 'tab\there, "quoted", ünïcode' } });
-    // marked as validated by hand (or by a faulty writer), yet its id is no UUID
-    const broken = JSON.stringify({ id: 'not-a-uuid', source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info' });
+    const envelope = (data: unknown, id = uuidv7()) => JSON.stringify({ id, source: 'test/validated', type: 'ml.prediction', time, specversion: '1.0', severity: 'info', data });
+    const valid = (n: number) => envelope({ n, text: 'tab\there, "quoted", ünïcode' });
     const pipeline = redis.pipeline();
     for (let n = 0; n < 5; n++) pipeline.xadd(stream, '*', 'e', valid(n), 'v', '1');
-    pipeline.xadd(stream, '*', 'e', broken, 'v', '1');
+    // marked as validated by hand (or by a faulty writer), yet its id is no UUID
+    pipeline.xadd(stream, '*', 'e', envelope({}, 'not-a-uuid'), 'v', '1');
+    // valid to the hub, refused by PostgreSQL (jsonb holds no NUL character)
+    pipeline.xadd(stream, '*', 'e', envelope({ text: 'nul \u0000 inside' }), 'v', '1');
     for (let n = 5; n < 10; n++) pipeline.xadd(stream, '*', 'e', valid(n), 'v', '1');
+    pipeline.xadd(stream, '*', 'e', envelope(null), 'v', '1');
     await pipeline.exec();
-    await waitForCount(fixture.databaseUrl, `source = 'test/validated'`, (n) => n === 10);
-    const rows = await queryDatabase<{ n: number; text: string }>(fixture.databaseUrl, `SELECT (data->>'n')::int AS n, data->>'text' AS text FROM mcp_hub.telemetry_events WHERE source = 'test/validated' ORDER BY 1`);
-    expect(rows).toEqual(Array.from({ length: 10 }, (_, n) => ({ n, text: 'tab\there, "quoted", ünïcode' })));
-    const dead = await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+');
-    expect(dead.filter(([, fields]) => fields.join(' ').includes('not-a-uuid'))).toHaveLength(1);
+    await waitForCount(fixture.databaseUrl, `source = 'test/validated'`, (n) => n === 11);
     expect(await pendingOnceSettled(redis, stream)).toBe(0);
+    const rows = await queryDatabase<{ n: number | null; text: string | null; kind: string | null }>(
+      fixture.databaseUrl,
+      `SELECT (data->>'n')::int AS n, data->>'text' AS text, jsonb_typeof(data) AS kind FROM mcp_hub.telemetry_events WHERE source = 'test/validated' ORDER BY 1`,
+    );
+    // data: null stays JSON null, as a COPY stores it
+    expect(rows).toEqual([...Array.from({ length: 10 }, (_, n) => ({ n, text: 'tab\there, "quoted", ünïcode', kind: 'object' })), { n: null, text: null, kind: 'null' }]);
+    const dead = (await redis.xrange(`${prefix}telemetry:dead-letter`, '-', '+')).map(([, fields]) => fields.join(' '));
+    expect(dead.filter((text) => text.includes('not-a-uuid') && text.includes('not a valid telemetry event'))).toHaveLength(1);
+    expect(dead.filter((text) => text.includes('inside') && text.includes('refused by PostgreSQL'))).toHaveLength(1);
     // the hub writes its entries so: a consumer that does not know the mark still reads field e
     const ingested = { id: uuidv7(), source: 'test/marked', type: 'ml.prediction', time };
     expect((await fixture.api.send('POST', '/api/telemetry/events', [ingested])).status).toBe(202);
