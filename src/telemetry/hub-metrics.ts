@@ -49,10 +49,9 @@ export class HubMetrics implements OnModuleInit, OnApplicationBootstrap {
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     this.registry,
   );
-  /** The series each event type and each (server, tool, outcome) of a call feeds, found without building a key. */
+  /** The series each event type and each server, tool and outcome of a call feed: labels are bounded and sanitised once per raw value. */
   private readonly typeSeries = new Map<string, { inc: () => void }>();
-  private readonly callSeries = new Map<string, Map<string, Map<string, { observe: (seconds: number) => void }>>>();
-  private callSeriesCount = 0;
+  private readonly callSeries = new Map<string, { observe: (seconds: number) => void }>();
   private readonly serverStates = new Counter({ name: 'mcp_hub_server_state_changes_total', help: 'Upstream server state changes, by server and new state', labelNames: ['server', 'state'], registers: [this.registry] });
   private readonly eventLabels: BoundedLabels<'type'>;
   private readonly toolCallLabels: BoundedLabels<'server' | 'tool' | 'outcome'>;
@@ -140,29 +139,20 @@ export class HubMetrics implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private eventSeries(type: string): { inc: () => void } {
-    let series = this.typeSeries.get(type);
-    if (!series) {
-      // types are few; past this many a debug publisher is inventing them, and they share "other" anyway
-      if (this.typeSeries.size >= SERIES_CACHE) this.typeSeries.clear();
-      this.typeSeries.set(type, (series = this.events.series(this.eventLabels.resolve({ type }))));
-    }
-    return series;
+    return remembered(this.typeSeries, type, () => this.events.series(this.eventLabels.resolve({ type })));
   }
 
   private toolCallSeries(server: string, tool: string, outcome: string): { observe: (seconds: number) => void } {
-    let tools = this.callSeries.get(server);
-    if (!tools) this.callSeries.set(server, (tools = new Map()));
-    let outcomes = tools.get(tool);
-    if (!outcomes) tools.set(tool, (outcomes = new Map()));
-    let series = outcomes.get(outcome);
-    if (!series) {
-      if (++this.callSeriesCount > SERIES_CACHE) {
-        this.callSeries.clear();
-        this.callSeriesCount = 0;
-      }
-      series = this.toolCalls.series(this.toolCallLabels.resolve({ server, tool, outcome }));
-      outcomes.set(outcome, series);
-    }
-    return series;
+    return remembered(this.callSeries, `${server}\0${tool}\0${outcome}`, () => this.toolCalls.series(this.toolCallLabels.resolve({ server, tool, outcome })));
   }
+}
+
+/** The value under `key`, made on first use; past SERIES_CACHE keys (a debug publisher inventing event types) the map starts over. */
+function remembered<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= SERIES_CACHE) cache.clear();
+    cache.set(key, (value = make()));
+  }
+  return value;
 }

@@ -44,9 +44,7 @@ interface ParsedBatch {
   parsed: TelemetryEnvelope[];
   /** JSON of envelopes a hub's producer validated (marked VALIDATED_FIELD), taken as written. */
   marked: string[];
-  /** Stream ids of both, acknowledged once they are stored. */
-  goodIds: string[];
-  /** The entries of both, kept to store one by one should PostgreSQL refuse the batch. */
+  /** The entries of both: acknowledged once stored, stored one by one should PostgreSQL refuse the batch. */
   goodEntries: StreamEntry[];
   bad: StreamEntry[];
 }
@@ -182,7 +180,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
       return true;
     } catch (error) {
       if (!this.running) return false;
-      this.logFailure(failingFor === undefined, `Storing ${batch.goodIds.length} telemetry event(s) failed: ${describeError(error)}; they stay pending and are retried after TELEMETRY_CLAIM_IDLE_MS`);
+      this.logFailure(failingFor === undefined, `Storing ${batch.goodEntries.length} telemetry event(s) failed: ${describeError(error)}; they stay pending and are retried after TELEMETRY_CLAIM_IDLE_MS`);
       return false;
     }
   }
@@ -198,7 +196,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
    * taken as written: parsing and serialising each again cost the hub more than storing it.
    */
   private parseBatch(entries: StreamEntry[]): ParsedBatch {
-    const batch: ParsedBatch = { parsed: [], marked: [], goodIds: [], goodEntries: [], bad: [] };
+    const batch: ParsedBatch = { parsed: [], marked: [], goodEntries: [], bad: [] };
     for (const entry of entries) {
       const [id, fields] = entry;
       if (fields.length === 4 && fields[0] === ENTRY_FIELD && fields[2] === VALIDATED_FIELD && fields[3] === '1') {
@@ -211,7 +209,6 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
         }
         batch.parsed.push(envelope);
       }
-      batch.goodIds.push(id);
       batch.goodEntries.push(entry);
     }
     return batch;
@@ -224,14 +221,14 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   private async write(batch: ParsedBatch): Promise<void> {
     try {
       for (const [id, fields] of batch.bad) await this.deadLetter(id, fields, 'not a valid telemetry event');
-      if (batch.goodIds.length > 0) {
+      if (batch.goodEntries.length > 0) {
         try {
           this.stored += await this.store.insert(batch.parsed);
           this.stored += await this.store.insertJson(batch.marked);
-          await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodIds);
+          await this.commands!.xack(this.keys.stream, this.keys.group, ...batch.goodEntries.map(([id]) => id));
         } catch (error) {
           if (!isRefusedData(error)) throw error;
-          this.logger.warn(`PostgreSQL refused a batch of ${batch.goodIds.length} telemetry event(s) (${describeError(error)}); storing them one by one`);
+          this.logger.warn(`PostgreSQL refused a batch of ${batch.goodEntries.length} telemetry event(s) (${describeError(error)}); storing them one by one`);
           await this.storeOneByOne(batch.goodEntries);
         }
       }

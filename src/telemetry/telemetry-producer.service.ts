@@ -8,6 +8,7 @@ import { ShutdownCoordinator } from '../platform/shutdown/shutdown-coordinator';
 import { HubInstanceService } from '../platform/instance/hub-instance.service';
 import { EventIds } from './event-ids';
 import { TelemetryEnvelope, isEventType } from './telemetry-envelope';
+import { textGroups } from './text-groups';
 import { ENTRY_FIELD, VALIDATED_FIELD, telemetryKeys } from './telemetry-stream';
 import { DependencyUnavailableError } from '../platform/errors/app-error';
 import { DEPENDENCY_HINTS } from '../platform/dependency-hints';
@@ -92,21 +93,12 @@ export class TelemetryProducer implements OnModuleInit {
    * many such commands, so no single script holds Redis for long.
    */
   private async write(redis: Redis, envelopes: TelemetryEnvelope[]): Promise<void> {
-    const writes: Promise<number>[] = [];
-    const send = (entries: string[]) => writes.push((redis as AppendingRedis)[APPEND_COMMAND](this.keys.stream, this.config.telemetry.streamMaxLen, ENTRY_FIELD, VALIDATED_FIELD, ...entries));
-    let entries: string[] = [];
-    let bytes = 0;
-    for (const envelope of envelopes) {
-      const entry = JSON.stringify(envelope);
-      if (entries.length > 0 && (entries.length >= BATCH_SIZE || bytes + entry.length > MAX_COMMAND_CHARS)) {
-        send(entries);
-        [entries, bytes] = [[], 0];
-      }
-      entries.push(entry);
-      bytes += entry.length;
-    }
-    if (entries.length > 0) send(entries);
-    await Promise.all(writes);
+    const entries = envelopes.map((envelope) => JSON.stringify(envelope));
+    await Promise.all(
+      textGroups(entries, MAX_COMMAND_CHARS, BATCH_SIZE).map((group) =>
+        (redis as AppendingRedis)[APPEND_COMMAND](this.keys.stream, this.config.telemetry.streamMaxLen, ENTRY_FIELD, VALIDATED_FIELD, ...group),
+      ),
+    );
   }
 
   pending(): number {

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TelemetryEnvelope } from './telemetry-envelope';
+import { textGroups } from './text-groups';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
@@ -77,12 +78,7 @@ export class TelemetryStore {
     const { client, release } = await this.connection();
     try {
       let stored = 0;
-      for (let start = 0; start < envelopes.length; ) {
-        let end = start;
-        for (let chars = 0; end < envelopes.length && (end === start || chars + envelopes[end].length <= MAX_STATEMENT_CHARS); end++) chars += envelopes[end].length + 1;
-        stored += (await client.query(INSERT_JSON, [`[${envelopes.slice(start, end).join(',')}]`])).rowCount ?? 0;
-        start = end;
-      }
+      for (const group of textGroups(envelopes, MAX_STATEMENT_CHARS)) stored += (await client.query(INSERT_JSON, [`[${group.join(',')}]`])).rowCount ?? 0;
       return stored;
     } finally {
       await release();
