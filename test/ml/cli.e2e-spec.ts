@@ -28,9 +28,9 @@ describe('mcp-hub CLI: datasets and training end to end', () => {
   });
 
   it('train submit --wait shows live progress, then the metrics', async () => {
-    const run = await cli('train', 'submit', '--adapter', 'sklearn', '--algorithm', 'random_forest', '--dataset', 'local://data/sample.csv', '--target', 'species', '--param', 'n_estimators=1500', '--seed', '7', '--wait');
+    const run = await cli('train', 'submit', '--adapter', 'sklearn', '--algorithm', 'random_forest', '--dataset', 'local://data/sample.csv', '--target', 'species', '--param', 'n_estimators=5000', '--seed', '7', '--wait');
     expect(run.code).toBe(0);
-    const progress = run.stderr.split('\n').filter((line) => /^\[\s*\d+%\] running · training: tree \d+\/1500$/.test(line));
+    const progress = run.stderr.split('\n').filter((line) => /^\[\s*\d+%\] running · training: tree \d+\/5000$/.test(line));
     expect(progress.length).toBeGreaterThanOrEqual(3);
     const percents = progress.map((line) => Number(/(\d+)%/.exec(line)![1]));
     expect([...percents].sort((a, b) => a - b)).toEqual(percents);
