@@ -4,11 +4,12 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 describe('EventIds', () => {
   it('makes UUID v7 ids carrying the millisecond they were made in', () => {
-    const ids = new EventIds();
     const now = Date.UTC(2026, 11, 1, 16, 30, 0, 123);
-    const id = ids.next(now);
-    expect(id).toMatch(UUID_V7);
-    expect(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(now);
+    for (const ms of [now, 0, 0xffffff, 0x1000000, 0x1000001, 2 ** 48 - 1, now + 86_400_000]) {
+      const id = new EventIds().next(ms);
+      expect(id).toMatch(UUID_V7);
+      expect(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(ms);
+    }
   });
 
   it('makes strictly increasing, distinct ids within one millisecond and across them', () => {

@@ -20,6 +20,31 @@ describe('EventBus', () => {
     expect(Date.parse(mcp[0].time)).not.toBeNaN();
   });
 
+  it('reaches listeners that subscribed or left after a type was first published', async () => {
+    const bus = new EventBus();
+    const [first, second]: string[][] = [[], []];
+    const leave = bus.subscribe((e) => first.push(String(e.data.n)), ['mcp.']);
+    bus.publish('mcp.tool.call', { n: 1 });
+    bus.subscribe((e) => second.push(String(e.data.n)), ['mcp.tool']);
+    bus.publish('mcp.tool.call', { n: 2 });
+    leave();
+    bus.publish('mcp.tool.call', { n: 3 });
+    bus.publish('ml.job.queued', { n: 4 });
+    await bus.delivered();
+    expect(first).toEqual(['1', '2']);
+    expect(second).toEqual(['2', '3']);
+  });
+
+  it('delivers events of more types than it remembers', async () => {
+    const bus = new EventBus();
+    const seen = new Set<string>();
+    bus.subscribe((e) => seen.add(e.type), ['x.']);
+    for (let i = 0; i < 1500; i++) bus.publish(`x.${i}`, {});
+    bus.publish('y.0', {});
+    await bus.delivered();
+    expect(seen.size).toBe(1500);
+  });
+
   it('delivers in publish order across turns', async () => {
     const bus = new EventBus();
     const seen: string[] = [];

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HubEvent } from './hub-event';
+import { isoTime } from './iso-time';
 
 type Listener = (event: HubEvent) => void;
 
@@ -9,6 +10,9 @@ interface Subscription {
   remote: boolean;
   prefixes: string[];
 }
+
+/** Event types whose listeners are remembered: types are named in code, and the bound keeps made-up ones from growing the map. */
+const MAX_REMEMBERED_TYPES = 1000;
 
 /**
  * The in-process event bus. Features publish; telemetry and the SSE stream subscribe. Delivery is
@@ -22,11 +26,13 @@ interface Subscription {
 export class EventBus {
   private readonly logger = new Logger('EventBus');
   private listeners: Subscription[] = [];
+  /** The subscriptions each event type reaches, found once per type rather than per event; cleared when they change. */
+  private byType = new Map<string, Subscription[]>();
   private readonly interestListeners: (() => void)[] = [];
   private pending: { event: HubEvent; listeners: Subscription[] }[] = [];
 
   publish<T extends Record<string, unknown>>(type: string, data: T, subject?: string): HubEvent<T> {
-    const event: HubEvent<T> = { type, subject, time: new Date().toISOString(), data };
+    const event: HubEvent<T> = { type, subject, time: isoTime(), data };
     this.enqueue(event);
     return event;
   }
@@ -41,13 +47,14 @@ export class EventBus {
    * `remote` also those of other replicas; returns unsubscribe.
    */
   subscribe(listener: Listener, prefixes: string[] = [], { remote = false } = {}): () => void {
-    const filtered: Listener = prefixes.length === 0 ? listener : (event) => prefixes.some((p) => event.type.startsWith(p)) && listener(event);
-    const subscription = { listener: filtered, remote, prefixes };
+    const subscription = { listener, remote, prefixes };
     // copy on write: events already published keep the listeners they were published to
     this.listeners = [...this.listeners, subscription];
+    this.byType = new Map();
     if (remote) this.interestListeners.forEach((listener) => listener());
     return () => {
       this.listeners = this.listeners.filter((l) => l !== subscription);
+      this.byType = new Map();
       if (remote) this.interestListeners.forEach((listener) => listener());
     };
   }
@@ -69,9 +76,19 @@ export class EventBus {
   }
 
   private enqueue(event: HubEvent): void {
-    if (this.listeners.length === 0) return;
+    const listeners = this.listenersOf(event.type);
+    if (listeners.length === 0) return;
     if (this.pending.length === 0) setImmediate(this.deliver);
-    this.pending.push({ event, listeners: this.listeners });
+    this.pending.push({ event, listeners });
+  }
+
+  private listenersOf(type: string): Subscription[] {
+    let listeners = this.byType.get(type);
+    if (listeners === undefined) {
+      listeners = this.listeners.filter(({ prefixes }) => prefixes.length === 0 || prefixes.some((prefix) => type.startsWith(prefix)));
+      if (this.byType.size < MAX_REMEMBERED_TYPES) this.byType.set(type, listeners);
+    }
+    return listeners;
   }
 
   private readonly deliver = (): void => {
