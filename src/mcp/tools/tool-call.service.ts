@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ResultSchema, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { NotFoundError, ValidationFailedError } from '../../platform/errors/app-error';
 import { EventBus } from '../../platform/events/event-bus';
 import { maskSecrets } from '../../platform/secrets/secret-mask';
@@ -7,6 +7,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { UpstreamManager } from '../upstream/upstream-manager.service';
 import { JsonSchemaValidator } from '../../platform/json-schema/json-schema-validator';
 import type { RequestOrigin } from '../upstream/in-flight-origins';
+import { requestResult } from '../upstream/direct-requests';
 
 export type ToolCallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unavailable' | 'timeout' | 'cancelled' | 'error';
 
@@ -56,10 +57,8 @@ export class ToolCallService {
       const result = (await this.upstreams.request(
         server,
         (client, requestOptions) =>
-          // ResultSchema, not CallToolResultSchema: the result goes on unchanged and its reader checks
-          // it (an MCP client does, with the tool's outputSchema); parsing it here cost 0.05 ms per call
-          client.request({ method: 'tools/call', params: { name: toolName, arguments: args } }, ResultSchema, {
-            ...requestOptions,
+          requestResult(client, { method: 'tools/call', params: { name: toolName, arguments: args } }, {
+            timeout: requestOptions.timeout,
             signal: options.signal,
             onprogress: options.onprogress,
             resetTimeoutOnProgress: options.onprogress !== undefined,

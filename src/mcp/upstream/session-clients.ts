@@ -9,6 +9,7 @@ import type { ServerDefinition } from '../servers-config/server-definition';
 import { answerServerRequests } from './server-requests';
 import { TransportKind, createTransport } from './upstream-transport';
 import { UpstreamSessionFailedError, UpstreamSessionsFullError } from './upstream.errors';
+import { DirectRequests } from './direct-requests';
 
 /** Who the client session is, as it said in its initialize request; its upstream sessions say the same. */
 export interface DownstreamClient {
@@ -125,6 +126,7 @@ export class SessionClients {
       throw new UpstreamSessionFailedError(server, maskSecrets(describeError(error)));
     }
     connected = true;
+    DirectRequests.attach(client);
     return client;
   }
 }

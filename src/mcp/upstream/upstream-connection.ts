@@ -20,6 +20,7 @@ import { ConnectAttempt, ServerState, ServerStatus } from './server-state';
 import { InFlightOrigins } from './in-flight-origins';
 import { SHARED_CLIENT_CAPABILITIES, answerServerRequests } from './server-requests';
 import { TransportKind, createTransport, transportKinds } from './upstream-transport';
+import { DirectRequests } from './direct-requests';
 
 const STDERR_LINES = 500;
 
@@ -173,6 +174,7 @@ export class UpstreamConnection {
         await client.close().catch(() => undefined);
         return;
       }
+      DirectRequests.attach(client);
       await this.onConnected(client, kind, transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined, generation);
       return;
     }

@@ -13,8 +13,7 @@ import { topologicalOrder } from '../servers-config/dependency-graph';
 import { ServerState, ServerStatus, retryAfterSeconds } from './server-state';
 import { UpstreamConnection } from './upstream-connection';
 import { UpstreamUnavailableError } from './upstream.errors';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { requestUpstream } from './upstream-request';
+import { requestUpstream, type LimitedRequestOptions } from './upstream-request';
 import type { RequestOrigin } from './in-flight-origins';
 import type { DownstreamSessions, NotificationRoute } from './downstream-sessions';
 import { SessionClients } from './session-clients';
@@ -155,7 +154,7 @@ export class UpstreamManager {
    * upstream asks or logs meanwhile goes to that session, and with isolation per-session the request
    * goes on that session's own upstream session.
    */
-  async request<T>(name: string, send: (client: Client, options: RequestOptions) => Promise<T>, timeoutMs?: number, origin?: RequestOrigin): Promise<T> {
+  async request<T>(name: string, send: (client: Client, options: LimitedRequestOptions) => Promise<T>, timeoutMs?: number, origin?: RequestOrigin): Promise<T> {
     const connection = this.connection(name);
     let client = this.client(name);
     const limit = timeoutMs ?? connection.definition.timeouts.requestMs;

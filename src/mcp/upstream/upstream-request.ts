@@ -22,12 +22,15 @@ export function wireMessage(error: McpError): string {
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
+/** The SDK's request options, with the time limit always set. */
+export type LimitedRequestOptions = RequestOptions & { timeout: number };
+
 /** Runs one request against a connected upstream with a time limit, mapping failures to hub errors. */
 export async function requestUpstream<T>(
   server: string,
   client: Client,
   timeoutMs: number,
-  send: (client: Client, options: RequestOptions) => Promise<T>,
+  send: (client: Client, options: LimitedRequestOptions) => Promise<T>,
 ): Promise<T> {
   try {
     return await send(client, { timeout: timeoutMs });
