@@ -149,6 +149,9 @@ describe('server→client requests and session isolation through the hub', () =>
       expect(whoB).toMatchObject({ client: { name: 'client-B' }, capabilities: {} });
       const [remoteA, remoteB] = [json(await a.callTool({ name: 'remote__whoami', arguments: {} })), json(await b.callTool({ name: 'remote__whoami', arguments: {} }))];
       expect(remoteA.session).not.toBe(remoteB.session);
+      // tool calls go out on the hub's own lane beside the SDK client (direct-requests.ts), on a session's own upstream session too
+      const shared = json(await a.callTool({ name: 'probe__whoami', arguments: {} }));
+      expect([whoA.request, remoteA.request, shared.request]).toEqual(Array(3).fill(expect.stringMatching(/^hub-\d+$/)));
 
       const [sampledA, sampledB] = await Promise.allSettled([
         a.callTool({ name: 'solo__ask-sampling', arguments: { prompt: 'p' } }),

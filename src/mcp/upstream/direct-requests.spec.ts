@@ -79,9 +79,23 @@ describe('DirectRequests', () => {
   it('passes progress on, and with resetTimeoutOnProgress each one restarts the time limit', async () => {
     const { client, direct } = await connected();
     const progress: Progress[] = [];
-    const result = await direct.request(call('progress', { steps: 4, everyMs: 60 }), { timeout: 150, onprogress: (p) => progress.push(p), resetTimeoutOnProgress: true });
+    // four steps of 150 ms outlast the 400 ms limit only because each one restarts it
+    const result = await direct.request(call('progress', { steps: 4, everyMs: 150 }), { timeout: 400, onprogress: (p) => progress.push(p), resetTimeoutOnProgress: true });
     expect(result).toMatchObject({ content: [{ text: 'done' }] });
     expect(progress).toEqual([1, 2, 3, 4].map((step) => ({ progress: step, total: 4 })));
+    await client.close();
+  });
+
+  it('drops progress the SDK would refuse, and passes on only the fields the SDK keeps', async () => {
+    const { client, direct } = await connected();
+    const progress: Progress[] = [];
+    const transport = client.transport!;
+    const waiting = direct.request(call('wait', { ms: 100 }), { timeout: 5000, onprogress: (p) => progress.push(p) });
+    for (const params of [{ progress: 'half' }, { progress: 1, total: 'two' }, { progress: 1, message: 3 }, { progress: 1, total: 2, message: 'ok', extra: true, _meta: { k: 1 } }]) {
+      transport.onmessage!({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'hub-1', ...params } } as JSONRPCMessage);
+    }
+    await waiting;
+    expect(progress).toEqual([{ progress: 1, total: 2, message: 'ok', _meta: { k: 1 } }]);
     await client.close();
   });
 
@@ -121,6 +135,32 @@ describe('DirectRequests', () => {
     expect(await waiting).toMatchObject({ code: ErrorCode.ConnectionClosed });
     expect(closed).toBe(true);
     expect(direct.size).toBe(0);
+  });
+
+  it('refuses requests once closed, and fails a request its transport could not send', async () => {
+    const { client, direct, sent } = await connected();
+    const transport = client.transport!;
+    const send = transport.send.bind(transport);
+    transport.send = () => Promise.reject(new Error('pipe broken'));
+    await expect(direct.request(call('echo'), { timeout: 5000 })).rejects.toThrow('pipe broken');
+    expect(direct.size).toBe(0);
+    transport.send = send;
+    await client.close();
+    const before = sent.length;
+    await expect(direct.request(call('echo'), { timeout: 5000 })).rejects.toThrow('Not connected');
+    expect(sent).toHaveLength(before);
+  });
+
+  it('leaves an answer that comes after its time limit to the SDK client, which reports it as unknown', async () => {
+    const { client, direct } = await connected();
+    const errors: Error[] = [];
+    client.onerror = (error) => errors.push(error);
+    await expect(direct.request(call('wait', { ms: 80 }), { timeout: 20 })).rejects.toMatchObject({ code: ErrorCode.RequestTimeout });
+    // the SDK server sends nothing for a cancelled request; a server that ignores cancellation answers late
+    client.transport!.onmessage!({ jsonrpc: '2.0', id: 'hub-1', result: { content: [] } });
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('unknown message ID')]);
+    expect(await direct.request(call('echo', { message: 'still here' }), { timeout: 5000 })).toMatchObject({ content: [{ text: 'still here' }] });
+    await client.close();
   });
 
   it('is what requestResult uses once attached; before that, the SDK client answers', async () => {

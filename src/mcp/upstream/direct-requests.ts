@@ -34,6 +34,7 @@ const byClient = new WeakMap<Client, DirectRequests>();
  */
 export class DirectRequests {
   private sent = 0;
+  private closed = false;
   private readonly waiting = new Map<string, Waiting>();
 
   private constructor(private readonly transport: Transport) {
@@ -43,6 +44,7 @@ export class DirectRequests {
       if (!this.answer(message as unknown as Message)) sdkMessage?.(message, extra);
     };
     transport.onclose = () => {
+      this.closed = true;
       this.closeAll();
       sdkClose?.();
     };
@@ -64,6 +66,7 @@ export class DirectRequests {
   request(request: Request, options: DirectRequestOptions): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       const { signal, onprogress } = options;
+      if (this.closed) return reject(new Error('Not connected'));
       if (signal?.aborted) return reject(signal.reason);
       const id = `hub-${++this.sent}`;
       const params = onprogress ? { ...request.params, _meta: { ...request.params?._meta, progressToken: id } } : request.params;
@@ -95,11 +98,15 @@ export class DirectRequests {
       return true;
     }
     if (id === undefined && message.method === 'notifications/progress') {
-      const { progressToken, ...progress } = (message.params ?? {}) as Progress & { progressToken?: unknown };
-      const waiting = typeof progressToken === 'string' ? this.waiting.get(progressToken) : undefined;
+      const params = (message.params ?? {}) as Record<string, unknown>;
+      const waiting = typeof params.progressToken === 'string' ? this.waiting.get(params.progressToken) : undefined;
       if (!waiting) return false;
-      waiting.restart?.();
-      waiting.onprogress?.(progress);
+      // what the SDK's schema would refuse is dropped, as the SDK drops it; what it would strip goes too
+      const progress = progressOf(params);
+      if (progress) {
+        waiting.restart?.();
+        waiting.onprogress?.(progress);
+      }
       return true;
     }
     return false;
@@ -126,6 +133,13 @@ export class DirectRequests {
     const error = McpError.fromError(ErrorCode.ConnectionClosed, 'Connection closed');
     for (const id of [...this.waiting.keys()]) this.settle(id)?.reject(error);
   }
+}
+
+/** A progress notification's params as the SDK passes them on (progress, total, message, _meta), or undefined when malformed. */
+function progressOf({ progress, total, message, _meta }: Record<string, unknown>): Progress | undefined {
+  if (typeof progress !== 'number' || (total !== undefined && typeof total !== 'number') || (message !== undefined && typeof message !== 'string')) return undefined;
+  if (_meta !== undefined && (typeof _meta !== 'object' || _meta === null || Array.isArray(_meta))) return undefined;
+  return { progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}), ...(_meta !== undefined ? { _meta } : {}) } as Progress;
 }
 
 /**

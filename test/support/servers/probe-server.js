@@ -34,7 +34,7 @@ const TOOLS = [
     execution: { taskSupport: 'forbidden' },
     _meta: { 'probe/kind': 'echo' },
   },
-  { name: 'whoami', description: 'Its process id, the client it was initialised by, and its subscriptions', inputSchema: { type: 'object', properties: {} } },
+  { name: 'whoami', description: 'Its process id, the client it was initialised by, its subscriptions and the id of this request', inputSchema: { type: 'object', properties: {} } },
   { name: 'environment', description: 'Its arguments and its PH_* environment variables', inputSchema: { type: 'object', properties: {} } },
   { name: 'ask-sampling', description: 'Asks the client to sample a message', inputSchema: { type: 'object', properties: { prompt: { type: 'string' } }, required: ['prompt'] } },
   { name: 'ask-elicitation', description: 'Asks the client to fill a form', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } },
@@ -70,7 +70,7 @@ function createServer(sessionLabel) {
       case 'echo':
         return text(`${NAME}: ${args.text}`);
       case 'whoami':
-        return text({ pid: process.pid, session: sessionLabel, client: server.getClientVersion(), capabilities: server.getClientCapabilities(), subscriptions: [...subscriptions] });
+        return text({ pid: process.pid, session: sessionLabel, client: server.getClientVersion(), capabilities: server.getClientCapabilities(), subscriptions: [...subscriptions], request: extra.requestId });
       case 'environment':
         return text({ argv: process.argv.slice(2), env: Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('PH_'))) });
       case 'ask-sampling': {
