@@ -14,8 +14,6 @@ export function sanitizeLabelValue(value: unknown): string {
   return chars.length <= MAX_LABEL_LENGTH ? text : `${chars.slice(0, MAX_LABEL_LENGTH - 1).join('')}…`;
 }
 
-const RECENT_LABEL_SETS = 1024;
-
 /**
  * The label sets of one metric, at most `maxSeries` of them. Every series a metric has stays in memory
  * and in each scrape for the life of the process, so a value an outsider can choose must not open a
@@ -36,20 +34,8 @@ export class BoundedLabels<L extends string> {
     return this.seen.size;
   }
 
-  /** Label sets resolved lately, by their raw values: one event type or tool is seen again and again. */
-  private readonly recent = new Map<string, Record<L, string>>();
-
+  /** The labels to record `values` under. Callers on a hot path keep the result (HubMetrics keeps each series it resolved). */
   resolve(values: Record<L, unknown>): Record<L, string> {
-    const raw = this.names.map((name) => String(values[name] ?? '')).join('\0');
-    const known = this.recent.get(raw);
-    if (known) return known;
-    const labels = this.resolveFresh(values);
-    if (this.recent.size >= RECENT_LABEL_SETS) this.recent.clear();
-    this.recent.set(raw, labels);
-    return labels;
-  }
-
-  private resolveFresh(values: Record<L, unknown>): Record<L, string> {
     const labels = {} as Record<L, string>;
     for (const name of this.names) labels[name] = sanitizeLabelValue(values[name]);
     // sanitised values hold no control characters, so NUL cannot occur inside one

@@ -9,6 +9,7 @@ import {
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { isNotification, isRequest } from './json-rpc-shape';
+import { isPlainObject } from '../../platform/plain-object';
 
 export interface ToolCallParams {
   name: string;
@@ -27,7 +28,6 @@ export interface ToolCallContext {
 
 export type ToolCallHandler = (params: ToolCallParams, context: ToolCallContext) => Promise<CallToolResult>;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The params of a tools/call request, or why they are not valid. */
 export function toolCallParams(params: unknown): ToolCallParams | string {

@@ -1,4 +1,5 @@
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { isPlainObject } from '../../platform/plain-object';
 
 /**
  * Cheap structural checks of JSON-RPC messages for the hot path. The SDK's `isJSONRPC*` guards run a
@@ -36,7 +37,6 @@ const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const NOTIFICATION_KEYS = new Set(['jsonrpc', 'method', 'params']);
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * What the SDK's strict message schemas would reject — it then drops the message without a word, so

@@ -4,6 +4,7 @@ import { ServerDefinition } from './server-definition';
 import { brokenDefinition, toServerDefinition } from './server-entry';
 import { Profile, parseProfiles } from './profile';
 import { PlaceholderContext, placeholderCommands } from './placeholders';
+import { isPlainObject } from '../../platform/plain-object';
 
 /** A problem with a file as a whole (syntax, shape, dependency graph, profiles): the file is not applied. */
 export class ServersConfigError extends Error {
@@ -27,7 +28,6 @@ function position(text: string, offset: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Reads one file: `{"mcpServers": {...}}` as desktop clients and mcp-hub write it, or VS Code's
@@ -40,13 +40,13 @@ export function readServersDocument(text: string, path?: string): ServersDocumen
   if (parseErrors.length > 0) {
     throw new ServersConfigError(parseErrors.map((e) => `syntax: ${printParseErrorCode(e.error)} at ${position(text, e.offset)}`));
   }
-  if (!isObject(document)) throw new ServersConfigError(['the file must hold a JSON object with "mcpServers" (or VS Code\'s "servers")']);
+  if (!isPlainObject(document)) throw new ServersConfigError(['the file must hold a JSON object with "mcpServers" (or VS Code\'s "servers")']);
   const { mcpServers, servers, profiles } = document;
   if (mcpServers === undefined && servers === undefined) throw new ServersConfigError(['"mcpServers" (or VS Code\'s "servers") is missing']);
   for (const [key, value] of [['mcpServers', mcpServers], ['servers', servers]] as const) {
-    if (value !== undefined && !isObject(value)) throw new ServersConfigError([`"${key}" must be an object of name → server`]);
+    if (value !== undefined && !isPlainObject(value)) throw new ServersConfigError([`"${key}" must be an object of name → server`]);
   }
-  if (profiles !== undefined && !isObject(profiles)) throw new ServersConfigError(['profiles: must be an object of name → {servers, tools}']);
+  if (profiles !== undefined && !isPlainObject(profiles)) throw new ServersConfigError(['profiles: must be an object of name → {servers, tools}']);
   const entries = new Map(Object.entries({ ...(servers as object | undefined), ...(mcpServers as object | undefined) }));
   return { entries, profiles: { ...profiles }, sources: new Map(path ? [...entries.keys()].map((name) => [name, path]) : []) };
 }
@@ -70,10 +70,10 @@ export function mergeDocuments(documents: ServersDocument[]): ServersDocument {
 export function commandsToRun(document: ServersDocument): Set<string> {
   const commands = new Set<string>();
   for (const entry of document.entries.values()) {
-    if (!isObject(entry) || entry.disabled === true) continue;
+    if (!isPlainObject(entry) || entry.disabled === true) continue;
     // only the fields whose placeholders are resolved: a command in a description or a misspelt field never runs
     for (const field of RESOLVED_FIELDS) placeholderCommands(entry[field], commands);
-    if (isObject(entry.dev)) placeholderCommands(entry.dev.cwd, commands);
+    if (isPlainObject(entry.dev)) placeholderCommands(entry.dev.cwd, commands);
   }
   return commands;
 }

@@ -1,5 +1,6 @@
 import { deserializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isPlainObject } from '../../platform/plain-object';
 
 /**
  * `error.data` of the response the reader puts in place of one that was too large. The SDK hands
@@ -43,14 +44,13 @@ function parseMessage(line: string): JSONRPCMessage {
   } catch {
     return deserializeMessage(line);
   }
-  if (!isObject(message)) return deserializeMessage(line);
-  const plainResponse = ('result' in message ? isObject(message.result) : isObject(message.error)) && (typeof message.id === 'string' || typeof message.id === 'number');
-  const plainNotification = typeof message.method === 'string' && !('id' in message) && (message.params === undefined || isObject(message.params));
+  if (!isPlainObject(message)) return deserializeMessage(line);
+  const plainResponse = ('result' in message ? isPlainObject(message.result) : isPlainObject(message.error)) && (typeof message.id === 'string' || typeof message.id === 'number');
+  const plainNotification = typeof message.method === 'string' && !('id' in message) && (message.params === undefined || isPlainObject(message.params));
   if (message.jsonrpc === '2.0' && (plainResponse || plainNotification)) return message as unknown as JSONRPCMessage;
   return deserializeMessage(line);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Splits a stdio stream into JSON-RPC messages, one per line, with a bound per message. A line over

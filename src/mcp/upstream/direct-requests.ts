@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, ResultSchema, type JSONRPCMessage, type Progress, type Request, type Result } from '@modelcontextprotocol/sdk/types.js';
+import { isPlainObject } from '../../platform/plain-object';
 
 export interface DirectRequestOptions {
   timeout: number;
@@ -138,7 +139,7 @@ export class DirectRequests {
 /** A progress notification's params as the SDK passes them on (progress, total, message, _meta), or undefined when malformed. */
 function progressOf({ progress, total, message, _meta }: Record<string, unknown>): Progress | undefined {
   if (typeof progress !== 'number' || (total !== undefined && typeof total !== 'number') || (message !== undefined && typeof message !== 'string')) return undefined;
-  if (_meta !== undefined && (typeof _meta !== 'object' || _meta === null || Array.isArray(_meta))) return undefined;
+  if (_meta !== undefined && !isPlainObject(_meta)) return undefined;
   return { progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}), ...(_meta !== undefined ? { _meta } : {}) } as Progress;
 }
 

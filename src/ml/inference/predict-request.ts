@@ -3,7 +3,8 @@ import { parse as parseQuery } from 'node:querystring';
 import { FieldProblem } from '../../platform/errors/app-error';
 import { findUnstorableText } from '../../platform/http/storable-text.pipe';
 import { RESOURCE_NAME_RULE, isResourceName } from '../resource-name';
-import { BODY_SHAPES, isObject } from './prediction-body';
+import { BODY_SHAPES } from './prediction-body';
+import { isPlainObject } from '../../platform/plain-object';
 import { REF, REF_RULE } from './prediction.dto';
 
 export interface PredictRoute {
@@ -62,7 +63,7 @@ export function predictRequestProblems(route: PredictRoute, body: unknown): { pr
 
   const unstorableBody = findUnstorableText(body);
   if (unstorableBody) return { problems: [unstorableBody] };
-  if (isObject(body)) {
+  if (isPlainObject(body)) {
     const bodyProblems = unknownKeys(body, BODY_KEYS);
     if (bodyProblems.length) return { problems: bodyProblems };
   }

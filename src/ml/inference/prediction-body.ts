@@ -1,5 +1,6 @@
 import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
 import { InputRow } from './model-predictor';
+import { isPlainObject } from '../../platform/plain-object';
 
 /** The body shapes a prediction accepts: the hub's own and MLflow's scoring-server ones. */
 export const BODY_SHAPES = ['instances', 'dataframe_records', 'dataframe_split', 'inputs'] as const;
@@ -14,7 +15,6 @@ const fail = (field: string, reason: string): never => {
   throw new ValidationFailedError([{ field, reason }]);
 };
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** How rows sent as a list of objects under `shape` are named in errors: `instances[2].petal_length`. */
 export const recordFieldOf =
@@ -30,7 +30,7 @@ const SHAPES_HINT = 'a list of row objects in instances, or MLflow\'s dataframe_
  * Exactly one shape; at least one and at most maxRows rows.
  */
 export function parsePredictionBody(body: unknown, maxRows: number): ParsedRows {
-  if (!isObject(body)) return fail('instances', `the body must be a JSON object with ${SHAPES_HINT}`);
+  if (!isPlainObject(body)) return fail('instances', `the body must be a JSON object with ${SHAPES_HINT}`);
   const given = BODY_SHAPES.filter((shape) => body[shape] !== undefined);
   if (given.length === 0) return fail('instances', `give the rows as ${SHAPES_HINT}`);
   if (given.length > 1) return fail(given[1], `give only one of ${given.join(', ')}`);
@@ -38,7 +38,7 @@ export function parsePredictionBody(body: unknown, maxRows: number): ParsedRows 
   const value = body[shape];
   let parsed: ParsedRows;
   if (shape === 'dataframe_split') parsed = fromSplit(value);
-  else if (shape === 'inputs' && isObject(value)) parsed = fromColumns(value, 'inputs');
+  else if (shape === 'inputs' && isPlainObject(value)) parsed = fromColumns(value, 'inputs');
   else parsed = fromRecords(value, shape);
   if (parsed.rows.length === 0) fail(shape, 'holds no rows; send at least one');
   if (parsed.rows.length > maxRows) fail(shape, `holds ${parsed.rows.length} rows; at most ${maxRows} per request (SERVING_MAX_ROWS); use a batch prediction for more`);
@@ -47,13 +47,13 @@ export function parsePredictionBody(body: unknown, maxRows: number): ParsedRows 
 
 function fromRecords(value: unknown, shape: string): ParsedRows {
   if (!Array.isArray(value)) return fail(shape, 'must be a list of row objects (column → value)');
-  const bad = value.findIndex((row) => !isObject(row));
+  const bad = value.findIndex((row) => !isPlainObject(row));
   if (bad >= 0) fail(`${shape}[${bad}]`, 'must be an object of column → value');
   return { rows: value as InputRow[], fieldOf: recordFieldOf(shape) };
 }
 
 function fromSplit(value: unknown): ParsedRows {
-  if (!isObject(value)) return fail('dataframe_split', 'must be an object {columns: [...], data: [[...], ...]}');
+  if (!isPlainObject(value)) return fail('dataframe_split', 'must be an object {columns: [...], data: [[...], ...]}');
   const { columns, data } = value;
   if (!Array.isArray(columns) || columns.some((c) => typeof c !== 'string')) return fail('dataframe_split.columns', 'must be a list of column names');
   const names = columns as string[];

@@ -1,6 +1,7 @@
 import { FieldProblem, ValidationFailedError } from '../../platform/errors/app-error';
 import type { InputRow } from '../inference/model-predictor';
-import { isObject, recordFieldOf } from '../inference/prediction-body';
+import { recordFieldOf } from '../inference/prediction-body';
+import { isPlainObject } from '../../platform/plain-object';
 
 /** Problems listed in one tool result; a thousand bad rows are summed up after these. */
 export const MAX_LISTED_PROBLEMS = 20;
@@ -15,7 +16,7 @@ export function predictionRowsOf(args: Record<string, unknown>): { rows: InputRo
   const argument = given[0];
   const rows = args[argument];
   if (!Array.isArray(rows) || rows.length === 0) throw new ValidationFailedError([{ field: argument, reason: 'must be a non-empty list of objects, column → value' }]);
-  const bad = rows.findIndex((row) => !isObject(row));
+  const bad = rows.findIndex((row) => !isPlainObject(row));
   if (bad >= 0) throw new ValidationFailedError([{ field: `${argument}[${bad}]`, reason: 'must be an object, column → value' }]);
   return { rows: rows as InputRow[], argument };
 }
