@@ -28,7 +28,6 @@ export interface ToolCallContext {
 
 export type ToolCallHandler = (params: ToolCallParams, context: ToolCallContext) => Promise<CallToolResult>;
 
-
 /** The params of a tools/call request, or why they are not valid. */
 export function toolCallParams(params: unknown): ToolCallParams | string {
   if (!isPlainObject(params)) return 'params must be an object';

@@ -37,7 +37,6 @@ const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const NOTIFICATION_KEYS = new Set(['jsonrpc', 'method', 'params']);
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 
-
 /**
  * What the SDK's strict message schemas would reject — it then drops the message without a word, so
  * its sender would wait forever. Checks what every message has (envelope, keys, id, params and

@@ -28,7 +28,6 @@ function position(text: string, offset: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-
 /**
  * Reads one file: `{"mcpServers": {...}}` as desktop clients and mcp-hub write it, or VS Code's
  * `{"servers": {...}}` (both may appear; `mcpServers` wins a name in both), plus `profiles`. Comments

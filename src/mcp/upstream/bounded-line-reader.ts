@@ -51,7 +51,6 @@ function parseMessage(line: string): JSONRPCMessage {
   return deserializeMessage(line);
 }
 
-
 /**
  * Splits a stdio stream into JSON-RPC messages, one per line, with a bound per message. A line over
  * the bound is not buffered: the rest of it is counted and dropped, and when it was a response, an

@@ -15,7 +15,8 @@ interface Waiting {
   resolve: (result: Result) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
-  restart?: () => void;
+  /** Progress restarts the time limit. */
+  restartOnProgress: boolean;
   onprogress?: (progress: Progress) => void;
   stopWatching?: () => void;
 }
@@ -72,7 +73,6 @@ export class DirectRequests {
       const id = `hub-${++this.sent}`;
       const params = onprogress ? { ...request.params, _meta: { ...request.params?._meta, progressToken: id } } : request.params;
       const timedOut = () => this.cancel(id, McpError.fromError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: options.timeout }));
-      const timer = setTimeout(timedOut, options.timeout);
       let stopWatching: (() => void) | undefined;
       if (signal) {
         const aborted = () => this.cancel(id, signal.reason);
@@ -82,7 +82,7 @@ export class DirectRequests {
       // every field in one literal: with functions added to it afterwards, each call's objects outlived
       // young-generation collections and went to the old generation, about 1 KB per call
       // (--trace-gc-nvp), there until the next full collection
-      const waiting: Waiting = { resolve, reject, timer, onprogress, restart: options.resetTimeoutOnProgress ? () => timer.refresh() : undefined, stopWatching };
+      const waiting: Waiting = { resolve, reject, timer: setTimeout(timedOut, options.timeout), onprogress, restartOnProgress: options.resetTimeoutOnProgress === true, stopWatching };
       this.waiting.set(id, waiting);
       this.transport.send({ jsonrpc: '2.0', id, method: request.method, ...(params ? { params } : {}) } as JSONRPCMessage).catch((error: Error) => {
         if (this.settle(id)) reject(error);
@@ -109,7 +109,7 @@ export class DirectRequests {
       // what the SDK's schema would refuse is dropped, as the SDK drops it; what it would strip goes too
       const progress = progressOf(params);
       if (progress) {
-        waiting.restart?.();
+        if (waiting.restartOnProgress) waiting.timer.refresh();
         waiting.onprogress?.(progress);
       }
       return true;

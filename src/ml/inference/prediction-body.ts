@@ -15,7 +15,6 @@ const fail = (field: string, reason: string): never => {
   throw new ValidationFailedError([{ field, reason }]);
 };
 
-
 /** How rows sent as a list of objects under `shape` are named in errors: `instances[2].petal_length`. */
 export const recordFieldOf =
   (shape: string) =>
