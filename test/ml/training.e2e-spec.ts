@@ -143,7 +143,8 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
     } finally {
       await rm(uploaded.uri.replace('local://', ''), { force: true });
     }
-  });
+    // 21 trainings, the torch ones included, on two cores shared with the other suites
+  }, 180_000);
 
   it('answers bad input with 400 naming the field, and queues nothing', async () => {
     const before = await jobCount(fixture);
