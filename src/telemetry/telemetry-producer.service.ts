@@ -28,7 +28,6 @@ function defineAppend(redis: Redis): Redis {
   return redis;
 }
 
-const BATCH_WINDOW_MS = 20;
 const BATCH_SIZE = 500;
 /** JSON characters per append command, so REST batches of large events are split too. */
 const MAX_COMMAND_CHARS = 1_000_000;
@@ -39,8 +38,9 @@ const MAX_WRITES_IN_FLIGHT = 4;
 
 /**
  * Puts envelopes on the telemetry stream (XADD, approximately trimmed). Events of the in-process bus
- * are buffered for a short window and written in batches, a script call each; the buffer is flushed
- * in the `flush` shutdown phase. REST ingest waits for its XADD, so an accepted event is in Redis.
+ * are buffered for TELEMETRY_BATCH_WINDOW_MS and written in batches, a script call each; the buffer is
+ * flushed in the `flush` shutdown phase. REST ingest waits for its XADD, so an accepted event is in Redis.
+ * Each write is a round trip that wakes Redis, so a longer window costs less CPU per event.
  */
 @Injectable()
 export class TelemetryProducer implements OnModuleInit {
@@ -116,7 +116,7 @@ export class TelemetryProducer implements OnModuleInit {
   private scheduleFlush(): void {
     if (this.buffer.length === 0) return;
     if (this.buffer.length >= BATCH_SIZE) this.flushIfRoom();
-    else this.timer ??= setTimeout(() => this.flushIfRoom(), BATCH_WINDOW_MS);
+    else this.timer ??= setTimeout(() => this.flushIfRoom(), this.config.telemetry.batchWindowMs);
   }
 
   /** A finished write schedules the next, so events wait here rather than in an ever longer Redis queue. */

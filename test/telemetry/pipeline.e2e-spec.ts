@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { HubFixture } from '../support/hub-fixture';
 import { HubProcess, NodeProcess, sleep } from '../support/hub-process';
 import { queryDatabase } from '../support/test-database';
+import { fieldPairs } from '../../src/telemetry/telemetry-stream';
 
 const count = async (databaseUrl: string, where = 'true') =>
   Number((await queryDatabase<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM mcp_hub.telemetry_events WHERE ${where}`))[0].n);
@@ -18,6 +19,15 @@ async function waitForCount(databaseUrl: string, where: string, predicate: (n: n
     await sleep(100);
   }
   throw new Error(`telemetry rows never matched; last count ${n}`);
+}
+
+/** Resolves once the consumer group has read and acknowledged every entry of the stream (lag and pending 0). */
+async function streamSettled(redis: Redis, stream: string, timeoutMs = 10000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+    const group = ((await redis.xinfo('GROUPS', stream)) as unknown[][]).map((fields) => new Map(fieldPairs(fields))).find((g) => g.get('name') === 'telemetry-writers');
+    if (group && Number(group.get('lag')) === 0 && Number(group.get('pending')) === 0) return;
+  }
+  throw new Error(`the consumer group never caught up with ${stream}`);
 }
 
 /** Entries delivered but not yet acknowledged, once none has been for a moment (or after 10 s). */
@@ -68,7 +78,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     const none = await fixture.api.send('POST', '/api/telemetry/events', [{ type: 'x' }]);
     expect(none.status).toBe(400);
     expect(none.body.details[0].field).toBe('[0].source');
-    await sleep(500);
+    await streamSettled(redis, `${prefix}telemetry:events`);
     expect(await count(fixture.databaseUrl, `source = 'test/ingest'`)).toBe(3);
     const [row] = await queryDatabase<{ type: string; data: object; time: Date }>(fixture.databaseUrl, `SELECT type, data, time FROM mcp_hub.telemetry_events WHERE id = $1`, [id]);
     expect(row).toEqual({ type: 'ml.prediction', data: { score: 0.9, note: 'tab\there, line\nbreak, back\\slash, "quoted", ünïcode' }, time: new Date('2026-11-25T12:00:00.000Z') });
@@ -388,6 +398,40 @@ describe('telemetry on SIGTERM with a full buffer', () => {
       await fixture.stop();
     }
   }, 180_000);
+});
+
+describe('telemetry consumer gathering a batch', () => {
+  it('stores what it read and stops at once on SIGTERM, without waiting out TELEMETRY_CONSUMER_GATHER_MS', async () => {
+    const prefix = `test-telemetry-gather-${process.pid}:`;
+    const stream = `${prefix}telemetry:events`;
+    // a minute's wait after each small batch, past the 10 s a shutdown phase may take; the server that
+    // cannot start puts its state changes on the bus from boot on
+    const fixture = await HubFixture.start(
+      'telemetry-gather',
+      { mcpServers: { nothing: { command: 'mcp-hub-no-such-command' } } },
+      { env: { REDIS_KEY_PREFIX: prefix, TELEMETRY_CONSUMER_GATHER_MS: '60000' } },
+    );
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      // a first batch read, stored and acknowledged: the consumer now waits for more
+      let group = new Map<string, unknown>();
+      for (let i = 0; i < 300 && !(Number(group.get('entries-read')) > 0 && Number(group.get('pending')) === 0); i++) {
+        await sleep(100);
+        group = ((await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][]).map((fields) => new Map(fieldPairs(fields))).find((g) => g.get('name') === 'telemetry-writers') ?? group;
+      }
+      const read = Number(group.get('entries-read'));
+      expect(read).toBeGreaterThan(0);
+      fixture.hub.signal('SIGTERM');
+      expect((await fixture.hub.exited).code).toBe(0);
+      expect(fixture.hub.logs.filter((l) => /timed out/.test(l.msg))).toEqual([]);
+      expect(await count(fixture.databaseUrl)).toBeGreaterThanOrEqual(read);
+    } finally {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await fixture.stop();
+    }
+  });
 });
 
 describe('telemetry storage: daily partitions and retention', () => {

@@ -96,7 +96,7 @@ export class AppConfig {
   readonly oauth: { publicUrl: string };
   readonly auth: { mode: 'none' | 'api-key'; allowInsecureBind: boolean; allowRestStdioServers: boolean; rateLimitPerMinute: number; failuresPerMinute: number };
   readonly mcpOrigins: { allowedOrigins: string[]; allowedHosts: string[] };
-  readonly telemetry: { consumerEnabled: boolean; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number; partitionMaintenanceMs: number };
+  readonly telemetry: { consumerEnabled: boolean; batchWindowMs: number; consumerGatherMs: number; streamMaxLen: number; claimIdleMs: number; maxDeliveries: number; retentionDays: number; rollupIntervalMs: number; partitionMaintenanceMs: number };
   readonly metrics: { maxSeries: number };
   readonly modelWebhooks: { urls: string[]; secret: string };
   /** Registered models as typed MCP tools (`model__<name>`): on or off, and the aliases that expose a model without a Production version. */
@@ -191,6 +191,8 @@ export class AppConfig {
     this.mcpOrigins = { allowedOrigins: list(env.MCP_ALLOWED_ORIGINS), allowedHosts: list(env.MCP_ALLOWED_HOSTS) };
     this.telemetry = {
       consumerEnabled: env.TELEMETRY_CONSUMER_ENABLED,
+      batchWindowMs: env.TELEMETRY_BATCH_WINDOW_MS,
+      consumerGatherMs: env.TELEMETRY_CONSUMER_GATHER_MS,
       streamMaxLen: env.TELEMETRY_STREAM_MAXLEN,
       claimIdleMs: env.TELEMETRY_CLAIM_IDLE_MS,
       maxDeliveries: env.TELEMETRY_MAX_DELIVERIES,

@@ -367,6 +367,28 @@ export class EnvironmentVariables {
   @IsBoolean()
   TELEMETRY_CONSUMER_ENABLED!: boolean;
 
+  @EnvVar({
+    default: '100',
+    expected: 'an integer from 1 to 10000 (milliseconds)',
+    description: "How long the hub gathers its own events before writing them to the telemetry stream as one command; a crash loses at most this long of them (a stop writes them first)",
+  })
+  @ToInteger()
+  @Min(1)
+  @Max(10000)
+  @IsInt()
+  TELEMETRY_BATCH_WINDOW_MS!: number;
+
+  @EnvVar({
+    default: '100',
+    expected: 'an integer from 0 to 60000 (milliseconds)',
+    description: 'After reading fewer than 500 telemetry entries, a consumer waits this long before it reads again: longer stores bigger batches, with fewer round trips and commits, later',
+  })
+  @ToInteger()
+  @Min(0)
+  @Max(60000)
+  @IsInt()
+  TELEMETRY_CONSUMER_GATHER_MS!: number;
+
   @EnvVar({ default: '1000000', expected: 'an integer from 1000 to 100000000', description: 'Approximate length the telemetry stream is trimmed to' })
   @ToInteger()
   @Min(1000)
