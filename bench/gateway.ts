@@ -10,7 +10,7 @@ import { ensurePeerHub } from './bench-peer';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
 import { everythingServersFile, startHub, startReadyScript, stopChild, waitFor } from './hub-runner';
 import { leanFetch } from './lean-fetch';
-import { median, report, summary, timeTakingTurns } from './support';
+import { median, report, summary, telemetryStored, timeTakingTurns } from './support';
 import { commandsCpuMs, treeCpuMs } from './process-cpu';
 
 /**
@@ -48,7 +48,7 @@ const BLOCK_ROUNDS = Number(process.env.BENCH_BLOCK_ROUNDS ?? 7);
  * when the blocks start, and every other server process is given as many.
  */
 const WARMUP_CALLS = Number(process.env.BENCH_WARMUP ?? 5000);
-/** After a block, deferred work (telemetry batches, the consumer's gather window) gets this long to land in the block's CPU. */
+/** Before and after a block, once the hub's telemetry is stored, other deferred work gets this long to land. */
 const SETTLE_MS = 500;
 const ROOT = join(__dirname, '..');
 
@@ -58,6 +58,8 @@ interface Subject {
   tool: string;
   /** The server's processes (their children counted too); the direct client's are its upstream child's. */
   pids: (client: Client) => number[];
+  /** Resolves once the work the server defers (this hub's telemetry) is done. */
+  settled?: () => Promise<void>;
 }
 
 interface BlockResult {
@@ -69,8 +71,12 @@ interface BlockResult {
 /** One subject alone: BLOCK_CALLS sequential calls, with the CPU its processes and Redis + PostgreSQL used meanwhile. */
 async function block(subject: Subject, client: Client): Promise<BlockResult> {
   const call = () => client.callTool({ name: subject.tool, arguments: { message: 'bench' } });
+  const settle = async () => {
+    await subject.settled?.();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  };
   for (let i = 0; i < 200; i++) await call();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle();
   const pids = subject.pids(client);
   const [cpuBefore, storesBefore] = [treeCpuMs(pids), commandsCpuMs(STORES)];
   const samples: number[] = [];
@@ -79,7 +85,7 @@ async function block(subject: Subject, client: Client): Promise<BlockResult> {
     await call();
     samples.push(performance.now() - started);
   }
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle();
   return { samples, cpuMsPerCall: (treeCpuMs(pids) - cpuBefore) / BLOCK_CALLS, storesCpuMsPerCall: (commandsCpuMs(STORES) - storesBefore) / BLOCK_CALLS };
 }
 
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
   try {
     await waitFor(`http://127.0.0.1:${peerPort}/api/health`, peer);
     const hubPids = () => [hub.pid];
+    const hubSettled = () => telemetryStored(hub.redisKeyPrefix);
     const peerPids = () => [peer.pid!];
     const subjects: Subject[] = [
       {
@@ -145,13 +152,14 @@ async function main(): Promise<void> {
         connect: () => connectClient(new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_BIN], stderr: 'ignore' })),
         pids: (client) => [(client.transport as StdioClientTransport).pid!],
       },
-      { name: 'this hub /mcp (Streamable HTTP)', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`))), pids: hubPids },
+      { name: 'this hub /mcp (Streamable HTTP)', tool: 'everything__echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`))), pids: hubPids, settled: hubSettled },
       { name: 'peer: npm mcp-hub /mcp (SSE)', tool: '', connect: () => connectRetrying(() => new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`))), pids: peerPids },
       {
         name: 'this hub /mcp, lean keep-alive client',
         tool: 'everything__echo',
         connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${hub.port}/mcp`), { fetch: leanFetch })),
         pids: hubPids,
+        settled: hubSettled,
       },
       { name: 'peer /mcp (SSE), lean keep-alive client', tool: '', connect: () => connectRetrying(() => new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`), { fetch: leanFetch })), pids: peerPids },
       { name: 'forwarding floor (HTTP -> stdio, no work)', tool: 'echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${floor.port}/mcp`))), pids: () => [floor.child.pid!] },

@@ -16,6 +16,8 @@ export interface RunningProcess {
   port: number;
   pid: number;
   dir: string;
+  /** REDIS_KEY_PREFIX of the process: its telemetry stream is `<prefix>telemetry:events`. */
+  redisKeyPrefix: string;
   stop: () => Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startHub(extraArgs: string[] = [], env: Record<string, str
     port,
     pid: child.pid!,
     dir,
+    redisKeyPrefix: ownPrefix ?? env.REDIS_KEY_PREFIX,
     stop: async () => {
       await stopChild(child);
       await rm(dir, { recursive: true, force: true });
