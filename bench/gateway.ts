@@ -10,7 +10,9 @@ import { ensurePeerHub } from './bench-peer';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
 import { everythingServersFile, startHub, startReadyScript, stopChild, waitFor } from './hub-runner';
 import { leanFetch } from './lean-fetch';
-import { median, report, summary, telemetryStored, timeTakingTurns } from './support';
+import Redis from 'ioredis';
+import { median, report, summary, timeTakingTurns } from './support';
+import { telemetryStored } from '../test/support/telemetry-group';
 import { commandsCpuMs, treeCpuMs } from './process-cpu';
 
 /**
@@ -143,7 +145,14 @@ async function main(): Promise<void> {
   try {
     await waitFor(`http://127.0.0.1:${peerPort}/api/health`, peer);
     const hubPids = () => [hub.pid];
-    const hubSettled = () => telemetryStored(hub.redisKeyPrefix);
+    const hubSettled = async () => {
+      const redis = new Redis('redis://127.0.0.1:6379');
+      try {
+        await telemetryStored(redis, `${hub.redisKeyPrefix}telemetry:events`);
+      } finally {
+        redis.disconnect();
+      }
+    };
     const peerPids = () => [peer.pid!];
     const subjects: Subject[] = [
       {

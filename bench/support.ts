@@ -1,5 +1,4 @@
 import Redis from 'ioredis';
-import { fieldPairs } from '../src/telemetry/telemetry-stream';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -60,23 +59,4 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
-}
-
-/**
- * Resolves once the hub's consumer group has read and acknowledged everything on its telemetry stream
- * under this key prefix, so a block's CPU includes storing its own events (the hub defers them by its
- * batch and gather windows); throws after `timeoutMs`.
- */
-export async function telemetryStored(prefix: string, timeoutMs = 30_000): Promise<void> {
-  const redis = new Redis('redis://127.0.0.1:6379');
-  try {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-      const groups = (await redis.xinfo('GROUPS', `${prefix}telemetry:events`)) as unknown[][];
-      const group = groups.map((fields) => new Map(fieldPairs(fields))).find((fields) => fields.get('name') === 'telemetry-writers');
-      if (group && Number(group.get('lag')) === 0 && Number(group.get('pending')) === 0) return;
-    }
-    throw new Error(`the telemetry under ${prefix} was not stored within ${timeoutMs} ms`);
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { HubFixture } from '../support/hub-fixture';
 import { HubProcess, NodeProcess, sleep } from '../support/hub-process';
 import { queryDatabase } from '../support/test-database';
-import { fieldPairs } from '../../src/telemetry/telemetry-stream';
+import { telemetryGroup, telemetryStored } from '../support/telemetry-group';
 
 const count = async (databaseUrl: string, where = 'true') =>
   Number((await queryDatabase<{ n: string }>(databaseUrl, `SELECT count(*) AS n FROM mcp_hub.telemetry_events WHERE ${where}`))[0].n);
@@ -19,15 +19,6 @@ async function waitForCount(databaseUrl: string, where: string, predicate: (n: n
     await sleep(100);
   }
   throw new Error(`telemetry rows never matched; last count ${n}`);
-}
-
-/** Resolves once the consumer group has read and acknowledged every entry of the stream (lag and pending 0). */
-async function streamSettled(redis: Redis, stream: string, timeoutMs = 10000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
-    const group = ((await redis.xinfo('GROUPS', stream)) as unknown[][]).map((fields) => new Map(fieldPairs(fields))).find((g) => g.get('name') === 'telemetry-writers');
-    if (group && Number(group.get('lag')) === 0 && Number(group.get('pending')) === 0) return;
-  }
-  throw new Error(`the consumer group never caught up with ${stream}`);
 }
 
 /** Entries delivered but not yet acknowledged, once none has been for a moment (or after 10 s). */
@@ -78,7 +69,7 @@ describe('telemetry: events through the Redis stream into PostgreSQL, without lo
     const none = await fixture.api.send('POST', '/api/telemetry/events', [{ type: 'x' }]);
     expect(none.status).toBe(400);
     expect(none.body.details[0].field).toBe('[0].source');
-    await streamSettled(redis, `${prefix}telemetry:events`);
+    await telemetryStored(redis, `${prefix}telemetry:events`);
     expect(await count(fixture.databaseUrl, `source = 'test/ingest'`)).toBe(3);
     const [row] = await queryDatabase<{ type: string; data: object; time: Date }>(fixture.databaseUrl, `SELECT type, data, time FROM mcp_hub.telemetry_events WHERE id = $1`, [id]);
     expect(row).toEqual({ type: 'ml.prediction', data: { score: 0.9, note: 'tab\there, line\nbreak, back\\slash, "quoted", ünïcode' }, time: new Date('2026-11-25T12:00:00.000Z') });
@@ -417,7 +408,7 @@ describe('telemetry consumer gathering a batch', () => {
       let group = new Map<string, unknown>();
       for (let i = 0; i < 300 && !(Number(group.get('entries-read')) > 0 && Number(group.get('pending')) === 0); i++) {
         await sleep(100);
-        group = ((await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][]).map((fields) => new Map(fieldPairs(fields))).find((g) => g.get('name') === 'telemetry-writers') ?? group;
+        group = (await telemetryGroup(redis, stream)) ?? group;
       }
       const read = Number(group.get('entries-read'));
       expect(read).toBeGreaterThan(0);

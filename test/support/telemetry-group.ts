@@ -1,0 +1,19 @@
+import type Redis from 'ioredis';
+import { fieldPairs } from '../../src/telemetry/telemetry-stream';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** XINFO GROUPS of the telemetry consumer group on this stream (name, lag, pending, entries-read, …); undefined before it exists. */
+export async function telemetryGroup(redis: Redis, stream: string): Promise<Map<string, unknown> | undefined> {
+  const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+  return groups.map((fields) => new Map(fieldPairs(fields))).find((group) => group.get('name') === 'telemetry-writers');
+}
+
+/** Resolves once the consumer group has read and acknowledged every entry of the stream (lag and pending 0); throws after `timeoutMs`. */
+export async function telemetryStored(redis: Redis, stream: string, timeoutMs = 30_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) {
+    const group = await telemetryGroup(redis, stream);
+    if (group && Number(group.get('lag')) === 0 && Number(group.get('pending')) === 0) return;
+  }
+  throw new Error(`the telemetry consumer group never caught up with ${stream}`);
+}
