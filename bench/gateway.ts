@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -10,7 +11,6 @@ import { ensurePeerHub } from './bench-peer';
 import { EVERYTHING_BIN } from '../test/support/mcp-servers';
 import { everythingServersFile, startHub, startReadyScript, stopChild, waitFor } from './hub-runner';
 import { leanFetch } from './lean-fetch';
-import Redis from 'ioredis';
 import { median, report, summary, timeTakingTurns } from './support';
 import { telemetryStored } from '../test/support/telemetry-group';
 import { commandsCpuMs, treeCpuMs } from './process-cpu';

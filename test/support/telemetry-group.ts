@@ -13,7 +13,8 @@ export async function telemetryGroup(redis: Redis, stream: string): Promise<Map<
 export async function telemetryStored(redis: Redis, stream: string, timeoutMs = 30_000): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) {
     const group = await telemetryGroup(redis, stream);
-    if (group && Number(group.get('lag')) === 0 && Number(group.get('pending')) === 0) return;
+    // lag is nil when Redis cannot tell (entries deleted from the middle of the stream): not caught up
+    if (group?.get('lag') === 0 && group.get('pending') === 0) return;
   }
   throw new Error(`the telemetry consumer group never caught up with ${stream}`);
 }
