@@ -142,17 +142,11 @@ async function main(): Promise<void> {
   const peerFiles = await everythingServersFile();
   const peerPort = await freePort();
   const peer = spawn(process.execPath, [ensurePeerHub(ROOT), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });
+  const redis = new Redis('redis://127.0.0.1:6379');
   try {
     await waitFor(`http://127.0.0.1:${peerPort}/api/health`, peer);
     const hubPids = () => [hub.pid];
-    const hubSettled = async () => {
-      const redis = new Redis('redis://127.0.0.1:6379');
-      try {
-        await telemetryStored(redis, `${hub.redisKeyPrefix}telemetry:events`);
-      } finally {
-        redis.disconnect();
-      }
-    };
+    const hubSettled = () => telemetryStored(redis, `${hub.redisKeyPrefix}telemetry:events`);
     const peerPids = () => [peer.pid!];
     const subjects: Subject[] = [
       {
@@ -254,6 +248,7 @@ async function main(): Promise<void> {
     );
     console.log(`${CLIENTS}-client throughput: this hub ${Math.round(rates[1])}/s, the floor ${Math.round(rates[5])}/s, ${throughputRatio.toFixed(2)}x (target >= 1x: ${verdict(throughputRatio >= 1)})`);
   } finally {
+    redis.disconnect();
     await stopChild(floor.child);
     await stopChild(peer);
     await hub.stop();

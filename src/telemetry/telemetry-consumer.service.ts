@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as wait } from 'node:timers/promises';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '../platform/config/app-config';
@@ -71,7 +72,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
   private loop?: Promise<void>;
   private claimTimer?: NodeJS.Timeout;
   private lastFailureLog = 0;
-  private endGather?: () => void;
+  /** Aborted on stop: ends the wait for a bigger batch at once. */
+  private readonly stopping = new AbortController();
   readonly health = new ConsumerHealth();
   stored = 0;
   deadLettered = 0;
@@ -135,7 +137,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
         if (!(await writing)) await sleep(RETRY_MS);
         writing = this.storeBatch(batch);
         // fewer, bigger batches: each costs three round trips and a PostgreSQL commit, whatever its size
-        if (entries.length < READ_COUNT / 10 && this.running) await this.gather();
+        if (entries.length < READ_COUNT / 10 && this.running) await wait(this.config.telemetry.consumerGatherMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       } else if (!(await writing)) {
         await sleep(RETRY_MS);
         writing = Promise.resolve(true);
@@ -353,24 +355,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
     this.logger.warn(`Telemetry entry ${id} moved to ${this.keys.deadLetter}: ${reason}`);
   }
 
-  /** Waits TELEMETRY_CONSUMER_GATHER_MS, or until the consumer stops. */
-  private gather(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.endGather = undefined;
-        resolve();
-      }, this.config.telemetry.consumerGatherMs);
-      this.endGather = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   private async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.claimTimer);
-    this.endGather?.();
+    this.stopping.abort();
     await this.loop;
   }
 }

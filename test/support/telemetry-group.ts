@@ -1,7 +1,6 @@
 import type Redis from 'ioredis';
 import { fieldPairs } from '../../src/telemetry/telemetry-stream';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from './hub-process';
 
 /** XINFO GROUPS of the telemetry consumer group on this stream (name, lag, pending, entries-read, …); undefined before it exists. */
 export async function telemetryGroup(redis: Redis, stream: string): Promise<Map<string, unknown> | undefined> {
