@@ -31,7 +31,8 @@ import { commandsCpuMs, treeCpuMs } from './process-cpu';
  * Blocks run after every subject has served BENCH_WARMUP more calls, in BENCH_BLOCK_ROUNDS rounds,
  * each round one block per subject, this hub's and the floor's back to back: the figures are medians
  * over the rounds, and the CPU ratio to the floor is taken within each round, so a slow spell of the
- * machine weighs on both sides of it.
+ * machine weighs on both sides of it. A second copy of the floor is measured the same way: its ratio to
+ * the first, 1 for a perfect measurement, shows how far one round's ratio strays on this machine.
  * Throughput runs 32 concurrent clients for a while.
  * Targets: under 0.6 ms median added latency, and at least 3x less added latency than the peer; in
  * blocks, a median within 0.2 ms of the forwarding floor's and CPU per call at most 1.5x the floor's;
@@ -139,6 +140,7 @@ async function throughput(subject: Subject): Promise<number> {
 async function main(): Promise<void> {
   const hub = await startHub();
   const floor = await startReadyScript('forwarding-floor.ts');
+  const floorCopy = await startReadyScript('forwarding-floor.ts');
   const peerFiles = await everythingServersFile();
   const peerPort = await freePort();
   const peer = spawn(process.execPath, [ensurePeerHub(ROOT), '--port', String(peerPort), '--config', peerFiles.file], { stdio: 'ignore' });
@@ -166,6 +168,7 @@ async function main(): Promise<void> {
       },
       { name: 'peer /mcp (SSE), lean keep-alive client', tool: '', connect: () => connectRetrying(() => new SSEClientTransport(new URL(`http://127.0.0.1:${peerPort}/mcp`), { fetch: leanFetch })), pids: peerPids },
       { name: 'forwarding floor (HTTP -> stdio, no work)', tool: 'echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${floor.port}/mcp`))), pids: () => [floor.child.pid!] },
+      { name: 'a second forwarding floor (noise check)', tool: 'echo', connect: () => connectClient(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${floorCopy.port}/mcp`))), pids: () => [floorCopy.child.pid!] },
     ];
     const sequentialClients = await Promise.all(subjects.map((s) => s.connect()));
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -189,8 +192,8 @@ async function main(): Promise<void> {
     }
     const rounds: BlockResult[][] = [];
     for (let round = 0; round < BLOCK_ROUNDS; round++) {
-      // the hub's block and the floor's back to back, each first in every other round: a slow spell of the machine then falls on both sides of their ratio
-      const order = round % 2 === 0 ? [1, 5, 0, 2, 3, 4] : [5, 1, 0, 2, 3, 4];
+      // the hub's block and the floor's back to back, each first in every other round: a slow spell of the machine then falls on both sides of their ratio; the floor's copy is next to the floor as the hub is
+      const order = round % 2 === 0 ? [1, 5, 6, 0, 2, 3, 4] : [6, 5, 1, 0, 2, 3, 4];
       const results: BlockResult[] = [];
       for (const i of order) results[i] = await block(subjects[i], sequentialClients[i]);
       rounds.push(results);
@@ -214,6 +217,7 @@ async function main(): Promise<void> {
     const blockAboveFloorMs = median(hubBlock.samples) - median(floorBlock.samples);
     const roundRatios = rounds.map((results) => results[1].cpuMsPerCall / results[5].cpuMsPerCall);
     const cpuRatio = median(roundRatios);
+    const copyRatios = rounds.map((results) => results[6].cpuMsPerCall / results[5].cpuMsPerCall);
     const throughputRatio = rates[1] / rates[5];
     const ratio = added[2] / added[1];
     const [hubAbove, peerAbove] = [added[1] - added[5], added[2] - added[5]];
@@ -234,9 +238,12 @@ async function main(): Promise<void> {
       blockRounds: BLOCK_ROUNDS,
       warmupCalls: WARMUP_CALLS,
       hubToFloorCpuRatioByRound: roundRatios.map((r) => Number(r.toFixed(2))),
+      floorCopyToFloorCpuRatio: Number(median(copyRatios).toFixed(2)),
+      floorCopyToFloorCpuRatioByRound: copyRatios.map((r) => Number(r.toFixed(2))),
       cpuMsPerCallByRound: subjects.map((s, i) => ({ subject: s.name, cpuMsPerCall: rounds.map((results) => Number(results[i].cpuMsPerCall.toFixed(3))) })),
       hubStoresCpuMsPerCall: Number(hubBlock.storesCpuMsPerCall.toFixed(3)),
       hubToFloorThroughputRatio: Number(throughputRatio.toFixed(2)),
+      floorCopyToFloorThroughputRatio: Number((rates[6] / rates[5]).toFixed(2)),
       targets: { addedMedianMs: 0.6, peerRatio: 3, blockMedianAboveFloorMs: 0.2, hubToFloorCpuRatio: 1.5, hubToFloorThroughputRatio: 1 },
     });
     console.log(`this hub adds ${added[1].toFixed(3)} ms at the median (target < 0.6 ms: ${added[1] < 0.6 ? 'within' : 'OVER'}); the peer adds ${added[2].toFixed(3)} ms, ${ratio.toFixed(1)}x ours (target >= 3x: ${ratio >= 3 ? 'met' : 'NOT met'})`);
@@ -246,10 +253,16 @@ async function main(): Promise<void> {
     console.log(
       `CPU per call (medians of ${BLOCK_ROUNDS} rounds): this hub ${hubBlock.cpuMsPerCall.toFixed(3)} ms, the floor ${floorBlock.cpuMsPerCall.toFixed(3)} ms, ${cpuRatio.toFixed(2)}x (by round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}; target <= 1.5x: ${verdict(cpuRatio <= 1.5)}); Redis + PostgreSQL for its telemetry ${hubBlock.storesCpuMsPerCall.toFixed(3)} ms more`,
     );
-    console.log(`${CLIENTS}-client throughput: this hub ${Math.round(rates[1])}/s, the floor ${Math.round(rates[5])}/s, ${throughputRatio.toFixed(2)}x (target >= 1x: ${verdict(throughputRatio >= 1)})`);
+    console.log(
+      `the floor's copy, measured the same way: ${median(copyRatios).toFixed(2)}x the floor's CPU per call (by round: ${copyRatios.map((r) => r.toFixed(2)).join(', ')}), where a perfect measurement reads 1.00`,
+    );
+    console.log(
+      `${CLIENTS}-client throughput: this hub ${Math.round(rates[1])}/s, the floor ${Math.round(rates[5])}/s, ${throughputRatio.toFixed(2)}x (target >= 1x: ${verdict(throughputRatio >= 1)}); the floor's copy ${Math.round(rates[6])}/s`,
+    );
   } finally {
     redis.disconnect();
     await stopChild(floor.child);
+    await stopChild(floorCopy.child);
     await stopChild(peer);
     await hub.stop();
   }
