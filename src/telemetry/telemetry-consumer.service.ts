@@ -35,7 +35,6 @@ const REPEAT_LOG_MS = 30_000;
 
 type ReadReply = [string, StreamEntry[]][] | null;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isNoGroup = (error: unknown) => String((error as Error)?.message).startsWith('NOGROUP');
 
 interface ParsedBatch {
@@ -134,12 +133,12 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
       if (reply) {
         const entries = reply[0][1];
         const batch = this.parseBatch(entries);
-        if (!(await writing)) await sleep(RETRY_MS);
+        if (!(await writing)) await wait(RETRY_MS);
         writing = this.storeBatch(batch);
         // fewer, bigger batches: each costs three round trips and a PostgreSQL commit, whatever its size
         if (entries.length < READ_COUNT / 10 && this.running) await wait(this.config.telemetry.consumerGatherMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       } else if (!(await writing)) {
-        await sleep(RETRY_MS);
+        await wait(RETRY_MS);
         writing = Promise.resolve(true);
       }
     }
@@ -168,7 +167,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap {
       } else {
         this.logFailure(first, `Reading ${this.keys.stream} failed: ${describeError(error)}; retrying every ${RETRY_MS} ms`);
       }
-      await sleep(RETRY_MS);
+      await wait(RETRY_MS);
       return undefined;
     }
   }

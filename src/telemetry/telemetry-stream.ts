@@ -1,11 +1,14 @@
 import { AppConfig } from '../platform/config/app-config';
 
+/** The consumer group that stores the stream's entries in PostgreSQL. */
+export const TELEMETRY_GROUP = 'telemetry-writers';
+
 /** Redis keys of the telemetry pipeline (with the hub's key prefix). */
 export function telemetryKeys(config: AppConfig) {
   return {
     stream: `${config.redis.keyPrefix}telemetry:events`,
     deadLetter: `${config.redis.keyPrefix}telemetry:dead-letter`,
-    group: 'telemetry-writers',
+    group: TELEMETRY_GROUP,
   };
 }
 

@@ -1,11 +1,11 @@
 import type Redis from 'ioredis';
-import { fieldPairs } from '../../src/telemetry/telemetry-stream';
+import { TELEMETRY_GROUP, fieldPairs } from '../../src/telemetry/telemetry-stream';
 import { sleep } from './hub-process';
 
 /** XINFO GROUPS of the telemetry consumer group on this stream (name, lag, pending, entries-read, …); undefined before it exists. */
 export async function telemetryGroup(redis: Redis, stream: string): Promise<Map<string, unknown> | undefined> {
   const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
-  return groups.map((fields) => new Map(fieldPairs(fields))).find((group) => group.get('name') === 'telemetry-writers');
+  return groups.map((fields) => new Map(fieldPairs(fields))).find((group) => group.get('name') === TELEMETRY_GROUP);
 }
 
 /** Resolves once the consumer group has read and acknowledged every entry of the stream (lag and pending 0); throws after `timeoutMs`. */
