@@ -1,8 +1,22 @@
-import gammainc from '@stdlib/math-base-special-gammainc';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import tCdf from '@stdlib/stats-base-dists-t-cdf';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+interface Distributions {
+  gammainc: typeof import('@stdlib/math-base-special-gammainc');
+  normalCdf: typeof import('@stdlib/stats-base-dists-normal-cdf');
+  normalQuantile: typeof import('@stdlib/stats-base-dists-normal-quantile');
+  tCdf: typeof import('@stdlib/stats-base-dists-t-cdf');
+  tQuantile: typeof import('@stdlib/stats-base-dists-t-quantile');
+}
+let distributions: Distributions | undefined;
+
+/** Loaded on first use: they cost about 0.19 s of CPU to load, at every start of every hub and worker process otherwise. */
+function stdlib(): Distributions {
+  return (distributions ??= {
+    gammainc: require('@stdlib/math-base-special-gammainc') as Distributions['gammainc'],
+    normalCdf: require('@stdlib/stats-base-dists-normal-cdf') as Distributions['normalCdf'],
+    normalQuantile: require('@stdlib/stats-base-dists-normal-quantile') as Distributions['normalQuantile'],
+    tCdf: require('@stdlib/stats-base-dists-t-cdf') as Distributions['tCdf'],
+    tQuantile: require('@stdlib/stats-base-dists-t-quantile') as Distributions['tQuantile'],
+  });
+}
 
 /**
  * The statistics of an A/B test, as pure functions of counts and moments. Every test is two-sided and
@@ -53,16 +67,16 @@ export const SRM_THRESHOLD = 0.001;
 /** Below this expected count in any variant the chi-square approximation is not trusted (Cochran's rule). */
 const MIN_EXPECTED_COUNT = 5;
 
-export const zQuantile = (p: number): number => normalQuantile(p, 0, 1);
+export const zQuantile = (p: number): number => stdlib().normalQuantile(p, 0, 1);
 
 /** Two-sided p-value of a standard normal statistic, from the lower tail so small values keep their precision. */
-export const normalTwoSidedP = (z: number): number => 2 * normalCdf(-Math.abs(z), 0, 1);
+export const normalTwoSidedP = (z: number): number => 2 * stdlib().normalCdf(-Math.abs(z), 0, 1);
 
 /** Two-sided p-value of a Student t statistic with df degrees of freedom. */
-export const tTwoSidedP = (t: number, df: number): number => 2 * tCdf(-Math.abs(t), df);
+export const tTwoSidedP = (t: number, df: number): number => 2 * stdlib().tCdf(-Math.abs(t), df);
 
 /** Upper tail of the chi-square distribution: the regularized upper incomplete gamma Q(k/2, x/2). */
-export const chiSquareSurvival = (x: number, df: number): number => gammainc(x / 2, df / 2, true, true);
+export const chiSquareSurvival = (x: number, df: number): number => stdlib().gammainc(x / 2, df / 2, true, true);
 
 /**
  * Wilson score interval of a proportion: unlike the normal (Wald) interval it stays inside [0, 1]
@@ -82,7 +96,7 @@ export function wilsonInterval({ successes, n }: ProportionSample, alpha: number
 /** t-based interval of a mean: mean ± t(1 − α/2, n − 1) · s/√n. Needs two observations. */
 export function meanInterval({ mean, variance, n }: MeanSample, alpha: number): Interval | null {
   if (n < 2) return null;
-  const half = tQuantile(1 - alpha / 2, n - 1) * Math.sqrt(variance / n);
+  const half = stdlib().tQuantile(1 - alpha / 2, n - 1) * Math.sqrt(variance / n);
   return { low: mean - half, high: mean + half };
 }
 
@@ -119,7 +133,7 @@ export function welchTTest(control: MeanSample, treatment: MeanSample, alpha: nu
   const df = (vc + vt) ** 2 / (vc ** 2 / (control.n - 1) + vt ** 2 / (treatment.n - 1));
   const difference = treatment.mean - control.mean;
   const statistic = difference / se;
-  const half = tQuantile(1 - alpha / 2, df) * se;
+  const half = stdlib().tQuantile(1 - alpha / 2, df) * se;
   return { statistic, pValue: tTwoSidedP(statistic, df), difference, df, interval: { low: difference - half, high: difference + half } };
 }
 

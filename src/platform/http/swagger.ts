@@ -76,9 +76,12 @@ export function buildOpenApiDocument(app: INestApplication, extraPaths: OpenAPIO
   return document;
 }
 
-/** Swagger UI at /api-docs, the OpenAPI JSON at /api-docs-json; `extraPaths` documents routes served outside Nest's routing. */
+/**
+ * Swagger UI at /api-docs, the OpenAPI JSON at /api-docs-json; `extraPaths` documents routes served outside Nest's routing.
+ * The document is built on its first request, not at every start of the hub.
+ */
 export function setupSwagger(app: INestApplication, extraPaths: OpenAPIObject['paths'] = {}): void {
-  SwaggerModule.setup('api-docs', app, buildOpenApiDocument(app, extraPaths), {
+  SwaggerModule.setup('api-docs', app, () => buildOpenApiDocument(app, extraPaths), {
     jsonDocumentUrl: 'api-docs-json',
     customSiteTitle: 'MCP Hub API',
   });
