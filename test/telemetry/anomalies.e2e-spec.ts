@@ -22,20 +22,22 @@ describe('anomaly detection on tool calls', () => {
     for (let i = 0; i < 60; i++) expect((await fixture.api.callTool('everything', 'echo', { message: `warm ${i}` })).status).toBe(200);
     expect((await fixture.api.callTool('everything', 'trigger-long-running-operation', { duration: 1, steps: 1 })).status).toBe(200);
 
-    const live = await events.waitFor((m) => m.event === 'telemetry.anomaly' && m.data.subject === 'everything');
+    // a warm-up call slowed by a busy machine may be flagged too (a baseline of about a millisecond varies little): this is the slow call's
+    const slow = (data: { value?: number } | undefined) => (data?.value ?? 0) > 900;
+    const live = await events.waitFor((m) => m.event === 'telemetry.anomaly' && m.data.subject === 'everything' && slow(m.data.data));
     expect(live.data.data).toMatchObject({ key: 'everything', metric: 'latency', server: 'everything' });
-    expect(live.data.data.value).toBeGreaterThan(900);
     expect(live.data.data.zScore).toBeGreaterThan(4);
 
     // graded by how far past the baseline: a 1 s call against a baseline of about a millisecond is far past errorZ
     expect(live.data.data.severity).toBe('error');
 
-    let listed: { events: { subject: string; severity: string; data: { metric: string; severity: string } }[] } = { events: [] };
-    for (let i = 0; i < 100 && !listed.events.some((e) => e.subject === 'everything'); i++) {
+    let listed: { events: { subject: string; severity: string; data: { metric: string; severity: string; value: number } }[] } = { events: [] };
+    const storedSlow = () => listed.events.find((e) => e.subject === 'everything' && slow(e.data));
+    for (let i = 0; i < 100 && !storedSlow(); i++) {
       listed = (await fixture.api.get('/api/telemetry/anomalies')).body;
       await sleep(100);
     }
-    const stored = listed.events.find((e) => e.subject === 'everything');
+    const stored = storedSlow();
     expect(stored?.data.metric).toBe('latency');
     expect(stored?.severity).toBe(stored?.data.severity);
     expect(listed.events.every((e) => (e as unknown as { type: string }).type === 'telemetry.anomaly')).toBe(true);
