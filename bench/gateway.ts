@@ -74,13 +74,13 @@ interface BlockResult {
   storesCpuMsPerCall: number;
 }
 
-/** One subject alone: BLOCK_CALLS sequential calls, with the CPU its processes and Redis + PostgreSQL used meanwhile. */
 /** Until the work the subject deferred (this hub's telemetry) is done, and other deferred work has had SETTLE_MS to land. */
 async function settle(subject: Subject): Promise<void> {
   await subject.settled?.();
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
 
+/** One subject alone: BLOCK_CALLS sequential calls, with the CPU its processes and Redis + PostgreSQL used meanwhile. */
 async function block(subject: Subject, client: Client): Promise<BlockResult> {
   const call = () => client.callTool({ name: subject.tool, arguments: { message: 'bench' } });
   for (let i = 0; i < 200; i++) await call();
