@@ -131,8 +131,22 @@ async function connectPool(subject: Subject): Promise<Client[]> {
   return subject.name.startsWith('direct') ? Array(CLIENTS).fill(await subject.connect()) : await Promise.all(Array.from({ length: CLIENTS }, () => subject.connect()));
 }
 
-/** Calls per second of one run: every client calls in a loop for THROUGHPUT_MS; the run's deferred work then settles, not to weigh on the next subject's. */
-async function throughput(subject: Subject, clients: Client[]): Promise<number> {
+interface ThroughputResult {
+  callsPerSecond: number;
+  /** CPU per call of this benchmark's own process, where the 32 clients run. */
+  clientCpuMsPerCall: number;
+  serverCpuMsPerCall: number;
+  storesCpuMsPerCall: number;
+}
+
+/**
+ * One run: every client calls in a loop for THROUGHPUT_MS; the run's deferred work then settles, not to
+ * weigh on the next subject's. The CPU of the clients, the server and Redis + PostgreSQL shows which side
+ * of the two cores' time each takes.
+ */
+async function throughput(subject: Subject, clients: Client[]): Promise<ThroughputResult> {
+  const pids = subject.pids(clients[0]);
+  const [clientBefore, serverBefore, storesBefore] = [process.cpuUsage(), treeCpuMs(pids), commandsCpuMs(STORES)];
   let done = 0;
   const deadline = performance.now() + THROUGHPUT_MS;
   await Promise.all(
@@ -143,8 +157,14 @@ async function throughput(subject: Subject, clients: Client[]): Promise<number> 
       }
     }),
   );
+  const client = process.cpuUsage(clientBefore);
   await settle(subject);
-  return done / (THROUGHPUT_MS / 1000);
+  return {
+    callsPerSecond: done / (THROUGHPUT_MS / 1000),
+    clientCpuMsPerCall: (client.user + client.system) / 1000 / done,
+    serverCpuMsPerCall: (treeCpuMs(pids) - serverBefore) / done,
+    storesCpuMsPerCall: (commandsCpuMs(STORES) - storesBefore) / done,
+  };
 }
 
 async function main(): Promise<void> {
@@ -212,18 +232,25 @@ async function main(): Promise<void> {
     await Promise.all(sequentialClients.map((c) => c.close()));
     const pools: Client[][] = [];
     for (const subject of subjects) pools.push(await connectPool(subject));
-    const rateRounds: number[][] = [];
+    const throughputRounds: ThroughputResult[][] = [];
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
       // in the blocks' order, for the same reason
       const order = round % 2 === 0 ? [1, 5, 6, 0, 2, 3, 4] : [6, 5, 1, 0, 2, 3, 4];
-      const results: number[] = [];
+      const results: ThroughputResult[] = [];
       for (const i of order) results[i] = await throughput(subjects[i], pools[i]);
-      rateRounds.push(results);
+      throughputRounds.push(results);
     }
     await Promise.all(pools.flatMap((pool) => [...new Set(pool)].map((c) => c.close())));
-    const rates = subjects.map((_, i) => median(rateRounds.map((results) => results[i])));
-    const throughputRatios = rateRounds.map((results) => results[1] / results[5]);
-    const copyThroughputRatios = rateRounds.map((results) => results[6] / results[5]);
+    const throughputMedian = (i: number, field: keyof ThroughputResult) => median(throughputRounds.map((results) => results[i][field]));
+    const rates = subjects.map((_, i) => throughputMedian(i, 'callsPerSecond'));
+    const throughputRatios = throughputRounds.map((results) => results[1].callsPerSecond / results[5].callsPerSecond);
+    const copyThroughputRatios = throughputRounds.map((results) => results[6].callsPerSecond / results[5].callsPerSecond);
+    const throughputCpu = (i: number) => ({
+      subject: subjects[i].name,
+      clientCpuMsPerCall: Number(throughputMedian(i, 'clientCpuMsPerCall').toFixed(3)),
+      serverCpuMsPerCall: Number(throughputMedian(i, 'serverCpuMsPerCall').toFixed(3)),
+      storesCpuMsPerCall: Number(throughputMedian(i, 'storesCpuMsPerCall').toFixed(3)),
+    });
 
     const baseline = median(samples[0]);
     const added = samples.map((s) => median(s) - baseline);
@@ -269,6 +296,7 @@ async function main(): Promise<void> {
       throughputRounds: THROUGHPUT_ROUNDS,
       floorCopyToFloorThroughputRatio: Number(median(copyThroughputRatios).toFixed(2)),
       floorCopyToFloorThroughputRatioByRound: copyThroughputRatios.map((r) => Number(r.toFixed(2))),
+      throughputCpuMsPerCall: subjects.map((_, i) => throughputCpu(i)),
       targets: { addedMedianMs: 0.6, peerRatio: 3, blockMedianAboveFloorMs: 0.2, hubToFloorCpuRatio: 1.5, hubToFloorThroughputRatio: 1 },
     });
     console.log(`this hub adds ${added[1].toFixed(3)} ms at the median (target < 0.6 ms: ${added[1] < 0.6 ? 'within' : 'OVER'}); the peer adds ${added[2].toFixed(3)} ms, ${ratio.toFixed(1)}x ours (target >= 3x: ${ratio >= 3 ? 'met' : 'NOT met'})`);
@@ -283,6 +311,10 @@ async function main(): Promise<void> {
     );
     console.log(
       `${CLIENTS}-client throughput (medians of ${THROUGHPUT_ROUNDS} rounds): this hub ${Math.round(rates[1])}/s, the floor ${Math.round(rates[5])}/s, ${throughputRatio.toFixed(2)}x (by round: ${throughputRatios.map((r) => r.toFixed(2)).join(', ')}; target >= 1x: ${verdict(throughputRatio >= 1)}); the floor's copy ${Math.round(rates[6])}/s, ${median(copyThroughputRatios).toFixed(2)}x the floor's (by round: ${copyThroughputRatios.map((r) => r.toFixed(2)).join(', ')})`,
+    );
+    const [hubLoad, floorLoad] = [throughputCpu(1), throughputCpu(5)];
+    console.log(
+      `CPU per call in the throughput runs (medians): this hub ${hubLoad.serverCpuMsPerCall} ms with ${hubLoad.clientCpuMsPerCall} ms in the clients and ${hubLoad.storesCpuMsPerCall} ms in Redis + PostgreSQL; the floor ${floorLoad.serverCpuMsPerCall} ms with ${floorLoad.clientCpuMsPerCall} ms in the clients`,
     );
   } finally {
     redis.disconnect();
