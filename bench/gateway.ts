@@ -99,6 +99,22 @@ async function block(subject: Subject, client: Client): Promise<BlockResult> {
 
 const STORES = ['redis-server', 'postgres'];
 
+/**
+ * Every subject once per round, as `run(index)`; each round's results by subject index. The hub's run
+ * (subject 1) and the floor's (5) go back to back, each first in every other round, so a slow spell of
+ * the machine falls on both sides of their ratio; the floor's copy (6) is next to the floor as the hub is.
+ */
+async function inTurns<T>(roundCount: number, run: (subject: number) => Promise<T>): Promise<T[][]> {
+  const rounds: T[][] = [];
+  for (let round = 0; round < roundCount; round++) {
+    const order = round % 2 === 0 ? [1, 5, 6, 0, 2, 3, 4] : [6, 5, 1, 0, 2, 3, 4];
+    const results: T[] = [];
+    for (const i of order) results[i] = await run(i);
+    rounds.push(results);
+  }
+  return rounds;
+}
+
 /** One subject's rounds as one: every sample, and the median CPU figures. */
 function medianBlock(results: BlockResult[]): BlockResult {
   return {
@@ -220,26 +236,12 @@ async function main(): Promise<void> {
       const calls = WARMUP_CALLS + (most - subjectsOfServer(i)) * (CALLS + WARMUP_CALLS);
       for (let n = 0; n < calls; n++) await sequentialClients[i].callTool({ name: subjects[i].tool, arguments: { message: 'bench' } });
     }
-    const rounds: BlockResult[][] = [];
-    for (let round = 0; round < BLOCK_ROUNDS; round++) {
-      // the hub's block and the floor's back to back, each first in every other round: a slow spell of the machine then falls on both sides of their ratio; the floor's copy is next to the floor as the hub is
-      const order = round % 2 === 0 ? [1, 5, 6, 0, 2, 3, 4] : [6, 5, 1, 0, 2, 3, 4];
-      const results: BlockResult[] = [];
-      for (const i of order) results[i] = await block(subjects[i], sequentialClients[i]);
-      rounds.push(results);
-    }
+    const rounds = await inTurns(BLOCK_ROUNDS, (i) => block(subjects[i], sequentialClients[i]));
     const blocks = subjects.map((_, i) => medianBlock(rounds.map((results) => results[i])));
     await Promise.all(sequentialClients.map((c) => c.close()));
     const pools: Client[][] = [];
     for (const subject of subjects) pools.push(await connectPool(subject));
-    const throughputRounds: ThroughputResult[][] = [];
-    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      // in the blocks' order, for the same reason
-      const order = round % 2 === 0 ? [1, 5, 6, 0, 2, 3, 4] : [6, 5, 1, 0, 2, 3, 4];
-      const results: ThroughputResult[] = [];
-      for (const i of order) results[i] = await throughput(subjects[i], pools[i]);
-      throughputRounds.push(results);
-    }
+    const throughputRounds = await inTurns(THROUGHPUT_ROUNDS, (i) => throughput(subjects[i], pools[i]));
     await Promise.all(pools.flatMap((pool) => [...new Set(pool)].map((c) => c.close())));
     const throughputMedian = (i: number, field: keyof ThroughputResult) => median(throughputRounds.map((results) => results[i][field]));
     const rates = subjects.map((_, i) => throughputMedian(i, 'callsPerSecond'));
