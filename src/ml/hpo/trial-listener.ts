@@ -22,8 +22,9 @@ const FINAL_JOB_EVENTS = new Set(['ml.job.succeeded', 'ml.job.failed', 'ml.job.c
 
 /**
  * Follows the training jobs of trials on this process's event bus (where their worker runs): each
- * intermediate value of the objective goes to Optuna's pruner, and a `pruned` verdict stops the job;
- * a job that ends moves its study on at once.
+ * intermediate value of the objective goes to Optuna's pruner, and a `pruned` verdict stops the job
+ * (its worker awaits the verdicts still on their way before it calls the job a success); a job that
+ * ends moves its study on at once.
  */
 @Injectable()
 export class TrialListener implements OnModuleInit, OnModuleDestroy {
@@ -42,30 +43,36 @@ export class TrialListener implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.bus.subscribe((event) => void this.onJobEvent(event).catch((error: Error) => this.logger.error(`Trial event ${event.type}: ${error.message}`)), ['ml.job.']);
+    this.unsubscribe = this.bus.subscribe((event) => this.onJobEvent(event), ['ml.job.']);
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
   }
 
-  private async onJobEvent(event: HubEvent): Promise<void> {
+  private onJobEvent(event: HubEvent): void {
     const jobId = event.data.jobId as string | undefined;
     if (!jobId) return;
-    if (FINAL_JOB_EVENTS.has(event.type)) {
-      this.jobs.delete(jobId);
-      const trial = await this.trials.findOneBy({ jobId });
-      if (trial) await this.triggers.advanceSoon(trial.studyId);
-      return;
-    }
+    const handled = (FINAL_JOB_EVENTS.has(event.type) ? this.onJobEnd(jobId) : this.onMetric(jobId, event)).catch((error: Error) => this.logger.error(`Trial event ${event.type}: ${error.message}`));
+    if (event.type === 'ml.job.metric') this.cancellation.judging(jobId, handled);
+  }
+
+  private async onJobEnd(jobId: string): Promise<void> {
+    this.jobs.delete(jobId);
+    const trial = await this.trials.findOneBy({ jobId });
+    if (trial) await this.triggers.advanceSoon(trial.studyId);
+  }
+
+  private async onMetric(jobId: string, event: HubEvent): Promise<void> {
     if (event.type !== 'ml.job.metric' || typeof event.data.step !== 'number') return;
     const trial = await this.trialOf(jobId);
     if (!trial || trial.pruned || event.data.name !== trial.metric) return;
-    if (await this.optuna.report(trial.study, trial.optunaTrialId, event.data.step, Number(event.data.value))) {
-      trial.pruned = true;
-      this.logger.log(`Study ${trial.studyId}: pruning the trial of job ${jobId} at step ${event.data.step} (${trial.metric} ${String(event.data.value)})`);
-      await this.cancellation.request(jobId, 'pruned');
-    }
+    const prune = await this.optuna.report(trial.study, trial.optunaTrialId, event.data.step, Number(event.data.value));
+    // the steps' reports overlap: the first verdict to prune stops the job, the later ones have nothing to add
+    if (!prune || trial.pruned) return;
+    trial.pruned = true;
+    this.logger.log(`Study ${trial.studyId}: pruning the trial of job ${jobId} at step ${event.data.step} (${trial.metric} ${String(event.data.value)})`);
+    await this.cancellation.request(jobId, 'pruned');
   }
 
   private trialOf(jobId: string): Promise<RunningTrial | null> {

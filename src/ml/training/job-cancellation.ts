@@ -15,6 +15,8 @@ export type CancelReason = 'cancelled' | 'pruned';
 export class JobCancellation implements OnModuleDestroy {
   private subscriber?: Redis;
   private readonly listeners = new Map<string, (reason: CancelReason) => void>();
+  /** Verdicts on whether a job should stop that this process is still reaching, by job; each leaves once reached. */
+  private readonly verdicts = new Map<string, Set<Promise<unknown>>>();
 
   constructor(private readonly redis: RedisConnections) {}
 
@@ -32,6 +34,23 @@ export class JobCancellation implements OnModuleDestroy {
     const flag = await this.redis.commands.get(`training:cancel:${jobId}`);
     if (flag === null) return undefined;
     return flag === 'pruned' ? 'pruned' : 'cancelled';
+  }
+
+  /** A verdict on whether the job should stop (a pruner judging one of its steps) that its worker awaits before it calls the job a success. */
+  judging(jobId: string, verdict: Promise<unknown>): void {
+    const pending = this.verdicts.get(jobId) ?? new Set();
+    this.verdicts.set(jobId, pending.add(verdict));
+    const reached = () => {
+      pending.delete(verdict);
+      if (pending.size === 0 && this.verdicts.get(jobId) === pending) this.verdicts.delete(jobId);
+    };
+    verdict.then(reached, reached);
+  }
+
+  /** Why the job was asked to stop, once every verdict this process is reaching on it is in. */
+  async afterVerdicts(jobId: string): Promise<CancelReason | undefined> {
+    for (let pending = this.verdicts.get(jobId); pending; pending = this.verdicts.get(jobId)) await Promise.allSettled([...pending]);
+    return this.requested(jobId);
   }
 
   /** Calls onCancel when a cancel for jobId arrives, or has been requested already; returns the unsubscribe function. */

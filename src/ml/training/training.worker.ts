@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { AppConfig } from '../../platform/config/app-config';
+import { EventBus } from '../../platform/events/event-bus';
 import { HubInstanceService } from '../../platform/instance/hub-instance.service';
 import { InstanceRole } from '../../platform/instance/instance-role';
 import { RedisConnections } from '../../platform/redis/redis-connections';
@@ -41,6 +42,7 @@ export class TrainingWorker implements OnModuleInit {
     private readonly cancellation: JobCancellation,
     private readonly registry: RegistryService,
     private readonly runtimes: AdapterRuntimeService,
+    private readonly bus: EventBus,
   ) {}
 
   get enabled(): boolean {
@@ -94,6 +96,10 @@ export class TrainingWorker implements OnModuleInit {
       this.recorder.log(job.id, 'info', `attempt ${job.attempts} on ${this.instance.id}: ${job.adapter}/${job.algorithm}, ${job.task}, dataset ${dataset.name} (${dataset.rowCount} rows)`);
       const outcome = await run.run({ onEvent: (event) => this.onAdapterEvent(job, event) });
       if (outcome.kind !== 'succeeded') return outcome;
+      // a pruner's verdict on a step the fit has run past by the time it is reached still decides the trial,
+      // so how fast the fit ran cannot change what the search learns (its last steps reach the pruner first)
+      await this.bus.delivered();
+      if ((await this.cancellation.afterVerdicts(job.id)) === 'pruned') return { kind: 'pruned' };
       try {
         const artifact = await this.artifacts.save(job, dataset, outcome.artifact, outcome.result);
         this.recorder.log(job.id, 'info', `model stored at ${artifact.uri} (${artifact.size} bytes, sha256 ${artifact.sha256})`);
