@@ -22,17 +22,11 @@ export class BoundedStdioClientTransport extends StdioClientTransport {
     self._readBuffer = new BoundedLineReader(maxMessageBytes, onOversized);
   }
 
-  private corked = false;
-
   override send(message: JSONRPCMessage): Promise<void> {
     const stdin = (this as unknown as { _process?: ChildProcess })._process?.stdin;
-    if (stdin && !this.corked) {
-      this.corked = true;
+    if (stdin && !stdin.writableCorked) {
       stdin.cork();
-      setImmediate(() => {
-        this.corked = false;
-        stdin.uncork();
-      });
+      setImmediate(() => stdin.uncork());
     }
     return super.send(message);
   }
