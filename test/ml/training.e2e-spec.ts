@@ -70,10 +70,14 @@ describe('training: datasets, jobs on BullMQ, the three adapters, errors, cancel
     const seqs = torchLogs.map((l) => Number(l.seq));
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
 
-    // Every transition went on the bus and, through telemetry, into PostgreSQL.
+    // Every transition went on the bus and, through telemetry, into PostgreSQL: wait until every job's are stored
     for (let i = 0; i < 100; i++) {
-      const rows = await queryDatabase<{ type: string }>(fixture.databaseUrl, `SELECT type FROM mcp_hub.telemetry_events WHERE subject = $1 AND type IN ('ml.job.queued', 'ml.job.started', 'ml.job.succeeded')`, [jobs[0].id]);
-      if (new Set(rows.map((r) => r.type)).size === 3) break;
+      const rows = await queryDatabase<{ subject: string; type: string }>(
+        fixture.databaseUrl,
+        `SELECT DISTINCT subject, type FROM mcp_hub.telemetry_events WHERE subject = ANY($1) AND type IN ('ml.job.queued', 'ml.job.started', 'ml.job.succeeded')`,
+        [jobs.map((j) => j.id)],
+      );
+      if (rows.length === 3 * jobs.length) break;
       await sleep(100);
     }
     const types = await queryDatabase<{ type: string; n: string }>(fixture.databaseUrl, `SELECT type, count(*) AS n FROM mcp_hub.telemetry_events WHERE subject = $1 GROUP BY type`, [jobs[1].id]);
